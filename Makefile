@@ -1,0 +1,43 @@
+# The two set-up commands: `make demo` and `make test`. Everything else is a helper of theirs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-fast lint format messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## demo: install, migrate SQLite under var/, load the demo scenario, serve on http://127.0.0.1:8000
+demo: $(STAMP)
+	$(BIN)/karvan demo
+
+## test: the whole suite (PostgreSQL and browser tests included where the machine has them)
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/python -m pytest
+
+## test-fast: the suite without browser tests
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+## messages: refresh the fa, zh_Hans and ar catalogues from the code and compile them
+messages: $(STAMP)
+	cd src/karvan && ../../$(BIN)/karvan makemessages -l fa -l zh_Hans -l ar -l en --no-obsolete --ignore 'static/*'
+	cd src/karvan && ../../$(BIN)/karvan compilemessages
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

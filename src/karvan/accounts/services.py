@@ -1,0 +1,141 @@
+"""Actions on people's accounts: sign-up, e-mail confirmation, preferences, API tokens."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from karvan.accounts.errors import EmailTakenError, InvalidConfirmationError, InvalidTokenError
+from karvan.accounts.models import ApiToken, User
+from karvan.core.calendars import default_calendar
+from karvan.core.mail import send_rendered_mail
+
+CONFIRMATION_SALT = "karvan.accounts.confirm-email"
+CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3
+
+
+def make_confirmation_token(user: User) -> str:
+    """A signed token naming the user and the address being confirmed."""
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
+
+
+def send_confirmation_email(*, user: User) -> None:
+    token = make_confirmation_token(user)
+    send_rendered_mail(
+        to=user.email,
+        language=user.language,
+        time_zone=user.time_zone,
+        calendar=user.calendar,
+        template="accounts/email/confirm",
+        context={"user": user, "path": reverse("accounts:confirm", args=[token])},
+    )
+
+
+@transaction.atomic
+def sign_up(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    language: str,
+    time_zone: str,
+    calendar: str | None = None,
+    full_name_native: str = "",
+) -> User:
+    """Create an account whose e-mail address still needs confirming, and send the link."""
+    email = email.strip().lower()
+    user_model = get_user_model()
+    if user_model.objects.filter(email__iexact=email).exists():
+        raise EmailTakenError(field="email")
+    try:
+        with transaction.atomic():
+            user = user_model.objects.create_user(
+                email=email,
+                password=password,
+                full_name=full_name.strip(),
+                full_name_native=full_name_native.strip(),
+                language=language,
+                time_zone=time_zone,
+                calendar=calendar or default_calendar(language),
+            )
+    except IntegrityError as error:  # the same address signed up a moment ago
+        raise EmailTakenError(field="email") from error
+    transaction.on_commit(lambda: send_confirmation_email(user=user))
+    return user
+
+
+@transaction.atomic
+def confirm_email(*, token: str) -> User:
+    """Mark the address in a confirmation token as confirmed; raise if the token is bad."""
+    try:
+        payload = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature as error:
+        raise InvalidConfirmationError() from error
+    user = (
+        get_user_model()
+        .objects.select_for_update()
+        .filter(pk=payload.get("user"), email=payload.get("email"))
+        .first()
+    )
+    if user is None:
+        raise InvalidConfirmationError()
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    return user
+
+
+def update_preferences(
+    *,
+    user: User,
+    full_name: str | None = None,
+    full_name_native: str | None = None,
+    language: str | None = None,
+    time_zone: str | None = None,
+    calendar: str | None = None,
+    email_frequency: str | None = None,
+) -> User:
+    """Change how a person reads Karvan; only the given values change."""
+    changes = {
+        "full_name": full_name,
+        "full_name_native": full_name_native,
+        "language": language,
+        "time_zone": time_zone,
+        "calendar": calendar,
+        "email_frequency": email_frequency,
+    }
+    fields = [name for name, value in changes.items() if value is not None]
+    for name in fields:
+        setattr(user, name, changes[name])
+    if fields:
+        user.full_clean(exclude=["password", "email"])
+        user.save(update_fields=fields)
+    return user
+
+
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Make a token; return the row and the token text, which is never shown again."""
+    key = f"kv_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:100], prefix=key[:8], key_hash=ApiToken.hash_key(key)
+    )
+    return token, key
+
+
+def revoke_api_token(*, user: User, token_id: int) -> None:
+    """Delete one of the person's own tokens; another person's token is left alone."""
+    ApiToken.objects.filter(user=user, pk=token_id).delete()
+
+
+def authenticate_api_token(*, key: str) -> User:
+    """The active person a token belongs to; records its use."""
+    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
+    if token is None or not token.user.is_active:
+        raise InvalidTokenError()
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,143 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from karvan.accounts.forms import ApiTokenForm, PreferencesForm, ResendConfirmationForm, SignUpForm
+from karvan.accounts.selectors import list_api_tokens
+from karvan.accounts.services import (
+    confirm_email,
+    create_api_token,
+    revoke_api_token,
+    send_confirmation_email,
+    sign_up,
+    update_preferences,
+)
+from karvan.core.errors import DomainError
+from karvan.core.middleware import TIME_ZONE_COOKIE
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    if request.method == "POST":
+        form = SignUpForm(request.POST)
+        if form.is_valid():
+            try:
+                sign_up(**form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field, error.text)
+            else:
+                return render(
+                    request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]}
+                )
+    else:
+        form = SignUpForm(
+            initial=SignUpForm.initial_for(
+                translation.get_language() or "en", request.COOKIES.get(TIME_ZONE_COOKIE)
+            )
+        )
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        confirm_email(token=token)
+    except DomainError as error:
+        messages.error(request, error.text)
+        return redirect("accounts:resend_confirmation")
+    messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
+    return redirect("accounts:login")
+
+
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = (
+            get_user_model()
+            .objects.filter(
+                email__iexact=form.cleaned_data["email"], email_confirmed_at__isnull=True
+            )
+            .first()
+        )
+        if user is not None:
+            send_confirmation_email(user=user)
+        # The same answer whether or not the address has an account: nothing leaks.
+        messages.success(
+            request, _("If this address has an unconfirmed account, a new link is on its way.")
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/resend_confirmation.html", {"form": form})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            update_preferences(user=user, **form.cleaned_data)
+            translation.activate(user.language)
+            messages.success(request, _("Your preferences are saved."))
+            response = redirect("accounts:preferences")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+            return response
+    else:
+        form = PreferencesForm(
+            initial={
+                "full_name": user.full_name,
+                "full_name_native": user.full_name_native,
+                "language": user.language,
+                "time_zone": user.time_zone,
+                "calendar": user.calendar,
+                "email_frequency": user.email_frequency,
+            }
+        )
+    return render(
+        request,
+        "accounts/preferences.html",
+        {"form": form, "token_form": ApiTokenForm(), "tokens": list_api_tokens(viewer=user)},
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the token a name."))
+        return redirect("accounts:preferences")
+    _token, key = create_api_token(user=request.user, name=form.cleaned_data["name"])
+    return render(request, "accounts/token_created.html", {"key": key})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    revoke_api_token(user=request.user, token_id=pk)
+    messages.success(request, _("The token is revoked."))
+    return redirect("accounts:preferences")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in person keeps it as their preference."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        update_preferences(user=request.user, language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
+    )
+    return response

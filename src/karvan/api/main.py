@@ -1,0 +1,104 @@
+"""The JSON API: token or session authentication, one error format, OpenAPI at /api/openapi.json."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from karvan.accounts.models import User
+from karvan.accounts.services import authenticate_api_token
+from karvan.core.errors import DomainError
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>` with a personal token made on the preferences page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        try:
+            user = authenticate_api_token(key=token)
+        except DomainError:
+            return None
+        request.user = user
+        return user
+
+
+def anonymous(request: HttpRequest) -> AnonymousUser | User:
+    """Public reads: whoever is not authenticated reads as an anonymous visitor."""
+    return request.user if request.user.is_authenticated else AnonymousUser()
+
+
+token_auth = TokenAuth()
+signed_in = [token_auth, django_auth]
+anyone = [token_auth, django_auth, anonymous]
+
+api = NinjaAPI(
+    title="Karvan API",
+    version="1",
+    description=(
+        "Organisations, opportunities, events and agreements of a Karvan cooperation center. "
+        "Authenticate with `Authorization: Bearer <token>` "
+        "(make a token on your preferences page). "
+        "Errors answer `{code, message, fields}` with the message in your language."
+    ),
+    auth=signed_in,
+    urls_namespace="api",
+)
+
+
+def error_response(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    fields = {error.field: [error.text]} if error.field else {}
+    return error_response(request, error.status, error.code, error.text, fields)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for item in error.errors:
+        location = [
+            str(part)
+            for part in item.get("loc", [])
+            if part not in {"body", "query", "path", "payload"}
+        ]
+        fields.setdefault(".".join(location) or "__all__", []).append(str(item.get("msg", "")))
+    return error_response(
+        request, 422, "invalid", _("Some values are missing or not valid."), fields
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request, 401, "unauthenticated", _("Authentication required: send a valid API token.")
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Exception) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def does_not_exist(request: HttpRequest, error: Exception) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+from karvan.api import accounts, organisations  # noqa: E402  (routers register on `api`)
+
+api.add_router("/organisations", organisations.router)
+api.add_router("/me", accounts.router)

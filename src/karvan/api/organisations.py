@@ -1,0 +1,118 @@
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import HttpUrl
+
+from karvan.api.main import anyone
+from karvan.directory.models import Organisation
+from karvan.directory.selectors import get_organisation, list_organisations
+from karvan.directory.services import update_organisation
+
+router = Router(tags=["organisations"])
+
+Language = Literal["fa", "zh-hans", "ar", "en"]
+Texts = dict[Language, str]
+
+
+class OrganisationOut(Schema):
+    id: int
+    kind: str
+    name: dict[str, str]
+    description: dict[str, str]
+    original_language: str
+    country: str
+    province: dict[str, str]
+    city: dict[str, str]
+    sectors: list[str]
+    products: list[str]
+    registry_id: str
+    size: str
+    founded_year: int | None
+    certifications: list[str]
+    website: str
+    logo_url: str | None
+    verification: str
+    is_verified: bool
+    url: str
+
+    @staticmethod
+    def resolve_sectors(obj: Organisation) -> list[str]:
+        return [code.code for code in obj.sectors.all()]
+
+    @staticmethod
+    def resolve_products(obj: Organisation) -> list[str]:
+        return [code.code for code in obj.products.all()]
+
+    @staticmethod
+    def resolve_logo_url(obj: Organisation) -> str | None:
+        return obj.logo.url if obj.logo else None
+
+    @staticmethod
+    def resolve_url(obj: Organisation) -> str:
+        return obj.get_absolute_url()
+
+
+class OrganisationFilters(FilterSchema):
+    q: str = Field("", max_length=200, description="Full-text search in any language")
+    country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2 code")
+    kind: Literal["", *Organisation.Kind.values] = ""  # type: ignore[valid-type]
+    sector: str = Field("", max_length=2, description="ISIC section letter or division")
+    hs_chapter: str = Field("", pattern=r"^(\d{2})?$", description="Two-digit HS chapter")
+    verified: bool = False
+
+
+class OrganisationPatchIn(Schema):
+    kind: Literal[*Organisation.Kind.values] | None = None  # type: ignore[valid-type]
+    name: Texts | None = None
+    description: Texts | None = None
+    original_language: Language | None = None
+    province: Texts | None = None
+    city: Texts | None = None
+    registry_id: str | None = Field(None, max_length=32)
+    size: Literal["", *Organisation.Size.values] | None = None  # type: ignore[valid-type]
+    founded_year: int | None = Field(None, ge=1800, le=2100)
+    certifications: list[str] | None = None
+    website: HttpUrl | None = None
+    sectors: list[str] | None = None
+    products: list[str] | None = None
+
+
+@router.get("", response=list[OrganisationOut], auth=anyone, summary="List organisations")
+@paginate(PageNumberPagination, page_size=20)
+def list_(request: HttpRequest, filters: Query[OrganisationFilters]) -> object:
+    return list_organisations(
+        viewer=request.auth,
+        query=filters.q,
+        country=filters.country.upper(),
+        kind=filters.kind,
+        sector=filters.sector.upper() if filters.sector.isalpha() else filters.sector,
+        hs_chapter=filters.hs_chapter,
+        verified_only=filters.verified,
+    ).order_by("pk")
+
+
+@router.get(
+    "/{organisation_id}", response=OrganisationOut, auth=anyone, summary="Read an organisation"
+)
+def read(request: HttpRequest, organisation_id: int) -> Organisation:
+    return get_organisation(viewer=request.auth, pk=organisation_id)
+
+
+@router.patch(
+    "/{organisation_id}", response=OrganisationOut, summary="Update your own organisation"
+)
+def update(
+    request: HttpRequest, organisation_id: int, payload: OrganisationPatchIn
+) -> Organisation:
+    organisation = get_organisation(viewer=request.auth, pk=organisation_id)
+    changes = {
+        key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None
+    }
+    if "website" in changes:
+        changes["website"] = str(changes["website"])
+    organisation = update_organisation(
+        organisation=organisation, actor=request.auth, changes=changes
+    )
+    return Organisation.objects.prefetch_related("sectors", "products").get(pk=organisation.pk)

@@ -1,0 +1,76 @@
+"""Per-request viewer preferences (language, zone, calendar) and the content security policy."""
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+from karvan.core.calendars import activate_calendar, deactivate_calendar, default_calendar
+
+TIME_ZONE_COOKIE = "karvan_tz"
+
+# Everything comes from Karvan's own host: no CDN, font service or third-party script, which are
+# blocked or slow in one or both countries of the corridor.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+
+def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class ViewerPreferencesMiddleware:
+    """Activate the signed-in person's language, zone and calendar; guesses for visitors.
+
+    A visitor's zone comes from the cookie the page script sets from the browser's own zone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+            zone, calendar = _zone(user.time_zone), user.calendar
+        else:
+            zone = _zone(request.COOKIES.get(TIME_ZONE_COOKIE))
+            calendar = default_calendar(request.LANGUAGE_CODE)
+        request.viewer_calendar = calendar
+        if zone:
+            timezone.activate(zone)
+        token = activate_calendar(calendar)
+        try:
+            return self.get_response(request)
+        finally:
+            deactivate_calendar(token)
+            timezone.deactivate()

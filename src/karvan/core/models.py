@@ -1,0 +1,72 @@
+"""Shared building blocks and the reference taxonomies (HS products, ISIC sectors)."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from karvan.core.text import MultilingualTextField, localize
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TaxonomyCode(models.Model):
+    """A code of a published classification with its names in the interface languages."""
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    names = MultilingualTextField(_("names"))
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return localize(self.names, get_language() or "en", original="en")[0]
+
+
+class HsCode(TaxonomyCode):
+    """A Harmonized System chapter (2 digits) or heading (4 digits)."""
+
+    class Level(models.TextChoices):
+        CHAPTER = "chapter", _("chapter")
+        HEADING = "heading", _("heading")
+
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    section = models.CharField(_("HS section"), max_length=5, blank=True)
+
+    class Meta(TaxonomyCode.Meta):
+        verbose_name = _("HS code")
+        verbose_name_plural = _("HS codes")
+
+    @property
+    def chapter(self) -> str:
+        return self.code[:2]
+
+
+class IsicCode(TaxonomyCode):
+    """An ISIC Rev.4 section (letter) or division (2 digits)."""
+
+    class Level(models.TextChoices):
+        SECTION = "section", _("section")
+        DIVISION = "division", _("division")
+
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+
+    class Meta(TaxonomyCode.Meta):
+        verbose_name = _("ISIC sector")
+        verbose_name_plural = _("ISIC sectors")

@@ -1,0 +1,150 @@
+"""Full-text search that works across Persian, Arabic, Chinese and Latin scripts.
+
+Both databases index the same prepared document: words are normalised (Arabic and Persian letter
+variants unified, diacritics and tatweel dropped, digits made Latin) and Chinese, which has no
+spaces, is cut into single characters and overlapping pairs. SQLite keeps it in an FTS5 table fed by
+triggers; PostgreSQL in a GIN index over `to_tsvector('simple', ...)`. `filter_fulltext` hides the
+difference from selectors.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+_LETTER_VARIANTS = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "ۀ": "ه",
+        "ة": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        "ئ": "ی",
+        "\u200c": " ",  # zero-width non-joiner: parts of a Persian compound are words of their own
+        "\u0640": "",  # tatweel
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+    }
+)
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_CJK}]+|[^\W_]+")
+_CJK_RUN = re.compile(rf"^[{_CJK}]+$")
+
+
+def normalise(text: str) -> str:
+    """Fold case, compatibility forms, letter variants and diacritics."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTER_VARIANTS)
+    return _DIACRITICS.sub("", text)
+
+
+def _runs(text: str) -> list[str]:
+    return _RUN.findall(normalise(text))
+
+
+def document_tokens(texts: Iterable[str]) -> str:
+    """The indexed form of a row's texts: words, and Chinese characters alone and in pairs."""
+    tokens: list[str] = []
+    for text in texts:
+        for run in _runs(text):
+            if _CJK_RUN.match(run):
+                tokens.extend(run)
+                tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            else:
+                tokens.append(run)
+    return " ".join(tokens)
+
+
+def query_tokens(query: str) -> list[str]:
+    """The tokens a query must all match: words as prefixes, Chinese as overlapping pairs."""
+    tokens: list[str] = []
+    for run in _runs(query):
+        if _CJK_RUN.match(run) and len(run) > 1:
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            tokens.append(run)
+    return list(dict.fromkeys(tokens))
+
+
+def fulltext_table(table: str) -> str:
+    return f"{table}_fts"
+
+
+def ensure_fulltext_index(
+    table: str, column: str, using: BaseDatabaseWrapper | None = None
+) -> None:
+    """Create the index for `table.column` if it is missing (idempotent; run after migrate).
+
+    SQLite loses triggers when a migration rebuilds a table, so they are checked every time and the
+    index is rebuilt from the table whenever they had to be made again.
+    """
+    conn = using or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            fts = fulltext_table(table)
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [f"{fts}_%"],
+            )
+            if cursor.fetchone()[0] == 3:
+                return
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({column}, "
+                f"content='{table}', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+                f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column}); END"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+                f"INSERT INTO {fts}({fts}, rowid, {column}) "
+                f"VALUES ('delete', old.id, old.{column}); END"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN "
+                f"INSERT INTO {fts}({fts}, rowid, {column}) "
+                f"VALUES ('delete', old.id, old.{column}); "
+                f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column}); END"
+            )
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        elif conn.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {table}_{column}_fts ON {table} "
+                f"USING GIN (to_tsvector('simple'::regconfig, COALESCE({column}, '')))"
+            )
+
+
+def filter_fulltext(queryset: QuerySet, query: str, *, column: str = "search_document") -> QuerySet:
+    """Keep the rows whose indexed document matches every token of the query."""
+    tokens = query_tokens(query)
+    if not tokens:
+        return queryset
+    table = queryset.model._meta.db_table
+    if connection.vendor == "postgresql":
+        expression = " & ".join("'{}':*".format(token.replace("'", "''")) for token in tokens)
+        return queryset.filter(
+            pk__in=RawSQL(
+                f"SELECT id FROM {table} WHERE to_tsvector('simple'::regconfig, "
+                f"COALESCE({column}, '')) @@ to_tsquery('simple'::regconfig, %s)",
+                [expression],
+            )
+        )
+    if connection.vendor == "sqlite":
+        expression = " ".join('"{}"*'.format(token.replace('"', '""')) for token in tokens)
+        fts = fulltext_table(table)
+        return queryset.filter(
+            pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression])
+        )
+    for token in tokens:
+        queryset = queryset.filter(**{f"{column}__icontains": token})
+    return queryset

@@ -1,0 +1,43 @@
+"""The notifications the directory sends, registered with the notifications app."""
+
+from django.utils.translation import gettext_lazy as _
+
+from karvan.notifications.kinds import NotificationKind, register
+
+ORGANISATION_VERIFIED = "directory.organisation_verified"
+ORGANISATION_REJECTED = "directory.organisation_rejected"
+ORGANISATION_SUBMITTED = "directory.organisation_submitted"
+INVITATION_ACCEPTED = "directory.invitation_accepted"
+
+
+def register_kinds() -> None:
+    register(
+        NotificationKind(
+            ORGANISATION_VERIFIED,
+            title=_("%(organisation)s is now verified"),
+            body=_(
+                "The center's staff checked %(organisation)s. Its profile shows it as verified."
+            ),
+        )
+    )
+    register(
+        NotificationKind(
+            ORGANISATION_REJECTED,
+            title=_("Verification of %(organisation)s was refused"),
+            body=_("Reason given by the center's staff: %(reason)s"),
+        )
+    )
+    register(
+        NotificationKind(
+            ORGANISATION_SUBMITTED,
+            title=_("%(organisation)s awaits verification"),
+            body=_("Check its registry identifier and profile, then verify it or refuse it."),
+        )
+    )
+    register(
+        NotificationKind(
+            INVITATION_ACCEPTED,
+            title=_("%(person)s joined %(organisation)s"),
+            body=_("%(person)s accepted your invitation and is now a member."),
+        )
+    )

@@ -1,0 +1,43 @@
+"""Who may do what to an organisation. Services ask these; pages and API never decide alone."""
+
+from karvan.accounts.models import User
+from karvan.directory.models import Membership, Organisation
+
+
+def _role(user: User, organisation: Organisation) -> str | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(user=user, organisation=organisation)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def is_member(user: User, organisation: Organisation) -> bool:
+    return _role(user, organisation) is not None
+
+
+def can_view_organisation(user: User, organisation: Organisation) -> bool:
+    """Refused organisations are visible only to their members and the center's staff."""
+    if organisation.verification != Organisation.Verification.REJECTED:
+        return True
+    return user.is_authenticated and (user.is_staff or is_member(user, organisation))
+
+
+def can_edit_organisation(user: User, organisation: Organisation) -> bool:
+    """Owners and administrators edit their organisation's profile."""
+    return _role(user, organisation) in {Membership.Role.OWNER, Membership.Role.ADMIN}
+
+
+def can_manage_members(user: User, organisation: Organisation) -> bool:
+    return can_edit_organisation(user, organisation)
+
+
+def can_verify_organisation(user: User, organisation: Organisation) -> bool:
+    """The center's staff verify organisations, never their own."""
+    return user.is_authenticated and user.is_staff and not is_member(user, organisation)
+
+
+def can_sign_for_organisation(user: User, organisation: Organisation) -> bool:
+    return _role(user, organisation) in {Membership.Role.OWNER, Membership.Role.SIGNATORY}

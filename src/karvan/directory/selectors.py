@@ -1,0 +1,86 @@
+"""Reading the directory: what a viewer may see, filtered and searched."""
+
+from django.db.models import Count, Q, QuerySet
+
+from karvan.accounts.models import User
+from karvan.core.models import HsCode, IsicCode
+from karvan.core.search import filter_fulltext
+from karvan.directory.models import Invitation, Membership, Organisation
+
+
+def list_organisations(
+    *,
+    viewer: User,
+    query: str = "",
+    country: str = "",
+    kind: str = "",
+    sector: str = "",
+    hs_chapter: str = "",
+    verified_only: bool = False,
+) -> QuerySet[Organisation]:
+    """Organisations the viewer may see; refused ones only to their members and staff."""
+    rows = Organisation.objects.all()
+    if not (viewer.is_authenticated and viewer.is_staff):
+        visible = ~Q(verification=Organisation.Verification.REJECTED)
+        if viewer.is_authenticated:
+            visible |= Q(memberships__user=viewer)
+        rows = rows.filter(visible).distinct()
+    if country:
+        rows = rows.filter(country=country)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if sector:
+        # A section letter covers its divisions.
+        rows = rows.filter(Q(sectors__code=sector) | Q(sectors__parent__code=sector)).distinct()
+    if hs_chapter:
+        rows = rows.filter(products__code__startswith=hs_chapter[:2]).distinct()
+    if verified_only:
+        rows = rows.filter(verification=Organisation.Verification.VERIFIED)
+    if query:
+        rows = filter_fulltext(rows, query)
+    return rows.prefetch_related("sectors", "products")
+
+
+def get_organisation(*, viewer: User, pk: int) -> Organisation:
+    """One organisation the viewer may see; raise DoesNotExist otherwise."""
+    return list_organisations(viewer=viewer).get(pk=pk)
+
+
+def list_memberships(*, organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("role", "user__full_name")
+
+
+def list_memberships_of(*, viewer: User) -> QuerySet[Membership]:
+    """The viewer's own organisations."""
+    if not viewer.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=viewer).select_related("organisation")
+
+
+def list_open_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    from django.utils import timezone
+
+    return organisation.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def list_pending_verifications() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(verification=Organisation.Verification.PENDING).order_by(
+        "created_at"
+    )
+
+
+def count_organisations_by_country(*, viewer: User) -> dict[str, int]:
+    rows = (
+        list_organisations(viewer=viewer)
+        .values("country")
+        .annotate(total=Count("id", distinct=True))
+    )
+    return {row["country"]: row["total"] for row in rows}
+
+
+def list_sector_choices() -> QuerySet[IsicCode]:
+    return IsicCode.objects.all()
+
+
+def list_hs_chapters() -> QuerySet[HsCode]:
+    return HsCode.objects.filter(level=HsCode.Level.CHAPTER)

@@ -1,0 +1,395 @@
+"""Actions on organisations: create, edit, logo, verification, members and invitations."""
+
+import io
+import secrets
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from karvan.accounts.models import User
+from karvan.core.countries import country_name
+from karvan.core.errors import NotAllowedError
+from karvan.core.mail import send_rendered_mail
+from karvan.core.models import HsCode, IsicCode
+from karvan.core.registry_ids import is_valid_registry_id, normalize_registry_id
+from karvan.core.search import document_tokens
+from karvan.core.text import CONTENT_LANGUAGES, clean_versions
+from karvan.directory import notifications as kinds
+from karvan.directory.errors import (
+    AlreadyMemberError,
+    DuplicateRegistryIdError,
+    InvalidLogoError,
+    InvalidRegistryIdError,
+    InvitationClosedError,
+    InvitationEmailMismatchError,
+    LastOwnerError,
+    NameRequiredError,
+    NotPendingError,
+    ReasonRequiredError,
+)
+from karvan.directory.models import Invitation, Membership, Organisation, VerificationEvent
+from karvan.directory.permissions import (
+    can_edit_organisation,
+    can_manage_members,
+    can_verify_organisation,
+)
+from karvan.notifications.services import notify
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "kind",
+        "name",
+        "description",
+        "original_language",
+        "country",
+        "province",
+        "city",
+        "registry_id",
+        "size",
+        "founded_year",
+        "certifications",
+        "website",
+    }
+)
+LOGO_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP"})
+LOGO_MAX_SIDE = 512
+
+
+def build_search_document(organisation: Organisation) -> str:
+    """Everything a search should find the organisation by, in every language it is named in."""
+    texts: list[str] = []
+    for versions in (
+        organisation.name,
+        organisation.description,
+        organisation.city,
+        organisation.province,
+    ):
+        texts.extend(versions.values())
+    texts.extend(country_name(organisation.country, language) for language in CONTENT_LANGUAGES)
+    for code in list(organisation.sectors.all()) + list(organisation.products.all()):
+        texts.append(code.code)
+        texts.extend(code.names.values())
+    texts.extend(organisation.certifications)
+    texts.append(organisation.registry_id)
+    return document_tokens(texts)
+
+
+def refresh_search_document(*, organisation: Organisation) -> None:
+    organisation.search_document = build_search_document(organisation)
+    Organisation.objects.filter(pk=organisation.pk).update(
+        search_document=organisation.search_document
+    )
+
+
+def _apply_changes(organisation: Organisation, changes: Mapping[str, object]) -> None:
+    unknown = set(changes) - EDITABLE_FIELDS - {"sectors", "products"}
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for field in EDITABLE_FIELDS & set(changes):
+        value = changes[field]
+        if field in {"name", "description", "province", "city"}:
+            value = clean_versions(value)  # type: ignore[arg-type]  # shape checked by the field
+        elif field == "registry_id":
+            value = normalize_registry_id(str(value or ""))
+        elif field == "certifications":
+            value = [str(item).strip() for item in value if str(item).strip()]  # type: ignore[attr-defined]
+        setattr(organisation, field, value)
+    if not organisation.name:
+        raise NameRequiredError(field="name")
+    if organisation.registry_id:
+        if not is_valid_registry_id(organisation.country, organisation.registry_id):
+            raise InvalidRegistryIdError(
+                field="registry_id", country=country_name(organisation.country)
+            )
+        duplicate = Organisation.objects.filter(
+            country=organisation.country, registry_id=organisation.registry_id
+        ).exclude(pk=organisation.pk)
+        if duplicate.exists():
+            raise DuplicateRegistryIdError(field="registry_id")
+    if organisation.original_language not in organisation.name:
+        organisation.original_language = next(iter(organisation.name))
+
+
+def _set_codes(organisation: Organisation, changes: Mapping[str, object]) -> None:
+    if "sectors" in changes:
+        organisation.sectors.set(IsicCode.objects.filter(code__in=list(changes["sectors"])))  # type: ignore[call-overload]
+    if "products" in changes:
+        organisation.products.set(HsCode.objects.filter(code__in=list(changes["products"])))  # type: ignore[call-overload]
+
+
+def _save(organisation: Organisation) -> None:
+    try:
+        with transaction.atomic():
+            organisation.full_clean(exclude=["logo", "search_document"])
+            organisation.save()
+    except IntegrityError as error:  # the same identifier registered a moment ago
+        raise DuplicateRegistryIdError(field="registry_id") from error
+
+
+def _staff() -> Iterable[User]:
+    return get_user_model().objects.filter(is_staff=True, is_active=True)
+
+
+@transaction.atomic
+def create_organisation(*, actor: User, data: Mapping[str, object]) -> Organisation:
+    """Register an organisation with the actor as its owner, and ask staff to verify it."""
+    organisation = Organisation(verification=Organisation.Verification.PENDING)
+    _apply_changes(organisation, data)
+    _save(organisation)
+    _set_codes(organisation, data)
+    Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.OWNER)
+    VerificationEvent.objects.create(
+        organisation=organisation, actor=actor, action=VerificationEvent.Action.SUBMITTED
+    )
+    refresh_search_document(organisation=organisation)
+    notify(
+        recipients=_staff(),
+        kind=kinds.ORGANISATION_SUBMITTED,
+        params={"organisation": organisation.name},
+        url=organisation.get_absolute_url(),
+    )
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(
+    *, organisation: Organisation, actor: User, changes: Mapping[str, object]
+) -> Organisation:
+    """Edit a profile. A refused organisation that is edited goes back to the staff's queue."""
+    if not can_edit_organisation(actor, organisation):
+        raise NotAllowedError()
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _apply_changes(organisation, changes)
+    resubmitted = organisation.verification == Organisation.Verification.REJECTED
+    if resubmitted:
+        organisation.verification = Organisation.Verification.PENDING
+    _save(organisation)
+    _set_codes(organisation, changes)
+    refresh_search_document(organisation=organisation)
+    if resubmitted:
+        VerificationEvent.objects.create(
+            organisation=organisation, actor=actor, action=VerificationEvent.Action.SUBMITTED
+        )
+        notify(
+            recipients=_staff(),
+            kind=kinds.ORGANISATION_SUBMITTED,
+            params={"organisation": organisation.name},
+            url=organisation.get_absolute_url(),
+        )
+    return organisation
+
+
+def _reencode_logo(upload: UploadedFile) -> bytes:
+    """Decode the upload and write a fresh PNG: what is served is never what was uploaded."""
+    max_bytes = settings.KARVAN_LOGO_MAX_BYTES
+    max_mb = round(max_bytes / (1024 * 1024), 1)
+    if upload.size is None or upload.size > max_bytes:
+        raise InvalidLogoError(field="logo", max_mb=max_mb)
+    try:
+        with Image.open(upload) as probe:
+            if probe.format not in LOGO_FORMATS or probe.width * probe.height > 40_000_000:
+                raise InvalidLogoError(field="logo", max_mb=max_mb)
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.seek(0)
+            image = image.convert("RGBA")
+            image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
+            output = io.BytesIO()
+            image.save(output, format="PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise InvalidLogoError(field="logo", max_mb=max_mb) from error
+    return output.getvalue()
+
+
+@transaction.atomic
+def set_organisation_logo(
+    *, organisation: Organisation, actor: User, upload: UploadedFile | None
+) -> Organisation:
+    """Replace the logo with a re-encoded copy of the upload, or remove it when None."""
+    if not can_edit_organisation(actor, organisation):
+        raise NotAllowedError()
+    content = _reencode_logo(upload) if upload is not None else None
+    old = organisation.logo.name if organisation.logo else ""
+    if content is None:
+        organisation.logo = ""
+    else:
+        organisation.logo.save("logo.png", ContentFile(content), save=False)
+    organisation.save(update_fields=["logo", "updated_at"])
+    if old:
+        storage = organisation.logo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return organisation
+
+
+@transaction.atomic
+def approve_organisation(*, organisation: Organisation, actor: User) -> Organisation:
+    """Mark an organisation as verified by the center and tell its managers."""
+    if not can_verify_organisation(actor, organisation):
+        raise NotAllowedError()
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.verification not in {
+        Organisation.Verification.PENDING,
+        Organisation.Verification.UNVERIFIED,
+    }:
+        raise NotPendingError()
+    organisation.verification = Organisation.Verification.VERIFIED
+    organisation.verified_at = timezone.now()
+    organisation.rejection_reason = ""
+    organisation.save(
+        update_fields=["verification", "verified_at", "rejection_reason", "updated_at"]
+    )
+    VerificationEvent.objects.create(
+        organisation=organisation, actor=actor, action=VerificationEvent.Action.APPROVED
+    )
+    notify(
+        recipients=_managers(organisation),
+        kind=kinds.ORGANISATION_VERIFIED,
+        params={"organisation": organisation.name},
+        url=organisation.get_absolute_url(),
+    )
+    return organisation
+
+
+@transaction.atomic
+def reject_organisation(*, organisation: Organisation, actor: User, reason: str) -> Organisation:
+    """Refuse verification with a reason the organisation reads; it can edit and resubmit."""
+    if not can_verify_organisation(actor, organisation):
+        raise NotAllowedError()
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequiredError(field="reason")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.verification not in {
+        Organisation.Verification.PENDING,
+        Organisation.Verification.UNVERIFIED,
+    }:
+        raise NotPendingError()
+    organisation.verification = Organisation.Verification.REJECTED
+    organisation.rejection_reason = reason
+    organisation.verified_at = None
+    organisation.save(
+        update_fields=["verification", "rejection_reason", "verified_at", "updated_at"]
+    )
+    VerificationEvent.objects.create(
+        organisation=organisation,
+        actor=actor,
+        action=VerificationEvent.Action.REJECTED,
+        reason=reason,
+    )
+    notify(
+        recipients=_managers(organisation),
+        kind=kinds.ORGANISATION_REJECTED,
+        params={"organisation": organisation.name, "reason": reason},
+        url=organisation.get_absolute_url(),
+    )
+    return organisation
+
+
+def _managers(organisation: Organisation) -> list[User]:
+    return [
+        membership.user
+        for membership in organisation.memberships.select_related("user").filter(
+            role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
+        )
+    ]
+
+
+@transaction.atomic
+def invite_member(
+    *, organisation: Organisation, actor: User, email: str, role: str, language: str
+) -> Invitation:
+    """Invite someone by e-mail to join with a role; the mail is in the inviter's language."""
+    if not can_manage_members(actor, organisation):
+        raise NotAllowedError()
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise AlreadyMemberError(field="email")
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+    )
+    transaction.on_commit(
+        lambda: send_rendered_mail(
+            to=email,
+            language=language,
+            time_zone=actor.time_zone,
+            calendar=actor.calendar,
+            template="directory/email/invitation",
+            context={
+                "invitation": invitation,
+                "organisation_name": organisation.name,
+                "inviter": actor,
+                "path": reverse("directory:invitation", args=[invitation.token]),
+            },
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, actor: User) -> Membership:
+    """Join the organisation an open invitation names; only its addressee may accept."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise InvitationClosedError()
+    if invitation.email.lower() != actor.email.lower():
+        raise InvitationEmailMismatchError(email=invitation.email)
+    membership, created = Membership.objects.get_or_create(
+        user=actor, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    if not created:
+        raise AlreadyMemberError()
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at", "updated_at"])
+    if invitation.invited_by is not None:
+        notify(
+            recipients=[invitation.invited_by],
+            kind=kinds.INVITATION_ACCEPTED,
+            params={"person": actor.full_name, "organisation": invitation.organisation.name},
+            url=reverse("directory:members", args=[invitation.organisation_id]),
+        )
+    return membership
+
+
+@transaction.atomic
+def change_member_role(*, membership: Membership, actor: User, role: str) -> Membership:
+    """Give a member another role; the last owner stays an owner."""
+    if not can_manage_members(actor, membership.organisation):
+        raise NotAllowedError()
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Membership.Role.OWNER and role != Membership.Role.OWNER:
+        _keep_an_owner(membership)
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, actor: User) -> None:
+    """Remove a member (or leave, when the actor is that member); the last owner stays."""
+    if actor.pk != membership.user_id and not can_manage_members(actor, membership.organisation):
+        raise NotAllowedError()
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Membership.Role.OWNER:
+        _keep_an_owner(membership)
+    membership.delete()
+
+
+def _keep_an_owner(membership: Membership) -> None:
+    owners = Membership.objects.select_for_update().filter(
+        organisation_id=membership.organisation_id, role=Membership.Role.OWNER
+    )
+    if owners.exclude(pk=membership.pk).count() == 0:
+        raise LastOwnerError()

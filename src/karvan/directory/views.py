@@ -1,0 +1,319 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from karvan.core.errors import DomainError
+from karvan.directory.forms import (
+    DirectoryFilterForm,
+    InvitationForm,
+    LogoForm,
+    OrganisationForm,
+    RejectionForm,
+    RoleForm,
+)
+from karvan.directory.models import Invitation, Membership, Organisation
+from karvan.directory.permissions import (
+    can_edit_organisation,
+    can_manage_members,
+    can_verify_organisation,
+)
+from karvan.directory.selectors import (
+    count_organisations_by_country,
+    get_organisation,
+    list_memberships,
+    list_memberships_of,
+    list_open_invitations,
+    list_organisations,
+    list_pending_verifications,
+)
+from karvan.directory.services import (
+    accept_invitation,
+    approve_organisation,
+    change_member_role,
+    create_organisation,
+    invite_member,
+    reject_organisation,
+    remove_member,
+    set_organisation_logo,
+    update_organisation,
+)
+
+PAGE_SIZE = 20
+
+
+def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
+    try:
+        return get_organisation(viewer=request.user, pk=pk)
+    except Organisation.DoesNotExist as error:
+        raise Http404 from error
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    organisations = list_organisations(viewer=request.user, verified_only=True)
+    return render(
+        request,
+        "directory/home.html",
+        {
+            "recent": organisations.order_by("-verified_at")[:6],
+            "by_country": count_organisations_by_country(viewer=request.user),
+            "corridor": settings.KARVAN_CORRIDOR,
+            "filter_form": DirectoryFilterForm(),
+            "my_memberships": list_memberships_of(viewer=request.user),
+        },
+    )
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    organisations = Organisation.objects.none()
+    if not request.GET or form.is_valid():
+        filters = form.cleaned_data if request.GET else {}
+        organisations = list_organisations(
+            viewer=request.user,
+            query=filters.get("q", ""),
+            country=filters.get("country", ""),
+            kind=filters.get("kind", ""),
+            sector=filters.get("sector", ""),
+            hs_chapter=filters.get("hs_chapter", ""),
+            verified_only=filters.get("verified", False),
+        ).order_by("-verification", "-updated_at")
+    paginator = Paginator(organisations, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "total": paginator.count,
+        "querystring": query_without_page.urlencode(),
+    }
+    template = (
+        "directory/_results.html"
+        if request.headers.get("HX-Request")
+        else "directory/organisation_list.html"
+    )
+    return render(request, template, context)
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "members": list_memberships(organisation=organisation),
+            "can_edit": can_edit_organisation(request.user, organisation),
+            "can_verify": can_verify_organisation(request.user, organisation),
+            "rejection_form": RejectionForm(),
+            "events": organisation.verification_events.select_related("actor")[:10],
+        },
+    )
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(
+        request.POST or None, initial={"original_language": translation.get_language()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = create_organisation(actor=request.user, data=form.to_changes())
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text)
+        else:
+            messages.success(
+                request, _("The organisation is registered. The center's staff will verify it.")
+            )
+            return redirect(organisation)
+    return render(request, "directory/organisation_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    if not can_edit_organisation(request.user, organisation):
+        raise Http404
+    if request.method == "POST":
+        form = OrganisationForm(request.POST)
+        if form.is_valid():
+            try:
+                update_organisation(
+                    organisation=organisation,
+                    actor=request.user,
+                    changes=form.to_changes(organisation),
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.text)
+            else:
+                messages.success(request, _("The profile is saved."))
+                return redirect(organisation)
+    else:
+        form = OrganisationForm(initial=OrganisationForm.initial_from(organisation))
+    return render(
+        request,
+        "directory/organisation_form.html",
+        {"form": form, "organisation": organisation, "logo_form": LogoForm()},
+    )
+
+
+@login_required
+@require_POST
+def organisation_logo(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    if not can_edit_organisation(request.user, organisation):
+        raise Http404
+    remove = request.POST.get("remove") == "1"
+    form = LogoForm(request.POST, request.FILES)
+    if not remove and not form.is_valid():
+        messages.error(request, _("Choose an image file for the logo."))
+        return redirect("directory:edit", pk=pk)
+    try:
+        set_organisation_logo(
+            organisation=organisation,
+            actor=request.user,
+            upload=None if remove else form.cleaned_data["logo"],
+        )
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("The logo is updated."))
+    return redirect("directory:edit", pk=pk)
+
+
+@login_required
+def members(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    if not can_manage_members(request.user, organisation):
+        raise Http404
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invite_member(
+                organisation=organisation,
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                language=translation.get_language() or "en",
+            )
+        except DomainError as error:
+            form.add_error("email", error.text)
+        else:
+            messages.success(request, _("The invitation is sent."))
+            return redirect("directory:members", pk=pk)
+    return render(
+        request,
+        "directory/members.html",
+        {
+            "organisation": organisation,
+            "memberships": list_memberships(organisation=organisation),
+            "invitations": list_open_invitations(organisation=organisation),
+            "form": form,
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+def _membership(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
+    organisation = _visible_organisation(request, pk)
+    return get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = _membership(request, pk, membership_pk)
+    if not can_manage_members(request.user, membership.organisation):
+        raise Http404
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            change_member_role(
+                membership=membership, actor=request.user, role=form.cleaned_data["role"]
+            )
+        except DomainError as error:
+            messages.error(request, error.text)
+        else:
+            messages.success(request, _("The role is changed."))
+    else:
+        messages.error(request, _("Choose a role."))
+    return redirect("directory:members", pk=pk)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = _membership(request, pk, membership_pk)
+    leaving = membership.user_id == request.user.pk
+    if not leaving and not can_manage_members(request.user, membership.organisation):
+        raise Http404
+    try:
+        remove_member(membership=membership, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.text)
+        return redirect("directory:detail", pk=pk)
+    messages.success(
+        request, _("You left the organisation.") if leaving else _("The member is removed.")
+    )
+    return redirect("home" if leaving else "directory:members", **({} if leaving else {"pk": pk}))
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            accept_invitation(invitation=invitation, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.text)
+        else:
+            messages.success(request, _("You are now a member of this organisation."))
+            return redirect(invitation.organisation)
+    return render(request, "directory/invitation.html", {"invitation": invitation})
+
+
+@staff_member_required
+def verification_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "directory/verification_queue.html",
+        {"organisations": list_pending_verifications(), "rejection_form": RejectionForm()},
+    )
+
+
+@staff_member_required
+@require_POST
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            approve_organisation(organisation=organisation, actor=request.user)
+            messages.success(request, _("The organisation is verified."))
+        else:
+            form = RejectionForm(request.POST)
+            if not form.is_valid():
+                messages.error(
+                    request, _("Give the reason for the refusal: the organisation will read it.")
+                )
+                return redirect(organisation)
+            reject_organisation(
+                organisation=organisation, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request, _("The verification is refused; the organisation is told why.")
+            )
+    except DomainError as error:
+        messages.error(request, error.text)
+    if request.POST.get("next") == "queue":
+        return redirect("directory:verification_queue")
+    return redirect(organisation)

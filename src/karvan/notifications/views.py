@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from karvan.notifications.selectors import list_notifications
+from karvan.notifications.services import mark_notifications_read
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(list_notifications(viewer=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    mark_notifications_read(actor=request.user, notification_ids=ids or None)
+    return redirect("notifications:list")

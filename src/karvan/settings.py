@@ -1,0 +1,264 @@
+"""Karvan's settings, read from the environment.
+
+The defaults give the embedded mode: SQLite under the data directory, tasks run in-process, files on
+local disk, e-mail printed to the console. `DATABASE_URL`, `CELERY_BROKER_URL` and
+`KARVAN_ENV=production` switch in the production parts; the code is the same. Every variable is
+listed in the README.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parents[1]
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+KARVAN_ENV = os.environ.get("KARVAN_ENV", "development")
+PRODUCTION = KARVAN_ENV == "production"
+
+DATA_DIR = Path(os.environ.get("KARVAN_DATA_DIR", PROJECT_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Use KARVAN_SECRET_KEY, or a key generated once and kept in the data directory."""
+    if os.environ.get("KARVAN_SECRET_KEY"):
+        return os.environ["KARVAN_SECRET_KEY"]
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _env_bool("KARVAN_DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = _env_list(
+    "KARVAN_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver"
+)
+CSRF_TRUSTED_ORIGINS = _env_list("KARVAN_CSRF_TRUSTED_ORIGINS")
+SITE_URL = os.environ.get("KARVAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "axes",
+    "ninja",
+    "karvan.core",
+    "karvan.accounts",
+    "karvan.directory",
+    "karvan.notifications",
+    "karvan.api",
+    "karvan.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "karvan.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "karvan.core.middleware.ViewerPreferencesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "karvan.urls"
+WSGI_APPLICATION = "karvan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "karvan.core.context_processors.viewer",
+                "karvan.notifications.context_processors.unread",
+            ],
+        },
+    },
+]
+
+# The database: SQLite in the data directory unless DATABASE_URL names another.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'karvan.sqlite3'}"),
+        conn_max_age=int(os.environ.get("KARVAN_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets page reads go on while a background task writes.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
+
+# Login throttling: five failures lock the username and address pair for an hour.
+AXES_FAILURE_LIMIT = int(os.environ.get("KARVAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+
+# Languages: the interface's four; user content keeps its own language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("fa", _("Persian")),
+    ("zh-hans", _("Chinese (simplified)")),
+    ("ar", _("Arabic")),
+]
+LANGUAGES_BIDI = ["fa", "ar"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# The corridor: the two countries, their languages, zones, calendars and weekends. Configuration, so
+# that another pair of countries runs the same code (KARVAN_CORRIDOR=TR,UZ with its own table).
+KARVAN_CORRIDOR = _env_list("KARVAN_CORRIDOR", "IR,CN")
+KARVAN_COUNTRY_PROFILES = {
+    "IR": {
+        "language": "fa",
+        "time_zone": "Asia/Tehran",
+        "calendar": "jalali",
+        "currency": "IRR",
+        "weekend": [4],  # Friday (Monday is 0)
+    },
+    "CN": {
+        "language": "zh-hans",
+        "time_zone": "Asia/Shanghai",
+        "calendar": "gregorian",
+        "currency": "CNY",
+        "weekend": [5, 6],
+    },
+}
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("KARVAN_STATIC_ROOT", DATA_DIR / "static"))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("KARVAN_MEDIA_ROOT", DATA_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+KARVAN_LOGO_MAX_BYTES = int(os.environ.get("KARVAN_LOGO_MAX_BYTES", str(2 * 1024 * 1024)))
+
+# Background work: Celery through Redis when a broker is set, otherwise eager in this process.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "send-notification-digests": {
+        "task": "karvan.notifications.tasks.send_notification_digests",
+        "schedule": 60 * 60,
+    },
+}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("KARVAN_CACHE_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["KARVAN_CACHE_URL"],
+    }
+
+EMAIL_BACKEND = os.environ.get(
+    "KARVAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("KARVAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KARVAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KARVAN_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KARVAN_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("KARVAN_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("KARVAN_DEFAULT_FROM_EMAIL", "Karvan <noreply@karvan.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = _env_bool("KARVAN_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("KARVAN_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KARVAN_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 20
+NINJA_PAGINATION_MAX_LIMIT = 100

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from karvan.api.main import api
+from karvan.directory.views import home
+
+admin.site.site_header = "Karvan"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("karvan.accounts.urls")),
+    path("organisations/", include("karvan.directory.urls")),
+    path("notifications/", include("karvan.notifications.urls")),
+    path("api/", api.urls),
+    path("staff/admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
