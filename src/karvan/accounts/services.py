@@ -139,3 +139,28 @@ def authenticate_api_token(*, key: str) -> User:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def ensure_person(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    language: str,
+    time_zone: str,
+    calendar: str,
+    full_name_native: str = "",
+    is_staff: bool = False,
+) -> User:
+    """Create or update a confirmed account (the demo scenario and staff set-up); idempotent."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = user_model.objects.create_user(email=email, password=password, full_name=full_name)
+    user.full_name, user.full_name_native = full_name, full_name_native
+    user.language, user.time_zone, user.calendar = language, time_zone, calendar
+    user.is_staff = user.is_superuser = is_staff
+    user.email_confirmed_at = user.email_confirmed_at or timezone.now()
+    user.save()
+    return user

@@ -393,3 +393,12 @@ def _keep_an_owner(membership: Membership) -> None:
     )
     if owners.exclude(pk=membership.pk).count() == 0:
         raise LastOwnerError()
+
+
+@transaction.atomic
+def add_member(*, organisation: Organisation, user: User, role: str) -> Membership:
+    """Make a person a member with a role, or change their role (imports and the demo scenario)."""
+    membership, _created = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    return membership

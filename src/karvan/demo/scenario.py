@@ -1,0 +1,132 @@
+"""The demo scenario: the center of the articles in shared/seeds, its members and their companies.
+
+Loaded through the same services the pages use, keyed by the scenario's own keys so that loading
+it again updates what is there instead of adding copies.
+"""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.test import override_settings
+
+from karvan.accounts.models import User
+from karvan.accounts.services import ensure_person
+from karvan.core.taxonomies import load_taxonomies
+from karvan.demo.models import DemoRecord
+from karvan.directory.models import Organisation
+from karvan.directory.services import (
+    add_member,
+    approve_organisation,
+    create_organisation,
+    reject_organisation,
+    update_organisation,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMO_PASSWORD = "karvan-demo"  # noqa: S105  (printed at start: these are demo log-ins)
+DEMO_LOGINS = (
+    ("sme.ir@demo.karvan.example", "SME owner, Iran"),
+    ("sme.cn@demo.karvan.example", "SME owner, China"),
+    ("staff@demo.karvan.example", "Center staff"),
+    ("organiser@demo.karvan.example", "Fair organiser (CISMEF secretariat)"),
+)
+PROFILE_FIELDS = (
+    "kind",
+    "name",
+    "description",
+    "original_language",
+    "country",
+    "province",
+    "city",
+    "registry_id",
+    "size",
+    "founded_year",
+    "certifications",
+    "website",
+    "sectors",
+    "products",
+)
+
+
+def _recorded(key: str, model: type[M]) -> M | None:
+    record = DemoRecord.objects.filter(key=key).first()
+    return model.objects.filter(pk=record.object_id).first() if record else None
+
+
+def _record(key: str, obj: models.Model) -> None:
+    DemoRecord.objects.update_or_create(
+        key=key,
+        defaults={
+            "content_type": ContentType.objects.get_for_model(obj),
+            "object_id": obj.pk,
+        },
+    )
+
+
+def _person(entry: dict, *, is_staff: bool = False) -> User:
+    return ensure_person(
+        email=entry["email"],
+        full_name=entry["full_name"],
+        full_name_native=entry.get("full_name_native", ""),
+        password=DEMO_PASSWORD,
+        language=entry.get("language", "en"),
+        time_zone=entry.get("time_zone", "UTC"),
+        calendar=entry.get("calendar", "gregorian"),
+        is_staff=is_staff,
+    )
+
+
+def _organisation(entry: dict, staff: User) -> Organisation:
+    members = [(_person(member), member["role"]) for member in entry["members"]]
+    owner = next(user for user, role in members if role == "owner")
+    profile = {field: entry[field] for field in PROFILE_FIELDS if field in entry}
+    key = f"organisation:{entry['key']}"
+    organisation = _recorded(key, Organisation)
+    if organisation is None:
+        organisation = create_organisation(actor=owner, data=profile)
+        _record(key, organisation)
+    else:
+        add_member(organisation=organisation, user=owner, role="owner")
+        organisation = update_organisation(organisation=organisation, actor=owner, changes=profile)
+    for user, role in members:
+        add_member(organisation=organisation, user=user, role=role)
+    wanted = entry.get("verification", "verified")
+    if organisation.verification != wanted:
+        if organisation.verification != Organisation.Verification.PENDING:
+            Organisation.objects.filter(pk=organisation.pk).update(
+                verification=Organisation.Verification.PENDING
+            )
+            organisation.refresh_from_db()
+        if wanted == "verified":
+            organisation = approve_organisation(organisation=organisation, actor=staff)
+        elif wanted == "rejected":
+            reason = entry.get("rejection_reason", {})
+            organisation = reject_organisation(
+                organisation=organisation,
+                actor=staff,
+                reason=reason.get(entry["original_language"]) or next(iter(reason.values()), "-"),
+            )
+        elif wanted == "unverified":
+            Organisation.objects.filter(pk=organisation.pk).update(verification=wanted)
+    return organisation
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[str, int]:
+    """Load (or refresh) the whole demo scenario; return counts. Sends no real e-mail."""
+    load_taxonomies()
+    data = json.loads((DATA_DIR / "organisations.json").read_text(encoding="utf-8"))
+    with transaction.atomic():
+        staff = [_person(entry, is_staff=True) for entry in data["staff"]]
+        organisations = []
+        for index, entry in enumerate(data["organisations"], start=1):
+            organisations.append(_organisation(entry, staff[0]))
+            if index % 10 == 0:
+                progress(f"organisations: {index}/{len(data['organisations'])}")
+    return {"staff": len(staff), "organisations": len(organisations)}

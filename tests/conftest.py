@@ -1,0 +1,56 @@
+"""The suite runs on SQLite, and on a real PostgreSQL server with KARVAN_TEST_DATABASE=postgres.
+
+With KARVAN_REQUIRE_ALL_TESTS=1 (CI), a missing PostgreSQL or Chromium fails the run instead of
+skipping the tests that need them.
+"""
+
+import os
+
+import pytest
+from tests.support.postgres import temporary_cluster
+
+REQUIRE_ALL = os.environ.get("KARVAN_REQUIRE_ALL_TESTS") == "1"
+USE_POSTGRES = os.environ.get("KARVAN_TEST_DATABASE") == "postgres"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> object:
+    if not USE_POSTGRES:
+        yield
+        return
+    from django.conf import settings
+    from django.db import connections
+
+    with temporary_cluster() as database:
+        settings.DATABASES["default"].update(database)
+        settings.DATABASES["default"].pop("OPTIONS", None)
+        settings.DATABASES["default"]["OPTIONS"] = {}
+        settings.DATABASES["default"]["TEST"] = {"NAME": "test_karvan"}
+        connections["default"].settings_dict.update(settings.DATABASES["default"])
+        connections["default"].close()
+        yield
+        connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """Every test database holds the HS and ISIC reference codes, as a deployed one does."""
+    from karvan.core.taxonomies import load_taxonomies
+
+    with django_db_blocker.unblock():
+        load_taxonomies()
+
+
+@pytest.fixture(autouse=True)
+def _eager_and_quiet(settings: object) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -1,0 +1,52 @@
+"""Factories for plain rows. States reached through a workflow are made with the real services."""
+
+import factory
+
+from karvan.accounts.models import User
+from karvan.core.registry_ids import iran_national_id_check_digit, uscc_check_character
+from karvan.directory.models import Membership, Organisation
+
+
+def valid_iran_national_id(n: int) -> str:
+    first10 = f"10{n:08d}"[:10]
+    return first10 + str(iran_national_id_check_digit(first10))
+
+
+def valid_uscc(n: int) -> str:
+    first17 = f"91440101{n:09d}"
+    return first17 + uscc_check_character(first17)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.django.Password("correct horse battery staple")
+    language = "en"
+    time_zone = "UTC"
+    email_confirmed_at = factory.Faker("date_time", tzinfo=__import__("datetime").timezone.utc)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.SME
+    name = factory.Sequence(lambda n: {"en": f"Organisation {n}"})
+    description = factory.LazyFunction(lambda: {"en": "We make things."})
+    original_language = "en"
+    country = "IR"
+    registry_id = factory.Sequence(valid_iran_national_id)
+    verification = Organisation.Verification.VERIFIED
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.OWNER
