@@ -72,6 +72,7 @@ def list_pending_verifications() -> QuerySet[Organisation]:
 def count_organisations_by_country(*, viewer: User) -> dict[str, int]:
     rows = (
         list_organisations(viewer=viewer)
+        .order_by()  # the default ordering would split the groups
         .values("country")
         .annotate(total=Count("id", distinct=True))
     )

@@ -166,12 +166,16 @@ def update_organisation(
     if not can_edit_organisation(actor, organisation):
         raise NotAllowedError()
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = _profile_snapshot(organisation)
     _apply_changes(organisation, changes)
-    resubmitted = organisation.verification == Organisation.Verification.REJECTED
-    if resubmitted:
-        organisation.verification = Organisation.Verification.PENDING
     _save(organisation)
     _set_codes(organisation, changes)
+    changed = _profile_snapshot(organisation) != before
+    # Saving an unchanged refused profile is not a new submission; a corrected one is.
+    resubmitted = changed and organisation.verification == Organisation.Verification.REJECTED
+    if resubmitted:
+        organisation.verification = Organisation.Verification.PENDING
+        organisation.save(update_fields=["verification"])
     refresh_search_document(organisation=organisation)
     if resubmitted:
         VerificationEvent.objects.create(
@@ -184,6 +188,16 @@ def update_organisation(
             url=organisation.get_absolute_url(),
         )
     return organisation
+
+
+def _profile_snapshot(organisation: Organisation) -> dict[str, object]:
+    values: dict[str, object] = {
+        field: getattr(organisation, field) for field in sorted(EDITABLE_FIELDS)
+    }
+    if organisation.pk:
+        values["sectors"] = sorted(organisation.sectors.values_list("code", flat=True))
+        values["products"] = sorted(organisation.products.values_list("code", flat=True))
+    return values
 
 
 def _reencode_logo(upload: UploadedFile) -> bytes:
