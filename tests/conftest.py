@@ -22,11 +22,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     from django.db import connections
 
     with temporary_cluster() as database:
-        settings.DATABASES["default"].update(database)
-        settings.DATABASES["default"].pop("OPTIONS", None)
-        settings.DATABASES["default"]["OPTIONS"] = {}
-        settings.DATABASES["default"]["TEST"] = {"NAME": "test_karvan"}
-        connections["default"].settings_dict.update(settings.DATABASES["default"])
+        for settings_dict in {
+            id(d): d for d in (settings.DATABASES["default"], connections["default"].settings_dict)
+        }.values():
+            settings_dict.update(database)
+            settings_dict["OPTIONS"] = {}
+            settings_dict["TEST"]["NAME"] = "test_karvan"
         connections["default"].close()
         yield
         connections.close_all()
