@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/karvan demo
 
-## test: the whole suite (PostgreSQL and browser tests included where the machine has them)
+## test: lint, then the whole suite on SQLite and again on a throw-away PostgreSQL server
+## (PostgreSQL and browser tests are skipped where the machine lacks them, except in CI)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest
+	KARVAN_TEST_DATABASE=postgres $(BIN)/python -m pytest
 
 ## test-fast: the suite without browser tests
 test-fast: $(STAMP)

@@ -7,7 +7,7 @@ skipping the tests that need them.
 import os
 
 import pytest
-from tests.support.postgres import temporary_cluster
+from tests.support.postgres import find_bin_dir, temporary_cluster
 
 REQUIRE_ALL = os.environ.get("KARVAN_REQUIRE_ALL_TESTS") == "1"
 USE_POSTGRES = os.environ.get("KARVAN_TEST_DATABASE") == "postgres"
@@ -21,6 +21,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     from django.conf import settings
     from django.db import connections
 
+    if find_bin_dir() is None:
+        message = "PostgreSQL server binaries (initdb, postgres) are not installed"
+        if REQUIRE_ALL:
+            pytest.fail(message)
+        pytest.skip(message)
     with temporary_cluster() as database:
         for settings_dict in {
             id(d): d for d in (settings.DATABASES["default"], connections["default"].settings_dict)
