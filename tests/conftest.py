@@ -7,6 +7,7 @@ skipping the tests that need them.
 import os
 
 import pytest
+
 from tests.support.postgres import find_bin_dir, temporary_cluster
 
 REQUIRE_ALL = os.environ.get("KARVAN_REQUIRE_ALL_TESTS") == "1"
