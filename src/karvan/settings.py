@@ -242,6 +242,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "karvan.core.errors_views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
