@@ -51,11 +51,22 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 @pytest.fixture(autouse=True)
 def _eager_and_quiet(settings: object) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Argon2 is slow on purpose; tests hash with MD5 and can still check argon2 hashes.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Argon2 spends half a second per password by design; tests make hundreds of people."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
