@@ -20,7 +20,7 @@ from karvan.accounts.services import (
     update_preferences,
 )
 from karvan.core.errors import DomainError
-from karvan.core.middleware import TIME_ZONE_COOKIE
+from karvan.core.middleware import browser_time_zone
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -40,7 +40,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     else:
         form = SignUpForm(
             initial=SignUpForm.initial_for(
-                translation.get_language() or "en", request.COOKIES.get(TIME_ZONE_COOKIE)
+                translation.get_language() or "en", browser_time_zone(request)
             )
         )
     return render(request, "accounts/signup.html", {"form": form})

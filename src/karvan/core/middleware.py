@@ -2,6 +2,7 @@
 
 import zoneinfo
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
@@ -47,6 +48,13 @@ def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
         return None
 
 
+def browser_time_zone(request: HttpRequest) -> str:
+    """The zone the visitor's browser reported through the page script's cookie, or ""."""
+    # The page script writes it percent-encoded (Asia%2FShanghai).
+    zone = unquote(request.COOKIES.get(TIME_ZONE_COOKIE, ""))
+    return zone if _zone(zone) else ""
+
+
 class ViewerPreferencesMiddleware:
     """Activate the signed-in person's language, zone and calendar; guesses for visitors.
 
@@ -63,7 +71,7 @@ class ViewerPreferencesMiddleware:
             request.LANGUAGE_CODE = translation.get_language()
             zone, calendar = _zone(user.time_zone), user.calendar
         else:
-            zone = _zone(request.COOKIES.get(TIME_ZONE_COOKIE))
+            zone = _zone(browser_time_zone(request))
             calendar = default_calendar(request.LANGUAGE_CODE)
         request.viewer_calendar = calendar
         if zone:
