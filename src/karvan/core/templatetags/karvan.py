@@ -102,6 +102,12 @@ def bootstrap(field: BoundField) -> str:
     if field.errors:
         css += " is-invalid"
     attrs = {"class": css}
+    # Addresses, identifiers and codes read left to right on every page.
+    if getattr(widget, "input_type", "") in {"email", "url", "password"} or field.name in {
+        "registry_id",
+        "time_zone",
+    }:
+        attrs["dir"] = "ltr"
     if field.name == "time_zone":
         attrs["data-browser-zone"] = "fill"
     return field.as_widget(attrs=attrs)
