@@ -28,13 +28,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
             pytest.fail(message)
         pytest.skip(message)
     with temporary_cluster() as database:
-        for settings_dict in {
-            id(d): d for d in (settings.DATABASES["default"], connections["default"].settings_dict)
-        }.values():
-            settings_dict.update(database)
-            settings_dict["OPTIONS"] = {}
-            settings_dict["TEST"]["NAME"] = "test_karvan"
+        settings_dict = connections.settings["default"]
+        settings_dict.update(database)
+        settings_dict["OPTIONS"] = {}
+        settings_dict["TEST"]["NAME"] = "test_karvan"
+        settings.DATABASES["default"] = settings_dict
+        # The SQLite wrapper may already exist: drop it so the next use builds a PostgreSQL one.
         connections["default"].close()
+        del connections["default"]
         yield
         connections.close_all()
 
@@ -61,12 +62,6 @@ def _eager_and_quiet(settings: object) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: object) -> None:
-    """Argon2 spends half a second per password by design; tests make hundreds of people."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

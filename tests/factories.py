@@ -5,10 +5,12 @@ import factory
 from karvan.accounts.models import User
 from karvan.core.registry_ids import iran_national_id_check_digit, uscc_check_character
 from karvan.directory.models import Membership, Organisation
+from karvan.directory.services import create_organisation
 
 
 def valid_iran_national_id(n: int) -> str:
-    first10 = f"10{n:08d}"[:10]
+    # Digits 4 to 9 may not all be zero: the trailing "1" at position 9 keeps them non-zero.
+    first10 = f"10{n:06d}10"
     return first10 + str(iran_national_id_check_digit(first10))
 
 
@@ -50,3 +52,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.OWNER
+
+
+def register_organisation(*, owner: User, **data: object) -> Organisation:
+    """An organisation registered through the real service: owner, search document, pending."""
+    values: dict[str, object] = {
+        "kind": Organisation.Kind.SME,
+        "original_language": "en",
+        "country": "IR",
+        "name": {"en": "Registered Organisation"},
+        "description": {"en": "We make things."},
+        **data,
+    }
+    return create_organisation(actor=owner, data=values)

@@ -93,6 +93,11 @@ class EmailAuthenticationForm(AuthenticationForm):
             attrs={"autofocus": True, "autocomplete": "email"}
         )
 
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case and phones capitalise the first letter. Lowering it
+        # here, before authentication, also keeps the throttle counting "A@x" and "a@x" as one.
+        return self.cleaned_data["username"].strip().lower()
+
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         if not user.has_confirmed_email:

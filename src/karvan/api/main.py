@@ -5,7 +5,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from karvan.accounts.models import User
@@ -86,6 +86,17 @@ def authentication_error(request: HttpRequest, error: AuthenticationError) -> Ht
     return error_response(
         request, 401, "unauthenticated", _("Authentication required: send a valid API token.")
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """Ninja's own refusals (a body that is not JSON, a failed CSRF check) in the same format."""
+    known = {
+        400: ("bad_request", _("The request body could not be read: send JSON.")),
+        403: ("csrf_failed", _("The CSRF check failed: send the CSRF token, or use an API token.")),
+    }
+    code, message = known.get(error.status_code, ("error", str(error.message)))
+    return error_response(request, error.status_code, code, message)
 
 
 @api.exception_handler(Http404)

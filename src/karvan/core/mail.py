@@ -5,10 +5,17 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from karvan.core.calendars import override_calendar
+
+
+def render_text(template_name: str, context: Mapping[str, object]) -> str:
+    """Render a plain-text template without HTML escaping: "Smith & Sons" stays as written."""
+    return get_template(template_name).template.render(Context(dict(context), autoescape=False))
 
 
 def send_rendered_mail(
@@ -27,9 +34,10 @@ def send_rendered_mail(
         timezone.override(zoneinfo.ZoneInfo(time_zone)),
     ):
         full_context = {"site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", full_context).split())
-        text = render_to_string(f"{template}_body.txt", full_context)
-        html = render_to_string("core/email_base.html", {**full_context, "body": text})
+        subject = " ".join(render_text(f"{template}_subject.txt", full_context).split())
+        text = render_text(f"{template}_body.txt", full_context)
+        # The text is plain and unescaped: escape it once for the HTML version.
+        html = render_to_string("core/email_base.html", {**full_context, "body": escape(text)})
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
     message.send()

@@ -1,0 +1,140 @@
+"""Import rules between Karvan's apps, read from the source with `ast` (nothing is imported)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "karvan"
+MODULES = sorted(path for path in PACKAGE.rglob("*.py") if "__pycache__" not in path.parts)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    return _imports_in(
+        path.read_text(encoding="utf-8"), _module_name(path), path.name == "__init__.py"
+    )
+
+
+def _imports_in(source: str, module_name: str, is_package: bool) -> set[str]:
+    """Every karvan module a source imports, at any depth, relative imports resolved."""
+    tree = ast.parse(source)
+    package = module_name.split(".")
+    if not is_package:
+        package = package[:-1]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            found.add(module)
+            # `from karvan import api` or `from karvan.directory import services` name modules.
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name == "karvan" or name.startswith("karvan.")}
+
+
+def _app(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else None
+
+
+def _is_module(name: str) -> bool:
+    relative = Path(*name.split("."))
+    return (SRC / relative).with_suffix(".py").exists() or (SRC / relative / "__init__.py").exists()
+
+
+IMPORTS = {_module_name(path): _imports(path) for path in MODULES}
+
+
+def _violations(app: str, allowed: set[str]) -> list[str]:
+    return sorted(
+        f"{module} imports {imported}"
+        for module, imported_names in IMPORTS.items()
+        if _app(module) == app
+        for imported in imported_names
+        if _is_module(imported) and _app(imported) not in allowed | {app}
+    )
+
+
+def test_the_source_was_found():
+    assert "karvan.core.text" in IMPORTS
+    assert "karvan.directory.services" in IMPORTS
+    assert "karvan.core.text" in IMPORTS["karvan.core.models"]
+
+
+def test_relative_nested_and_from_package_imports_are_seen():
+    """The parser resolves `from . import x`, `from karvan import x` and imports in functions."""
+    source = (
+        "from . import text\n"
+        "from ..directory import models\n"
+        "from karvan import api\n"
+        "def later():\n"
+        "    import karvan.notifications.services\n"
+    )
+    found = _imports_in(source, "karvan.core.probe", is_package=False)
+    assert {
+        "karvan.core.text",
+        "karvan.directory.models",
+        "karvan.api",
+        "karvan.notifications.services",
+    } <= found
+
+
+@pytest.mark.parametrize(
+    ("app", "allowed"),
+    [
+        ("core", set()),
+        ("accounts", {"core"}),
+        ("notifications", {"core", "accounts"}),
+    ],
+)
+def test_lower_apps_import_only_what_is_below_them(app, allowed):
+    assert _violations(app, allowed) == []
+
+
+def test_nothing_imports_the_api_but_the_api_and_the_root_urls():
+    offenders = sorted(
+        f"{module} imports {imported}"
+        for module, imported_names in IMPORTS.items()
+        if _app(module) != "api" and module != "karvan.urls"
+        for imported in imported_names
+        if imported == "karvan.api" or imported.startswith("karvan.api.")
+    )
+    assert offenders == []
+
+
+def test_no_app_imports_another_apps_views_or_forms():
+    offenders = sorted(
+        f"{module} imports {imported}"
+        for module, imported_names in IMPORTS.items()
+        if module != "karvan.urls"
+        for imported in imported_names
+        if imported.split(".")[-1] in {"views", "forms"}
+        and len(imported.split(".")) == 3
+        and _app(imported) != _app(module)
+    )
+    assert offenders == []
+
+
+@pytest.mark.parametrize("layer", ["models", "selectors", "permissions"])
+def test_models_selectors_and_permissions_never_import_services(layer):
+    offenders = sorted(
+        f"{module} imports {imported}"
+        for module, imported_names in IMPORTS.items()
+        if module.split(".")[-1] == layer
+        for imported in imported_names
+        if imported.split(".")[-1] == "services" or ".services." in imported
+    )
+    assert offenders == []
