@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
@@ -95,6 +96,17 @@ def test_new_confirmation_link_is_sent_only_to_an_unconfirmed_account(client, ma
         response = client.post(reverse("accounts:resend_confirmation"), {"email": email})
         assert response.status_code == 302
     assert [mail.to for mail in mailoutbox] == [["new@example.test"]]
+
+
+def test_new_confirmation_links_are_limited_to_one_a_minute_per_address(client, mailoutbox):
+    UserFactory(email="new@example.test", email_confirmed_at=None)
+    with time_machine.travel("2026-11-23 08:00:00Z", tick=False) as traveller:
+        for _attempt in range(3):
+            client.post(reverse("accounts:resend_confirmation"), {"email": "New@example.test"})
+        assert len(mailoutbox) == 1
+        traveller.shift(61)
+        client.post(reverse("accounts:resend_confirmation"), {"email": "new@example.test"})
+    assert len(mailoutbox) == 2
 
 
 # --- Log-in -----------------------------------------------------------------------------------

@@ -324,3 +324,11 @@ def test_me_without_authentication_answers_401(client):
 
 def test_api_docs_page_renders(client):
     assert client.get(reverse("api:openapi-view")).status_code == 200
+
+
+def test_a_public_read_with_a_bad_token_answers_401_instead_of_reading_anonymously(client, owned):
+    """A program whose token was revoked must learn it, not silently get less data."""
+    response = client.get("/api/organisations", HTTP_AUTHORIZATION="Bearer kv_revoked")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    assert client.get("/api/organisations").status_code == 200

@@ -540,9 +540,6 @@ def test_last_owner_cannot_be_demoted(organisation, owner):
 
 def test_last_owner_cannot_be_removed_nor_leave(organisation, owner):
     membership = Membership.objects.get(organisation=organisation, user=owner)
-    admin = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
-    with pytest.raises(LastOwnerError):
-        remove_member(membership=membership, actor=admin)
     with pytest.raises(LastOwnerError):
         remove_member(membership=membership, actor=owner)
     assert Membership.objects.filter(pk=membership.pk).exists()
@@ -589,3 +586,52 @@ def test_outsider_cannot_change_roles(organisation):
         change_member_role(membership=member, actor=outsider, role=Membership.Role.OWNER)
     member.refresh_from_db()
     assert member.role == Membership.Role.MEMBER
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    ["promote_self", "promote_other", "demote_owner", "remove_owner", "invite_owner"],
+)
+def test_an_administrator_cannot_make_or_unmake_owners(organisation, owner, attempt):
+    """Owners stay in control: an administrator who could make owners could take the company."""
+    admin = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN)
+    member = MembershipFactory(organisation=organisation, role=Membership.Role.MEMBER)
+    owner_membership = Membership.objects.get(organisation=organisation, user=owner)
+    before = dict(Membership.objects.filter(organisation=organisation).values_list("pk", "role"))
+    with pytest.raises(NotAllowedError):
+        if attempt == "promote_self":
+            change_member_role(membership=admin, actor=admin.user, role=Membership.Role.OWNER)
+        elif attempt == "promote_other":
+            change_member_role(membership=member, actor=admin.user, role=Membership.Role.OWNER)
+        elif attempt == "demote_owner":
+            change_member_role(
+                membership=owner_membership, actor=admin.user, role=Membership.Role.MEMBER
+            )
+        elif attempt == "remove_owner":
+            remove_member(membership=owner_membership, actor=admin.user)
+        else:
+            invite_member(
+                organisation=organisation,
+                actor=admin.user,
+                email="new.owner@example.test",
+                role=Membership.Role.OWNER,
+                language="en",
+            )
+    after = dict(Membership.objects.filter(organisation=organisation).values_list("pk", "role"))
+    assert after == before
+    assert not organisation.invitations.exists()
+
+
+def test_an_administrator_still_manages_other_roles(organisation):
+    admin = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN)
+    member = MembershipFactory(organisation=organisation, role=Membership.Role.MEMBER)
+    change_member_role(membership=member, actor=admin.user, role=Membership.Role.SIGNATORY)
+    member.refresh_from_db()
+    assert member.role == Membership.Role.SIGNATORY
+
+
+def test_an_owner_makes_another_owner(organisation, owner):
+    member = MembershipFactory(organisation=organisation, role=Membership.Role.MEMBER)
+    change_member_role(membership=member, actor=owner, role=Membership.Role.OWNER)
+    member.refresh_from_db()
+    assert member.role == Membership.Role.OWNER

@@ -221,3 +221,19 @@ def test_plain_text_mail_is_not_html_escaped(django_capture_on_commit_callbacks,
     html = mail.alternatives[0][0]
     assert "Smith &amp; Sons &lt;Trading&gt;" in html
     assert "<Trading>" not in html
+
+
+def test_mark_read_with_only_malformed_ids_marks_nothing(client):
+    reader = UserFactory()
+    notification = notify(
+        recipients=[reader],
+        kind=kinds.ORGANISATION_VERIFIED,
+        params={"organisation": {"en": "Acme"}},
+    )[0]
+    client.force_login(reader)
+    client.post(reverse("notifications:mark_read"), {"id": ["x", "1; drop"]})
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    client.post(reverse("notifications:mark_read"))
+    notification.refresh_from_db()
+    assert notification.read_at is not None

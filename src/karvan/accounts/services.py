@@ -4,6 +4,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,26 @@ def send_confirmation_email(*, user: User) -> None:
         template="accounts/email/confirm",
         context={"user": user, "path": reverse("accounts:confirm", args=[token])},
     )
+
+
+RESEND_INTERVAL_SECONDS = 60
+
+
+def request_new_confirmation(*, email: str) -> None:
+    """Send a fresh link to an unconfirmed account, at most once a minute per address.
+
+    Says nothing about whether the address has an account: the page answers the same either way.
+    """
+    email = email.strip().lower()
+    if not cache.add(f"karvan:confirmation-resend:{email}", 1, timeout=RESEND_INTERVAL_SECONDS):
+        return
+    user = (
+        get_user_model()
+        .objects.filter(email__iexact=email, email_confirmed_at__isnull=True)
+        .first()
+    )
+    if user is not None:
+        send_confirmation_email(user=user)
 
 
 @transaction.atomic

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,8 +13,8 @@ from karvan.accounts.selectors import list_api_tokens
 from karvan.accounts.services import (
     confirm_email,
     create_api_token,
+    request_new_confirmation,
     revoke_api_token,
-    send_confirmation_email,
     sign_up,
     update_preferences,
 )
@@ -59,15 +58,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = (
-            get_user_model()
-            .objects.filter(
-                email__iexact=form.cleaned_data["email"], email_confirmed_at__isnull=True
-            )
-            .first()
-        )
-        if user is not None:
-            send_confirmation_email(user=user)
+        request_new_confirmation(email=form.cleaned_data["email"])
         # The same answer whether or not the address has an account: nothing leaks.
         messages.success(
             request, _("If this address has an unconfirmed account, a new link is on its way.")

@@ -25,8 +25,14 @@ class TokenAuth(HttpBearer):
         return user
 
 
-def anonymous(request: HttpRequest) -> AnonymousUser | User:
-    """Public reads: whoever is not authenticated reads as an anonymous visitor."""
+def anonymous(request: HttpRequest) -> AnonymousUser | User | None:
+    """Public reads: a visitor without credentials reads as anonymous.
+
+    A request that sent an Authorization header which the token check refused gets 401, not a
+    quiet anonymous answer that would hide the broken token from its program.
+    """
+    if request.headers.get("Authorization"):
+        return None
     return request.user if request.user.is_authenticated else AnonymousUser()
 
 

@@ -41,3 +41,10 @@ def can_verify_organisation(user: User, organisation: Organisation) -> bool:
 
 def can_sign_for_organisation(user: User, organisation: Organisation) -> bool:
     return _role(user, organisation) in {Membership.Role.OWNER, Membership.Role.SIGNATORY}
+
+
+def can_assign_role(user: User, organisation: Organisation, role: str) -> bool:
+    """Managers give roles; only an owner makes, unmakes or removes an owner."""
+    if not can_manage_members(user, organisation):
+        return False
+    return role != Membership.Role.OWNER or _role(user, organisation) == Membership.Role.OWNER

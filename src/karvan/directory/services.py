@@ -36,8 +36,8 @@ from karvan.directory.errors import (
 )
 from karvan.directory.models import Invitation, Membership, Organisation, VerificationEvent
 from karvan.directory.permissions import (
+    can_assign_role,
     can_edit_organisation,
-    can_manage_members,
     can_verify_organisation,
 )
 from karvan.notifications.services import notify
@@ -321,7 +321,7 @@ def invite_member(
     *, organisation: Organisation, actor: User, email: str, role: str, language: str
 ) -> Invitation:
     """Invite someone by e-mail to join with a role; the mail is in the inviter's language."""
-    if not can_manage_members(actor, organisation):
+    if not can_assign_role(actor, organisation, role):
         raise NotAllowedError()
     email = email.strip().lower()
     if organisation.memberships.filter(user__email__iexact=email).exists():
@@ -379,7 +379,11 @@ def accept_invitation(*, invitation: Invitation, actor: User) -> Membership:
 @transaction.atomic
 def change_member_role(*, membership: Membership, actor: User, role: str) -> Membership:
     """Give a member another role; the last owner stays an owner."""
-    if not can_manage_members(actor, membership.organisation):
+    organisation = membership.organisation
+    if not (
+        can_assign_role(actor, organisation, role)
+        and can_assign_role(actor, organisation, membership.role)
+    ):
         raise NotAllowedError()
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Membership.Role.OWNER and role != Membership.Role.OWNER:
@@ -393,7 +397,8 @@ def change_member_role(*, membership: Membership, actor: User, role: str) -> Mem
 @transaction.atomic
 def remove_member(*, membership: Membership, actor: User) -> None:
     """Remove a member (or leave, when the actor is that member); the last owner stays."""
-    if actor.pk != membership.user_id and not can_manage_members(actor, membership.organisation):
+    leaving = actor.pk == membership.user_id
+    if not leaving and not can_assign_role(actor, membership.organisation, membership.role):
         raise NotAllowedError()
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Membership.Role.OWNER:

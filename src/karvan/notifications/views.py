@@ -17,6 +17,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
-    mark_notifications_read(actor=request.user, notification_ids=ids or None)
+    # Without ids the button means "all"; ids that are not numbers mean none.
+    ids = None
+    if "id" in request.POST:
+        ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    mark_notifications_read(actor=request.user, notification_ids=ids)
     return redirect("notifications:list")
