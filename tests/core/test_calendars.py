@@ -38,6 +38,11 @@ def test_jalali_date_for_a_persian_reader_has_persian_digits():
     assert not any(char.isascii() and char.isdigit() for char in text)
 
 
+def test_jalali_date_for_a_chinese_reader_reads_year_month_day():
+    with translation.override("zh-hans"):
+        assert format_date(NOWRUZ_1405, calendar=JALALI) == "1405年法尔瓦丁月1日"
+
+
 def test_gregorian_date_in_english():
     with translation.override("en"):
         assert format_date(NOWRUZ_1405, calendar=GREGORIAN) == "March 21, 2026"

@@ -450,3 +450,19 @@ def test_last_owner_leaving_shows_a_message(client, team):
     )
     assert response.status_code == 302
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_certifications_typed_with_persian_or_chinese_commas_are_split(client):
+    owner = UserFactory()
+    client.force_login(owner)
+    data = {
+        "kind": "sme",
+        "original_language": "fa",
+        "country": "IR",
+        "name_fa": "شرکت نمونه",
+        "certifications": "ISO 9001، HACCP，Halal、 CE",
+    }
+    response = client.post(reverse("directory:create"), data)
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(memberships__user=owner)
+    assert organisation.certifications == ["ISO 9001", "HACCP", "Halal", "CE"]

@@ -32,6 +32,9 @@ JALALI_MONTHS = (
     pgettext_lazy("Solar Hijri month", "Esfand"),
 )
 
+# Chinese writes year, month, day: 1405年阿扎尔月2日.
+_JALALI_PATTERNS = {"zh": "{year}年{month}{day}日"}
+
 _DIGIT_TABLES = {
     "fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"),
     "ar": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
@@ -82,7 +85,9 @@ def format_date(value: datetime.date, *, calendar: str | None = None) -> str:
     calendar = calendar or get_active_calendar()
     if calendar == JALALI:
         day = jdatetime.date.fromgregorian(date=value)
-        text = f"{day.day} {JALALI_MONTHS[day.month - 1]} {day.year}"
+        language = (translation.get_language() or "en").split("-")[0]
+        pattern = _JALALI_PATTERNS.get(language, "{day} {month} {year}")
+        text = pattern.format(day=day.day, month=JALALI_MONTHS[day.month - 1], year=day.year)
     else:
         text = formats.date_format(value, "DATE_FORMAT")
     return localize_digits(text)

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -168,7 +170,8 @@ class OrganisationForm(forms.Form):
             "size": data["size"],
             "founded_year": data["founded_year"],
             "website": data["website"],
-            "certifications": [item for item in data["certifications"].split(",")],
+            # Persian and Arabic keyboards type «،», Chinese ones «，» and «、».
+            "certifications": re.split(r"[,،，、]", data["certifications"]),
             "sectors": [code.code for code in data["sectors"]],
             "products": [code.code for code in data["products"]],
             "name": {code: data[f"name_{_field_suffix(code)}"] for code in CONTENT_LANGUAGES},
