@@ -19,8 +19,8 @@ demo: $(STAMP)
 ## test: lint, then the whole suite on SQLite and again on a throw-away PostgreSQL server
 ## (PostgreSQL and browser tests are skipped where the machine lacks them, except in CI)
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 	KARVAN_TEST_DATABASE=postgres $(BIN)/python -m pytest
 
@@ -29,12 +29,12 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 ## messages: refresh the fa, zh_Hans and ar catalogues from the code and compile them
 messages: $(STAMP)
