@@ -12,7 +12,7 @@ from django.utils import timezone
 from karvan.accounts.errors import EmailTakenError, InvalidConfirmationError, InvalidTokenError
 from karvan.accounts.models import ApiToken, User
 from karvan.core.calendars import default_calendar
-from karvan.core.mail import send_rendered_mail
+from karvan.core.mail import send_mail_to_person
 
 CONFIRMATION_SALT = "karvan.accounts.confirm-email"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3
@@ -25,11 +25,8 @@ def make_confirmation_token(user: User) -> str:
 
 def send_confirmation_email(*, user: User) -> None:
     token = make_confirmation_token(user)
-    send_rendered_mail(
-        to=user.email,
-        language=user.language,
-        time_zone=user.time_zone,
-        calendar=user.calendar,
+    send_mail_to_person(
+        user,
         template="accounts/email/confirm",
         context={"user": user, "path": reverse("accounts:confirm", args=[token])},
     )

@@ -2,6 +2,7 @@
 
 import zoneinfo
 from collections.abc import Mapping
+from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -41,3 +42,24 @@ def send_rendered_mail(
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+class Reader(Protocol):
+    """Anyone Karvan writes to: an address and how they read (a person, in practice)."""
+
+    email: str
+    language: str
+    time_zone: str
+    calendar: str
+
+
+def send_mail_to_person(person: Reader, *, template: str, context: Mapping[str, object]) -> None:
+    """Send a rendered mail to a person, in their own language, zone and calendar."""
+    send_rendered_mail(
+        to=person.email,
+        language=person.language,
+        time_zone=person.time_zone,
+        calendar=person.calendar,
+        template=template,
+        context=context,
+    )

@@ -19,6 +19,7 @@ from karvan.core.taxonomies import load_taxonomies
 from karvan.demo.models import DemoRecord
 from karvan.directory.models import Organisation
 from karvan.directory.services import (
+    EDITABLE_FIELDS,
     add_member,
     approve_organisation,
     create_organisation,
@@ -36,22 +37,7 @@ DEMO_LOGINS = (
     ("staff@demo.karvan.example", "Center staff"),
     ("organiser@demo.karvan.example", "Fair organiser (CISMEF secretariat)"),
 )
-PROFILE_FIELDS = (
-    "kind",
-    "name",
-    "description",
-    "original_language",
-    "country",
-    "province",
-    "city",
-    "registry_id",
-    "size",
-    "founded_year",
-    "certifications",
-    "website",
-    "sectors",
-    "products",
-)
+PROFILE_FIELDS = (*EDITABLE_FIELDS, "sectors", "products")
 
 
 def _recorded(key: str, model: type[M]) -> M | None:

@@ -145,17 +145,22 @@ def create_organisation(*, actor: User, data: Mapping[str, object]) -> Organisat
     _save(organisation)
     _set_codes(organisation, data)
     Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.OWNER)
+    refresh_search_document(organisation=organisation)
+    _submit_for_verification(organisation, actor)
+    return organisation
+
+
+def _submit_for_verification(organisation: Organisation, actor: User) -> None:
+    """Record the submission and put it in front of the center's staff."""
     VerificationEvent.objects.create(
         organisation=organisation, actor=actor, action=VerificationEvent.Action.SUBMITTED
     )
-    refresh_search_document(organisation=organisation)
     notify(
         recipients=_staff(),
         kind=kinds.ORGANISATION_SUBMITTED,
         params={"organisation": organisation.name},
         url=organisation.get_absolute_url(),
     )
-    return organisation
 
 
 @transaction.atomic
@@ -178,15 +183,7 @@ def update_organisation(
         organisation.save(update_fields=["verification"])
     refresh_search_document(organisation=organisation)
     if resubmitted:
-        VerificationEvent.objects.create(
-            organisation=organisation, actor=actor, action=VerificationEvent.Action.SUBMITTED
-        )
-        notify(
-            recipients=_staff(),
-            kind=kinds.ORGANISATION_SUBMITTED,
-            params={"organisation": organisation.name},
-            url=organisation.get_absolute_url(),
-        )
+        _submit_for_verification(organisation, actor)
     return organisation
 
 
@@ -243,17 +240,23 @@ def set_organisation_logo(
     return organisation
 
 
-@transaction.atomic
-def approve_organisation(*, organisation: Organisation, actor: User) -> Organisation:
-    """Mark an organisation as verified by the center and tell its managers."""
-    if not can_verify_organisation(actor, organisation):
-        raise NotAllowedError()
+def _lock_awaiting_decision(organisation: Organisation) -> Organisation:
+    """Lock the row and check that staff may still decide on it (two staff may click at once)."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.verification not in {
         Organisation.Verification.PENDING,
         Organisation.Verification.UNVERIFIED,
     }:
         raise NotPendingError()
+    return organisation
+
+
+@transaction.atomic
+def approve_organisation(*, organisation: Organisation, actor: User) -> Organisation:
+    """Mark an organisation as verified by the center and tell its managers."""
+    if not can_verify_organisation(actor, organisation):
+        raise NotAllowedError()
+    organisation = _lock_awaiting_decision(organisation)
     organisation.verification = Organisation.Verification.VERIFIED
     organisation.verified_at = timezone.now()
     organisation.rejection_reason = ""
@@ -280,12 +283,7 @@ def reject_organisation(*, organisation: Organisation, actor: User, reason: str)
     reason = reason.strip()
     if not reason:
         raise ReasonRequiredError(field="reason")
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if organisation.verification not in {
-        Organisation.Verification.PENDING,
-        Organisation.Verification.UNVERIFIED,
-    }:
-        raise NotPendingError()
+    organisation = _lock_awaiting_decision(organisation)
     organisation.verification = Organisation.Verification.REJECTED
     organisation.rejection_reason = reason
     organisation.verified_at = None

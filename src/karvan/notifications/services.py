@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from karvan.accounts.models import User
-from karvan.core.mail import send_rendered_mail
+from karvan.core.mail import send_mail_to_person
 from karvan.notifications import tasks
 from karvan.notifications.kinds import get_kind
 from karvan.notifications.models import Notification
@@ -34,11 +34,8 @@ def send_notification_email(*, notification: Notification) -> None:
     if notification.emailed_at is not None:
         return
     recipient = notification.recipient
-    send_rendered_mail(
-        to=recipient.email,
-        language=recipient.language,
-        time_zone=recipient.time_zone,
-        calendar=recipient.calendar,
+    send_mail_to_person(
+        recipient,
         template="notifications/email/notification",
         context={"notification": notification, "recipient": recipient},
     )
@@ -63,11 +60,8 @@ def send_notification_digests() -> int:
                 recipient=reader, emailed_at__isnull=True, read_at__isnull=True
             )
         )
-        send_rendered_mail(
-            to=reader.email,
-            language=reader.language,
-            time_zone=reader.time_zone,
-            calendar=reader.calendar,
+        send_mail_to_person(
+            reader,
             template="notifications/email/digest",
             context={"notifications": pending, "recipient": reader},
         )
