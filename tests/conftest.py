@@ -41,12 +41,22 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> object:
     """Every test database holds the HS and ISIC reference codes, as a deployed one does."""
+    from django.db import connection
+
     from karvan.core.taxonomies import load_taxonomies
 
     with django_db_blocker.unblock():
         load_taxonomies()
+    yield
+    if connection.vendor == "postgresql":
+        # Live-server threads may still hold a session, which would block dropping the database.
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)
