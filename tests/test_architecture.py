@@ -58,13 +58,19 @@ def _is_module(name: str) -> bool:
 IMPORTS = {_module_name(path): _imports(path) for path in MODULES}
 
 
+# The project's own modules, not apps: the package and its task layer.
+PROJECT_MODULES = {"karvan", "karvan.celery", "karvan.settings"}
+
+
 def _violations(app: str, allowed: set[str]) -> list[str]:
     return sorted(
         f"{module} imports {imported}"
         for module, imported_names in IMPORTS.items()
         if _app(module) == app
         for imported in imported_names
-        if _is_module(imported) and _app(imported) not in allowed | {app}
+        if _is_module(imported)
+        and imported not in PROJECT_MODULES
+        and _app(imported) not in allowed | {app}
     )
 
 

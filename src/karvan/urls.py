@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("karvan.accounts.urls")),
     path("organisations/", include("karvan.directory.urls")),
     path("notifications/", include("karvan.notifications.urls")),
+    path("opportunities/", include("karvan.opportunities.urls")),
     path("api/", api.urls),
     path("staff/admin/", admin.site.urls),
 ]

@@ -6,9 +6,11 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import HttpUrl
 
 from karvan.api.main import anyone
+from karvan.api.opportunities import RecommendationOut
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import get_organisation, list_organisations
 from karvan.directory.services import update_organisation
+from karvan.matching.selectors import recommend_for_organisation
 
 router = Router(tags=["organisations"])
 
@@ -116,3 +118,18 @@ def update(
         organisation=organisation, actor=request.auth, changes=changes
     )
     return Organisation.objects.prefetch_related("sectors", "products").get(pk=organisation.pk)
+
+
+@router.get(
+    "/{organisation_id}/recommendations",
+    response=list[RecommendationOut],
+    auth=anyone,
+    summary="Partners for an organisation",
+)
+def organisation_recommendations(
+    request: HttpRequest, organisation_id: int, top: int = 10
+) -> list[object]:
+    organisation = get_organisation(viewer=request.auth, pk=organisation_id)
+    return recommend_for_organisation(
+        viewer=request.auth, organisation=organisation, top=min(max(top, 1), 50)
+    )  # type: ignore[return-value]

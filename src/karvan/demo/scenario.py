@@ -4,6 +4,7 @@ Loaded through the same services the pages use, keyed by the scenario's own keys
 it again updates what is there instead of adding copies.
 """
 
+import datetime
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import TypeVar
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from karvan.accounts.models import User
 from karvan.accounts.services import ensure_person
@@ -25,6 +27,18 @@ from karvan.directory.services import (
     create_organisation,
     reject_organisation,
     update_organisation,
+)
+from karvan.opportunities.models import Interest, Opportunity
+from karvan.opportunities.services import (
+    accept_interest,
+    close_opportunity,
+    create_opportunity,
+    decline_interest,
+    express_interest,
+    publish_opportunity,
+    reply_to_interest,
+    submit_quotation,
+    update_opportunity,
 )
 
 M = TypeVar("M", bound=models.Model)
@@ -103,6 +117,113 @@ def _organisation(entry: dict, staff: User) -> Organisation:
     return organisation
 
 
+OPPORTUNITY_FIELDS = (
+    "side",
+    "kind",
+    "language",
+    "title",
+    "description",
+    "quantity",
+    "quantity_unit",
+    "price_min",
+    "price_max",
+    "currency",
+    "price_unit",
+    "incoterm",
+    "port",
+    "certifications",
+    "target_countries",
+    "hs_codes",
+    "sectors",
+)
+
+
+def _user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def _organisation_by_key(key: str) -> Organisation:
+    organisation = _recorded(f"organisation:{key}", Organisation)
+    if organisation is None:
+        raise ValueError(f"unknown demo organisation {key}")
+    return organisation
+
+
+def _opportunity(entry: dict) -> Opportunity:
+    organisation = _organisation_by_key(entry["organisation"])
+    author = _user(entry["author"])
+    today = timezone.localdate()
+    data = {field: entry[field] for field in OPPORTUNITY_FIELDS if field in entry}
+    data["expires_on"] = today + datetime.timedelta(days=max(entry.get("expires_in_days", 90), 1))
+    rfq = entry.get("rfq")
+    # Quotations arrive while the request is open; a deadline in the past is set afterwards.
+    data["is_rfq"] = bool(rfq)
+    data["quotation_deadline"] = timezone.now() + datetime.timedelta(days=30) if rfq else None
+    key = f"opportunity:{entry['key']}"
+    opportunity = _recorded(key, Opportunity)
+    if opportunity is None:
+        opportunity = create_opportunity(actor=author, organisation=organisation, data=data)
+        _record(key, opportunity)
+    elif opportunity.status != Opportunity.Status.CLOSED:
+        opportunity = update_opportunity(opportunity=opportunity, actor=author, changes=data)
+    wanted = entry.get("status", "published")
+    if wanted in {"published", "closed"} and opportunity.status == Opportunity.Status.DRAFT:
+        opportunity = publish_opportunity(opportunity=opportunity, actor=author)
+    for quotation in entry.get("quotations", []):
+        submit_quotation(
+            opportunity=opportunity,
+            actor=_user(quotation["author"]),
+            organisation=_organisation_by_key(quotation["organisation"]),
+            data={
+                name: value
+                for name, value in quotation.items()
+                if name not in {"author", "organisation"}
+            },
+        )
+    for interest in entry.get("interests", []):
+        _interest(opportunity, interest)
+    changes: dict[str, object] = {}
+    if entry.get("expires_in_days", 90) < 1:
+        changes["expires_on"] = today + datetime.timedelta(days=entry["expires_in_days"])
+    if rfq:
+        changes["quotation_deadline"] = timezone.now() + datetime.timedelta(
+            days=rfq["deadline_in_days"]
+        )
+    if changes:
+        Opportunity.objects.filter(pk=opportunity.pk).update(**changes)
+    if wanted == "closed" and opportunity.status != Opportunity.Status.CLOSED:
+        opportunity = close_opportunity(opportunity=opportunity, actor=author)
+    return opportunity
+
+
+def _interest(opportunity: Opportunity, entry: dict) -> None:
+    organisation = _organisation_by_key(entry["organisation"])
+    interest = Interest.objects.filter(opportunity=opportunity, organisation=organisation).first()
+    if interest is None:
+        if not opportunity.is_open:
+            return
+        interest = express_interest(
+            opportunity=opportunity,
+            actor=_user(entry["author"]),
+            organisation=organisation,
+            message=entry["message"],
+            language=_user(entry["author"]).language,
+        )
+    replies = entry.get("replies", [])
+    for reply in replies[max(interest.messages.count() - 1, 0) :]:
+        author = _user(reply["author"])
+        reply_to_interest(
+            interest=interest, actor=author, body=reply["body"], language=author.language
+        )
+    if interest.status == Interest.Status.PENDING and entry.get("status") in {
+        "accepted",
+        "declined",
+    }:
+        decide = accept_interest if entry["status"] == "accepted" else decline_interest
+        decider = opportunity.author or _user(entry["author"])
+        decide(interest=interest, actor=decider)
+
+
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[str, int]:
     """Load (or refresh) the whole demo scenario; return counts. Sends no real e-mail."""
@@ -115,4 +236,11 @@ def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[s
             organisations.append(_organisation(entry, staff[0]))
             if index % 10 == 0:
                 progress(f"organisations: {index}/{len(data['organisations'])}")
-    return {"staff": len(staff), "organisations": len(organisations)}
+        entries = json.loads((DATA_DIR / "opportunities.json").read_text(encoding="utf-8"))[
+            "opportunities"
+        ]
+        for index, entry in enumerate(entries, start=1):
+            _opportunity(entry)
+            if index % 25 == 0:
+                progress(f"opportunities: {index}/{len(entries)}")
+    return {"staff": len(staff), "organisations": len(organisations), "opportunities": len(entries)}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from karvan.core.countries import country_choices
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.text import CONTENT_LANGUAGES
+from karvan.core.widgets import CodeChoiceField
 from karvan.directory.models import Membership, Organisation
 
 LANGUAGE_LABELS = dict(settings.LANGUAGES)
@@ -15,11 +16,6 @@ LANGUAGE_LABELS = dict(settings.LANGUAGES)
 
 def _field_suffix(language: str) -> str:
     return language.replace("-", "_")
-
-
-class CodeChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: HsCode | IsicCode) -> str:
-        return f"{obj.code} · {obj.name}"
 
 
 class DirectoryFilterForm(forms.Form):
@@ -80,13 +76,11 @@ class OrganisationForm(forms.Form):
         label=_("Sectors (ISIC)"),
         queryset=IsicCode.objects.filter(level=IsicCode.Level.DIVISION),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     products = CodeChoiceField(
         label=_("Products (HS)"),
         queryset=HsCode.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -45,6 +45,8 @@ from karvan.directory.services import (
     set_organisation_logo,
     update_organisation,
 )
+from karvan.matching.selectors import recommend_for_organisation
+from karvan.opportunities.selectors import list_opportunities
 
 PAGE_SIZE = 20
 
@@ -115,6 +117,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_verify": can_verify_organisation(request.user, organisation),
             "rejection_form": RejectionForm(),
             "events": organisation.verification_events.select_related("actor")[:10],
+            "recommendations": recommend_for_organisation(
+                viewer=request.user, organisation=organisation, top=6
+            ),
+            "opportunities": list_opportunities(
+                viewer=request.user, organisation_id=organisation.pk, open_only=True
+            )[:12],
         },
     )
 

@@ -1,0 +1,70 @@
+"""This process's matching index, kept in step with the stored vectors.
+
+Every web worker and task worker holds its own in-memory index. It is built once from the stored
+vectors (no model run needed) and then catches up on rows whose `indexed_at` moved, before each use:
+an opportunity indexed by any worker appears everywhere on the next request.
+"""
+
+import threading
+from functools import cache
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Prefetch
+
+from karvan.matching.adapters import to_listing
+from karvan.matching.embedders import Embedder, make_embedder
+from karvan.matching.engine import MatchingIndex
+from karvan.matching.models import ListingVector
+
+_lock = threading.Lock()
+_index: MatchingIndex | None = None
+_watermark = None
+
+
+@cache
+def get_embedder() -> Embedder:
+    return make_embedder(settings.KARVAN_EMBEDDER)
+
+
+def _rows(since: object = None) -> list[ListingVector]:
+    rows = (
+        ListingVector.objects.filter(model=settings.KARVAN_EMBEDDER)
+        .select_related("opportunity", "opportunity__organisation")
+        .prefetch_related(Prefetch("opportunity__hs_codes"), Prefetch("opportunity__sectors"))
+    )
+    if since is not None:
+        rows = rows.filter(indexed_at__gt=since)
+    return list(rows.order_by("indexed_at"))
+
+
+def _apply(index: MatchingIndex, rows: list[ListingVector]) -> None:
+    active = [row for row in rows if row.is_active and row.opportunity.is_open]
+    gone = [str(row.opportunity_id) for row in rows if row not in active]
+    if gone:
+        index.remove(gone)
+    if active:
+        vectors = np.stack([np.frombuffer(bytes(row.vector), dtype=np.float32) for row in active])
+        index.upsert([to_listing(row.opportunity) for row in active], vectors)
+
+
+def current_index() -> MatchingIndex:
+    """The up-to-date index of open opportunities."""
+    global _index, _watermark
+    with _lock:
+        if _index is None:
+            _index = MatchingIndex(get_embedder())
+            rows = _rows()
+        else:
+            rows = _rows(_watermark)
+        if rows:
+            _apply(_index, rows)
+            _watermark = rows[-1].indexed_at
+        return _index
+
+
+def reset_index() -> None:
+    """Forget this process's index (tests, and after a full re-index)."""
+    global _index, _watermark
+    with _lock:
+        _index, _watermark = None, None

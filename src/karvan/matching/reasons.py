@@ -1,0 +1,62 @@
+"""The engine's reasons, as sentences in the reader's language."""
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from karvan.core.countries import country_name
+from karvan.core.models import HsCode, IsicCode
+from karvan.matching.engine import Reason
+
+KIND_LABELS = {
+    "product": lambda: _("product"),
+    "technology": lambda: _("technology"),
+    "investment": lambda: _("investment"),
+    "partnership": lambda: _("partnership"),
+    "service": lambda: _("service"),
+}
+
+
+def _code_name(model: type[HsCode] | type[IsicCode], code: str) -> str:
+    row = model.objects.filter(code=code).first()
+    return f"{code} {row.name}" if row else code
+
+
+def describe_reason(reason: Reason) -> str:
+    """One reason as a short phrase, e.g. "HS 0802 nuts · same heading"."""
+    params = dict(reason.params)
+    code = reason.code
+    if code == "complementary":
+        return _("they ask for what you offer, or offer what you ask for")
+    if code == "other_country":
+        return _("a partner in %(country)s") % {"country": country_name(params.get("country", ""))}
+    if code == "same_hs_code":
+        return _("same product, HS %(code)s") % {"code": _code_name(HsCode, params.get("code", ""))}
+    if code == "same_hs_heading":
+        return _("same product heading, HS %(code)s") % {
+            "code": _code_name(HsCode, params.get("code", ""))
+        }
+    if code == "same_hs_chapter":
+        return _("same product chapter, HS %(code)s") % {
+            "code": _code_name(HsCode, params.get("code", ""))
+        }
+    if code == "same_sector":
+        return _("same sector, ISIC %(code)s") % {
+            "code": _code_name(IsicCode, params.get("code", ""))
+        }
+    if code == "shared_terms":
+        return _("both mention %(terms)s") % {"terms": params.get("terms", "")}
+    if code == "shared_concepts":
+        return _("both are about %(terms)s") % {"terms": params.get("terms", "")}
+    if code == "similar_description":
+        return _("similar description")
+    if code == "same_kind":
+        kind = KIND_LABELS.get(params.get("kind", ""))
+        return _("same kind: %(kind)s") % {"kind": kind() if kind else params.get("kind", "")}
+    return _("related")
+
+
+def describe_reasons(reasons: Iterable[Reason], *, plain: bool = False) -> str | list[str]:
+    """All reasons as phrases; joined with " · " when plain text is wanted."""
+    phrases = [describe_reason(reason) for reason in reasons]
+    return " · ".join(phrases) if plain else phrases

@@ -1,0 +1,93 @@
+"""Recommendations: complementary partners for an opportunity or an organisation, with reasons."""
+
+from dataclasses import dataclass
+
+from karvan.accounts.models import User
+from karvan.directory.models import Organisation
+from karvan.matching.adapters import to_listing
+from karvan.matching.engine import Listing, Match
+from karvan.matching.index_cache import current_index
+from karvan.matching.reasons import describe_reasons
+from karvan.opportunities.models import Opportunity
+from karvan.opportunities.selectors import list_opportunities
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    opportunity: Opportunity
+    score: float
+    reasons: list[str]
+
+
+def _visible(viewer: User, matches: list[Match], top: int) -> list[Recommendation]:
+    """Keep matches the viewer may see that are still open, best first."""
+    rows = list_opportunities(viewer=viewer, open_only=True).in_bulk(
+        [int(match.id) for match in matches]
+    )
+    recommendations = []
+    for match in matches:
+        opportunity = rows.get(int(match.id))
+        if opportunity is not None:
+            recommendations.append(
+                Recommendation(opportunity, match.score, describe_reasons(match.reasons))  # type: ignore[arg-type]
+            )
+        if len(recommendations) == top:
+            break
+    return recommendations
+
+
+def recommend_for_opportunity(
+    *, viewer: User, opportunity: Opportunity, top: int = 10
+) -> list[Recommendation]:
+    """Partners on the other side for one opportunity."""
+    matches = current_index().recommend(to_listing(opportunity), top=top * 2)
+    return _visible(viewer, matches, top)
+
+
+def _profile_listings(organisation: Organisation) -> list[Listing]:
+    """An organisation without open opportunities is matched on its profile, as offer and need."""
+    description = " ".join(organisation.description.values())
+    title = " ".join(organisation.name.values())
+    language = organisation.original_language
+    return [
+        Listing(
+            id=f"organisation-{organisation.pk}-{side}",
+            side=side,
+            kind="product",
+            language={"zh-hans": "zh"}.get(language, language),
+            country=organisation.country,
+            title=title,
+            description=description,
+            hs_codes=tuple(code.code for code in organisation.products.all()),
+            isic_codes=tuple(code.code for code in organisation.sectors.all()),
+            owner=str(organisation.pk),
+        )
+        for side in ("offer", "request")
+    ]
+
+
+def recommend_for_organisation(
+    *, viewer: User, organisation: Organisation, top: int = 10
+) -> list[Recommendation]:
+    """Partners for an organisation: the best matches of its open opportunities, merged."""
+    own = list(
+        list_opportunities(viewer=viewer, organisation_id=organisation.pk, open_only=True)[:20]
+    )
+    listings = [to_listing(opportunity) for opportunity in own] or _profile_listings(organisation)
+    index = current_index()
+    best: dict[str, Match] = {}
+    for listing in listings:
+        for match in index.recommend(listing, top=top):
+            if match.id not in best or best[match.id].score < match.score:
+                best[match.id] = match
+    ranked = sorted(best.values(), key=lambda match: match.score, reverse=True)
+    return _visible(viewer, ranked, top)
+
+
+def search_opportunities_across_languages(
+    *, viewer: User, query: str, top: int = 50
+) -> list[Opportunity]:
+    """Opportunities about the query, whatever language each was written in."""
+    matches = current_index().search(query, top=top)
+    rows = list_opportunities(viewer=viewer, open_only=True).in_bulk([int(m.id) for m in matches])
+    return [rows[int(match.id)] for match in matches if int(match.id) in rows]

@@ -1,0 +1,149 @@
+"""Keeping the matching index current and telling organisations about new good matches."""
+
+import hashlib
+from collections.abc import Callable
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+
+from karvan.core.text import CONTENT_LANGUAGES
+from karvan.directory.models import Membership
+from karvan.matching import notifications as kinds
+from karvan.matching import tasks
+from karvan.matching.adapters import to_listing
+from karvan.matching.index_cache import current_index, get_embedder
+from karvan.matching.models import ListingVector
+from karvan.matching.reasons import describe_reasons
+from karvan.notifications.services import notify
+from karvan.opportunities.models import Opportunity
+
+ALERT_TOP = 5
+
+
+def schedule_indexing(*, opportunity_id: int) -> None:
+    """Index an opportunity in the background (at once when tasks run in-process)."""
+    tasks.index_opportunity.delay(opportunity_id=opportunity_id)
+
+
+def _embedding_text(opportunity: Opportunity) -> str:
+    listing = to_listing(opportunity)
+    return f"{listing.title}\n{listing.description}"
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(f"{settings.KARVAN_EMBEDDER}\n{text}".encode()).hexdigest()
+
+
+@transaction.atomic
+def index_opportunity(*, opportunity: Opportunity) -> ListingVector:
+    """Store the opportunity's vector (or its removal) for every process's index to pick up."""
+    now = timezone.now()
+    if opportunity.is_open:
+        text = _embedding_text(opportunity)
+        text_hash = _text_hash(text)
+        existing = ListingVector.objects.filter(opportunity=opportunity).first()
+        if existing is not None and existing.text_hash == text_hash and existing.vector:
+            # Same words, same model: only the codes or dates changed, the vector stays.
+            vector_bytes = bytes(existing.vector)
+        else:
+            vector_bytes = get_embedder().embed_passages([text])[0].astype(np.float32).tobytes()
+        row, _created = ListingVector.objects.update_or_create(
+            opportunity=opportunity,
+            defaults={
+                "vector": vector_bytes,
+                "model": settings.KARVAN_EMBEDDER,
+                "text_hash": text_hash,
+                "is_active": True,
+                "indexed_at": now,
+            },
+        )
+    else:
+        row, _created = ListingVector.objects.update_or_create(
+            opportunity=opportunity,
+            defaults={
+                "vector": b"",
+                "model": settings.KARVAN_EMBEDDER,
+                "is_active": False,
+                "indexed_at": now,
+            },
+        )
+    if row.is_active and row.alerted_at is None:
+        transaction.on_commit(lambda: tasks.send_match_alerts.delay(opportunity_id=opportunity.pk))
+    return row
+
+
+def send_match_alerts(*, opportunity: Opportunity) -> int:
+    """Tell the organisations whose open opportunities this new one fits best; once per listing."""
+    row = ListingVector.objects.filter(opportunity=opportunity, alerted_at__isnull=True).first()
+    if row is None or not opportunity.is_open:
+        return 0
+    matches = [
+        match
+        for match in current_index().recommend(to_listing(opportunity), top=ALERT_TOP)
+        if match.score >= settings.KARVAN_MATCH_ALERT_SCORE
+    ]
+    partners = Opportunity.objects.select_related("organisation", "author").in_bulk(
+        [int(match.id) for match in matches]
+    )
+    sent = 0
+    for match in matches:
+        partner = partners.get(int(match.id))
+        if partner is None or not partner.is_open:
+            continue
+        recipients = [
+            membership.user
+            for membership in Membership.objects.select_related("user").filter(
+                organisation_id=partner.organisation_id,
+                role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+            )
+        ]
+        if partner.author is not None:
+            recipients.append(partner.author)
+        notify(
+            recipients=recipients,
+            kind=kinds.NEW_MATCH,
+            params={
+                "opportunity": partner.title,
+                "match": opportunity.title,
+                "organisation": opportunity.organisation.name,
+                # Stored in every language: the notification is read in the recipient's.
+                "reasons": _in_every_language(
+                    lambda reasons=match.reasons: describe_reasons(reasons, plain=True)
+                ),
+            },
+            url=opportunity.get_absolute_url(),
+        )
+        sent += 1
+    ListingVector.objects.filter(pk=row.pk).update(alerted_at=timezone.now())
+    return sent
+
+
+def _in_every_language(render: Callable[[], object]) -> dict[str, str]:
+    versions = {}
+    for language in CONTENT_LANGUAGES:
+        with translation.override(language):
+            versions[language] = str(render())
+    return versions
+
+
+def drop_expired_listings() -> int:
+    """Mark the vectors of opportunities that expired since they were indexed; return how many."""
+    expired = Opportunity.objects.filter(
+        listing_vector__is_active=True, expires_on__lt=timezone.localdate()
+    )
+    return ListingVector.objects.filter(opportunity__in=expired).update(
+        is_active=False, indexed_at=timezone.now()
+    )
+
+
+def reindex_all_opportunities(*, progress: object = None) -> int:
+    """Embed every open opportunity again (after changing the model); return how many."""
+    count = 0
+    for opportunity in Opportunity.objects.select_related("organisation").iterator(chunk_size=200):
+        index_opportunity(opportunity=opportunity)
+        count += 1
+        if progress is not None and count % 100 == 0:
+            progress(f"indexed {count}")  # type: ignore[operator]
+    return count

@@ -1,0 +1,47 @@
+"""The notifications opportunities send, registered with the notifications app."""
+
+from django.utils.translation import gettext_lazy as _
+
+from karvan.notifications.kinds import NotificationKind, register
+
+INTEREST_RECEIVED = "opportunities.interest_received"
+INTEREST_ACCEPTED = "opportunities.interest_accepted"
+INTEREST_DECLINED = "opportunities.interest_declined"
+INTEREST_MESSAGE = "opportunities.interest_message"
+QUOTATION_RECEIVED = "opportunities.quotation_received"
+
+
+def register_kinds() -> None:
+    register(
+        NotificationKind(
+            INTEREST_RECEIVED,
+            title=_("%(organisation)s is interested in “%(opportunity)s”"),
+            body=_("Read their message and answer: accept to continue the conversation."),
+        )
+    )
+    register(
+        NotificationKind(
+            INTEREST_ACCEPTED,
+            title=_("%(organisation)s accepted your interest in “%(opportunity)s”"),
+            body=_("Continue the conversation in the thread."),
+        )
+    )
+    register(
+        NotificationKind(
+            INTEREST_DECLINED,
+            title=_("%(organisation)s declined your interest in “%(opportunity)s”"),
+        )
+    )
+    register(
+        NotificationKind(
+            INTEREST_MESSAGE,
+            title=_("New message from %(organisation)s about “%(opportunity)s”"),
+        )
+    )
+    register(
+        NotificationKind(
+            QUOTATION_RECEIVED,
+            title=_("%(organisation)s sent a quotation for “%(opportunity)s”"),
+            body=_("Compare the quotations side by side on the request's page."),
+        )
+    )

@@ -1,0 +1,72 @@
+"""Who may see and do what with opportunities, interests and quotations."""
+
+from karvan.accounts.models import User
+from karvan.directory.models import Membership
+from karvan.opportunities.models import Interest, Opportunity, Quotation
+
+MANAGING_ROLES = {Membership.Role.OWNER, Membership.Role.ADMIN}
+
+
+def _organisation_ids(user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def is_member_of(user: User, organisation_id: int) -> bool:
+    return organisation_id in _organisation_ids(user)
+
+
+def can_view_opportunity(user: User, opportunity: Opportunity) -> bool:
+    """Published opportunities are public; drafts and closed ones belong to their organisation."""
+    if opportunity.status == Opportunity.Status.PUBLISHED:
+        return True
+    return user.is_authenticated and (
+        user.is_staff or is_member_of(user, opportunity.organisation_id)
+    )
+
+
+def can_create_opportunity_for(user: User, organisation_id: int) -> bool:
+    return is_member_of(user, organisation_id)
+
+
+def can_edit_opportunity(user: User, opportunity: Opportunity) -> bool:
+    """Its author, and its organisation's owners and administrators."""
+    if not user.is_authenticated:
+        return False
+    if opportunity.author_id == user.pk and is_member_of(user, opportunity.organisation_id):
+        return True
+    return Membership.objects.filter(
+        user=user, organisation_id=opportunity.organisation_id, role__in=MANAGING_ROLES
+    ).exists()
+
+
+def can_express_interest(user: User, opportunity: Opportunity) -> bool:
+    """Members of another organisation, while the opportunity is open."""
+    memberships = _organisation_ids(user)
+    return bool(memberships - {opportunity.organisation_id}) and opportunity.is_open
+
+
+def can_view_interest(user: User, interest: Interest) -> bool:
+    """The two organisations' members, and the center's staff."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    mine = _organisation_ids(user)
+    return interest.organisation_id in mine or interest.opportunity.organisation_id in mine
+
+
+def can_decide_interest(user: User, interest: Interest) -> bool:
+    return can_edit_opportunity(user, interest.opportunity)
+
+
+def can_view_quotations_of(user: User, opportunity: Opportunity) -> bool:
+    """The buyer's members see every quotation of their request."""
+    return is_member_of(user, opportunity.organisation_id)
+
+
+def can_view_quotation(user: User, quotation: Quotation) -> bool:
+    """A quotation is seen by the buyer and by its own supplier, never by other suppliers."""
+    mine = _organisation_ids(user)
+    return quotation.organisation_id in mine or quotation.opportunity.organisation_id in mine

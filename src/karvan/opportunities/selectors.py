@@ -1,0 +1,131 @@
+"""Reading opportunities, interests and quotations as a given viewer may."""
+
+from collections.abc import Mapping
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from karvan.accounts.models import User
+from karvan.core.search import filter_fulltext
+from karvan.directory.models import Membership
+from karvan.opportunities.models import Interest, Opportunity, Quotation
+
+
+def _viewer_organisation_ids(viewer: User) -> list[int]:
+    if not viewer.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=viewer).values_list("organisation_id", flat=True))
+
+
+def list_opportunities(
+    *,
+    viewer: User,
+    query: str = "",
+    side: str = "",
+    kind: str = "",
+    country: str = "",
+    hs_chapter: str = "",
+    sector: str = "",
+    certification: str = "",
+    organisation_id: int | None = None,
+    open_only: bool = False,
+) -> QuerySet[Opportunity]:
+    """Published opportunities, plus the drafts and closed ones of the viewer's organisations."""
+    rows = Opportunity.objects.all()
+    if not (viewer.is_authenticated and viewer.is_staff):
+        rows = rows.filter(
+            Q(status=Opportunity.Status.PUBLISHED)
+            | Q(organisation_id__in=_viewer_organisation_ids(viewer))
+        )
+    if open_only:
+        rows = rows.filter(status=Opportunity.Status.PUBLISHED).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate())
+        )
+    if side:
+        rows = rows.filter(side=side)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if country:
+        rows = rows.filter(organisation__country=country)
+    if hs_chapter:
+        rows = rows.filter(hs_codes__code__startswith=hs_chapter[:2]).distinct()
+    if sector:
+        rows = rows.filter(Q(sectors__code=sector) | Q(sectors__parent__code=sector)).distinct()
+    if certification:
+        rows = rows.filter(certifications__icontains=certification)
+    if organisation_id is not None:
+        rows = rows.filter(organisation_id=organisation_id)
+    if query:
+        rows = filter_fulltext(rows, query)
+    return rows.select_related("organisation").prefetch_related("hs_codes", "sectors")
+
+
+def get_opportunity(*, viewer: User, pk: int) -> Opportunity:
+    """One opportunity the viewer may see; raise DoesNotExist otherwise (drafts leak nothing)."""
+    return list_opportunities(viewer=viewer).get(pk=pk)
+
+
+def summarise_opportunity_facets(rows: QuerySet[Opportunity]) -> Mapping[str, dict[str, int]]:
+    """How many of these rows fall in each side, kind, country and HS chapter."""
+    base = Opportunity.objects.filter(pk__in=rows.order_by().values("pk"))
+    facets: dict[str, dict[str, int]] = {}
+    for name, field in (("side", "side"), ("kind", "kind"), ("country", "organisation__country")):
+        counts = base.order_by().values(field).annotate(total=Count("pk"))
+        facets[name] = {row[field]: row["total"] for row in counts}
+    chapters: dict[str, int] = {}
+    codes = base.order_by().values("pk", "hs_codes__code").distinct()
+    seen: set[tuple[int, str]] = set()
+    for row in codes:
+        code = row["hs_codes__code"]
+        if code and (row["pk"], code[:2]) not in seen:
+            seen.add((row["pk"], code[:2]))
+            chapters[code[:2]] = chapters.get(code[:2], 0) + 1
+    facets["hs_chapter"] = dict(sorted(chapters.items(), key=lambda item: -item[1]))
+    return facets
+
+
+def list_interests(*, viewer: User, received: bool | None = None) -> QuerySet[Interest]:
+    """Interests the viewer's organisations sent (received=False) or received (True), or both."""
+    mine = _viewer_organisation_ids(viewer)
+    sent_filter = Q(organisation_id__in=mine)
+    received_filter = Q(opportunity__organisation_id__in=mine)
+    condition = {None: sent_filter | received_filter, True: received_filter, False: sent_filter}[
+        received
+    ]
+    return (
+        Interest.objects.filter(condition)
+        .select_related("opportunity", "opportunity__organisation", "organisation")
+        .order_by("-updated_at")
+    )
+
+
+def get_interest(*, viewer: User, pk: int) -> Interest:
+    """One interest of the viewer's organisations (or any, for staff); DoesNotExist otherwise."""
+    rows = Interest.objects.select_related(
+        "opportunity", "opportunity__organisation", "organisation"
+    )
+    if viewer.is_authenticated and viewer.is_staff:
+        return rows.get(pk=pk)
+    return list_interests(viewer=viewer).get(pk=pk)
+
+
+def get_viewer_interest(*, viewer: User, opportunity: Opportunity) -> Interest | None:
+    """The interest one of the viewer's organisations already showed in this opportunity."""
+    return Interest.objects.filter(
+        opportunity=opportunity, organisation_id__in=_viewer_organisation_ids(viewer)
+    ).first()
+
+
+def list_quotations(*, viewer: User, opportunity: Opportunity) -> QuerySet[Quotation]:
+    """All quotations for the buyer; only its own for a supplier; none for anyone else."""
+    mine = _viewer_organisation_ids(viewer)
+    rows = Quotation.objects.filter(opportunity=opportunity).select_related("organisation")
+    if opportunity.organisation_id in mine:
+        return rows
+    return rows.filter(organisation_id__in=mine)
+
+
+def list_viewer_organisations(*, viewer: User) -> QuerySet[Membership]:
+    if not viewer.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=viewer).select_related("organisation")

@@ -1,0 +1,403 @@
+"""Actions on opportunities: drafting, publishing, renewing, interests and threads, quotations."""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from karvan.accounts.models import User
+from karvan.core.countries import country_name
+from karvan.core.errors import NotAllowedError
+from karvan.core.models import HsCode, IsicCode
+from karvan.core.search import document_tokens
+from karvan.core.text import CONTENT_LANGUAGES
+from karvan.directory.models import Membership, Organisation
+from karvan.notifications.services import notify
+from karvan.opportunities import notifications as kinds
+from karvan.opportunities.errors import (
+    AlreadyDecidedError,
+    DeadlinePassedError,
+    DuplicateInterestError,
+    InvalidAttachmentError,
+    InvalidDeadlineError,
+    InvalidPriceRangeError,
+    NotAnRfqError,
+    NotDraftError,
+    NotPublishedError,
+    OwnInterestError,
+    OwnQuotationError,
+    RfqNeedsRequestError,
+)
+from karvan.opportunities.models import Interest, InterestMessage, Opportunity, Quotation
+from karvan.opportunities.permissions import (
+    can_create_opportunity_for,
+    can_decide_interest,
+    can_edit_opportunity,
+    is_member_of,
+)
+
+DEFAULT_VALIDITY_DAYS = 90
+EDITABLE_FIELDS = frozenset(
+    {
+        "side",
+        "kind",
+        "title",
+        "description",
+        "language",
+        "quantity",
+        "quantity_unit",
+        "price_min",
+        "price_max",
+        "currency",
+        "price_unit",
+        "incoterm",
+        "port",
+        "certifications",
+        "target_countries",
+        "expires_on",
+        "is_rfq",
+        "quotation_deadline",
+    }
+)
+ATTACHMENT_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def build_search_document(opportunity: Opportunity) -> str:
+    """What search should find the opportunity by: its text, codes in four languages, its owner."""
+    texts = [opportunity.title, opportunity.description, opportunity.port]
+    for code in [*opportunity.hs_codes.all(), *opportunity.sectors.all()]:
+        texts.append(code.code)
+        texts.extend(code.names.values())
+    texts.extend(opportunity.organisation.name.values())
+    texts.extend(country_name(opportunity.organisation.country, lang) for lang in CONTENT_LANGUAGES)
+    texts.extend(opportunity.certifications)
+    return document_tokens(texts)
+
+
+def _apply_changes(opportunity: Opportunity, changes: Mapping[str, object]) -> None:
+    unknown = set(changes) - EDITABLE_FIELDS - {"hs_codes", "sectors"}
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for field in EDITABLE_FIELDS & set(changes):
+        value = changes[field]
+        if field in {"certifications", "target_countries"}:
+            value = [str(item).strip() for item in value if str(item).strip()]  # type: ignore[attr-defined]
+        if field in {"title", "description", "port"}:
+            value = str(value or "").strip()
+        setattr(opportunity, field, value)
+    if opportunity.target_countries:
+        opportunity.target_countries = [code.upper() for code in opportunity.target_countries]
+    low, high = opportunity.price_min, opportunity.price_max
+    if low is not None and high is not None and Decimal(low) > Decimal(high):
+        raise InvalidPriceRangeError(field="price_min")
+    if opportunity.is_rfq and opportunity.side != Opportunity.Side.REQUEST:
+        raise RfqNeedsRequestError(field="is_rfq")
+    if opportunity.is_rfq:
+        deadline = opportunity.quotation_deadline
+        newly_set = opportunity._state.adding or "quotation_deadline" in changes
+        if deadline is None or (newly_set and deadline <= timezone.now()):
+            raise InvalidDeadlineError(field="quotation_deadline")
+
+
+def _set_codes(opportunity: Opportunity, changes: Mapping[str, object]) -> None:
+    if "hs_codes" in changes:
+        opportunity.hs_codes.set(HsCode.objects.filter(code__in=list(changes["hs_codes"])))  # type: ignore[call-overload]
+    if "sectors" in changes:
+        opportunity.sectors.set(IsicCode.objects.filter(code__in=list(changes["sectors"])))  # type: ignore[call-overload]
+
+
+def _refresh(opportunity: Opportunity) -> None:
+    opportunity.search_document = build_search_document(opportunity)
+    Opportunity.objects.filter(pk=opportunity.pk).update(
+        search_document=opportunity.search_document
+    )
+    if opportunity.status == Opportunity.Status.PUBLISHED:
+        _schedule_indexing(opportunity)
+
+
+def _schedule_indexing(opportunity: Opportunity) -> None:
+    from karvan.matching.services import schedule_indexing
+
+    transaction.on_commit(lambda: schedule_indexing(opportunity_id=opportunity.pk))
+
+
+@transaction.atomic
+def create_opportunity(
+    *, actor: User, organisation: Organisation, data: Mapping[str, object]
+) -> Opportunity:
+    """Draft an opportunity for one of the actor's organisations."""
+    if not can_create_opportunity_for(actor, organisation.pk):
+        raise NotAllowedError()
+    opportunity = Opportunity(organisation=organisation, author=actor)
+    _apply_changes(opportunity, data)
+    opportunity.full_clean(exclude=["search_document"])
+    opportunity.save()
+    _set_codes(opportunity, data)
+    _refresh(opportunity)
+    return opportunity
+
+
+@transaction.atomic
+def update_opportunity(
+    *, opportunity: Opportunity, actor: User, changes: Mapping[str, object]
+) -> Opportunity:
+    """Edit an opportunity; a published one is re-indexed for matching."""
+    if not can_edit_opportunity(actor, opportunity):
+        raise NotAllowedError()
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    _apply_changes(opportunity, changes)
+    opportunity.full_clean(exclude=["search_document"])
+    opportunity.save()
+    _set_codes(opportunity, changes)
+    _refresh(opportunity)
+    return opportunity
+
+
+@transaction.atomic
+def publish_opportunity(*, opportunity: Opportunity, actor: User) -> Opportunity:
+    """Make a draft visible to the other side and queue it for matching."""
+    if not can_edit_opportunity(actor, opportunity):
+        raise NotAllowedError()
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status != Opportunity.Status.DRAFT:
+        raise NotDraftError()
+    opportunity.status = Opportunity.Status.PUBLISHED
+    opportunity.published_at = timezone.now()
+    if opportunity.expires_on is None or opportunity.expires_on < timezone.localdate():
+        opportunity.expires_on = timezone.localdate() + datetime.timedelta(
+            days=DEFAULT_VALIDITY_DAYS
+        )
+    opportunity.save(update_fields=["status", "published_at", "expires_on", "updated_at"])
+    _refresh(opportunity)
+    return opportunity
+
+
+@transaction.atomic
+def renew_opportunity(
+    *, opportunity: Opportunity, actor: User, days: int = DEFAULT_VALIDITY_DAYS
+) -> Opportunity:
+    """Keep an opportunity open for `days` more from today (also one that has expired)."""
+    if not can_edit_opportunity(actor, opportunity):
+        raise NotAllowedError()
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status != Opportunity.Status.PUBLISHED:
+        raise NotPublishedError()
+    opportunity.expires_on = timezone.localdate() + datetime.timedelta(days=max(1, min(days, 365)))
+    opportunity.save(update_fields=["expires_on", "updated_at"])
+    _refresh(opportunity)
+    return opportunity
+
+
+@transaction.atomic
+def close_opportunity(*, opportunity: Opportunity, actor: User) -> Opportunity:
+    """Withdraw an opportunity: it leaves search and recommendations; its threads stay."""
+    if not can_edit_opportunity(actor, opportunity):
+        raise NotAllowedError()
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    opportunity.status = Opportunity.Status.CLOSED
+    opportunity.closed_at = timezone.now()
+    opportunity.save(update_fields=["status", "closed_at", "updated_at"])
+    from karvan.matching.services import schedule_indexing
+
+    transaction.on_commit(lambda: schedule_indexing(opportunity_id=opportunity.pk))
+    return opportunity
+
+
+def _members(organisation_id: int, roles: Iterable[str] | None = None) -> list[User]:
+    memberships = Membership.objects.select_related("user").filter(organisation_id=organisation_id)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return [membership.user for membership in memberships]
+
+
+def _opportunity_people(opportunity: Opportunity) -> list[User]:
+    """Who hears about activity on an opportunity: its author and its organisation's managers."""
+    people = _members(opportunity.organisation_id, [Membership.Role.OWNER, Membership.Role.ADMIN])
+    if opportunity.author is not None and opportunity.author.is_active:
+        people.append(opportunity.author)
+    return people
+
+
+@transaction.atomic
+def express_interest(
+    *,
+    opportunity: Opportunity,
+    actor: User,
+    organisation: Organisation,
+    message: str,
+    language: str,
+) -> Interest:
+    """Tell an opportunity's organisation that one of the actor's organisations is interested."""
+    if not is_member_of(actor, organisation.pk):
+        raise NotAllowedError()
+    if organisation.pk == opportunity.organisation_id:
+        raise OwnInterestError()
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if not opportunity.is_open:
+        raise NotPublishedError()
+    if Interest.objects.filter(opportunity=opportunity, organisation=organisation).exists():
+        raise DuplicateInterestError()
+    try:
+        with transaction.atomic():
+            interest = Interest.objects.create(
+                opportunity=opportunity, organisation=organisation, author=actor
+            )
+    except IntegrityError as error:
+        raise DuplicateInterestError() from error
+    InterestMessage.objects.create(
+        interest=interest,
+        author=actor,
+        organisation=organisation,
+        body=message.strip(),
+        language=language,
+    )
+    notify(
+        recipients=_opportunity_people(opportunity),
+        kind=kinds.INTEREST_RECEIVED,
+        params={"organisation": organisation.name, "opportunity": opportunity.title},
+        url=interest.get_absolute_url(),
+    )
+    return interest
+
+
+@transaction.atomic
+def reply_to_interest(
+    *, interest: Interest, actor: User, body: str, language: str
+) -> InterestMessage:
+    """Add a message to the thread; the other organisation is told."""
+    # Staff may read a thread but only the two organisations' members write in it.
+    from_buyer_side = is_member_of(actor, interest.opportunity.organisation_id)
+    if not (from_buyer_side or is_member_of(actor, interest.organisation_id)):
+        raise NotAllowedError()
+    organisation_id = (
+        interest.opportunity.organisation_id if from_buyer_side else interest.organisation_id
+    )
+    message = InterestMessage.objects.create(
+        interest=interest,
+        author=actor,
+        organisation_id=organisation_id,
+        body=body.strip(),
+        language=language,
+    )
+    Interest.objects.filter(pk=interest.pk).update(updated_at=timezone.now())
+    other = interest.organisation if from_buyer_side else interest.opportunity.organisation
+    me = interest.opportunity.organisation if from_buyer_side else interest.organisation
+    recipients = _members(other.pk)
+    notify(
+        recipients=[person for person in recipients if person.pk != actor.pk],
+        kind=kinds.INTEREST_MESSAGE,
+        params={"organisation": me.name, "opportunity": interest.opportunity.title},
+        url=interest.get_absolute_url(),
+    )
+    return message
+
+
+def _decide(interest: Interest, actor: User, status: str, kind: str) -> Interest:
+    if not can_decide_interest(actor, interest):
+        raise NotAllowedError()
+    interest = (
+        Interest.objects.select_for_update().select_related("opportunity").get(pk=interest.pk)
+    )
+    if interest.status != Interest.Status.PENDING:
+        raise AlreadyDecidedError()
+    interest.status = status
+    interest.decided_at = timezone.now()
+    interest.save(update_fields=["status", "decided_at", "updated_at"])
+    notify(
+        recipients=_members(interest.organisation_id),
+        kind=kind,
+        params={
+            "organisation": interest.opportunity.organisation.name,
+            "opportunity": interest.opportunity.title,
+        },
+        url=interest.get_absolute_url(),
+    )
+    return interest
+
+
+@transaction.atomic
+def accept_interest(*, interest: Interest, actor: User) -> Interest:
+    """The opportunity's organisation takes the conversation further."""
+    return _decide(interest, actor, Interest.Status.ACCEPTED, kinds.INTEREST_ACCEPTED)
+
+
+@transaction.atomic
+def decline_interest(*, interest: Interest, actor: User) -> Interest:
+    """The opportunity's organisation says no; the interested one is told."""
+    return _decide(interest, actor, Interest.Status.DECLINED, kinds.INTEREST_DECLINED)
+
+
+def _check_attachment(upload: UploadedFile) -> str:
+    max_mb = ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
+        raise InvalidAttachmentError(field="attachment", max_mb=max_mb)
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, extension in ATTACHMENT_TYPES.items():
+        if head.startswith(magic):
+            return extension
+    raise InvalidAttachmentError(field="attachment", max_mb=max_mb)
+
+
+@transaction.atomic
+def submit_quotation(
+    *,
+    opportunity: Opportunity,
+    actor: User,
+    organisation: Organisation,
+    data: Mapping[str, object],
+    attachment: UploadedFile | None = None,
+) -> Quotation:
+    """Send (or revise) a supplier's quotation for a request, until its deadline."""
+    if not is_member_of(actor, organisation.pk):
+        raise NotAllowedError()
+    if organisation.pk == opportunity.organisation_id:
+        raise OwnQuotationError()
+    # Locked so that a quotation cannot slip in while the deadline passes.
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if not opportunity.is_rfq:
+        raise NotAnRfqError()
+    if not opportunity.accepts_quotations:
+        raise DeadlinePassedError()
+    fields = {
+        key: data[key]
+        for key in (
+            "unit_price",
+            "currency",
+            "price_unit",
+            "quantity",
+            "quantity_unit",
+            "lead_time_days",
+            "incoterm",
+            "terms",
+        )
+        if key in data
+    }
+    quotation = Quotation.objects.filter(opportunity=opportunity, organisation=organisation).first()
+    created = quotation is None
+    if quotation is None:
+        quotation = Quotation(opportunity=opportunity, organisation=organisation)
+    for key, value in fields.items():
+        setattr(quotation, key, value)
+    quotation.author = actor
+    if attachment is not None:
+        extension = _check_attachment(attachment)
+        quotation.attachment.save(f"quotation.{extension}", attachment, save=False)
+    quotation.full_clean(exclude=["opportunity", "organisation"])
+    quotation.save()
+    if created:
+        notify(
+            recipients=_opportunity_people(opportunity),
+            kind=kinds.QUOTATION_RECEIVED,
+            params={"organisation": organisation.name, "opportunity": opportunity.title},
+            url=opportunity.get_absolute_url() + "quotations/",
+        )
+    return quotation
+
+
+def attachment_limit_mb() -> int:
+    return ATTACHMENT_MAX_BYTES // (1024 * 1024)

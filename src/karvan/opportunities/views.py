@@ -1,0 +1,454 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from karvan.core.errors import DomainError
+from karvan.core.text import localize
+from karvan.directory.models import Organisation
+from karvan.directory.selectors import list_organisations
+from karvan.matching.selectors import (
+    recommend_for_opportunity,
+    search_opportunities_across_languages,
+)
+from karvan.opportunities.forms import (
+    InterestForm,
+    OpportunityFilterForm,
+    OpportunityForm,
+    QuotationForm,
+    RenewForm,
+    ReplyForm,
+)
+from karvan.opportunities.models import Interest, Opportunity
+from karvan.opportunities.permissions import (
+    can_decide_interest,
+    can_edit_opportunity,
+    can_express_interest,
+    can_view_quotations_of,
+)
+from karvan.opportunities.quality import assess_listing
+from karvan.opportunities.selectors import (
+    get_interest,
+    get_opportunity,
+    get_viewer_interest,
+    list_interests,
+    list_opportunities,
+    list_quotations,
+    list_viewer_organisations,
+    summarise_opportunity_facets,
+)
+from karvan.opportunities.services import (
+    accept_interest,
+    close_opportunity,
+    create_opportunity,
+    decline_interest,
+    express_interest,
+    publish_opportunity,
+    renew_opportunity,
+    reply_to_interest,
+    submit_quotation,
+    update_opportunity,
+)
+
+PAGE_SIZE = 20
+
+
+def _organisation_choices(
+    request: HttpRequest, exclude: int | None = None
+) -> list[tuple[int, str]]:
+    language = translation.get_language() or "en"
+    return [
+        (
+            m.organisation_id,
+            localize(m.organisation.name, language, original=m.organisation.original_language)[0],
+        )
+        for m in list_viewer_organisations(viewer=request.user)
+        if m.organisation_id != exclude
+    ]
+
+
+def _visible(request: HttpRequest, pk: int) -> Opportunity:
+    try:
+        return get_opportunity(viewer=request.user, pk=pk)
+    except Opportunity.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _quality(opportunity: Opportunity) -> object:
+    return assess_listing(
+        title=opportunity.title,
+        description=opportunity.description,
+        language=opportunity.language,
+        kind=opportunity.kind,
+        hs_codes=opportunity.hs_codes.count(),
+        sectors=opportunity.sectors.count(),
+        has_quantity=opportunity.quantity is not None,
+        has_price=opportunity.price_min is not None or opportunity.price_max is not None,
+        has_incoterm=bool(opportunity.incoterm),
+        has_expiry=opportunity.expires_on is not None,
+        target_countries=len(opportunity.target_countries),
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """One search box over opportunities and organisations, in any of the four languages."""
+    form = OpportunityFilterForm(request.GET or None)
+    opportunities = Opportunity.objects.none()
+    organisations = Organisation.objects.none()
+    facets: dict[str, dict[str, int]] = {}
+    semantic: list[Opportunity] = []
+    if not request.GET or form.is_valid():
+        filters = form.cleaned_data if request.GET else {}
+        query = filters.get("q", "")
+        criteria = {
+            "side": filters.get("side", ""),
+            "kind": filters.get("kind", ""),
+            "country": filters.get("country", ""),
+            "hs_chapter": filters.get("hs_chapter", ""),
+            "sector": filters.get("sector", ""),
+            "certification": filters.get("certification", ""),
+        }
+        opportunities = list_opportunities(
+            viewer=request.user, query=query, open_only=True, **criteria
+        )
+        facets = summarise_opportunity_facets(
+            list_opportunities(viewer=request.user, open_only=True, query=query)
+        )
+        if query:
+            # Words match words in one language; the engine finds the same thing said in another.
+            lexical = set(opportunities.values_list("pk", flat=True))
+            candidates = search_opportunities_across_languages(viewer=request.user, query=query)
+            semantic = [
+                opportunity
+                for opportunity in candidates
+                if opportunity.pk not in lexical and _fits(opportunity, criteria)
+            ][:20]
+            organisations = list_organisations(
+                viewer=request.user,
+                query=query,
+                country=criteria["country"],
+                sector=criteria["sector"],
+                hs_chapter=criteria["hs_chapter"],
+            )[:8]
+    page = Paginator(opportunities.order_by("-published_at"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "facets": facets,
+        "semantic": semantic,
+        "organisations": organisations,
+        "querystring": query_without_page.urlencode(),
+        "total": page.paginator.count,
+    }
+    template = (
+        "opportunities/_search_results.html"
+        if request.headers.get("HX-Request")
+        else "opportunities/search.html"
+    )
+    return render(request, template, context)
+
+
+def _fits(opportunity: Opportunity, criteria: dict[str, str]) -> bool:
+    """The filters applied to a row found by the engine rather than by the database."""
+    if criteria["side"] and opportunity.side != criteria["side"]:
+        return False
+    if criteria["kind"] and opportunity.kind != criteria["kind"]:
+        return False
+    if criteria["country"] and opportunity.organisation.country != criteria["country"]:
+        return False
+    if criteria["hs_chapter"] and not any(
+        c.code.startswith(criteria["hs_chapter"]) for c in opportunity.hs_codes.all()
+    ):
+        return False
+    if criteria["sector"] and not any(
+        c.code == criteria["sector"] or (c.parent_id == criteria["sector"])
+        for c in opportunity.sectors.all()
+    ):
+        return False
+    return not criteria["certification"] or any(
+        criteria["certification"].lower() in item.lower() for item in opportunity.certifications
+    )
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _visible(request, pk)
+    can_edit = can_edit_opportunity(request.user, opportunity)
+    interest = (
+        get_viewer_interest(viewer=request.user, opportunity=opportunity)
+        if request.user.is_authenticated
+        else None
+    )
+    choices = _organisation_choices(request, exclude=opportunity.organisation_id)
+    context = {
+        "opportunity": opportunity,
+        "can_edit": can_edit,
+        "quality": _quality(opportunity) if can_edit else None,
+        "existing_interest": interest,
+        "interest_form": InterestForm(organisations=choices)
+        if interest is None and can_express_interest(request.user, opportunity)
+        else None,
+        "received_interests": opportunity.interests.select_related("organisation")
+        if can_edit
+        else [],
+        "recommendations": recommend_for_opportunity(viewer=request.user, opportunity=opportunity)
+        if opportunity.is_open
+        else [],
+        "can_see_quotations": can_view_quotations_of(request.user, opportunity),
+        "own_quotation": list_quotations(viewer=request.user, opportunity=opportunity).first()
+        if opportunity.is_rfq and not can_view_quotations_of(request.user, opportunity)
+        else None,
+        "can_quote": opportunity.accepts_quotations and bool(choices),
+        "renew_form": RenewForm(),
+    }
+    return render(request, "opportunities/opportunity_detail.html", context)
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    choices = _organisation_choices(request)
+    if not choices:
+        messages.info(
+            request, _("Register your organisation, or join one, before publishing opportunities.")
+        )
+        return redirect("directory:create")
+    form = OpportunityForm(
+        request.POST or None,
+        organisations=choices,
+        initial={"language": translation.get_language(), "side": Opportunity.Side.OFFER},
+    )
+    if request.method == "POST" and form.is_valid():
+        organisation = Organisation.objects.get(pk=int(form.cleaned_data["organisation"]))
+        try:
+            opportunity = create_opportunity(
+                actor=request.user, organisation=organisation, data=form.to_changes()
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text)
+        else:
+            messages.success(request, _("The draft is saved. Check the advice, then publish it."))
+            return redirect(opportunity)
+    return render(request, "opportunities/opportunity_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _visible(request, pk)
+    if not can_edit_opportunity(request.user, opportunity):
+        raise Http404
+    choices = [(opportunity.organisation_id, str(opportunity.organisation))]
+    if request.method == "POST":
+        form = OpportunityForm(request.POST, organisations=choices)
+        if form.is_valid():
+            try:
+                update_opportunity(
+                    opportunity=opportunity, actor=request.user, changes=form.to_changes()
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.text)
+            else:
+                messages.success(request, _("The opportunity is saved."))
+                return redirect(opportunity)
+    else:
+        form = OpportunityForm(
+            initial=OpportunityForm.initial_from(opportunity), organisations=choices
+        )
+    return render(
+        request, "opportunities/opportunity_form.html", {"form": form, "opportunity": opportunity}
+    )
+
+
+def _state_change(request: HttpRequest, pk: int, action: object, success: str) -> HttpResponse:
+    opportunity = _visible(request, pk)
+    if not can_edit_opportunity(request.user, opportunity):
+        raise Http404
+    try:
+        action(opportunity=opportunity, actor=request.user)  # type: ignore[operator]
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, success)
+    return redirect(opportunity)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _state_change(request, pk, publish_opportunity, _("The opportunity is published."))
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _state_change(request, pk, close_opportunity, _("The opportunity is closed."))
+
+
+@login_required
+@require_POST
+def renew(request: HttpRequest, pk: int) -> HttpResponse:
+    form = RenewForm(request.POST)
+    days = form.cleaned_data["days"] if form.is_valid() else 90
+    return _state_change(
+        request,
+        pk,
+        lambda opportunity, actor: renew_opportunity(
+            opportunity=opportunity, actor=actor, days=days
+        ),
+        _("The opportunity stays open longer."),
+    )
+
+
+@login_required
+@require_POST
+def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _visible(request, pk)
+    form = InterestForm(
+        request.POST,
+        organisations=_organisation_choices(request, exclude=opportunity.organisation_id),
+    )
+    if not form.is_valid():
+        messages.error(request, _("Write a message and choose the organisation you speak for."))
+        return redirect(opportunity)
+    try:
+        interest = express_interest(
+            opportunity=opportunity,
+            actor=request.user,
+            organisation=Organisation.objects.get(pk=int(form.cleaned_data["organisation"])),
+            message=form.cleaned_data["message"],
+            language=translation.get_language() or "en",
+        )
+    except DomainError as error:
+        messages.error(request, error.text)
+        return redirect(opportunity)
+    messages.success(request, _("Your interest is sent. The conversation continues here."))
+    return redirect(interest)
+
+
+def _visible_interest(request: HttpRequest, pk: int) -> Interest:
+    try:
+        return get_interest(viewer=request.user, pk=pk)
+    except Interest.DoesNotExist as error:
+        raise Http404 from error
+
+
+@login_required
+def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = _visible_interest(request, pk)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply_to_interest(
+                interest=interest,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                language=translation.get_language() or "en",
+            )
+        except DomainError as error:
+            messages.error(request, error.text)
+        else:
+            return redirect(interest)
+    return render(
+        request,
+        "opportunities/interest_detail.html",
+        {
+            "interest": interest,
+            "thread": interest.messages.select_related("author", "organisation"),
+            "form": form,
+            "can_decide": can_decide_interest(request.user, interest)
+            and interest.status == Interest.Status.PENDING,
+        },
+    )
+
+
+@login_required
+@require_POST
+def interest_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = _visible_interest(request, pk)
+    action = accept_interest if request.POST.get("decision") == "accept" else decline_interest
+    try:
+        action(interest=interest, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("Your answer is sent."))
+    return redirect(interest)
+
+
+@login_required
+def interest_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "opportunities/interest_list.html",
+        {
+            "received": list_interests(viewer=request.user, received=True)[:100],
+            "sent": list_interests(viewer=request.user, received=False)[:100],
+        },
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    organisation_ids = [m.organisation_id for m in list_viewer_organisations(viewer=request.user)]
+    rows = list_opportunities(viewer=request.user).filter(organisation_id__in=organisation_ids)
+    return render(
+        request, "opportunities/mine.html", {"opportunities": rows.order_by("-updated_at")[:200]}
+    )
+
+
+@login_required
+def quotations(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer compares every quotation side by side; a supplier sees only its own."""
+    opportunity = _visible(request, pk)
+    if not opportunity.is_rfq:
+        raise Http404
+    rows = list(list_quotations(viewer=request.user, opportunity=opportunity))
+    if not rows and not can_view_quotations_of(request.user, opportunity):
+        raise Http404
+    return render(
+        request,
+        "opportunities/quotation_compare.html",
+        {
+            "opportunity": opportunity,
+            "quotations": rows,
+            "is_buyer": can_view_quotations_of(request.user, opportunity),
+        },
+    )
+
+
+@login_required
+def quote(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _visible(request, pk)
+    choices = _organisation_choices(request, exclude=opportunity.organisation_id)
+    if not opportunity.is_rfq or not choices:
+        raise Http404
+    existing = list_quotations(viewer=request.user, opportunity=opportunity).first()
+    form = QuotationForm(
+        request.POST or None, request.FILES or None, instance=existing, organisations=choices
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {key: form.cleaned_data[key] for key in form.Meta.fields}
+        try:
+            submit_quotation(
+                opportunity=opportunity,
+                actor=request.user,
+                organisation=Organisation.objects.get(pk=int(form.cleaned_data["organisation"])),
+                data=data,
+                attachment=form.cleaned_data.get("attachment"),
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text)
+        else:
+            messages.success(
+                request, _("Your quotation is sent. You can revise it until the deadline.")
+            )
+            return redirect(opportunity)
+    return render(
+        request, "opportunities/quotation_form.html", {"form": form, "opportunity": opportunity}
+    )
