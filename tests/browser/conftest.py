@@ -143,6 +143,39 @@ def browser(chromium: Chromium) -> object:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_matching_index() -> Iterator[None]:
+    """The live server's in-process matching index starts empty: the last test's rows are gone."""
+    from karvan.matching.index_cache import reset_index
+
+    reset_index()
+    yield
+    reset_index()
+
+
+@pytest.fixture(scope="session")
+def matching_engine() -> None:
+    """The engine's one-off start (each language's reference mean: ~15 s on two cores), paid here.
+
+    The first index in a process embeds a few dozen vocabulary lists; without this, the first
+    publish or search of a test would wait that long inside a page.
+    """
+    from karvan.matching.engine import Listing, MatchingIndex
+    from karvan.matching.index_cache import get_embedder
+
+    embedder = get_embedder()
+    listing = Listing(
+        id="warm-up",
+        side="offer",
+        kind="product",
+        language="en",
+        country="IR",
+        title="Pistachios",
+        description="Pistachios",
+    )
+    MatchingIndex(embedder).upsert([listing], embedder.embed_passages(["Pistachios"]))
+
+
+@pytest.fixture(autouse=True)
 def _remember_db_blocker(request: pytest.FixtureRequest, django_db_blocker: object) -> None:
     request.node.stash[_DB_BLOCKER] = django_db_blocker
 

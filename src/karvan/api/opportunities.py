@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import field_validator
 
 from karvan.api.main import anyone
 from karvan.core.errors import NotAllowedError
@@ -139,6 +140,29 @@ class OpportunityPatchIn(Schema):
     expires_on: datetime.date | None = None
     is_rfq: bool | None = None
     quotation_deadline: datetime.datetime | None = None
+
+    @field_validator(
+        "side",
+        "kind",
+        "title",
+        "description",
+        "language",
+        "hs_codes",
+        "sectors",
+        "quantity_unit",
+        "currency",
+        "price_unit",
+        "incoterm",
+        "certifications",
+        "target_countries",
+        "is_rfq",
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """Omit a field to leave it alone; null only clears the optional numbers and dates."""
+        if value is None:
+            raise ValueError("this field cannot be null")
+        return value
 
 
 class OpportunityFilters(FilterSchema):

@@ -10,13 +10,14 @@ from django.utils import translation
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 
 
-def _babel_locale(language: str) -> Locale:
+def babel_locale(language: str) -> Locale:
+    """Babel's locale for a Django language code (zh-hans is zh_Hans)."""
     return Locale.parse({"zh-hans": "zh_Hans"}.get(language, language.replace("-", "_")))
 
 
 @cache
 def _names(language: str) -> dict[str, str]:
-    territories = _babel_locale(language).territories
+    territories = babel_locale(language).territories
     return {
         code: name
         for code, name in territories.items()

@@ -1,6 +1,7 @@
 """Form widgets and fields shared by the apps: code pickers searchable in all four languages."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from karvan.core.models import HsCode, IsicCode
 
@@ -9,7 +10,14 @@ class CodePickerWidget(forms.SelectMultiple):
     """A multiple select whose options carry their names in every language for the page filter."""
 
     def __init__(self, attrs: dict[str, object] | None = None) -> None:
-        super().__init__(attrs={"size": 8, "data-code-picker": "1", **(attrs or {})})
+        super().__init__(
+            attrs={
+                "size": 8,
+                "data-code-picker": "1",
+                "data-filter-placeholder": _("Filter: a code or a name in any language"),
+                **(attrs or {}),
+            }
+        )
 
     def create_option(
         self,

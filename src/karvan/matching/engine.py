@@ -41,6 +41,7 @@ shared_words {words}, similar_description {similarity}.
 import math
 import threading
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -156,6 +157,9 @@ class EngineSettings:
     ann_expansion_search: int = 128
     ann_dtype: str = "i8"
     embed_batch: int = 32
+    # Removed listings leave empty slots; the slots are rebuilt once there are this many and more
+    # empty than live ones (amortised over the removals, never for one change).
+    compact_after_removed: int = 1024
 
     def affinity(self, kind_a: str, kind_b: str) -> float:
         """How well two kinds complement each other (1 for the same kind)."""
@@ -282,7 +286,10 @@ class MatchingIndex:
         self._live = 0
         self._slot_of: dict[str, int] = {}
         self._listings: list[Listing | None] = []
-        self._features: list[_Features | None] = []
+        # Features are a pure function of a listing: they are recomputed when needed (reasons for
+        # the few listings returned, removal) rather than kept for every listing, which would
+        # double the memory of a large index. The latest ones are cached.
+        self._feature_cache: OrderedDict[Listing, _Features] = OrderedDict()
         self._vectors: Floats = np.zeros((capacity, self._dim), dtype=np.float32)
         self._centred: Floats | None = np.zeros((capacity, self._dim), dtype=np.float32)
         self._alive = np.zeros(capacity, dtype=bool)
@@ -397,6 +404,17 @@ class MatchingIndex:
             words=tokens,
         )
 
+    def _cached_features(self, listing: Listing) -> _Features:
+        cached = self._feature_cache.get(listing)
+        if cached is not None:
+            self._feature_cache.move_to_end(listing)
+            return cached
+        features = self.features(listing)
+        self._feature_cache[listing] = features
+        if len(self._feature_cache) > 4096:
+            self._feature_cache.popitem(last=False)
+        return features
+
     @staticmethod
     def _keys(features: _Features) -> Iterable[tuple[str, float]]:
         yield from (("c:" + name, weight) for name, weight in features.concepts.items())
@@ -510,7 +528,6 @@ class MatchingIndex:
                     self._remove_locked([listing.id])
                 self._slot_of[listing.id] = slot
                 self._listings.append(listing)
-                self._features.append(feature)
                 self._alive[slot] = True
                 self._side[slot] = SIDES.index(listing.side)
                 self._kind[slot] = KINDS.index(listing.kind)
@@ -560,12 +577,10 @@ class MatchingIndex:
             if slot is None:
                 continue
             listing = self._listings[slot]
-            feature = self._features[slot]
-            assert listing is not None and feature is not None  # noqa: S101  # a live slot has both
+            assert listing is not None  # noqa: S101  # a live slot has its listing
             self._alive[slot] = False
             self._listings[slot] = None
-            self._features[slot] = None
-            for key, _weight in self._keys(feature):
+            for key, _weight in self._keys(self._cached_features(listing)):
                 self._df[key] -= 1
             self._language_sum[listing.language] -= self._vectors[slot]
             self._language_count[listing.language] -= 1
@@ -582,7 +597,7 @@ class MatchingIndex:
     def _compact_if_sparse(self) -> None:
         """Rebuild the slots once more than half are removed ones (amortised over the removals)."""
         dead = self._size - self._live
-        if dead < 1024 or dead < self._live:
+        if dead < self.settings.compact_after_removed or dead < self._live:
             return
         slots = [slot for slot in range(self._size) if self._alive[slot]]
         listings = [self._listings[slot] for slot in slots]
@@ -689,7 +704,10 @@ class MatchingIndex:
     def _dense(self, query_vector: Floats, slots: Ints) -> Floats:
         """Centred cosine of the query vector with the listings in `slots`."""
         if self._centred is not None:
-            return self._centred[slots] @ query_vector
+            # One product over the contiguous rows, then the pick: gathering the rows first would
+            # copy the matrix.
+            dense: Floats = self._centred[: self._size] @ query_vector
+            return dense[slots]
         return self._centre_rows(slots, self._means()) @ query_vector
 
     def _centred_query(self, vector: Floats, language: str) -> Floats:
@@ -767,14 +785,13 @@ class MatchingIndex:
             if not self._live or top <= 0:
                 return []
             slot = self._slot_of.get(listing.id)
-            if slot is not None and self._listings[slot] == listing:
-                query = self._features[slot]
-                vector = self._vectors[slot]
-            else:
-                slot, query = None, None
-                vector = None
-        if query is None or vector is None:
-            query = self.features(listing)
+            vector = (
+                self._vectors[slot].copy()
+                if slot is not None and self._listings[slot] == listing
+                else None
+            )
+            query = self._cached_features(listing)
+        if vector is None:
             vector = self.embedder.embed_passages([f"{listing.title}\n{listing.description}"])[0]
         with self._lock:
             if not self._live:
@@ -801,8 +818,24 @@ class MatchingIndex:
             )
             score = score + self.settings.corridor_bonus * other_country
             competitor = self._side[slots] == own_side
-            # Same side ranks below every complementary candidate, whatever its similarity.
-            score = score - 10.0 * competitor
+            # Same side ranks below every complementary candidate, whatever its similarity: the
+            # offset exceeds the highest score the weights allow.
+            settings = self.settings
+            ceiling = (
+                1.0
+                + settings.corridor_bonus
+                + sum(
+                    abs(weight)
+                    for weight in (
+                        settings.concept_weight,
+                        settings.dense_weight,
+                        settings.hs_weight,
+                        settings.isic_weight,
+                        settings.lexical_weight,
+                    )
+                )
+            )
+            score = score - ceiling * competitor
             return self._matches(query, listing, slots, components, score, top)
 
     def search(
@@ -854,9 +887,9 @@ class MatchingIndex:
         for position in order.tolist():
             slot = int(slots[position])
             candidate = self._listings[slot]
-            features = self._features[slot]
-            if candidate is None or features is None:
+            if candidate is None:
                 continue
+            features = self._cached_features(candidate)
             parts = {name: float(values[position]) for name, values in components.items()}
             matches.append(
                 Match(

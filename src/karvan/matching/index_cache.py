@@ -5,6 +5,7 @@ vectors (no model run needed) and then catches up on rows whose `indexed_at` mov
 an opportunity indexed by any worker appears everywhere on the next request.
 """
 
+import datetime
 import threading
 from functools import cache
 
@@ -17,9 +18,15 @@ from karvan.matching.embedders import Embedder, make_embedder
 from karvan.matching.engine import MatchingIndex
 from karvan.matching.models import ListingVector
 
+# Rows do not commit in the order of their `indexed_at` (a slow transaction, or a worker whose
+# clock is behind, stamps earlier and commits later): each catch-up reads back this far behind the
+# newest row seen, and skips the rows it has already applied.
+LOOKBACK = datetime.timedelta(seconds=10)
+
 _lock = threading.Lock()
 _index: MatchingIndex | None = None
-_watermark = None
+_watermark: datetime.datetime | None = None
+_applied: dict[int, datetime.datetime] = {}  # the rows of the look-back window already applied
 
 
 @cache
@@ -50,21 +57,25 @@ def _apply(index: MatchingIndex, rows: list[ListingVector]) -> None:
 
 def current_index() -> MatchingIndex:
     """The up-to-date index of open opportunities."""
-    global _index, _watermark
+    global _index, _watermark, _applied
     with _lock:
         if _index is None:
             _index = MatchingIndex(get_embedder())
-            rows = _rows()
-        else:
-            rows = _rows(_watermark)
+        rows = _rows(None if _watermark is None else _watermark - LOOKBACK)
+        fresh = [row for row in rows if _applied.get(row.opportunity_id) != row.indexed_at]
+        if fresh:
+            _apply(_index, fresh)
         if rows:
-            _apply(_index, rows)
-            _watermark = rows[-1].indexed_at
+            _watermark = max(rows[-1].indexed_at, _watermark or rows[-1].indexed_at)
+            horizon = _watermark - LOOKBACK
+            _applied = {
+                row.opportunity_id: row.indexed_at for row in rows if row.indexed_at > horizon
+            }
         return _index
 
 
 def reset_index() -> None:
     """Forget this process's index (tests, and after a full re-index)."""
-    global _index, _watermark
+    global _index, _watermark, _applied
     with _lock:
-        _index, _watermark = None, None
+        _index, _watermark, _applied = None, None, {}

@@ -2,11 +2,14 @@
 
 from collections.abc import Iterable
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from karvan.core.countries import country_name
 from karvan.core.models import HsCode, IsicCode
+from karvan.matching.adapters import ENGINE_LANGUAGES
 from karvan.matching.engine import Reason
+from karvan.matching.vocabulary import default_vocabulary
 
 KIND_LABELS = {
     "product": lambda: _("product"),
@@ -18,8 +21,19 @@ KIND_LABELS = {
 
 
 def _code_name(model: type[HsCode] | type[IsicCode], code: str) -> str:
+    """A code with its name; a six-digit HS subheading is named by its heading."""
     row = model.objects.filter(code=code).first()
+    if row is None and model is HsCode and len(code) > 4:
+        row = model.objects.filter(code=code[:4]).first()
     return f"{code} {row.name}" if row else code
+
+
+def _concept_label(params: dict[str, str]) -> str:
+    """The shared concept in the reader's language (the engine names it in the listing's)."""
+    concept = default_vocabulary().concepts.get(params.get("concepts", ""))
+    if concept is None:
+        return params.get("terms", "")
+    return concept.label(ENGINE_LANGUAGES.get(get_language() or "en", "en"))
 
 
 def describe_reason(reason: Reason) -> str:
@@ -47,7 +61,13 @@ def describe_reason(reason: Reason) -> str:
     if code == "shared_terms":
         return _("both mention %(terms)s") % {"terms": params.get("terms", "")}
     if code == "shared_concepts":
-        return _("both are about %(terms)s") % {"terms": params.get("terms", "")}
+        return _("both are about %(terms)s") % {"terms": _concept_label(params)}
+    if code == "shared_words":
+        return _("both use the words %(words)s") % {"words": params.get("words", "")}
+    if code == "same_side":
+        if params.get("side") == "request":
+            return _("also a request, like yours")
+        return _("also an offer, like yours")
     if code == "similar_description":
         return _("similar description")
     if code == "same_kind":

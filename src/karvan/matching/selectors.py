@@ -11,6 +11,8 @@ from karvan.matching.reasons import describe_reasons
 from karvan.opportunities.models import Opportunity
 from karvan.opportunities.selectors import list_opportunities
 
+SEARCH_RELATIVE_FLOOR = 0.6
+
 
 @dataclass(frozen=True)
 class Recommendation:
@@ -89,5 +91,9 @@ def search_opportunities_across_languages(
 ) -> list[Opportunity]:
     """Opportunities about the query, whatever language each was written in."""
     matches = current_index().search(query, top=top)
+    if matches:
+        # The tail of a free-text search is noise: keep what scores near the best.
+        floor = matches[0].score * SEARCH_RELATIVE_FLOOR
+        matches = [match for match in matches if match.score >= floor]
     rows = list_opportunities(viewer=viewer, open_only=True).in_bulk([int(m.id) for m in matches])
     return [rows[int(match.id)] for match in matches if int(match.id) in rows]

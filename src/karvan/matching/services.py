@@ -6,6 +6,7 @@ from collections.abc import Callable
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from karvan.core.text import CONTENT_LANGUAGES
@@ -13,6 +14,7 @@ from karvan.directory.models import Membership
 from karvan.matching import notifications as kinds
 from karvan.matching import tasks
 from karvan.matching.adapters import to_listing
+from karvan.matching.engine import Reason
 from karvan.matching.index_cache import current_index, get_embedder
 from karvan.matching.models import ListingVector
 from karvan.matching.reasons import describe_reasons
@@ -92,15 +94,17 @@ def send_match_alerts(*, opportunity: Opportunity) -> int:
         partner = partners.get(int(match.id))
         if partner is None or not partner.is_open:
             continue
+        # Its managers, and its author while still a member (one who left hears nothing more).
         recipients = [
             membership.user
             for membership in Membership.objects.select_related("user").filter(
+                Q(role__in=[Membership.Role.OWNER, Membership.Role.ADMIN])
+                | Q(user_id=partner.author_id),
                 organisation_id=partner.organisation_id,
-                role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+                user__is_active=True,
             )
         ]
-        if partner.author is not None:
-            recipients.append(partner.author)
+        reasons = _as_seen_by_partner(match.reasons, opportunity)
         notify(
             recipients=recipients,
             kind=kinds.NEW_MATCH,
@@ -110,7 +114,7 @@ def send_match_alerts(*, opportunity: Opportunity) -> int:
                 "organisation": opportunity.organisation.name,
                 # Stored in every language: the notification is read in the recipient's.
                 "reasons": _in_every_language(
-                    lambda reasons=match.reasons: describe_reasons(reasons, plain=True)
+                    lambda reasons=reasons: describe_reasons(reasons, plain=True)
                 ),
             },
             url=opportunity.get_absolute_url(),
@@ -118,6 +122,20 @@ def send_match_alerts(*, opportunity: Opportunity) -> int:
         sent += 1
     ListingVector.objects.filter(pk=row.pk).update(alerted_at=timezone.now())
     return sent
+
+
+def _as_seen_by_partner(
+    reasons: tuple[Reason, ...], opportunity: Opportunity
+) -> tuple[Reason, ...]:
+    """The engine explains a match from the new listing's side; the alert is read from the
+    partner's, for whom the other country is the new listing's."""
+    country = opportunity.organisation.country
+    return tuple(
+        Reason(reason.code, {**reason.params, "country": country})
+        if reason.code == "other_country"
+        else reason
+        for reason in reasons
+    )
 
 
 def _in_every_language(render: Callable[[], object]) -> dict[str, str]:

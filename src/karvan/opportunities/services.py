@@ -217,8 +217,14 @@ def _members(organisation_id: int, roles: Iterable[str] | None = None) -> list[U
 def _opportunity_people(opportunity: Opportunity) -> list[User]:
     """Who hears about activity on an opportunity: its author and its organisation's managers."""
     people = _members(opportunity.organisation_id, [Membership.Role.OWNER, Membership.Role.ADMIN])
-    if opportunity.author is not None and opportunity.author.is_active:
-        people.append(opportunity.author)
+    author = opportunity.author
+    # An author who has left the organisation no longer hears about its opportunities.
+    if (
+        author is not None
+        and author.is_active
+        and is_member_of(author, opportunity.organisation_id)
+    ):
+        people.append(author)
     return people
 
 

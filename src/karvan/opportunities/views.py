@@ -428,7 +428,12 @@ def quote(request: HttpRequest, pk: int) -> HttpResponse:
     choices = _organisation_choices(request, exclude=opportunity.organisation_id)
     if not opportunity.is_rfq or not choices:
         raise Http404
-    existing = list_quotations(viewer=request.user, opportunity=opportunity).first()
+    # The viewer's own organisations' quotation, never another supplier's (a buyer sees all).
+    existing = (
+        list_quotations(viewer=request.user, opportunity=opportunity)
+        .filter(organisation_id__in=[pk for pk, _name in choices])
+        .first()
+    )
     form = QuotationForm(
         request.POST or None, request.FILES or None, instance=existing, organisations=choices
     )

@@ -2,7 +2,9 @@
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 
+from babel.numbers import format_decimal
 from django import template
 from django.forms import BoundField
 from django.utils import timezone, translation
@@ -11,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from karvan.core.calendars import format_date, format_datetime, localize_digits
+from karvan.core.countries import babel_locale
 from karvan.core.countries import country_name as _country_name
 from karvan.core.text import localize, text_direction
 
@@ -116,3 +119,17 @@ def bootstrap(field: BoundField) -> str:
 @register.filter
 def get_item(mapping: Mapping[str, object] | None, key: str) -> object:
     return (mapping or {}).get(key)
+
+
+@register.filter
+def amount(value: object) -> str:
+    """A quantity or price as the viewer writes numbers: grouped, no exponent, their digits."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    language = translation.get_language() or "en"
+    text = format_decimal(number, locale=babel_locale(language), decimal_quantization=False)
+    return localize_digits(text)
