@@ -293,6 +293,18 @@ def test_above_the_threshold_the_ann_index_serves_and_stays_incremental(embedder
     assert index.recommend(query, top=1)[0].id == "twin"
     index.remove(["twin"])
     assert "twin" not in [match.id for match in index.recommend(query, top=20)]
+    pistachios = [
+        _listing("nuts-offer", title="Iranian pistachio", country="IR"),
+        _listing("nuts-request", side="request", title="开心果 wanted", country="CN"),
+    ]
+    index.upsert(pistachios, vectors[1:3])
+    assert {match.id for match in index.search("pistachio", top=2)} == {
+        "nuts-offer",
+        "nuts-request",
+    }
+    assert [match.id for match in index.search("pistachio", top=1, side="request")] == [
+        "nuts-request"
+    ]
 
 
 def test_removing_most_listings_compacts_the_index_and_keeps_the_rest(embedder):

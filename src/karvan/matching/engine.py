@@ -719,7 +719,8 @@ class MatchingIndex:
     def _candidates(
         self, query_vector: Floats, sparse: Mapping[str, Floats], sides: Sequence[int]
     ) -> Ints:
-        """Slots worth scoring exactly: all live ones for a small index, else the best few."""
+        """Slots worth scoring exactly: all live ones for a small index, else the best few of
+        the given sides (by the sparse scores, and the nearest neighbours of the query vector)."""
         size = self._size
         if self._ann is None:
             return np.flatnonzero(self._alive[:size]).astype(np.int64)
@@ -735,13 +736,12 @@ class MatchingIndex:
         if len(sides) == 1:
             keep &= self._side[touched] == sides[0]
         touched = touched[keep]
-        if len(touched) > settings.sparse_candidates:
-            best = np.argpartition(partial[touched], -settings.sparse_candidates)
-            touched = touched[best[-settings.sparse_candidates :]]
+        budget = settings.sparse_candidates
+        if len(touched) > budget:
+            best = np.argpartition(partial[touched], -budget)
+            touched = touched[best[-budget:]]
         found: list[Ints] = [touched.astype(np.int64)]
-        # The nearest neighbours are wanted on the complementary side only: competitors rank last
-        # and are only reached through the postings.
-        for side in sides[:1]:
+        for side in sides:
             index = self._ann[side]
             if len(index):
                 matches = index.search(query_vector, count=settings.ann_candidates)
@@ -755,9 +755,14 @@ class MatchingIndex:
         query_vector: Floats,
         *,
         sides: Sequence[int],
+        fallback_sides: Sequence[int] = (),
+        wanted: int = 0,
     ) -> tuple[Ints, dict[str, Floats]]:
         sparse = self._accumulate(query, self._size)
         slots = self._candidates(query_vector, sparse, sides)
+        if fallback_sides and self._ann is not None and len(slots) < wanted:
+            more = self._candidates(query_vector, sparse, fallback_sides)
+            slots = np.unique(np.concatenate([slots, more]))
         components = {name: values[slots] for name, values in sparse.items()}
         components["dense"] = self._dense(query_vector, slots)
         return slots, components
@@ -799,8 +804,14 @@ class MatchingIndex:
             query_vector = self._centred_query(vector, listing.language)
             own_side = SIDES.index(listing.side) if listing.side in SIDES else -1
             other_side = 1 - own_side if own_side >= 0 else -1
-            sides = [side for side in (other_side, own_side) if side >= 0] or [0, 1]
-            slots, components = self._score(query, query_vector, sides=sides)
+            # In a large index only the complementary side is searched (competitors rank last,
+            # and there are enough complementary candidates), unless it has too few.
+            sides = [other_side] if other_side >= 0 else [0, 1]
+            fallback = [own_side] if own_side >= 0 else []
+            # Owner's listings and the listing itself are dropped below: ask for that many more.
+            slots, components = self._score(
+                query, query_vector, sides=sides, fallback_sides=fallback, wanted=top + 1
+            )
             keep = self._alive[slots]
             if listing.id in self._slot_of:
                 keep &= slots != self._slot_of[listing.id]
