@@ -18,7 +18,7 @@ from karvan.matching import notifications as kinds
 from karvan.matching.adapters import to_listing
 from karvan.matching.engine import Reason
 from karvan.matching.index_cache import current_index, get_embedder, reset_index
-from karvan.matching.models import ListingVector
+from karvan.matching.models import ListingRemoval, ListingVector
 from karvan.matching.reasons import describe_reason
 from karvan.matching.selectors import recommend_for_opportunity, recommend_for_organisation
 from karvan.matching.services import drop_expired_listings, index_opportunity
@@ -152,6 +152,34 @@ def test_a_row_committed_late_is_not_missed(iranian, chinese, django_capture_on_
     )
     assert current_index() is index
     assert str(request.pk) in index
+
+
+def test_a_deleted_opportunity_leaves_every_running_index(
+    iranian, chinese, django_capture_on_commit_callbacks
+):
+    """Deleting a row (the admin, or an organisation's removal) cannot mark it inactive."""
+    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    index = current_index()
+    assert str(offer.pk) in index
+    offer_id = offer.pk
+    offer.delete()
+    assert ListingRemoval.objects.filter(opportunity_id=offer_id).exists()
+    assert current_index() is index  # caught up, not rebuilt
+    assert str(offer_id) not in index
+    assert recommend_for_opportunity(viewer=chinese.user, opportunity=request) == []
+
+
+def test_old_tombstones_are_pruned(iranian, django_capture_on_commit_callbacks):
+    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer.delete()
+    recent = ListingRemoval.objects.get()
+    ListingRemoval.objects.create(
+        opportunity_id=recent.opportunity_id + 1000,
+        removed_at=timezone.now() - datetime.timedelta(days=8),
+    )
+    drop_expired_listings()
+    assert list(ListingRemoval.objects.all()) == [recent]
 
 
 def test_closing_takes_it_out_of_recommendations(

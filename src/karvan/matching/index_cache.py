@@ -2,7 +2,8 @@
 
 Every web worker and task worker holds its own in-memory index. It is built once from the stored
 vectors (no model run needed) and then catches up on rows whose `indexed_at` moved, before each use:
-an opportunity indexed by any worker appears everywhere on the next request.
+an opportunity indexed by any worker appears everywhere on the next request. Deleted opportunities
+leave a tombstone (`ListingRemoval`) that the catch-up reads the same way.
 """
 
 import datetime
@@ -12,21 +13,25 @@ from functools import cache
 import numpy as np
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from karvan.matching.adapters import to_listing
 from karvan.matching.embedders import Embedder, make_embedder
 from karvan.matching.engine import MatchingIndex
-from karvan.matching.models import ListingVector
+from karvan.matching.models import ListingRemoval, ListingVector
 
 # Rows do not commit in the order of their `indexed_at` (a slow transaction, or a worker whose
 # clock is behind, stamps earlier and commits later): each catch-up reads back this far behind the
 # newest row seen, and skips the rows it has already applied.
 LOOKBACK = datetime.timedelta(seconds=10)
+# Tombstones are kept this long; an index that has not caught up for longer is rebuilt instead.
+REMOVAL_RETENTION = datetime.timedelta(days=7)
 
 _lock = threading.Lock()
 _index: MatchingIndex | None = None
 _watermark: datetime.datetime | None = None
 _applied: dict[int, datetime.datetime] = {}  # the rows of the look-back window already applied
+_checked_at: datetime.datetime | None = None  # when the last catch-up began
 
 
 @cache
@@ -55,12 +60,25 @@ def _apply(index: MatchingIndex, rows: list[ListingVector]) -> None:
         index.upsert([to_listing(row.opportunity) for row in active], vectors)
 
 
+def _apply_removals(index: MatchingIndex, since: datetime.datetime) -> None:
+    removed = ListingRemoval.objects.filter(removed_at__gt=since - LOOKBACK)
+    index.remove(
+        [str(opportunity_id) for opportunity_id in removed.values_list("opportunity_id", flat=True)]
+    )
+
+
 def current_index() -> MatchingIndex:
     """The up-to-date index of open opportunities."""
-    global _index, _watermark, _applied
+    global _index, _watermark, _applied, _checked_at
     with _lock:
+        now = timezone.now()
+        if _checked_at is not None and now - _checked_at > REMOVAL_RETENTION - LOOKBACK:
+            _index, _watermark, _applied, _checked_at = None, None, {}, None
         if _index is None:
             _index = MatchingIndex(get_embedder())
+        elif _checked_at is not None:
+            _apply_removals(_index, _checked_at)
+        _checked_at = now
         rows = _rows(None if _watermark is None else _watermark - LOOKBACK)
         fresh = [row for row in rows if _applied.get(row.opportunity_id) != row.indexed_at]
         if fresh:
@@ -76,6 +94,6 @@ def current_index() -> MatchingIndex:
 
 def reset_index() -> None:
     """Forget this process's index (tests, and after a full re-index)."""
-    global _index, _watermark, _applied
+    global _index, _watermark, _applied, _checked_at
     with _lock:
-        _index, _watermark, _applied = None, None, {}
+        _index, _watermark, _applied, _checked_at = None, None, {}, None

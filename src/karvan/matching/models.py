@@ -22,3 +22,17 @@ class ListingVector(models.Model):
 
     def __str__(self) -> str:
         return f"vector of opportunity {self.opportunity_id}"
+
+
+class ListingRemoval(models.Model):
+    """A tombstone: an opportunity's vector was deleted (with the opportunity or its owner).
+
+    A deleted row cannot tell other processes' indexes to drop it, so its removal is recorded here
+    and read by their catch-up. Tombstones are pruned once every index has long caught up.
+    """
+
+    opportunity_id = models.BigIntegerField()
+    removed_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"removal of opportunity {self.opportunity_id}"

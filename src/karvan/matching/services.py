@@ -15,8 +15,8 @@ from karvan.matching import notifications as kinds
 from karvan.matching import tasks
 from karvan.matching.adapters import to_listing
 from karvan.matching.engine import Reason
-from karvan.matching.index_cache import current_index, get_embedder
-from karvan.matching.models import ListingVector
+from karvan.matching.index_cache import REMOVAL_RETENTION, current_index, get_embedder
+from karvan.matching.models import ListingRemoval, ListingVector
 from karvan.matching.reasons import describe_reasons
 from karvan.notifications.services import notify
 from karvan.opportunities.models import Opportunity
@@ -147,7 +147,11 @@ def _in_every_language(render: Callable[[], object]) -> dict[str, str]:
 
 
 def drop_expired_listings() -> int:
-    """Mark the vectors of opportunities that expired since they were indexed; return how many."""
+    """Mark the vectors of opportunities that expired since they were indexed; return how many.
+
+    Also prunes the tombstones of deleted listings that every running index has read by now.
+    """
+    ListingRemoval.objects.filter(removed_at__lt=timezone.now() - REMOVAL_RETENTION).delete()
     expired = Opportunity.objects.filter(
         listing_vector__is_active=True, expires_on__lt=timezone.localdate()
     )
