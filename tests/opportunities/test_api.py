@@ -287,6 +287,14 @@ def test_quality_endpoint(client, iranian):
     assert all(item["message"] for item in body["advice"])
 
 
+def test_quality_advice_is_for_the_author_side_only(client, iranian, chinese):
+    """The page shows the score to its editors only; the API must not tell anyone else."""
+    offer = _published(iranian)
+    response = client.get(f"{LIST_URL}/{offer.pk}/quality", **_bearer(chinese.user))
+    _assert_error(response, 403, "not_allowed")
+    assert client.get(f"{LIST_URL}/{offer.pk}/quality", **_bearer(iranian.user)).status_code == 200
+
+
 # --- Recommendations and search through the engine --------------------------------------------
 
 

@@ -18,8 +18,8 @@ from karvan.matching.selectors import (
 )
 from karvan.opportunities.models import Interest, InterestMessage, Opportunity, Quotation
 from karvan.opportunities.permissions import is_member_of
-from karvan.opportunities.quality import assess_listing
 from karvan.opportunities.selectors import (
+    assess_opportunity,
     get_interest,
     get_opportunity,
     list_interests,
@@ -331,19 +331,7 @@ def close(request: HttpRequest, opportunity_id: int) -> Opportunity:
 @router.get("/{opportunity_id}/quality", response=QualityOut, summary="Clarity score and advice")
 def quality(request: HttpRequest, opportunity_id: int) -> dict[str, object]:
     opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
-    report = assess_listing(
-        title=opportunity.title,
-        description=opportunity.description,
-        language=opportunity.language,
-        kind=opportunity.kind,
-        hs_codes=opportunity.hs_codes.count(),
-        sectors=opportunity.sectors.count(),
-        has_quantity=opportunity.quantity is not None,
-        has_price=opportunity.price_min is not None or opportunity.price_max is not None,
-        has_incoterm=bool(opportunity.incoterm),
-        has_expiry=opportunity.expires_on is not None,
-        target_countries=len(opportunity.target_countries),
-    )
+    report = assess_opportunity(viewer=request.auth, opportunity=opportunity)
     return {
         "score": report.score,
         "advice": [{"code": item.code, "message": str(item.message)} for item in report.advice],

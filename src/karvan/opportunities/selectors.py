@@ -6,9 +6,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from karvan.accounts.models import User
+from karvan.core.errors import NotAllowedError
 from karvan.core.search import filter_fulltext
 from karvan.directory.models import Membership
 from karvan.opportunities.models import Interest, Opportunity, Quotation
+from karvan.opportunities.permissions import can_edit_opportunity
+from karvan.opportunities.quality import QualityReport, assess_listing
 
 
 def _viewer_organisation_ids(viewer: User) -> list[int]:
@@ -63,6 +66,25 @@ def list_opportunities(
 def get_opportunity(*, viewer: User, pk: int) -> Opportunity:
     """One opportunity the viewer may see; raise DoesNotExist otherwise (drafts leak nothing)."""
     return list_opportunities(viewer=viewer).get(pk=pk)
+
+
+def assess_opportunity(*, viewer: User, opportunity: Opportunity) -> QualityReport:
+    """The clarity score and advice, for the people who can act on it: its editors."""
+    if not can_edit_opportunity(viewer, opportunity):
+        raise NotAllowedError()
+    return assess_listing(
+        title=opportunity.title,
+        description=opportunity.description,
+        language=opportunity.language,
+        kind=opportunity.kind,
+        hs_codes=opportunity.hs_codes.count(),
+        sectors=opportunity.sectors.count(),
+        has_quantity=opportunity.quantity is not None,
+        has_price=opportunity.price_min is not None or opportunity.price_max is not None,
+        has_incoterm=bool(opportunity.incoterm),
+        has_expiry=opportunity.expires_on is not None,
+        target_countries=len(opportunity.target_countries),
+    )
 
 
 def summarise_opportunity_facets(rows: QuerySet[Opportunity]) -> Mapping[str, dict[str, int]]:

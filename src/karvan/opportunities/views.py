@@ -30,8 +30,8 @@ from karvan.opportunities.permissions import (
     can_express_interest,
     can_view_quotations_of,
 )
-from karvan.opportunities.quality import assess_listing
 from karvan.opportunities.selectors import (
+    assess_opportunity,
     get_interest,
     get_opportunity,
     get_viewer_interest,
@@ -76,22 +76,6 @@ def _visible(request: HttpRequest, pk: int) -> Opportunity:
         return get_opportunity(viewer=request.user, pk=pk)
     except Opportunity.DoesNotExist as error:
         raise Http404 from error
-
-
-def _quality(opportunity: Opportunity) -> object:
-    return assess_listing(
-        title=opportunity.title,
-        description=opportunity.description,
-        language=opportunity.language,
-        kind=opportunity.kind,
-        hs_codes=opportunity.hs_codes.count(),
-        sectors=opportunity.sectors.count(),
-        has_quantity=opportunity.quantity is not None,
-        has_price=opportunity.price_min is not None or opportunity.price_max is not None,
-        has_incoterm=bool(opportunity.incoterm),
-        has_expiry=opportunity.expires_on is not None,
-        target_countries=len(opportunity.target_countries),
-    )
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -190,7 +174,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "opportunity": opportunity,
         "can_edit": can_edit,
-        "quality": _quality(opportunity) if can_edit else None,
+        "quality": assess_opportunity(viewer=request.user, opportunity=opportunity)
+        if can_edit
+        else None,
         "existing_interest": interest,
         "interest_form": InterestForm(organisations=choices)
         if interest is None and can_express_interest(request.user, opportunity)
