@@ -345,13 +345,13 @@ def test_recommendations_for_an_organisation_come_from_its_open_opportunities(
 ENGINE_REASONS = [
     (Reason("complementary", {"side": "offer", "kind": "product"}), None),
     (Reason("same_side", {"side": "offer"}), None),
-    (Reason("shared_terms", {"terms": "开心果, پسته", "concepts": "pistachio"}), "开心果, پسته"),
+    (Reason("shared_terms", {"terms": "开心果, پسته", "concepts": "pistachio"}), "开心果 and پسته"),
     (Reason("shared_concepts", {"concepts": "pistachio", "terms": "开心果"}), "pistachio"),
     (Reason("same_hs_code", {"code": "080251"}), "080251"),
     (Reason("same_hs_heading", {"code": "0802"}), "0802"),
     (Reason("same_hs_chapter", {"code": "08"}), "08"),
     (Reason("same_sector", {"code": "10"}), "10"),
-    (Reason("shared_words", {"words": "cfr, gacc"}), "cfr, gacc"),
+    (Reason("shared_words", {"words": "cfr, gacc"}), "cfr and gacc"),
     (Reason("similar_description", {"similarity": "0.61"}), None),
     (Reason("other_country", {"country": "CN"}), "China"),
 ]
@@ -368,6 +368,17 @@ def test_every_reason_the_engine_gives_reads_as_a_sentence(reason, named):
     assert " " in sentence
     if named is not None:
         assert named in sentence
+
+
+@pytest.mark.parametrize(
+    ("language", "listed"),
+    [("fa", "cfr، gacc، و gost"), ("ar", "cfr وgacc وgost"), ("zh-hans", "cfr、gacc和gost")],
+)
+def test_shared_words_are_listed_with_the_readers_punctuation(language, listed):
+    with translation.override(language):
+        sentence = describe_reason(Reason("shared_words", {"words": "cfr, gacc, gost"}))
+    assert listed in sentence.replace("\u200f", "")
+    assert ", " not in sentence
 
 
 def test_a_shared_concept_is_named_in_the_readers_language():

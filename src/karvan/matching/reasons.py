@@ -2,10 +2,11 @@
 
 from collections.abc import Iterable
 
+from babel.lists import format_list
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from karvan.core.countries import country_name
+from karvan.core.countries import babel_locale, country_name
 from karvan.core.models import HsCode, IsicCode
 from karvan.matching.adapters import ENGINE_LANGUAGES
 from karvan.matching.engine import Reason
@@ -26,6 +27,14 @@ def _code_name(model: type[HsCode] | type[IsicCode], code: str) -> str:
     if row is None and model is HsCode and len(code) > 4:
         row = model.objects.filter(code=code[:4]).first()
     return f"{code} {row.name}" if row else code
+
+
+def _listed(joined: str) -> str:
+    """The engine's comma-joined words as a list in the reader's language ("a، b، و c")."""
+    items = [item.strip() for item in joined.split(", ") if item.strip()]
+    if len(items) < 2:
+        return joined
+    return format_list(items, locale=babel_locale(get_language() or "en"))
 
 
 def _concept_label(params: dict[str, str]) -> str:
@@ -59,11 +68,11 @@ def describe_reason(reason: Reason) -> str:
             "code": _code_name(IsicCode, params.get("code", ""))
         }
     if code == "shared_terms":
-        return _("both mention %(terms)s") % {"terms": params.get("terms", "")}
+        return _("both mention %(terms)s") % {"terms": _listed(params.get("terms", ""))}
     if code == "shared_concepts":
         return _("both are about %(terms)s") % {"terms": _concept_label(params)}
     if code == "shared_words":
-        return _("both use the words %(words)s") % {"words": params.get("words", "")}
+        return _("both use the words %(words)s") % {"words": _listed(params.get("words", ""))}
     if code == "same_side":
         if params.get("side") == "request":
             return _("also a request, like yours")
