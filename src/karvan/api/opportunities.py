@@ -4,7 +4,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
@@ -290,10 +290,12 @@ def list_(request: HttpRequest, filters: Query[OpportunityFilters]) -> object:
 
 
 @router.post("", response={201: OpportunityOut}, summary="Draft an opportunity")
-def create(request: HttpRequest, payload: OpportunityIn) -> tuple[int, Opportunity]:
+def create(request: HttpRequest, payload: OpportunityIn) -> Status[Opportunity]:
     organisation = _member_organisation(request, payload.organisation_id)
     data = payload.dict(exclude={"organisation_id"})
-    return 201, _fresh(create_opportunity(actor=request.auth, organisation=organisation, data=data))
+    return Status(
+        201, _fresh(create_opportunity(actor=request.auth, organisation=organisation, data=data))
+    )
 
 
 @router.get(
@@ -352,17 +354,18 @@ def recommendations(request: HttpRequest, opportunity_id: int, top: int = 10) ->
 
 
 @router.post("/{opportunity_id}/interests", response={201: InterestOut}, summary="Express interest")
-def interest(
-    request: HttpRequest, opportunity_id: int, payload: InterestIn
-) -> tuple[int, Interest]:
+def interest(request: HttpRequest, opportunity_id: int, payload: InterestIn) -> Status[Interest]:
     opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
     organisation = _member_organisation(request, payload.organisation_id)
-    return 201, express_interest(
-        opportunity=opportunity,
-        actor=request.auth,
-        organisation=organisation,
-        message=payload.message,
-        language=payload.language,
+    return Status(
+        201,
+        express_interest(
+            opportunity=opportunity,
+            actor=request.auth,
+            organisation=organisation,
+            message=payload.message,
+            language=payload.language,
+        ),
     )
 
 
@@ -379,12 +382,15 @@ def quotations(request: HttpRequest, opportunity_id: int) -> list[Quotation]:
     response={201: QuotationOut},
     summary="Send or revise a quotation",
 )
-def quote(request: HttpRequest, opportunity_id: int, payload: QuotationIn) -> tuple[int, Quotation]:
+def quote(request: HttpRequest, opportunity_id: int, payload: QuotationIn) -> Status[Quotation]:
     opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
     organisation = _member_organisation(request, payload.organisation_id)
     data = payload.dict(exclude={"organisation_id"})
-    return 201, submit_quotation(
-        opportunity=opportunity, actor=request.auth, organisation=organisation, data=data
+    return Status(
+        201,
+        submit_quotation(
+            opportunity=opportunity, actor=request.auth, organisation=organisation, data=data
+        ),
     )
 
 
@@ -406,10 +412,13 @@ def interest_read(request: HttpRequest, interest_id: int) -> Interest:
 )
 def interest_reply(
     request: HttpRequest, interest_id: int, payload: MessageIn
-) -> tuple[int, InterestMessage]:
+) -> Status[InterestMessage]:
     interest = get_interest(viewer=request.auth, pk=interest_id)
-    return 201, reply_to_interest(
-        interest=interest, actor=request.auth, body=payload.body, language=payload.language
+    return Status(
+        201,
+        reply_to_interest(
+            interest=interest, actor=request.auth, body=payload.body, language=payload.language
+        ),
     )
 
 
