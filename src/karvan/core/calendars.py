@@ -7,6 +7,7 @@ calendar is per request (or per e-mail being rendered), like Django's active tim
 
 import contextvars
 import datetime
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -103,3 +104,38 @@ def format_datetime(value: datetime.datetime, *, calendar: str | None = None) ->
     separator = _DATE_TIME_SEPARATORS.get(language, ", ")
     time_text = localize_digits(local.strftime("%H:%M"))
     return f"{format_date(local.date(), calendar=calendar)}{separator}{time_text}"
+
+
+_ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_TYPED_MOMENT_RE = re.compile(
+    r"^\s*(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<day>\d{1,2})"
+    r"(?:\s*[T ,،]\s*(?P<hour>\d{1,2})[:٫.](?P<minute>\d{2}))?\s*$"
+)
+# No Gregorian date a person types today is before 1700, and no Solar Hijri one after it.
+_LAST_SOLAR_HIJRI_YEAR = 1699
+
+
+def parse_typed_moment(text: str) -> tuple[datetime.date, datetime.time | None]:
+    """A date (and maybe a time) as a person types it: "1405/09/02", "۱۴۰۵/۹/۲ ۱۴:۳۰", "2026-11-23".
+
+    The year tells the calendar, whatever the person's preference, so a Persian reader may type
+    either. Persian and Arabic-Indic digits are accepted. Raises ValueError when it is no date.
+    """
+    match = _TYPED_MOMENT_RE.match(text.translate(_ASCII_DIGITS))
+    if match is None:
+        raise ValueError(text)
+    year, month, day = (int(match[name]) for name in ("year", "month", "day"))
+    if year <= _LAST_SOLAR_HIJRI_YEAR:
+        date = jdatetime.date(year, month, day).togregorian()
+    else:
+        date = datetime.date(year, month, day)
+    if match["hour"] is None:
+        return date, None
+    return date, datetime.time(int(match["hour"]), int(match["minute"]))
+
+
+def format_typed_date(value: datetime.date, *, calendar: str | None = None) -> str:
+    """A date the way `parse_typed_moment` reads it back: "۱۴۰۵/۰۹/۰۲" or "2026-11-23"."""
+    if (calendar or get_active_calendar()) == JALALI:
+        return localize_digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
+    return value.isoformat()

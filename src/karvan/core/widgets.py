@@ -1,8 +1,20 @@
-"""Form widgets and fields shared by the apps: code pickers searchable in all four languages."""
+"""Form widgets and fields shared by the apps: code pickers searchable in all four languages, and
+dates and times entered in the person's own calendar."""
+
+import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from karvan.core.calendars import (
+    JALALI,
+    format_typed_date,
+    get_active_calendar,
+    localize_digits,
+    parse_typed_moment,
+)
 from karvan.core.models import HsCode, IsicCode
 
 
@@ -41,3 +53,98 @@ class CodeChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: HsCode | IsicCode) -> str:
         return f"{obj.code} · {obj.name}"
+
+
+class CalendarDateInput(forms.DateInput):
+    """The browser's date picker for Gregorian readers. Browsers have no Solar Hijri picker, so
+    those readers type the date ("۱۴۰۵/۰۹/۰۲"), shown in their calendar when the form comes back."""
+
+    with_time = False
+
+    def format_value(self, value: object) -> str | None:
+        if isinstance(value, datetime.datetime):
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            text = format_typed_date(local.date())
+            if get_active_calendar() == JALALI:
+                return f"{text} {localize_digits(local.strftime('%H:%M'))}"
+            return f"{text}T{local.strftime('%H:%M')}"
+        if isinstance(value, datetime.date):
+            return format_typed_date(value)
+        return None if value in (None, "") else str(value)
+
+    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        if get_active_calendar() == JALALI:
+            example = format_typed_date(timezone.localdate(), calendar=JALALI)
+            if self.with_time:
+                example += " " + localize_digits("14:30")
+            widget["type"] = "text"
+            widget["attrs"].setdefault("placeholder", example)
+            widget["attrs"].update({"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"})
+        else:
+            widget["type"] = "datetime-local" if self.with_time else "date"
+        return context
+
+
+class CalendarDateTimeInput(CalendarDateInput):
+    with_time = True
+
+
+_DATE_EXAMPLE = _("Enter a date such as %(example)s.")
+
+
+def _example(with_time: bool) -> str:
+    """Today, as the person would type it."""
+    text = format_typed_date(timezone.localdate())
+    if not with_time:
+        return text
+    if get_active_calendar() == JALALI:
+        return f"{text} {localize_digits('14:30')}"
+    return f"{text} 14:30"
+
+
+class CalendarDateField(forms.DateField):
+    """A date typed in either calendar (the year tells which) or picked in the browser."""
+
+    widget = CalendarDateInput
+
+    def to_python(self, value: object) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            date, time = parse_typed_moment(str(value))
+        except ValueError:
+            date, time = None, None
+        if date is None or time is not None:
+            raise ValidationError(
+                _DATE_EXAMPLE, code="invalid", params={"example": _example(with_time=False)}
+            )
+        return date
+
+
+class CalendarDateTimeField(forms.DateTimeField):
+    """A moment typed in either calendar, in the person's own time zone."""
+
+    widget = CalendarDateTimeInput
+
+    def to_python(self, value: object) -> datetime.datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value
+        try:
+            date, time = parse_typed_moment(str(value))
+        except ValueError:
+            date, time = None, None
+        if date is None or time is None:
+            raise ValidationError(
+                _("Enter a date and time such as %(example)s."),
+                code="invalid",
+                params={"example": _example(with_time=True)},
+            )
+        return timezone.make_aware(datetime.datetime.combine(date, time))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
 from karvan.core.models import HsCode, IsicCode
-from karvan.core.widgets import CodeChoiceField
+from karvan.core.widgets import CalendarDateField, CalendarDateTimeField, CodeChoiceField
 from karvan.opportunities.models import Opportunity, Quotation
 
 CURRENCIES = [
@@ -105,17 +105,15 @@ class OpportunityForm(forms.Form):
     target_countries = forms.MultipleChoiceField(
         label=_("Target countries"), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
     )
-    expires_on = forms.DateField(
+    expires_on = CalendarDateField(
         label=_("Open until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for 90 days from publication."),
     )
     is_rfq = forms.BooleanField(label=_("Ask suppliers for quotations (RFQ)"), required=False)
-    quotation_deadline = forms.DateTimeField(
+    quotation_deadline = CalendarDateTimeField(
         label=_("Quotation deadline"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In your own time zone."),
     )
 
