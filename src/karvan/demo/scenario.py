@@ -31,6 +31,7 @@ from karvan.directory.services import (
 from karvan.opportunities.models import Interest, Opportunity
 from karvan.opportunities.services import (
     accept_interest,
+    approve_opportunity,
     close_opportunity,
     create_opportunity,
     decline_interest,
@@ -149,7 +150,7 @@ def _organisation_by_key(key: str) -> Organisation:
     return organisation
 
 
-def _opportunity(entry: dict) -> Opportunity:
+def _opportunity(entry: dict, staff: User) -> Opportunity:
     organisation = _organisation_by_key(entry["organisation"])
     author = _user(entry["author"])
     today = timezone.localdate()
@@ -167,8 +168,12 @@ def _opportunity(entry: dict) -> Opportunity:
     elif opportunity.status != Opportunity.Status.CLOSED:
         opportunity = update_opportunity(opportunity=opportunity, actor=author, changes=data)
     wanted = entry.get("status", "published")
-    if wanted in {"published", "closed"} and opportunity.status == Opportunity.Status.DRAFT:
+    if wanted != "draft" and opportunity.status == Opportunity.Status.DRAFT:
         opportunity = publish_opportunity(opportunity=opportunity, actor=author)
+    # Listings of organisations the center has not verified wait for review; staff have reviewed
+    # all but those the scenario leaves in their queue.
+    if wanted != "in_review" and opportunity.status == Opportunity.Status.IN_REVIEW:
+        opportunity = approve_opportunity(opportunity=opportunity, actor=staff)
     for quotation in entry.get("quotations", []):
         submit_quotation(
             opportunity=opportunity,
@@ -240,7 +245,7 @@ def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[s
             "opportunities"
         ]
         for index, entry in enumerate(entries, start=1):
-            _opportunity(entry)
+            _opportunity(entry, staff[0])
             if index % 25 == 0:
                 progress(f"opportunities: {index}/{len(entries)}")
     return {"staff": len(staff), "organisations": len(organisations), "opportunities": len(entries)}

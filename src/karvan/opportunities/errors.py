@@ -9,6 +9,17 @@ class NotDraftError(DomainError):
     status = 409
 
 
+class NotInReviewError(DomainError):
+    code = "opportunity.not_in_review"
+    message = _("This opportunity no longer awaits review: another member of staff decided on it.")
+    status = 409
+
+
+class ReasonRequiredError(DomainError):
+    code = "opportunity.reason_required"
+    message = _("Say why it is sent back: the author reads the reason and can correct the listing.")
+
+
 class NotPublishedError(DomainError):
     code = "opportunity.not_published"
     message = _("This opportunity is not open: it is a draft, closed or expired.")

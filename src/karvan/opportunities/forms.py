@@ -282,3 +282,12 @@ class QuotationForm(forms.ModelForm):
 
 class RenewForm(forms.Form):
     days = forms.IntegerField(min_value=1, max_value=365, initial=90)
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for sending it back"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Say what to correct; the author reads it in the language you write."),
+    )

@@ -33,6 +33,7 @@ class Opportunity(TimeStampedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("Awaiting review")
         PUBLISHED = "published", _("Published")
         CLOSED = "closed", _("Closed")
 
@@ -103,6 +104,21 @@ class Opportunity(TimeStampedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    review_note = models.TextField(
+        _("reason for sending it back"),
+        blank=True,
+        help_text=_("Written by the center's staff; the author reads it."),
+    )
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     is_rfq = models.BooleanField(

@@ -9,6 +9,9 @@ INTEREST_ACCEPTED = "opportunities.interest_accepted"
 INTEREST_DECLINED = "opportunities.interest_declined"
 INTEREST_MESSAGE = "opportunities.interest_message"
 QUOTATION_RECEIVED = "opportunities.quotation_received"
+OPPORTUNITY_SUBMITTED = "opportunities.opportunity_submitted"
+OPPORTUNITY_APPROVED = "opportunities.opportunity_approved"
+OPPORTUNITY_RETURNED = "opportunities.opportunity_returned"
 
 
 def register_kinds() -> None:
@@ -43,5 +46,26 @@ def register_kinds() -> None:
             QUOTATION_RECEIVED,
             title=_("%(organisation)s sent a quotation for “%(opportunity)s”"),
             body=_("Compare the quotations side by side on the request's page."),
+        )
+    )
+    register(
+        NotificationKind(
+            OPPORTUNITY_SUBMITTED,
+            title=_("“%(opportunity)s” by %(organisation)s awaits review"),
+            body=_("Publish it, or send it back to its author with the reason."),
+        )
+    )
+    register(
+        NotificationKind(
+            OPPORTUNITY_APPROVED,
+            title=_("“%(opportunity)s” is published"),
+            body=_("The center's staff reviewed it: the other side can now find it."),
+        )
+    )
+    register(
+        NotificationKind(
+            OPPORTUNITY_RETURNED,
+            title=_("“%(opportunity)s” was sent back to you"),
+            body=_("The center's staff say: %(reason)s"),
         )
     )

@@ -26,6 +26,11 @@ def can_view_opportunity(user: User, opportunity: Opportunity) -> bool:
     )
 
 
+def can_review_opportunity(user: User, opportunity: Opportunity) -> bool:
+    """The center's staff decide on the opportunities that await review."""
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
 def can_create_opportunity_for(user: User, organisation_id: int) -> bool:
     return is_member_of(user, organisation_id)
 

@@ -10,7 +10,7 @@ from karvan.core.errors import NotAllowedError
 from karvan.core.search import filter_fulltext
 from karvan.directory.models import Membership
 from karvan.opportunities.models import Interest, Opportunity, Quotation
-from karvan.opportunities.permissions import can_edit_opportunity
+from karvan.opportunities.permissions import can_edit_opportunity, can_review_opportunity
 from karvan.opportunities.quality import QualityReport, assess_listing
 
 
@@ -69,8 +69,10 @@ def get_opportunity(*, viewer: User, pk: int) -> Opportunity:
 
 
 def assess_opportunity(*, viewer: User, opportunity: Opportunity) -> QualityReport:
-    """The clarity score and advice, for the people who can act on it: its editors."""
-    if not can_edit_opportunity(viewer, opportunity):
+    """The clarity score and advice, for the people who act on it: its editors and reviewers."""
+    if not (
+        can_edit_opportunity(viewer, opportunity) or can_review_opportunity(viewer, opportunity)
+    ):
         raise NotAllowedError()
     return assess_listing(
         title=opportunity.title,
@@ -85,6 +87,16 @@ def assess_opportunity(*, viewer: User, opportunity: Opportunity) -> QualityRepo
         has_expiry=opportunity.expires_on is not None,
         target_countries=len(opportunity.target_countries),
     )
+
+
+def list_opportunities_in_review(*, viewer: User) -> list[tuple[Opportunity, QualityReport]]:
+    """What awaits the staff's review, the longest waiting first, with the score the author saw."""
+    rows = (
+        Opportunity.objects.filter(status=Opportunity.Status.IN_REVIEW)
+        .select_related("organisation")
+        .order_by("submitted_at", "pk")
+    )
+    return [(row, assess_opportunity(viewer=viewer, opportunity=row)) for row in rows]
 
 
 def summarise_opportunity_facets(rows: QuerySet[Opportunity]) -> Mapping[str, dict[str, int]]:

@@ -1,11 +1,15 @@
-"""Actions on opportunities: drafting, publishing, renewing, interests and threads, quotations."""
+"""Actions on opportunities: drafting, review, publishing, renewing, interests and threads,
+quotations."""
 
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from karvan.accounts.models import User
@@ -26,9 +30,11 @@ from karvan.opportunities.errors import (
     InvalidPriceRangeError,
     NotAnRfqError,
     NotDraftError,
+    NotInReviewError,
     NotPublishedError,
     OwnInterestError,
     OwnQuotationError,
+    ReasonRequiredError,
     RfqNeedsRequestError,
 )
 from karvan.opportunities.models import Interest, InterestMessage, Opportunity, Quotation
@@ -36,6 +42,7 @@ from karvan.opportunities.permissions import (
     can_create_opportunity_for,
     can_decide_interest,
     can_edit_opportunity,
+    can_review_opportunity,
     is_member_of,
 )
 
@@ -157,14 +164,17 @@ def update_opportunity(
     return opportunity
 
 
-@transaction.atomic
-def publish_opportunity(*, opportunity: Opportunity, actor: User) -> Opportunity:
-    """Make a draft visible to the other side and queue it for matching."""
-    if not can_edit_opportunity(actor, opportunity):
-        raise NotAllowedError()
-    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
-    if opportunity.status != Opportunity.Status.DRAFT:
-        raise NotDraftError()
+def needs_review(opportunity: Opportunity) -> bool:
+    """Whether staff must approve this opportunity before the other side sees it."""
+    policy = settings.KARVAN_OPPORTUNITY_REVIEW
+    if policy == "all":
+        return True
+    if policy == "none":
+        return False
+    return opportunity.organisation.verification != Organisation.Verification.VERIFIED
+
+
+def _make_public(opportunity: Opportunity) -> None:
     opportunity.status = Opportunity.Status.PUBLISHED
     opportunity.published_at = timezone.now()
     if opportunity.expires_on is None or opportunity.expires_on < timezone.localdate():
@@ -173,6 +183,79 @@ def publish_opportunity(*, opportunity: Opportunity, actor: User) -> Opportunity
         )
     opportunity.save(update_fields=["status", "published_at", "expires_on", "updated_at"])
     _refresh(opportunity)
+
+
+@transaction.atomic
+def publish_opportunity(*, opportunity: Opportunity, actor: User) -> Opportunity:
+    """Make a draft visible to the other side and queue it for matching, or, when the center
+    reviews it first (`KARVAN_OPPORTUNITY_REVIEW`), put it in front of the staff."""
+    if not can_edit_opportunity(actor, opportunity):
+        raise NotAllowedError()
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status != Opportunity.Status.DRAFT:
+        raise NotDraftError()
+    if not needs_review(opportunity):
+        _make_public(opportunity)
+        return opportunity
+    opportunity.status = Opportunity.Status.IN_REVIEW
+    opportunity.submitted_at = timezone.now()
+    opportunity.save(update_fields=["status", "submitted_at", "updated_at"])
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+    notify(
+        recipients=staff,
+        kind=kinds.OPPORTUNITY_SUBMITTED,
+        params={"organisation": opportunity.organisation.name, "opportunity": opportunity.title},
+        url=reverse("opportunities:review_queue"),
+    )
+    return opportunity
+
+
+def _lock_in_review(opportunity: Opportunity, actor: User) -> Opportunity:
+    """Lock the row and check it still awaits a decision (two staff may click at once)."""
+    if not can_review_opportunity(actor, opportunity):
+        raise NotAllowedError()
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status != Opportunity.Status.IN_REVIEW:
+        raise NotInReviewError()
+    opportunity.reviewed_at = timezone.now()
+    opportunity.reviewed_by = actor
+    return opportunity
+
+
+@transaction.atomic
+def approve_opportunity(*, opportunity: Opportunity, actor: User) -> Opportunity:
+    """Staff publish an opportunity that awaited review, and its organisation hears of it."""
+    opportunity = _lock_in_review(opportunity, actor)
+    opportunity.review_note = ""
+    opportunity.save(update_fields=["reviewed_at", "reviewed_by", "review_note", "updated_at"])
+    _make_public(opportunity)
+    notify(
+        recipients=_opportunity_people(opportunity),
+        kind=kinds.OPPORTUNITY_APPROVED,
+        params={"opportunity": opportunity.title},
+        url=opportunity.get_absolute_url(),
+    )
+    return opportunity
+
+
+@transaction.atomic
+def return_opportunity(*, opportunity: Opportunity, actor: User, reason: str) -> Opportunity:
+    """Staff send an opportunity back to its author as a draft, with the reason to act on."""
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequiredError(field="reason")
+    opportunity = _lock_in_review(opportunity, actor)
+    opportunity.status = Opportunity.Status.DRAFT
+    opportunity.review_note = reason
+    opportunity.save(
+        update_fields=["status", "reviewed_at", "reviewed_by", "review_note", "updated_at"]
+    )
+    notify(
+        recipients=_opportunity_people(opportunity),
+        kind=kinds.OPPORTUNITY_RETURNED,
+        params={"opportunity": opportunity.title, "reason": reason},
+        url=opportunity.get_absolute_url(),
+    )
     return opportunity
 
 

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,12 +23,14 @@ from karvan.opportunities.forms import (
     QuotationForm,
     RenewForm,
     ReplyForm,
+    ReviewForm,
 )
 from karvan.opportunities.models import Interest, Opportunity
 from karvan.opportunities.permissions import (
     can_decide_interest,
     can_edit_opportunity,
     can_express_interest,
+    can_review_opportunity,
     can_view_quotations_of,
 )
 from karvan.opportunities.selectors import (
@@ -37,19 +40,23 @@ from karvan.opportunities.selectors import (
     get_viewer_interest,
     list_interests,
     list_opportunities,
+    list_opportunities_in_review,
     list_quotations,
     list_viewer_organisations,
     summarise_opportunity_facets,
 )
 from karvan.opportunities.services import (
     accept_interest,
+    approve_opportunity,
     close_opportunity,
     create_opportunity,
     decline_interest,
     express_interest,
+    needs_review,
     publish_opportunity,
     renew_opportunity,
     reply_to_interest,
+    return_opportunity,
     submit_quotation,
     update_opportunity,
 )
@@ -165,6 +172,7 @@ def _fits(opportunity: Opportunity, criteria: dict[str, str]) -> bool:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = _visible(request, pk)
     can_edit = can_edit_opportunity(request.user, opportunity)
+    can_review = can_review_opportunity(request.user, opportunity)
     interest = (
         get_viewer_interest(viewer=request.user, opportunity=opportunity)
         if request.user.is_authenticated
@@ -174,8 +182,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "opportunity": opportunity,
         "can_edit": can_edit,
+        "can_review": can_review,
+        "review_form": ReviewForm() if can_review else None,
+        "needs_review": can_edit and needs_review(opportunity),
         "quality": assess_opportunity(viewer=request.user, opportunity=opportunity)
-        if can_edit
+        if can_edit or can_review
         else None,
         "existing_interest": interest,
         "interest_form": InterestForm(organisations=choices)
@@ -267,7 +278,57 @@ def _state_change(request: HttpRequest, pk: int, action: object, success: str) -
 @login_required
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _state_change(request, pk, publish_opportunity, _("The opportunity is published."))
+    opportunity = _visible(request, pk)
+    if not can_edit_opportunity(request.user, opportunity):
+        raise Http404
+    try:
+        opportunity = publish_opportunity(opportunity=opportunity, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        if opportunity.status == Opportunity.Status.IN_REVIEW:
+            messages.success(
+                request,
+                _("Submitted: the center's staff review it before the other side sees it."),
+            )
+        else:
+            messages.success(request, _("The opportunity is published."))
+    return redirect(opportunity)
+
+
+@staff_member_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    items = [
+        {"opportunity": opportunity, "quality": quality}
+        for opportunity, quality in list_opportunities_in_review(viewer=request.user)
+    ]
+    return render(request, "opportunities/review_queue.html", {"items": items})
+
+
+@staff_member_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _visible(request, pk)
+    try:
+        if request.POST.get("decision") == "approve":
+            approve_opportunity(opportunity=opportunity, actor=request.user)
+            messages.success(request, _("The opportunity is published; its author is told."))
+        else:
+            form = ReviewForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, " ".join(form.errors["reason"]))
+                return redirect(opportunity)
+            return_opportunity(
+                opportunity=opportunity, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request, _("The opportunity is sent back to its author with your reason.")
+            )
+    except DomainError as error:
+        messages.error(request, error.text)
+    if request.POST.get("next") == "queue":
+        return redirect("opportunities:review_queue")
+    return redirect(opportunity)
 
 
 @login_required
