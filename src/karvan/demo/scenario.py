@@ -28,6 +28,7 @@ from karvan.directory.services import (
     reject_organisation,
     update_organisation,
 )
+from karvan.matching.services import index_opportunities
 from karvan.opportunities.models import Interest, Opportunity
 from karvan.opportunities.services import (
     accept_interest,
@@ -231,7 +232,12 @@ def _interest(opportunity: Opportunity, entry: dict) -> None:
 
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[str, int]:
-    """Load (or refresh) the whole demo scenario; return counts. Sends no real e-mail."""
+    """Load (or refresh) the whole demo scenario; return counts. Sends no real e-mail.
+
+    One transaction: a failed load leaves nothing half made. The published opportunities are
+    embedded in batches before it commits, so the indexing each publication queues finds its
+    vector stored and only announces the matches.
+    """
     load_taxonomies()
     data = json.loads((DATA_DIR / "organisations.json").read_text(encoding="utf-8"))
     with transaction.atomic():
@@ -239,13 +245,18 @@ def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[s
         organisations = []
         for index, entry in enumerate(data["organisations"], start=1):
             organisations.append(_organisation(entry, staff[0]))
-            if index % 10 == 0:
+            if index % 10 == 0 or index == len(data["organisations"]):
                 progress(f"organisations: {index}/{len(data['organisations'])}")
         entries = json.loads((DATA_DIR / "opportunities.json").read_text(encoding="utf-8"))[
             "opportunities"
         ]
+        opportunities = []
         for index, entry in enumerate(entries, start=1):
-            _opportunity(entry, staff[0])
-            if index % 25 == 0:
+            opportunities.append(_opportunity(entry, staff[0]))
+            if index % 25 == 0 or index == len(entries):
                 progress(f"opportunities: {index}/{len(entries)}")
+        index_opportunities(
+            opportunities=[item for item in opportunities if item.is_open],
+            progress=lambda message: progress(f"matching index: {message}"),
+        )
     return {"staff": len(staff), "organisations": len(organisations), "opportunities": len(entries)}

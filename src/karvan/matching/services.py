@@ -1,7 +1,7 @@
 """Keeping the matching index current and telling organisations about new good matches."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from django.conf import settings
@@ -38,42 +38,66 @@ def _text_hash(text: str) -> str:
     return hashlib.sha256(f"{settings.KARVAN_EMBEDDER}\n{text}".encode()).hexdigest()
 
 
+EMBEDDING_BATCH = (
+    16  # texts embedded together: about three times less work per text than one by one
+)
+
+
 @transaction.atomic
-def index_opportunity(*, opportunity: Opportunity) -> ListingVector:
-    """Store the opportunity's vector (or its removal) for every process's index to pick up."""
+def index_opportunities(
+    *, opportunities: Sequence[Opportunity], progress: Callable[[str], None] | None = None
+) -> list[ListingVector]:
+    """Store the opportunities' vectors (or their removal) for every process's index to pick up.
+
+    Texts whose words and model are unchanged keep their vector; the others are embedded in
+    batches, reporting progress.
+    """
     now = timezone.now()
-    if opportunity.is_open:
-        text = _embedding_text(opportunity)
-        text_hash = _text_hash(text)
-        existing = ListingVector.objects.filter(opportunity=opportunity).first()
-        if existing is not None and existing.text_hash == text_hash and existing.vector:
-            # Same words, same model: only the codes or dates changed, the vector stays.
-            vector_bytes = bytes(existing.vector)
+    existing = {
+        row.opportunity_id: row
+        for row in ListingVector.objects.filter(opportunity__in=[o.pk for o in opportunities])
+    }
+    texts = {o.pk: _embedding_text(o) for o in opportunities if o.is_open}
+    hashes = {pk: _text_hash(text) for pk, text in texts.items()}
+    vectors: dict[int, bytes] = {}
+    to_embed = []
+    for pk in texts:
+        row = existing.get(pk)
+        if row is not None and row.text_hash == hashes[pk] and row.vector:
+            vectors[pk] = bytes(row.vector)  # same words, same model: the vector stays
         else:
-            vector_bytes = get_embedder().embed_passages([text])[0].astype(np.float32).tobytes()
+            to_embed.append(pk)
+    for start in range(0, len(to_embed), EMBEDDING_BATCH):
+        batch = to_embed[start : start + EMBEDDING_BATCH]
+        embedded = get_embedder().embed_passages([texts[pk] for pk in batch])
+        for pk, vector in zip(batch, embedded, strict=True):
+            vectors[pk] = vector.astype(np.float32).tobytes()
+        if progress is not None:
+            progress(f"embedded {min(start + EMBEDDING_BATCH, len(to_embed))}/{len(to_embed)}")
+    rows = []
+    for opportunity in opportunities:
+        is_open = opportunity.pk in vectors
         row, _created = ListingVector.objects.update_or_create(
             opportunity=opportunity,
             defaults={
-                "vector": vector_bytes,
+                "vector": vectors.get(opportunity.pk, b""),
                 "model": settings.KARVAN_EMBEDDER,
-                "text_hash": text_hash,
-                "is_active": True,
+                "text_hash": hashes.get(opportunity.pk, ""),
+                "is_active": is_open,
                 "indexed_at": now,
             },
         )
-    else:
-        row, _created = ListingVector.objects.update_or_create(
-            opportunity=opportunity,
-            defaults={
-                "vector": b"",
-                "model": settings.KARVAN_EMBEDDER,
-                "is_active": False,
-                "indexed_at": now,
-            },
-        )
-    if row.is_active and row.alerted_at is None:
-        transaction.on_commit(lambda: tasks.send_match_alerts.delay(opportunity_id=opportunity.pk))
-    return row
+        if row.is_active and row.alerted_at is None:
+            transaction.on_commit(
+                lambda pk=opportunity.pk: tasks.send_match_alerts.delay(opportunity_id=pk)
+            )
+        rows.append(row)
+    return rows
+
+
+def index_opportunity(*, opportunity: Opportunity) -> ListingVector:
+    """Store one opportunity's vector (or its removal): what saving an opportunity queues."""
+    return index_opportunities(opportunities=[opportunity])[0]
 
 
 def send_match_alerts(*, opportunity: Opportunity) -> int:
@@ -160,12 +184,10 @@ def drop_expired_listings() -> int:
     )
 
 
-def reindex_all_opportunities(*, progress: object = None) -> int:
-    """Embed every open opportunity again (after changing the model); return how many."""
-    count = 0
-    for opportunity in Opportunity.objects.select_related("organisation").iterator(chunk_size=200):
-        index_opportunity(opportunity=opportunity)
-        count += 1
-        if progress is not None and count % 100 == 0:
-            progress(f"indexed {count}")  # type: ignore[operator]
-    return count
+def reindex_all_opportunities(*, progress: Callable[[str], None] | None = None) -> int:
+    """Embed every opportunity again where its text or the model changed; return how many."""
+    opportunities = list(
+        Opportunity.objects.select_related("organisation").prefetch_related("hs_codes", "sectors")
+    )
+    index_opportunities(opportunities=opportunities, progress=progress)
+    return len(opportunities)

@@ -1,0 +1,65 @@
+"""The demo scenario that `make demo` loads: through the real services, complete, repeatable."""
+
+import pytest
+
+from karvan.accounts.models import User
+from karvan.demo.models import DemoRecord
+from karvan.demo.scenario import load_demo
+from karvan.directory.models import Organisation
+from karvan.matching.index_cache import reset_index
+from karvan.matching.models import ListingVector
+from karvan.matching.selectors import recommend_for_opportunity
+from karvan.notifications.models import Notification
+from karvan.opportunities.models import Interest, Opportunity, Quotation
+from karvan.opportunities.selectors import list_opportunities_in_review
+
+pytestmark = pytest.mark.django_db
+
+
+def _totals() -> dict[str, int]:
+    return {
+        "people": User.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "opportunities": Opportunity.objects.count(),
+        "interests": Interest.objects.count(),
+        "quotations": Quotation.objects.count(),
+        "notifications": Notification.objects.count(),
+        "vectors": ListingVector.objects.count(),
+    }
+
+
+def test_the_demo_loads_once_and_again_without_change(django_capture_on_commit_callbacks):
+    reset_index()
+    messages: list[str] = []
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = load_demo(progress=messages.append)
+    assert counts == {"staff": 2, "organisations": 67, "opportunities": 193}
+    assert "opportunities: 193/193" in messages
+    assert any(message.startswith("matching index: embedded") for message in messages)
+
+    published = Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED)
+    assert published.count() > 150
+    # Every published opportunity is indexed for matching; drafts and those in review are not.
+    indexed = set(
+        ListingVector.objects.filter(is_active=True).values_list("opportunity", flat=True)
+    )
+    assert indexed == {opportunity.pk for opportunity in published if opportunity.is_open}
+    staff = User.objects.get(email="staff@demo.karvan.example")
+    waiting = [opportunity for opportunity, _quality in list_opportunities_in_review(viewer=staff)]
+    assert len(waiting) == 2
+    assert all(o.organisation.verification != Organisation.Verification.VERIFIED for o in waiting)
+    assert Interest.objects.filter(status=Interest.Status.ACCEPTED).exists()
+    assert Quotation.objects.exists()
+
+    # The Kerman pistachio offer, written in Persian, is matched with a Chinese request.
+    record = DemoRecord.objects.get(key="opportunity:op-pistachio-kerman-akbari")
+    offer = Opportunity.objects.get(pk=record.object_id)
+    importer = User.objects.get(email="sme.cn@demo.karvan.example")
+    partners = recommend_for_opportunity(viewer=importer, opportunity=offer)
+    assert partners and partners[0].opportunity.side == Opportunity.Side.REQUEST
+    assert any(item.opportunity.language == "zh-hans" for item in partners[:5])
+
+    before = _totals()
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    assert _totals() == before
