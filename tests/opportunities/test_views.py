@@ -564,3 +564,14 @@ def test_my_opportunities_lists_drafts_of_my_organisation_only(client, iranian, 
     client.force_login(iranian.user)
     response = client.get(reverse("opportunities:mine"))
     assert list(response.context["opportunities"]) == [draft]
+
+
+@pytest.mark.parametrize(
+    ("language", "per_tonne"), [("zh-hans", "每吨"), ("fa", "هر تن"), ("en", "per tonne")]
+)
+def test_a_price_reads_per_unit_in_the_viewers_language(client, iranian, language, per_tonne):
+    offer = _published(iranian, {**PISTACHIO_OFFER, "price_min": "9800", "price_unit": "t"})
+    client.cookies["django_language"] = language
+    page = client.get(offer.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert per_tonne in page
+    assert "/ tonnes" not in page

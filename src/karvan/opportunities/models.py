@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from karvan.core.models import HsCode, IsicCode, TimeStampedModel
 from karvan.directory.models import Organisation
@@ -17,6 +18,25 @@ from karvan.directory.models import Organisation
 def quotation_attachment_path(instance: "Quotation", filename: str) -> str:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"quotations/{secrets.token_hex(12)}.{extension}"
+
+
+_PER_UNIT = {
+    "t": pgettext_lazy("price per", "per tonne"),
+    "kg": pgettext_lazy("price per", "per kilogram"),
+    "pcs": pgettext_lazy("price per", "per piece"),
+    "set": pgettext_lazy("price per", "per set"),
+    "container": pgettext_lazy("price per", "per container (40 ft)"),
+    "m2": pgettext_lazy("price per", "per square metre"),
+    "m3": pgettext_lazy("price per", "per cubic metre"),
+    "l": pgettext_lazy("price per", "per litre"),
+    "ha": pgettext_lazy("price per", "per hectare"),
+    "unit": pgettext_lazy("price per", "per unit"),
+}
+
+
+def per_unit(code: str) -> str:
+    """A price unit as read after a price ("per tonne"); the unit choices name quantities."""
+    return str(_PER_UNIT.get(code, "")) if code else ""
 
 
 class Opportunity(TimeStampedModel):
@@ -161,6 +181,11 @@ class Opportunity(TimeStampedModel):
         return self.expires_on is not None and self.expires_on < timezone.localdate()
 
     @property
+    def price_per(self) -> str:
+        """ "per tonne": the price unit in the singular, as prices are read."""
+        return per_unit(self.price_unit)
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.is_expired
 
@@ -260,6 +285,10 @@ class Quotation(TimeStampedModel):
     )
     terms = models.TextField(_("terms"), max_length=5000, blank=True)
     attachment = models.FileField(_("attachment"), upload_to=quotation_attachment_path, blank=True)
+
+    @property
+    def price_per(self) -> str:
+        return per_unit(self.price_unit)
 
     class Meta:
         verbose_name = _("quotation")
