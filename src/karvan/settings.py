@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "karvan.notifications",
     "karvan.opportunities",
     "karvan.matching",
+    "karvan.scheduling",
     "karvan.api",
     "karvan.demo",
 ]

@@ -172,7 +172,7 @@ def problem_from_json(data: Mapping) -> Problem:
 
 
 def solution_to_json(solution: Solution) -> dict:
-    """The solution format of `shared/bench/scheduling/README.md` (plus figures `check.py` ignores)."""
+    """The solution format of `shared/bench/scheduling/README.md`, plus figures check.py ignores."""
     return {
         "assignments": [
             {"meeting": a.meeting, "slot": a.slot, "table": a.table} for a in solution.assignments
@@ -467,7 +467,7 @@ def _tighter_bound(model: _Model, bound: int, time_limit: float, workers: int) -
     status = solver.solve(cp)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return bound
-    return min(bound, fixed_weight + int(math.floor(solver.best_objective_bound + 1e-6)))
+    return min(bound, fixed_weight + math.floor(solver.best_objective_bound + 1e-6))
 
 
 # --------------------------------------------------------------------------------------------
@@ -714,7 +714,7 @@ def _gaps_of(model: _Model, m: int, extra: tuple[int, ...] = ()) -> int:
 
 def _local_search(model: _Model, deadline: float, seed: int = 0) -> None:
     """Move single meetings, or swap two, anywhere, when that removes gaps (or keeps them equal)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  # a search's moves, not secrets
     n_sessions = len(model.session_slots)
     stale = 0
     while time.monotonic() < deadline:
