@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "karvan.opportunities",
     "karvan.matching",
     "karvan.events",
+    "karvan.scheduling",
     "karvan.api",
     "karvan.demo",
 ]

@@ -1,0 +1,912 @@
+"""The B2B meeting scheduler: accepted meeting requests into slots and tables.
+
+Problem. A brokerage event has time slots grouped in sessions (half days), a number of tables (the
+same in every slot), participants (each unavailable in some slots) and meetings between two or more
+participants, all of whom must attend. An in-person meeting takes a table in its slot, an online one
+only its participants' time. Some meetings are already published (`Problem.fixed`) and stay exactly
+where they are. The objective is lexicographic: first the weighted number of meetings placed (the
+sum of their priorities), then the idle gaps ("breaks"): for each participant and session, the
+slots strictly between the participant's first and last meeting of the session in which they have
+no meeting (the definition and checker of `shared/bench/scheduling/`).
+
+Method, a decomposition (one CP-SAT model over every meeting, slot and participant's gaps is far too
+big for the large events, 15,000 meetings and 3,000 participants):
+1. Bound. A relaxation that forgets which slot a meeting takes (each meeting placed or not; each
+   participant has at most as many meetings as free slots among those its meetings can use; the
+   in-person meetings at most as many as the free table-slots they can use) is solved with CP-SAT.
+   Its proven bound is an upper bound on the weighted count of the real problem.
+2. Placement. Meetings by priority (then those with the fewest possible slots first, then request
+   order) go greedily to the slot that adds the fewest gaps to their participants' days. Meetings
+   left over are then inserted by ejection: a meeting in the way moves to another slot when it can,
+   and is dropped only for a meeting of higher priority (so the weight strictly grows). When the
+   weight reaches the bound the placement is proven optimal.
+3. Gaps. With each meeting's session fixed, each session becomes an independent CP-SAT model (which
+   slot of the session each meeting takes; at most one meeting per participant and slot; at most the
+   free tables per slot; minimise the sum of each participant's span), started from the current
+   schedule, so it can only improve. A local search then moves single meetings across sessions
+   and swaps pairs when that removes gaps.
+4. Tables are interchangeable within a slot: numbers are given last, fixed meetings keep theirs.
+
+Nothing here imports Django or another Karvan app: `events` builds a `Problem` from its tables and
+stores the `Solution`; `karvan schedule solve` and `bench/scheduling.py` run it on instance files.
+"""
+
+import math
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+UNPLACED_REASONS = (
+    "no_common_slot",  # no slot in which all its participants are available
+    "participants_busy",  # common slots exist but all are taken by meetings the solver preferred
+    "tables_full",  # every common free slot has all tables taken
+    "invalid",  # unknown participant or fewer than two participants
+)
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Slot:
+    id: str
+    start: datetime  # aware
+    end: datetime  # aware
+    session: str  # a half day; slots of one session are consecutive
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    unavailable: frozenset[str] = frozenset()  # slot ids
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    participants: tuple[str, ...]  # 2, sometimes 3 or more; all must attend
+    priority: int = 1  # 1 normal, 2 both sides asked, 3 pinned by organiser
+    online: bool = False  # online: takes everyone's slot, no table
+
+
+@dataclass(frozen=True)
+class Assignment:
+    meeting: str
+    slot: str
+    table: int | None  # 1..tables in person, None online
+
+
+@dataclass(frozen=True)
+class Problem:
+    slots: tuple[Slot, ...]
+    tables: int  # same number in every slot
+    participants: tuple[Participant, ...]
+    meetings: tuple[Meeting, ...]  # in the order requests were accepted
+    fixed: tuple[Assignment, ...] = ()  # already published: kept exactly as they are
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    meeting: str
+    reason: str  # one of UNPLACED_REASONS
+    detail: str = ""  # plain English detail for logs; the product translates `reason`
+
+
+@dataclass(frozen=True)
+class Solution:
+    assignments: tuple[Assignment, ...]  # includes the fixed ones
+    unscheduled: tuple[Unplaced, ...]
+    weighted: int  # sum of priorities scheduled
+    upper_bound: int  # a proven upper bound on `weighted`
+    breaks: int  # idle gaps, as bench/scheduling/README.md defines
+    status: str  # "optimal" (weight proven and no gap left), "feasible", "empty"
+    seconds: float
+
+
+class ProblemError(ValueError):
+    """The problem itself is inconsistent (duplicate ids, a fixed assignment that cannot stand)."""
+
+
+# --------------------------------------------------------------------------------------------
+# JSON (the shared bench format)
+
+
+def _parse_time(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ProblemError(f"slot time must be an ISO 8601 string, got {value!r}")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ProblemError(f"bad slot time {value!r}") from error
+
+
+def problem_from_json(data: Mapping) -> Problem:
+    """A `Problem` from an instance in the format of `shared/bench/scheduling/README.md`."""
+    if not isinstance(data, Mapping):
+        raise ProblemError("an instance is a JSON object")
+    try:
+        slots = tuple(
+            Slot(
+                id=str(s["id"]),
+                start=_parse_time(s["start"]),
+                end=_parse_time(s["end"]),
+                session=str(s.get("session", "")),
+            )
+            for s in data["slots"]
+        )
+        participants = tuple(
+            Participant(id=str(p["id"]), unavailable=frozenset(p.get("unavailable") or ()))
+            for p in data["participants"]
+        )
+        meetings = tuple(
+            Meeting(
+                id=str(m["id"]),
+                participants=tuple(str(x) for x in m.get("participants") or ()),
+                priority=int(m.get("priority", 1)),
+                online=bool(m.get("online", False)),
+            )
+            for m in data["meetings"]
+        )
+        fixed = tuple(
+            Assignment(meeting=str(a["meeting"]), slot=str(a["slot"]), table=a.get("table"))
+            for a in data.get("fixed") or ()
+        )
+        tables = data["tables"]
+    except (KeyError, TypeError) as error:
+        raise ProblemError(f"instance is missing a field or has a wrong type: {error}") from error
+    if isinstance(tables, bool) or not isinstance(tables, int) or tables < 0:
+        raise ProblemError("'tables' must be a non-negative integer")
+    return Problem(
+        slots=slots,
+        tables=tables,
+        participants=participants,
+        meetings=meetings,
+        fixed=fixed,
+        name=str(data.get("name", "")),
+    )
+
+
+def solution_to_json(solution: Solution) -> dict:
+    """The solution format of `shared/bench/scheduling/README.md`, plus figures check.py ignores."""
+    return {
+        "assignments": [
+            {"meeting": a.meeting, "slot": a.slot, "table": a.table} for a in solution.assignments
+        ],
+        "unscheduled": [u.meeting for u in solution.unscheduled],
+        "unscheduled_reasons": {u.meeting: u.reason for u in solution.unscheduled},
+        "weighted": solution.weighted,
+        "upper_bound": solution.upper_bound,
+        "breaks": solution.breaks,
+        "status": solution.status,
+        "seconds": round(solution.seconds, 3),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Indexed model
+
+
+class _Model:
+    """The problem with integer indices and the mutable schedule being built."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.tables = problem.tables
+        slot_index: dict[str, int] = {}
+        for i, slot in enumerate(problem.slots):
+            if slot.id in slot_index:
+                raise ProblemError(f"duplicate slot id {slot.id}")
+            slot_index[slot.id] = i
+        self.slot_index = slot_index
+        self.n_slots = len(problem.slots)
+        # Sessions, and each slot's position in its session, as check.py orders them.
+        by_session: dict[str, list[int]] = {}
+        for i, slot in enumerate(problem.slots):
+            by_session.setdefault(slot.session, []).append(i)
+        self.session_slots: list[list[int]] = []
+        self.session_of = [0] * self.n_slots
+        self.pos_of = [0] * self.n_slots
+        for k, members in enumerate(by_session.values()):
+            try:
+                members = sorted(
+                    members, key=lambda i: (problem.slots[i].start, problem.slots[i].id)
+                )
+            except TypeError as error:
+                raise ProblemError("slot times mix naive and aware datetimes") from error
+            self.session_slots.append(members)
+            for position, i in enumerate(members):
+                self.session_of[i] = k
+                self.pos_of[i] = position
+
+        person_index: dict[str, int] = {}
+        for p in problem.participants:
+            if p.id in person_index:
+                raise ProblemError(f"duplicate participant id {p.id}")
+            person_index[p.id] = len(person_index)
+        self.n_people = len(person_index)
+        unavailable = [
+            {slot_index[s] for s in p.unavailable if s in slot_index} for p in problem.participants
+        ]
+
+        self.meeting_index: dict[str, int] = {}
+        self.parts: list[list[int]] = []
+        self.weight: list[int] = []
+        self.online: list[bool] = []
+        self.common: list[list[int]] = []
+        self.invalid: dict[int, str] = {}
+        for m in problem.meetings:
+            if m.id in self.meeting_index:
+                raise ProblemError(f"duplicate meeting id {m.id}")
+            index = len(self.parts)
+            self.meeting_index[m.id] = index
+            unknown = [x for x in m.participants if x not in person_index]
+            people = [person_index[x] for x in m.participants if x in person_index]
+            if unknown:
+                self.invalid[index] = "unknown participant " + ", ".join(unknown)
+            elif len(set(people)) < 2:
+                self.invalid[index] = "fewer than two distinct participants"
+            elif len(set(people)) != len(people):
+                self.invalid[index] = "a participant is listed twice"
+            elif m.priority < 1:
+                self.invalid[index] = f"priority {m.priority} is not positive"
+            self.parts.append(people if index not in self.invalid else [])
+            self.weight.append(max(int(m.priority), 0))
+            self.online.append(bool(m.online))
+            if index in self.invalid:
+                self.common.append([])
+            else:
+                self.common.append(
+                    [s for s in range(self.n_slots) if not any(s in unavailable[p] for p in people)]
+                )
+        self.n_meetings = len(self.parts)
+        self.unavailable = unavailable
+        self.meetings_of: list[list[int]] = [[] for _ in range(self.n_people)]
+        for m, people in enumerate(self.parts):
+            for p in people:
+                self.meetings_of[p].append(m)
+
+        # The schedule being built.
+        self.slot_of = [-1] * self.n_meetings
+        self.busy = [[-1] * self.n_slots for _ in range(self.n_people)]
+        self.used = [0] * self.n_slots  # in-person meetings per slot
+        self.in_slot: list[set[int]] = [set() for _ in range(self.n_slots)]
+        self.fixed: dict[int, int | None] = {}  # meeting -> table
+        self._place_fixed(problem.fixed)
+
+    def _place_fixed(self, fixed: tuple[Assignment, ...]) -> None:
+        tables_taken: dict[int, set[int]] = {}
+        for a in fixed:
+            m = self.meeting_index.get(a.meeting)
+            s = self.slot_index.get(a.slot)
+            if m is None:
+                raise ProblemError(f"fixed assignment of unknown meeting {a.meeting}")
+            if s is None:
+                raise ProblemError(f"fixed meeting {a.meeting} is in unknown slot {a.slot}")
+            if m in self.invalid:
+                raise ProblemError(f"fixed meeting {a.meeting} is invalid: {self.invalid[m]}")
+            if m in self.fixed:
+                raise ProblemError(f"meeting {a.meeting} is fixed twice")
+            if self.online[m]:
+                if a.table is not None:
+                    raise ProblemError(f"fixed online meeting {a.meeting} has a table")
+            else:
+                table = a.table
+                if isinstance(table, bool) or not isinstance(table, int):
+                    raise ProblemError(f"fixed meeting {a.meeting} has no table")
+                if not 1 <= table <= self.tables:
+                    raise ProblemError(f"fixed meeting {a.meeting}: table {table} does not exist")
+                if table in tables_taken.setdefault(s, set()):
+                    raise ProblemError(f"table {table} is fixed twice in slot {a.slot}")
+                tables_taken[s].add(table)
+            for p in self.parts[m]:
+                if self.busy[p][s] != -1:
+                    other = self.problem.meetings[self.busy[p][s]].id
+                    raise ProblemError(
+                        f"fixed meetings {other} and {a.meeting} share a participant in {a.slot}"
+                    )
+            self.place(m, s)
+            self.fixed[m] = a.table
+
+    # -- moves -----------------------------------------------------------------------------
+
+    def place(self, m: int, s: int) -> None:
+        self.slot_of[m] = s
+        for p in self.parts[m]:
+            self.busy[p][s] = m
+        if not self.online[m]:
+            self.used[s] += 1
+        self.in_slot[s].add(m)
+
+    def remove(self, m: int) -> None:
+        s = self.slot_of[m]
+        self.slot_of[m] = -1
+        for p in self.parts[m]:
+            self.busy[p][s] = -1
+        if not self.online[m]:
+            self.used[s] -= 1
+        self.in_slot[s].discard(m)
+
+    def fits(self, m: int, s: int) -> bool:
+        if not self.online[m] and self.used[s] >= self.tables:
+            return False
+        return all(self.busy[p][s] == -1 for p in self.parts[m])
+
+    # -- gaps ------------------------------------------------------------------------------
+
+    def person_gaps(self, p: int, k: int) -> int:
+        row = self.busy[p]
+        first = last = -1
+        count = 0
+        for position, s in enumerate(self.session_slots[k]):
+            if row[s] != -1:
+                if first < 0:
+                    first = position
+                last = position
+                count += 1
+        return 0 if count < 2 else last - first + 1 - count
+
+    def gaps(self) -> int:
+        return sum(
+            self.person_gaps(p, k)
+            for p in range(self.n_people)
+            for k in range(len(self.session_slots))
+        )
+
+    def insertion_cost(self, m: int, s: int) -> int:
+        """Gaps added to the participants' session by placing `m` in `s` (which must be free)."""
+        k = self.session_of[s]
+        here = self.pos_of[s]
+        added = 0
+        for p in self.parts[m]:
+            row = self.busy[p]
+            first = last = -1
+            count = 0
+            for position, t in enumerate(self.session_slots[k]):
+                if row[t] != -1:
+                    if first < 0:
+                        first = position
+                    last = position
+                    count += 1
+            if count == 0:
+                continue
+            before = last - first + 1 - count
+            first, last = min(first, here), max(last, here)
+            added += (last - first + 1 - (count + 1)) - before
+        return added
+
+    def weighted(self) -> int:
+        return sum(self.weight[m] for m in range(self.n_meetings) if self.slot_of[m] >= 0)
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Upper bound
+
+
+def _relaxation(model: _Model) -> tuple[list[int], list[tuple[list[int], int]]]:
+    """The meetings that can still be placed, and capacity rows (meetings, at most this many).
+
+    The relaxation forgets which slot a meeting takes: a participant has at most as many meetings
+    as free slots among those its meetings could use, and the in-person meetings are at most as
+    many as the free table-slots they could use.
+    """
+    candidates = [
+        m
+        for m in range(model.n_meetings)
+        if m not in model.fixed
+        and m not in model.invalid
+        and any(all(model.busy[p][s] == -1 for p in model.parts[m]) for s in model.common[m])
+    ]
+    rows: list[tuple[list[int], int]] = []
+    usable_by: dict[int, set[int]] = {}
+    by_person: dict[int, list[int]] = {}
+    for m in candidates:
+        for p in model.parts[m]:
+            usable_by.setdefault(p, set()).update(
+                s for s in model.common[m] if model.busy[p][s] == -1
+            )
+            by_person.setdefault(p, []).append(m)
+    for p, ms in by_person.items():
+        if len(ms) > len(usable_by[p]):
+            rows.append((ms, len(usable_by[p])))
+    in_person = [m for m in candidates if not model.online[m]]
+    table_slots: set[int] = set()
+    for m in in_person:
+        table_slots.update(model.common[m])
+    capacity = sum(max(model.tables - model.used[s], 0) for s in table_slots)
+    if len(in_person) > capacity:
+        rows.append((in_person, capacity))
+    return candidates, rows
+
+
+def _upper_bound(model: _Model) -> int:
+    """A proven upper bound on the weighted count: the LP relaxation's optimum, rounded down."""
+    candidates, rows = _relaxation(model)
+    fixed_weight = sum(model.weight[m] for m in model.fixed)
+    trivial = fixed_weight + sum(model.weight[m] for m in candidates)
+    if not rows:
+        return trivial
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    x = {m: lp.NumVar(0.0, 1.0, "") for m in candidates}
+    for ms, capacity in rows:
+        row = lp.Constraint(-lp.infinity(), float(capacity))
+        for m in ms:
+            row.SetCoefficient(x[m], 1.0)
+    objective = lp.Objective()
+    for m in candidates:
+        objective.SetCoefficient(x[m], float(model.weight[m]))
+    objective.SetMaximization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return trivial
+    return min(trivial, fixed_weight + math.floor(objective.Value() + 1e-6))
+
+
+def _tighter_bound(model: _Model, bound: int, time_limit: float, workers: int) -> int:
+    """The integer relaxation's bound from CP-SAT (hinted with the schedule found), if tighter."""
+    candidates, rows = _relaxation(model)
+    fixed_weight = sum(model.weight[m] for m in model.fixed)
+    cp = cp_model.CpModel()
+    x = {m: cp.new_bool_var("") for m in candidates}
+    for ms, capacity in rows:
+        cp.add(cp_model.LinearExpr.sum([x[m] for m in ms]) <= capacity)
+    cp.maximize(
+        cp_model.LinearExpr.weighted_sum(
+            [x[m] for m in candidates], [model.weight[m] for m in candidates]
+        )
+    )
+    for m in candidates:
+        cp.add_hint(x[m], model.slot_of[m] >= 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.2)
+    solver.parameters.num_workers = workers
+    solver.parameters.cp_model_presolve = False
+    status = solver.solve(cp)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return bound
+    return min(bound, fixed_weight + math.floor(solver.best_objective_bound + 1e-6))
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Placement
+
+
+def _best_slot(model: _Model, m: int) -> int:
+    best, best_key = -1, None
+    for s in model.common[m]:
+        if not model.fits(m, s):
+            continue
+        key = (model.insertion_cost(m, s), s)
+        if best_key is None or key < best_key:
+            best, best_key = s, key
+    return best
+
+
+def _greedy(model: _Model, order: list[int]) -> None:
+    for m in order:
+        if model.slot_of[m] < 0:
+            s = _best_slot(model, m)
+            if s >= 0:
+                model.place(m, s)
+
+
+def _try_insert(model: _Model, m: int) -> list[int] | None:
+    """Place `m` by moving or dropping lighter meetings in its way; the dropped ones, or None."""
+    w = model.weight[m]
+    best: tuple[int, int, int] | None = None  # (dropped weight, number of blockers, slot)
+    for s in model.common[m]:
+        blockers = {model.busy[p][s] for p in model.parts[m]} - {-1}
+        if any(b in model.fixed for b in blockers):
+            continue
+        table_short = (
+            not model.online[m]
+            and model.used[s] - sum(1 for b in blockers if not model.online[b]) >= model.tables
+        )
+        if table_short and model.tables == 0:
+            continue
+        key = (sum(model.weight[b] for b in blockers) if blockers else 0, len(blockers), s)
+        if best is None or key < best:
+            best = key
+        if not blockers and not table_short:
+            break
+    if best is None:
+        return None
+    # Try the slots in order of the weight in the way, committing the first that gains.
+    slots = sorted(
+        model.common[m],
+        key=lambda s: (
+            sum(model.weight[b] for b in {model.busy[p][s] for p in model.parts[m]} - {-1}),
+            s,
+        ),
+    )
+    for s in slots[:12]:
+        result = _insert_at(model, m, s, w)
+        if result is not None:
+            return result
+    return None
+
+
+def _insert_at(model: _Model, m: int, s: int, w: int) -> list[int] | None:
+    blockers = sorted({model.busy[p][s] for p in model.parts[m]} - {-1})
+    if any(b in model.fixed for b in blockers):
+        return None
+    for b in blockers:
+        model.remove(b)
+    table_victim = -1
+    if not model.online[m] and model.used[s] >= model.tables:
+        # Move an in-person meeting out of the slot, or drop the lightest one.
+        movable = None
+        lightest = None
+        for c in model.in_slot[s]:
+            if model.online[c] or c in model.fixed:
+                continue
+            if lightest is None or model.weight[c] < model.weight[lightest]:
+                lightest = c
+            if movable is None:
+                model.remove(c)
+                model.used[s] += 1  # keep `s` full while looking elsewhere
+                t = _best_slot(model, c)
+                model.used[s] -= 1
+                model.place(c, s)
+                if t >= 0:
+                    movable = (c, t)
+                    break
+        if movable is not None:
+            c, t = movable
+            model.remove(c)
+            model.place(c, t)
+        elif lightest is not None and model.weight[lightest] < w:
+            table_victim = lightest
+            model.remove(lightest)
+        else:
+            for b in blockers:
+                model.place(b, s)
+            return None
+    model.place(m, s)
+    dropped = [] if table_victim < 0 else [table_victim]
+    for b in blockers:
+        t = _best_slot(model, b)
+        if t >= 0:
+            model.place(b, t)
+        else:
+            dropped.append(b)
+    if sum(model.weight[d] for d in dropped) >= w:  # no gain: undo
+        for b in blockers:
+            if model.slot_of[b] >= 0:
+                model.remove(b)
+        model.remove(m)
+        if table_victim >= 0:
+            model.place(table_victim, s)
+        for b in blockers:
+            model.place(b, s)
+        return None
+    return dropped
+
+
+def _repair(model: _Model, deadline: float, bound: int) -> None:
+    """Insert the meetings left over, by ejection, while the weight grows and time remains."""
+    improved = True
+    while improved and time.monotonic() < deadline and model.weighted() < bound:
+        improved = False
+        waiting = [
+            m
+            for m in range(model.n_meetings)
+            if model.slot_of[m] < 0 and m not in model.invalid and model.common[m]
+        ]
+        waiting.sort(key=lambda m: (-model.weight[m], len(model.common[m]), m))
+        for m in waiting:
+            if time.monotonic() >= deadline:
+                return
+            if model.slot_of[m] >= 0:
+                continue
+            if _try_insert(model, m) is not None:
+                improved = True
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Gaps
+
+
+def _session_gaps_cp(model: _Model, k: int, time_limit: float, workers: int) -> None:
+    """Re-slot the meetings of session `k` (not its sessions' choice) to minimise gaps."""
+    slots = model.session_slots[k]
+    movable = [m for s in slots for m in model.in_slot[s] if m not in model.fixed]
+    if not movable:
+        return
+    cp = cp_model.CpModel()
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    person_slot: dict[tuple[int, int], list] = {}
+    table_use: dict[int, list] = {s: [] for s in slots}
+    fixed_busy = {
+        (p, s): True
+        for s in slots
+        for m in model.in_slot[s]
+        if m in model.fixed
+        for p in model.parts[m]
+    }
+    allowed = set(slots)
+    for m in movable:
+        domain = [
+            s
+            for s in model.common[m]
+            if s in allowed and not any((p, s) in fixed_busy for p in model.parts[m])
+        ]
+        choices = []
+        for s in domain:
+            var = cp.new_bool_var("")
+            x[m, s] = var
+            choices.append(var)
+            for p in model.parts[m]:
+                person_slot.setdefault((p, s), []).append(var)
+            if not model.online[m]:
+                table_use[s].append(var)
+        cp.add_exactly_one(choices)
+    for vars_ in person_slot.values():
+        if len(vars_) > 1:
+            cp.add_at_most_one(vars_)
+    for s in slots:
+        fixed_in_person = sum(
+            1 for m in model.in_slot[s] if m in model.fixed and not model.online[m]
+        )
+        if table_use[s]:
+            cp.add(sum(table_use[s]) <= model.tables - fixed_in_person)
+    people: dict[int, int] = {}
+    for s in slots:
+        for m in model.in_slot[s]:
+            for p in model.parts[m]:
+                people[p] = people.get(p, 0) + 1
+    spans = []
+    size = len(slots)
+    for p, count in people.items():
+        if count < 2:
+            continue
+        first = cp.new_int_var(0, size - 1, "")
+        last = cp.new_int_var(0, size - 1, "")
+        for s in slots:
+            position = model.pos_of[s]
+            if (p, s) in fixed_busy:
+                cp.add(first <= position)
+                cp.add(last >= position)
+            for m in model.meetings_of[p]:
+                var = x.get((m, s))
+                if var is not None:
+                    cp.add(first <= position).only_enforce_if(var)
+                    cp.add(last >= position).only_enforce_if(var)
+        cp.add(last - first >= count - 1)  # `count` meetings take distinct positions
+        spans.append(last - first)
+        cp.add_hint(first, min(model.pos_of[s] for s in slots if model.busy[p][s] != -1))
+        cp.add_hint(last, max(model.pos_of[s] for s in slots if model.busy[p][s] != -1))
+    if not spans:
+        return
+    for (m, s), var in x.items():
+        cp.add_hint(var, model.slot_of[m] == s)
+    cp.minimize(sum(spans))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.2)
+    solver.parameters.num_workers = workers
+    status = solver.solve(cp)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    before = sum(model.person_gaps(p, k) for p in people)
+    chosen = {m: s for (m, s), var in x.items() if solver.boolean_value(var)}
+    old = {m: model.slot_of[m] for m in movable}
+    for m in movable:
+        model.remove(m)
+    for m in movable:
+        model.place(m, chosen[m])
+    if sum(model.person_gaps(p, k) for p in people) > before:  # never worse than the hint
+        for m in movable:
+            model.remove(m)
+        for m in movable:
+            model.place(m, old[m])
+
+
+def _gaps_of(model: _Model, m: int, extra: tuple[int, ...] = ()) -> int:
+    """Gaps of the participants of `m` (and of `extra` meetings) in every session they touch."""
+    people = set(model.parts[m])
+    for e in extra:
+        people.update(model.parts[e])
+    return sum(model.person_gaps(p, k) for p in people for k in range(len(model.session_slots)))
+
+
+def _local_search(model: _Model, deadline: float, seed: int = 0) -> None:
+    """Move single meetings, or swap two, anywhere, when that removes gaps (or keeps them equal)."""
+    rng = random.Random(seed)  # noqa: S311  # a search's moves, not secrets
+    n_sessions = len(model.session_slots)
+    stale = 0
+    while time.monotonic() < deadline:
+        # Participants with gaps, and the meetings they have.
+        candidates = [
+            m
+            for p in range(model.n_people)
+            if any(model.person_gaps(p, k) for k in range(n_sessions))
+            for m in model.meetings_of[p]
+            if model.slot_of[m] >= 0 and m not in model.fixed
+        ]
+        if not candidates:
+            return
+        improved = 0
+        rng.shuffle(candidates)
+        for m in candidates:
+            if time.monotonic() >= deadline:
+                return
+            if model.slot_of[m] < 0:
+                continue
+            improved += _improve_meeting(model, m, rng)
+        stale = stale + 1 if improved == 0 else 0
+        if stale >= 2:
+            return
+
+
+def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
+    origin = model.slot_of[m]
+    before = _gaps_of(model, m)
+    model.remove(m)
+    best_s, best_delta = -1, 0
+    for s in model.common[m]:
+        if s == origin or not model.fits(m, s):
+            continue
+        model.place(m, s)
+        delta = _gaps_of(model, m) - before
+        model.remove(m)
+        if delta < best_delta:
+            best_s, best_delta = s, delta
+    if best_s >= 0:
+        model.place(m, best_s)
+        return 1
+    # Swap with a meeting in the way at another slot.
+    options = [s for s in model.common[m] if s != origin]
+    rng.shuffle(options)
+    model.place(m, origin)
+    for s in options[:8]:
+        others = {model.busy[p][s] for p in model.parts[m]} - {-1}
+        if len(others) != 1:
+            continue
+        (o,) = others
+        if o in model.fixed or origin not in model.common[o] or model.online[o] != model.online[m]:
+            continue
+        before = _gaps_of(model, m, (o,))
+        model.remove(m)
+        model.remove(o)
+        if model.fits(m, s) and model.fits(o, origin):
+            model.place(m, s)
+            model.place(o, origin)
+            if _gaps_of(model, m, (o,)) < before:
+                return 1
+            model.remove(m)
+            model.remove(o)
+        model.place(m, origin)
+        model.place(o, s)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Result
+
+
+def _unplaced_reason(model: _Model, m: int) -> Unplaced:
+    meeting_id = model.problem.meetings[m].id
+    if m in model.invalid:
+        return Unplaced(meeting_id, "invalid", model.invalid[m])
+    if not model.common[m]:
+        return Unplaced(meeting_id, "no_common_slot", "no slot where all participants are free")
+    free = [s for s in model.common[m] if all(model.busy[p][s] == -1 for p in model.parts[m])]
+    if free:
+        return Unplaced(
+            meeting_id,
+            "tables_full",
+            f"{len(free)} common free slot(s), all tables taken",
+        )
+    return Unplaced(
+        meeting_id,
+        "participants_busy",
+        f"{len(model.common[m])} common slot(s), all taken by other meetings of its participants",
+    )
+
+
+def _assignments(model: _Model) -> tuple[Assignment, ...]:
+    taken: dict[int, set[int]] = {}
+    for m, table in model.fixed.items():
+        if table is not None:
+            taken.setdefault(model.slot_of[m], set()).add(table)
+    out = []
+    next_table: dict[int, int] = {}
+    for m in range(model.n_meetings):
+        s = model.slot_of[m]
+        if s < 0:
+            continue
+        if m in model.fixed:
+            table = model.fixed[m]
+        elif model.online[m]:
+            table = None
+        else:
+            table = next_table.get(s, 1)
+            while table in taken.get(s, ()):
+                table += 1
+            next_table[s] = table + 1
+        out.append(Assignment(model.problem.meetings[m].id, model.problem.slots[s].id, table))
+    return tuple(out)
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 30.0,
+    progress: Progress | None = None,
+    workers: int = 2,
+    seed: int = 0,
+) -> Solution:
+    """Schedule `problem`; progress(fraction 0..1, message) is called as the solve goes on.
+
+    `time_limit` bounds the whole solve (seconds, roughly: a CP-SAT call stops at its own limit).
+    Raises `ProblemError` when the problem itself is inconsistent (duplicate ids, or fixed
+    assignments that clash with each other).
+    """
+    started = time.monotonic()
+    deadline = started + max(time_limit, 1.0)
+
+    def report(fraction: float, message: str) -> None:
+        if progress is not None:
+            progress(min(max(fraction, 0.0), 1.0), message)
+
+    def remaining() -> float:
+        return max(deadline - time.monotonic(), 0.0)
+
+    report(0.0, "reading the problem")
+    model = _Model(problem)
+    total = max(time_limit, 1.0)
+
+    report(0.05, "bounding the number of meetings")
+    bound = _upper_bound(model)
+
+    report(0.15, "placing meetings by priority")
+    order = sorted(
+        (m for m in range(model.n_meetings) if m not in model.invalid and m not in model.fixed),
+        key=lambda m: (-model.weight[m], len(model.common[m]), m),
+    )
+    _greedy(model, order)
+    report(0.25, f"placed {model.weighted()} of at most {bound} (weighted)")
+    _repair(model, time.monotonic() + 0.25 * remaining(), bound)
+    weighted = model.weighted()
+    if weighted < bound:
+        bound = max(weighted, _tighter_bound(model, bound, min(0.1 * total, 10.0), workers))
+    report(0.4, f"placed {weighted} of at most {bound} (weighted); {model.gaps()} gaps")
+
+    # Gaps, session by session, then across sessions.
+    sizes = [sum(len(model.in_slot[s]) for s in slots) for slots in model.session_slots]
+    budget = 0.7 * remaining()
+    for k, size in enumerate(sizes):
+        if size and remaining() > 0.5:
+            share = budget * size / max(sum(sizes), 1)
+            _session_gaps_cp(model, k, min(share, remaining()), workers)
+        report(
+            0.4 + 0.4 * (k + 1) / len(sizes), f"session {k + 1}/{len(sizes)}: {model.gaps()} gaps"
+        )
+    _local_search(model, deadline, seed)
+    _greedy(model, order)  # anything that became placeable without cost
+    weighted = model.weighted()
+    bound = max(bound, weighted)
+    gaps = model.gaps()
+    report(1.0, f"done: {weighted} of at most {bound} (weighted), {gaps} gaps")
+
+    unscheduled = tuple(
+        _unplaced_reason(model, m) for m in range(model.n_meetings) if model.slot_of[m] < 0
+    )
+    if model.n_meetings == 0:
+        status = "empty"
+    elif weighted == bound and gaps == 0:
+        status = "optimal"
+    else:
+        status = "feasible"
+    return Solution(
+        assignments=_assignments(model),
+        unscheduled=unscheduled,
+        weighted=weighted,
+        upper_bound=bound,
+        breaks=gaps,
+        status=status,
+        seconds=time.monotonic() - started,
+    )
