@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 
 from django.core.files.uploadedfile import UploadedFile
@@ -59,7 +60,7 @@ def read_people(upload: UploadedFile) -> list[dict[str, str]]:
     if data[:2] == b"PK":  # a ZIP container: XLSX
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (InvalidFileException, KeyError, ValueError, OSError) as error:
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
             raise ImportFileError() from error
         return _records(iter(workbook.worksheets[0].iter_rows(values_only=True)))
     try:

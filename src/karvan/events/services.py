@@ -76,6 +76,7 @@ from karvan.events.selectors import (
     holiday_table,
 )
 from karvan.notifications.services import notify
+from karvan.scheduling import solver
 
 EVENT_FIELDS = frozenset(
     {
@@ -743,14 +744,12 @@ def start_schedule_run(*, actor: User, event: Event, time_limit: int = 30) -> Sc
     return run
 
 
-def build_problem(event: Event) -> tuple[object, set[str]]:
+def build_problem(event: Event) -> tuple[solver.Problem, set[str]]:
     """The scheduler's input from an event's tables, and the ids of the placeholder meetings.
 
     Sessions with fewer tables than the largest are filled up with fixed placeholder meetings
     (between placeholder participants), since the solver has one table count for every slot.
     """
-    from karvan.scheduling import solver
-
     slots = list(Slot.objects.filter(session__event=event).select_related("session"))
     sessions = {slot.session for slot in slots}
     tables = 0 if event.is_online else max((s.tables for s in sessions), default=0)
@@ -819,8 +818,6 @@ def build_problem(event: Event) -> tuple[object, set[str]]:
 
 def run_schedule(*, run: ScheduleRun) -> ScheduleRun:
     """Solve one queued run and store its result (a system service: the task calls it)."""
-    from karvan.scheduling import solver
-
     event = run.event
     ScheduleRun.objects.filter(pk=run.pk).update(
         status=ScheduleRun.Status.RUNNING, message="building", progress=0.0
