@@ -1,4 +1,5 @@
 import datetime
+import json
 from collections import defaultdict
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -104,10 +106,10 @@ from karvan.events.services import (
 )
 
 UNPLACED_REASONS = {
-    "no_common_slot": _("The participants have no session in common."),
-    "participants_busy": _("The participants are busy in every slot they share."),
-    "tables_full": _("Every table is taken in the slots the participants share."),
-    "invalid": _("The meeting lacks a second participant."),
+    "no_common_slot": gettext_lazy("The participants have no session in common."),
+    "participants_busy": gettext_lazy("The participants are busy in every slot they share."),
+    "tables_full": gettext_lazy("Every table is taken in the slots the participants share."),
+    "invalid": gettext_lazy("The meeting lacks a second participant."),
 }
 
 
@@ -996,7 +998,11 @@ def manifest(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/manifest.webmanifest",
-        {"start": reverse("events:list")},
+        {
+            "start": reverse("events:list"),
+            "name": json.dumps(_("Karvan agenda"), ensure_ascii=False),
+            "short_name": json.dumps(_("Agenda"), ensure_ascii=False),
+        },
         content_type="application/manifest+json",
     )
 
