@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from karvan.events.errors import ImportFileError
@@ -44,7 +45,8 @@ def test_csv_import_registers_good_rows_and_reports_each_bad_one(delegation, eve
     leader = delegation.leader.memberships.get().user
     report = import_delegation(actor=leader, delegation=delegation, records=records)
     assert [row.number for row in report if not row.errors] == [2]
-    errors = {row.number: " ".join(row.errors) for row in report if row.errors}
+    with translation.override("en"):
+        errors = {row.number: " ".join(map(str, row.errors)) for row in report if row.errors}
     assert "full name is missing" in errors[3]
     assert "must register first" in errors[4]
     assert "e-mail address is not valid" in errors[5] and "Unknown language" in errors[5]

@@ -84,6 +84,8 @@ def test_participant_pages_and_the_persian_agenda_in_solar_hijri(client, event, 
 
 
 def test_check_in_page_by_code(client, organiser, event, iranian):
+    organiser.language = "en"
+    organiser.save()
     client.force_login(organiser)
     url = reverse("events:check_in", args=[event.pk])
     response = client.post(url, {"code": iranian.badge_code})

@@ -14,7 +14,9 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from karvan.accounts.models import User
 from karvan.accounts.services import ensure_person
@@ -979,11 +981,22 @@ def send_meeting_reminders(*, now: datetime.datetime | None = None) -> int:
 # --- Importing a delegation ---------------------------------------------------------------------
 
 
+class RowError:
+    """One problem of an imported row, translated when shown (in the reader's language)."""
+
+    def __init__(self, message: str | Promise, **params: object) -> None:
+        self.message, self.params = message, params
+
+    def __str__(self) -> str:
+        text = str(self.message)
+        return text % self.params if self.params else text
+
+
 @dataclass
 class ImportRow:
     number: int  # the row's line in the file (the header is line 1)
     email: str
-    errors: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     registration: Registration | None = None
 
 
@@ -1025,38 +1038,47 @@ def import_delegation(
         try:
             validate_email(email)
         except ValidationError:
-            row.errors.append(_("The e-mail address is not valid."))
+            row.errors.append(RowError(gettext_lazy("The e-mail address is not valid.")))
         if email in seen:
-            row.errors.append(_("This e-mail address appears twice in the file."))
+            row.errors.append(
+                RowError(gettext_lazy("This e-mail address appears twice in the file."))
+            )
         seen.add(email)
         if not record.get("full_name"):
-            row.errors.append(_("The full name is missing."))
+            row.errors.append(RowError(gettext_lazy("The full name is missing.")))
         language = record.get("language", "").lower() or "en"
         if language in {"zh", "zh-cn"}:
             language = "zh-hans"
         if language not in languages:
             row.errors.append(
-                _("Unknown language %(code)s: use fa, zh-hans, ar or en.") % {"code": language}
+                RowError(
+                    gettext_lazy("Unknown language %(code)s: use fa, zh-hans, ar or en."),
+                    code=language,
+                )
             )
         organisation = _find_organisation(delegation, record)
         if organisation is None:
             row.errors.append(
-                _(
-                    "No organisation %(name)s is registered on Karvan: it must register first, "
-                    "or give its registry identifier."
+                RowError(
+                    gettext_lazy(
+                        "No organisation %(name)s is registered on Karvan: it must register "
+                        "first, or give its registry identifier."
+                    ),
+                    name=record.get("organisation") or record.get("registry_id") or "—",
                 )
-                % {"name": record.get("organisation") or record.get("registry_id") or "—"}
             )
         chosen = []
         for key in [k.strip() for k in record.get("sessions", "").split(";") if k.strip()]:
             session = sessions.get(key.casefold())
             if session is None:
-                row.errors.append(_("Unknown session %(name)s.") % {"name": key})
+                row.errors.append(RowError(gettext_lazy("Unknown session %(name)s."), name=key))
             else:
                 chosen.append(session)
         existing = User.objects.filter(email__iexact=email).first() if email else None
         if existing and Registration.objects.filter(event=event, person=existing).exists():
-            row.errors.append(_("This person is already registered for the event."))
+            row.errors.append(
+                RowError(gettext_lazy("This person is already registered for the event."))
+            )
         if row.errors:
             continue
         with transaction.atomic():
