@@ -805,7 +805,7 @@ def schedule_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule_publish(request: HttpRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
     count = publish_schedule(actor=request.user, event=event)
-    messages.success(request, _("%(count)s meetings published.") % {"count": count})
+    messages.success(request, _("Meetings published: %(count)s.") % {"count": count})
     return redirect("events:schedule", pk=event.pk)
 
 
