@@ -1,7 +1,11 @@
 """Slot times and days off across zones, daylight time, weekends and holidays (plain data)."""
 
 import datetime
+import itertools
 import zoneinfo
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from karvan.events.calendar import CountryCalendar, days_off, local_days, slot_times
 
@@ -69,3 +73,28 @@ def test_holidays_and_working_weekends():
         )
         == []
     )
+
+
+@given(
+    start_minute=st.integers(min_value=0, max_value=24 * 60 - 1),
+    length=st.integers(min_value=30, max_value=8 * 60),
+    meeting=st.integers(min_value=5, max_value=120),
+    pause=st.integers(min_value=0, max_value=30),
+    zone=st.sampled_from(["Asia/Tehran", "Asia/Shanghai", "Europe/Berlin", "America/New_York"]),
+)
+def test_slots_never_overlap_and_stay_inside_their_session(
+    start_minute, length, meeting, pause, zone
+):
+    midnight = datetime.datetime(2026, 3, 29, tzinfo=zoneinfo.ZoneInfo(zone))  # Europe's DST day
+    start = midnight.astimezone(datetime.UTC) + datetime.timedelta(minutes=start_minute)
+    start = start.astimezone(midnight.tzinfo)
+    end = (start.astimezone(datetime.UTC) + datetime.timedelta(minutes=length)).astimezone(
+        midnight.tzinfo
+    )
+    times = slot_times(start, end, meeting_minutes=meeting, break_minutes=pause)
+    assert len(times) == (length + pause) // (meeting + pause)
+    for begin, finish in times:
+        assert start <= begin and finish <= end
+        assert finish - begin == datetime.timedelta(minutes=meeting)
+    for (_begin, finish), (following, _end) in itertools.pairwise(times):
+        assert following - finish == datetime.timedelta(minutes=pause)

@@ -581,7 +581,7 @@ def expire_meeting_requests() -> int:
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
             request = (
-                MeetingRequest.objects.select_for_update()
+                MeetingRequest.objects.select_for_update(of=("self",))
                 .select_related("event", "sender__person", "recipient__organisation")
                 .get(pk=pk)
             )
@@ -639,7 +639,7 @@ def slot_problem(meeting: Meeting, slot: Slot, table: int | None) -> str | None:
 def _place(meeting: Meeting, slot: Slot, table: int | None) -> Meeting:
     """Put a meeting into a slot (and a table: the lowest free one when none is given)."""
     # Lock the slot's meetings so two people cannot take its last table at the same time.
-    list(Meeting.objects.select_for_update().filter(slot=slot).values_list("pk", flat=True))
+    list(Meeting.objects.select_for_update().filter(slot=slot).order_by("pk").values_list("pk"))
     problem = slot_problem(meeting, slot, table)
     if problem is not None:
         raise SlotNotFreeError(field="slot", reason=problem)
@@ -838,6 +838,7 @@ def run_schedule(*, run: ScheduleRun) -> ScheduleRun:
             for m in Meeting.objects.select_for_update()
             .filter(event=event)
             .exclude(status=Meeting.Status.CANCELLED)
+            .order_by("pk")
         }
         slots = {str(s.pk): s for s in Slot.objects.filter(session__event=event)}
         movable = [m for m in meetings.values() if not (m.is_published and m.is_scheduled)]
@@ -892,7 +893,7 @@ def check_in(*, actor: User, event: Event, code: str) -> tuple[Registration, boo
     _require_organiser(actor, event)
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("person", "organisation")
         .filter(event=event, badge_code=cleaned, status=Registration.Status.APPROVED)
         .first()
