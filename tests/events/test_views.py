@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from karvan.events.models import Meeting, Slot
+from karvan.events.models import Event, Holiday, Meeting, Registration, Slot
 from karvan.events.services import (
     accept_meeting_request,
     create_delegation,
@@ -14,6 +15,7 @@ from karvan.events.services import (
     publish_schedule,
     send_meeting_request,
 )
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,62 @@ def test_adding_a_session_on_a_holiday_warns_the_organiser(client, organiser, ev
     )
     page = response.content.decode()
     assert "No slots were made" in page and "Spring Festival" in page
+
+
+def test_an_organisation_drafts_an_event_through_the_form(client, organiser):
+    client.force_login(organiser)
+    organisation = organiser.memberships.get().organisation
+    data = {
+        "organiser": organisation.pk,
+        "kind": "online_matchmaking",
+        "original_language": "en",
+        "title": "Tehran–Shanghai day",
+        "time_zone": "Asia/Shanghai",
+        "countries": "ir, cn",
+        "starts_on": "2027-01-12",
+        "ends_on": "2027-01-11",
+        "request_mode": "opt_in",
+        "scheduling_mode": "participants",
+        "request_expiry_hours": 48,
+    }
+    response = client.post(reverse("events:create"), data)
+    assert response.status_code == 200 and not Event.objects.exists()  # last day before first
+    response = client.post(reverse("events:create"), {**data, "ends_on": "2027-01-12"})
+    event = Event.objects.get()
+    assert response.status_code == 302
+    assert (event.countries, event.title, event.status) == (
+        ["IR", "CN"],
+        {"en": "Tehran–Shanghai day"},
+        "draft",
+    )
+
+
+def test_a_member_registers_through_the_page_and_staff_edit_holidays(client, event, holidays):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    response = client.post(
+        reverse("events:register", args=[event.pk]),
+        {"organisation": membership.organisation_id, "person": membership.user.pk},
+    )
+    registration = Registration.objects.get(person=membership.user)
+    assert response.status_code == 302 and registration.status == Registration.Status.PENDING
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    nowruz = Holiday.objects.get(country="IR", observed_on=datetime.date(2026, 3, 21))
+    assert client.get(reverse("admin:events_holiday_changelist")).status_code == 200
+    assert client.get(reverse("admin:events_holiday_change", args=[nowruz.pk])).status_code == 200
+
+
+def test_a_participant_accepts_in_a_slot_of_their_choice(client, event, iranian, chinese):
+    Event.objects.filter(pk=event.pk).update(scheduling_mode=Event.SchedulingMode.PARTICIPANTS)
+    with time_machine.travel(datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)):
+        request = send_meeting_request(
+            actor=iranian.person, sender=iranian, recipient=chinese, reason="x"
+        )
+        chosen = Slot.objects.filter(session__event=event)[2]
+        client.force_login(chinese.person)
+        url = reverse("events:request", args=[request.pk])
+        assert f'value="{chosen.pk}"' in client.get(url).content.decode()
+        client.post(url, {"action": "accept", "slot": chosen.pk})
+    meeting = Meeting.objects.get(request=request)
+    assert (meeting.slot, meeting.is_published) == (chosen, True)
