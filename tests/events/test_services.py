@@ -17,12 +17,14 @@ from karvan.events.models import Event, Meeting, MeetingRequest, Registration, S
 from karvan.events.selectors import list_calendar_conflicts, list_free_slots
 from karvan.events.services import (
     accept_meeting_request,
+    add_meeting_participant,
     add_session,
     approve_registration,
     check_in,
     decline_meeting_request,
     expire_meeting_requests,
     move_meeting,
+    pick_meeting_slot,
     publish_schedule,
     record_feedback,
     register_person,
@@ -254,3 +256,40 @@ def test_check_in_by_badge_code(event, iranian, organiser):
     assert check_in(actor=organiser, event=event, code=iranian.badge_code)[1] is True
     with pytest.raises(NotAllowedError):
         check_in(actor=iranian.person, event=event, code=iranian.badge_code)
+
+
+def test_a_mutual_request_in_participant_scheduling_is_placed_by_either_side(
+    event, iranian, chinese, organiser
+):
+    Event.objects.filter(pk=event.pk).update(scheduling_mode=Event.SchedulingMode.PARTICIPANTS)
+    with time_machine.travel(datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)):
+        send_meeting_request(actor=iranian.person, sender=iranian, recipient=chinese, reason="")
+        request = send_meeting_request(
+            actor=chinese.person, sender=chinese, recipient=iranian, reason=""
+        )
+        meeting = Meeting.objects.get(request=request)
+        assert not meeting.is_scheduled  # both asked: accepted, no slot chosen yet
+        slot = list_free_slots(event=event, registrations=[iranian, chinese])[1]
+        with pytest.raises(NotAllowedError):
+            pick_meeting_slot(actor=MembershipFactory().user, meeting=meeting, slot=slot)
+        pick_meeting_slot(actor=iranian.person, meeting=meeting, slot=slot)
+    meeting.refresh_from_db()
+    assert (meeting.slot, meeting.is_published, meeting.priority) == (slot, True, 2)
+
+
+def test_the_organiser_adds_a_third_participant_without_clashes(event, organiser, iranian, chinese):
+    leader = participant(event, organiser, country="IR")
+    first = send_meeting_request(actor=iranian.person, sender=iranian, recipient=chinese, reason="")
+    accept_meeting_request(actor=chinese.person, request=first)
+    meeting = Meeting.objects.get(request=first)
+    slot = Slot.objects.filter(session__event=event).first()
+    move_meeting(actor=organiser, meeting=meeting, slot=slot)
+    with pytest.raises(NotAllowedError):
+        add_meeting_participant(actor=iranian.person, meeting=meeting, registration=leader)
+    add_meeting_participant(actor=organiser, meeting=meeting, registration=leader)
+    assert meeting.attendance.count() == 3
+    other = participant(event, organiser, country="CN")
+    second = send_meeting_request(actor=other.person, sender=other, recipient=leader, reason="")
+    accept_meeting_request(actor=leader.person, request=second)
+    with pytest.raises(SlotNotFreeError):  # the leader is now busy in that slot
+        move_meeting(actor=organiser, meeting=Meeting.objects.get(request=second), slot=slot)

@@ -672,6 +672,40 @@ def move_meeting(*, actor: User, meeting: Meeting, slot: Slot, table: int | None
 
 
 @transaction.atomic
+def pick_meeting_slot(*, actor: User, meeting: Meeting, slot: Slot) -> Meeting:
+    """Where participants schedule their own meetings, one of them puts an accepted meeting that
+    has no slot yet (accepted automatically, or both sides asked) into a free slot."""
+    if not any(can_act_for(actor, a.registration) for a in meeting.attendance.all()):
+        raise NotAllowedError()
+    if meeting.event.scheduling_mode != Event.SchedulingMode.PARTICIPANTS or meeting.is_scheduled:
+        raise NotAllowedError()
+    meeting = _place(meeting, slot, table=None)
+    meeting.is_published = True
+    meeting.save(update_fields=["is_published"])
+    return meeting
+
+
+@transaction.atomic
+def add_meeting_participant(
+    *, actor: User, meeting: Meeting, registration: Registration
+) -> Meeting:
+    """The organiser adds a third (or further) participant to a meeting, e.g. a delegation's
+    leader or an interpreter; a scheduled meeting must stay free of clashes for them too."""
+    _require_organiser(actor, meeting.event)
+    if registration.event_id != meeting.event_id or not registration.is_approved:
+        raise NotApprovedError()
+    if meeting.attendance.filter(registration=registration).exists():
+        return meeting
+    if meeting.is_scheduled and meeting.slot_id in busy_slot_ids(registrations=[registration]):
+        raise SlotNotFreeError(
+            reason=_("%(person)s already has a meeting at that time")
+            % {"person": registration.person.display_name}
+        )
+    MeetingParticipant.objects.create(meeting=meeting, registration=registration)
+    return meeting
+
+
+@transaction.atomic
 def unschedule_meeting(*, actor: User, meeting: Meeting) -> Meeting:
     _require_organiser(actor, meeting.event)
     meeting.slot = None

@@ -20,6 +20,11 @@ urlpatterns = [
     path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/move/", views.meeting_move, name="meeting_move"),
+    path(
+        "meetings/<int:pk>/participants/",
+        views.meeting_add_participant,
+        name="meeting_add_participant",
+    ),
     path("meetings/<int:pk>/feedback/", views.meeting_feedback, name="meeting_feedback"),
     path("meetings/<int:pk>/no-show/", views.meeting_no_show, name="meeting_no_show"),
     path("meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),

@@ -81,6 +81,7 @@ from karvan.events.selectors import (
 from karvan.events.services import (
     accept_meeting_request,
     add_delegation_member,
+    add_meeting_participant,
     add_session,
     approve_registration,
     cancel_registration,
@@ -93,6 +94,7 @@ from karvan.events.services import (
     import_delegation,
     mark_no_show,
     move_meeting,
+    pick_meeting_slot,
     publish_schedule,
     record_feedback,
     register_person,
@@ -714,10 +716,42 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "withdraw":
                 withdraw_meeting_request(actor=request.user, request=meeting_request)
                 messages.success(request, _("Meeting request withdrawn."))
+            elif action == "pick":
+                meeting = get_object_or_404(Meeting, request=meeting_request)
+                picked = AcceptForm(
+                    request.POST,
+                    slots=list_free_slots(
+                        event=event,
+                        registrations=[meeting_request.sender, meeting_request.recipient],
+                    ),
+                )
+                if picked.is_valid() and picked.cleaned_data["slot"]:
+                    pick_meeting_slot(
+                        actor=request.user, meeting=meeting, slot=picked.cleaned_data["slot"]
+                    )
+                    messages.success(request, _("The meeting is on your agenda."))
+                else:
+                    messages.error(request, _("Choose a free slot for the meeting."))
         except DomainError as error:
             messages.error(request, error.text)
         return redirect(meeting_request)
     meeting = Meeting.objects.filter(request=meeting_request).first()
+    pick_form = None
+    if (
+        meeting is not None
+        and picks_slot
+        and not meeting.is_scheduled
+        and meeting.status != Meeting.Status.CANCELLED
+        and (
+            can_act_for(request.user, meeting_request.sender)
+            or can_act_for(request.user, meeting_request.recipient)
+        )
+    ):
+        pick_form = AcceptForm(
+            slots=list_free_slots(
+                event=event, registrations=[meeting_request.sender, meeting_request.recipient]
+            )
+        )
     return render(
         request,
         "events/request_detail.html",
@@ -732,6 +766,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting
             if meeting and (meeting.is_published or is_organiser(request.user, event))
             else None,
+            "pick_form": pick_form,
         },
     )
 
@@ -860,6 +895,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else "",
             "feedback_form": FeedbackForm() if started and mine else None,
             "move_form": MoveForm(slots=list_slots(event=event)) if organiser else None,
+            "addable": list_participants(event=event).exclude(
+                pk__in=[a.registration_id for a in meeting.attendance.all()]
+            )
+            if organiser
+            else [],
             "table_name": names.get(meeting.table or 0, ""),
             "started": started,
             "reason": UNPLACED_REASONS.get(meeting.unplaced_reason, ""),
@@ -888,6 +928,24 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Meeting moved."))
     else:
         messages.error(request, _("Choose a slot of this event."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_add_participant(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not is_organiser(request.user, meeting.event):
+        raise Http404
+    registration = get_object_or_404(
+        list_participants(event=meeting.event), pk=request.POST.get("registration") or 0
+    )
+    try:
+        add_meeting_participant(actor=request.user, meeting=meeting, registration=registration)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("Participant added to the meeting."))
     return redirect(meeting)
 
 
