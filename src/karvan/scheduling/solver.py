@@ -50,6 +50,9 @@ UNPLACED_REASONS = (
 
 Progress = Callable[[float, str], None]
 
+# Sessions with at most this many meetings get one CP-SAT model each for their gaps.
+SESSION_MODEL_LIMIT = 800
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -704,17 +707,184 @@ def _session_gaps_cp(model: _Model, k: int, time_limit: float, workers: int) -> 
             model.place(m, old[m])
 
 
-def _gaps_of(model: _Model, m: int, extra: tuple[int, ...] = ()) -> int:
-    """Gaps of the participants of `m` (and of `extra` meetings) in every session they touch."""
+def _neighbourhood(model: _Model, seed_person: int, size: int, rng: random.Random) -> list[int]:
+    """Up to `size` movable meetings around a participant: theirs, then their partners', ..."""
+    chosen: list[int] = []
+    seen_meetings: set[int] = set()
+    seen_people = {seed_person}
+    queue = [seed_person]
+    while queue and len(chosen) < size:
+        p = queue.pop(0)
+        meetings = [
+            m
+            for m in model.meetings_of[p]
+            if model.slot_of[m] >= 0 and m not in model.fixed and m not in seen_meetings
+        ]
+        rng.shuffle(meetings)
+        for m in meetings:
+            if len(chosen) >= size:
+                break
+            seen_meetings.add(m)
+            chosen.append(m)
+            for q in model.parts[m]:
+                if q not in seen_people:
+                    seen_people.add(q)
+                    queue.append(q)
+    return chosen
+
+
+def _reoptimise(model: _Model, freed: list[int], time_limit: float, workers: int) -> int:
+    """Re-place the `freed` meetings (anywhere they fit) to minimise their participants' gaps.
+
+    The other meetings stay; the model counts, for every participant of a freed meeting and every
+    session, last - first + active - count, which is that participant's gaps in the session. The
+    current places are the hint, so the result is never worse. Returns the gaps removed.
+    """
+    freed_set = set(freed)
+    people = sorted({p for m in freed for p in model.parts[m]})
+    n_sessions = len(model.session_slots)
+    before = sum(model.person_gaps(p, k) for p in people for k in range(n_sessions))
+    if before == 0:
+        return 0
+    cp = cp_model.CpModel()
+    busy_vars: dict[tuple[int, int], list] = {}
+    table_vars: dict[int, list] = {}
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for m in freed:
+        choices = []
+        for s in model.common[m]:
+            if any(
+                model.busy[p][s] != -1 and model.busy[p][s] not in freed_set for p in model.parts[m]
+            ):
+                continue
+            var = cp.new_bool_var("")
+            x[m, s] = var
+            choices.append(var)
+            for p in model.parts[m]:
+                busy_vars.setdefault((p, s), []).append(var)
+            if not model.online[m]:
+                table_vars.setdefault(s, []).append(var)
+            cp.add_hint(var, model.slot_of[m] == s)
+        cp.add_exactly_one(choices)
+    for vars_ in busy_vars.values():
+        if len(vars_) > 1:
+            cp.add_at_most_one(vars_)
+    for s, vars_ in table_vars.items():
+        kept = sum(1 for m in model.in_slot[s] if not model.online[m] and m not in freed_set)
+        cp.add(cp_model.LinearExpr.sum(vars_) <= model.tables - kept)
+    terms = []
+    for p in people:
+        row = model.busy[p]
+        for k in range(n_sessions):
+            slots = model.session_slots[k]
+            fixed_positions = [
+                model.pos_of[s] for s in slots if row[s] != -1 and row[s] not in freed_set
+            ]
+            variable = [(model.pos_of[s], busy_vars[p, s]) for s in slots if (p, s) in busy_vars]
+            if not variable:
+                continue  # this session's gaps for p cannot change
+            # The span as an interval of positions: started[t] and ended[t] only switch on.
+            size = len(slots)
+            started = [cp.new_bool_var("") for _ in range(size)]
+            ended = [cp.new_bool_var("") for _ in range(size)]
+            for t in range(size - 1):
+                cp.add_implication(started[t], started[t + 1])
+                cp.add_implication(ended[t], ended[t + 1])
+            for t in range(size):
+                cp.add_implication(ended[t], started[t])
+            busy_here = []
+            for position in fixed_positions:
+                cp.add(started[position] == 1)
+                cp.add(ended[position] == 0)
+            for position, vars_ in variable:
+                busy_here.extend(vars_)
+                cp.add(started[position] - ended[position] >= cp_model.LinearExpr.sum(vars_))
+            count = cp_model.LinearExpr.sum(busy_here) + len(fixed_positions)
+            span = cp_model.LinearExpr.sum(started) - cp_model.LinearExpr.sum(ended)
+            cp.add(span >= count)
+            terms.append(span - count)
+            positions = fixed_positions + [
+                model.pos_of[model.slot_of[m]]
+                for m in freed
+                if p in model.parts[m] and model.session_of[model.slot_of[m]] == k
+            ]
+            first = min(positions) if positions else size
+            last = max(positions) if positions else size - 1
+            for t in range(size):
+                cp.add_hint(started[t], t >= first)
+                cp.add_hint(ended[t], t > last)
+    if not terms:
+        return 0
+    cp.minimize(cp_model.LinearExpr.sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.1)
+    solver.parameters.num_workers = workers
+    status = solver.solve(cp)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return 0
+    chosen = {m: s for (m, s), var in x.items() if solver.boolean_value(var)}
+    old = {m: model.slot_of[m] for m in freed}
+    for m in freed:
+        model.remove(m)
+    for m in freed:
+        model.place(m, chosen[m])
+    after = sum(model.person_gaps(p, k) for p in people for k in range(n_sessions))
+    if after > before:  # cannot happen with a feasible hint; kept as a guard
+        for m in freed:
+            model.remove(m)
+        for m in freed:
+            model.place(m, old[m])
+        return 0
+    return before - after
+
+
+def _lns(
+    model: _Model,
+    deadline: float,
+    workers: int,
+    rng: random.Random,
+    report: Callable[[str], None],
+) -> None:
+    """Large neighbourhood search: re-optimise the gaps around participants who have some."""
+    n_sessions = len(model.session_slots)
+    size = 120
+    rounds = 0
+    while time.monotonic() < deadline - 0.2:
+        with_gaps = [
+            p
+            for p in range(model.n_people)
+            if any(model.person_gaps(p, k) for k in range(n_sessions))
+        ]
+        if not with_gaps:
+            return
+        rng.shuffle(with_gaps)
+        removed = 0
+        for p in with_gaps[: max(len(with_gaps) // 4, 1)]:
+            left = deadline - time.monotonic()
+            if left < 0.2:
+                break
+            if not any(model.person_gaps(p, k) for k in range(n_sessions)):
+                continue
+            freed = _neighbourhood(model, p, size, rng)
+            removed += _reoptimise(model, freed, min(2.0, left), workers)
+        _local_search(model, deadline, rng)
+        rounds += 1
+        report(f"neighbourhood search, round {rounds}: {model.gaps()} gaps")
+        if removed == 0:
+            size = min(size * 2, 480)
+
+
+def _gaps_of(model: _Model, m: int, slots: tuple[int, ...], extra: tuple[int, ...] = ()) -> int:
+    """Gaps of the participants of `m` (and of `extra` meetings) in the sessions of `slots`."""
     people = set(model.parts[m])
     for e in extra:
         people.update(model.parts[e])
-    return sum(model.person_gaps(p, k) for p in people for k in range(len(model.session_slots)))
+    sessions = {model.session_of[s] for s in slots}
+    return sum(model.person_gaps(p, k) for p in people for k in sessions)
 
 
-def _local_search(model: _Model, deadline: float, seed: int = 0) -> None:
-    """Move single meetings, or swap two, anywhere, when that removes gaps (or keeps them equal)."""
-    rng = random.Random(seed)  # noqa: S311  # a search's moves, not secrets
+def _local_search(model: _Model, deadline: float, rng: random.Random) -> None:
+    """Move single meetings, or swap two, anywhere, when that removes gaps."""
     n_sessions = len(model.session_slots)
     stale = 0
     while time.monotonic() < deadline:
@@ -743,14 +913,16 @@ def _local_search(model: _Model, deadline: float, seed: int = 0) -> None:
 
 def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
     origin = model.slot_of[m]
-    before = _gaps_of(model, m)
     model.remove(m)
     best_s, best_delta = -1, 0
     for s in model.common[m]:
         if s == origin or not model.fits(m, s):
             continue
+        model.place(m, origin)
+        before = _gaps_of(model, m, (origin, s))
+        model.remove(m)
         model.place(m, s)
-        delta = _gaps_of(model, m) - before
+        delta = _gaps_of(model, m, (origin, s)) - before
         model.remove(m)
         if delta < best_delta:
             best_s, best_delta = s, delta
@@ -768,18 +940,52 @@ def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
         (o,) = others
         if o in model.fixed or origin not in model.common[o] or model.online[o] != model.online[m]:
             continue
-        before = _gaps_of(model, m, (o,))
+        before = _gaps_of(model, m, (origin, s), (o,))
         model.remove(m)
         model.remove(o)
         if model.fits(m, s) and model.fits(o, origin):
             model.place(m, s)
             model.place(o, origin)
-            if _gaps_of(model, m, (o,)) < before:
+            if _gaps_of(model, m, (origin, s), (o,)) < before:
                 return 1
             model.remove(m)
             model.remove(o)
         model.place(m, origin)
         model.place(o, s)
+    if not model.online[m]:
+        return _table_swap(model, m, options, rng)
+    return 0
+
+
+def _table_swap(model: _Model, m: int, options: list[int], rng: random.Random) -> int:
+    """Swap in-person `m` with a meeting of a full slot where `m`'s participants are free."""
+    origin = model.slot_of[m]
+    full = [
+        s
+        for s in options
+        if model.used[s] >= model.tables and all(model.busy[p][s] == -1 for p in model.parts[m])
+    ]
+    for s in full[:4]:
+        others = [
+            o
+            for o in model.in_slot[s]
+            if not model.online[o]
+            and o not in model.fixed
+            and origin in model.common[o]
+            and all(model.busy[p][origin] == -1 for p in model.parts[o])
+        ]
+        for o in rng.sample(others, min(len(others), 12)):
+            before = _gaps_of(model, m, (origin, s), (o,))
+            model.remove(m)
+            model.remove(o)
+            model.place(m, s)
+            model.place(o, origin)
+            if _gaps_of(model, m, (origin, s), (o,)) < before:
+                return 1
+            model.remove(m)
+            model.remove(o)
+            model.place(m, origin)
+            model.place(o, s)
     return 0
 
 
@@ -875,17 +1081,23 @@ def solve(
         bound = max(weighted, _tighter_bound(model, bound, min(0.1 * total, 10.0), workers))
     report(0.4, f"placed {weighted} of at most {bound} (weighted); {model.gaps()} gaps")
 
-    # Gaps, session by session, then across sessions.
+    # Gaps: cheap moves until none helps, whole sessions when they are small, then
+    # neighbourhoods re-optimised by CP-SAT, alternating with the cheap moves, until the deadline.
+    rng = random.Random(seed)  # noqa: S311  # a search's moves, not secrets
+    _local_search(model, deadline, rng)
+    report(0.6, f"{model.gaps()} gaps after moves and swaps")
     sizes = [sum(len(model.in_slot[s]) for s in slots) for slots in model.session_slots]
-    budget = 0.7 * remaining()
     for k, size in enumerate(sizes):
-        if size and remaining() > 0.5:
-            share = budget * size / max(sum(sizes), 1)
-            _session_gaps_cp(model, k, min(share, remaining()), workers)
-        report(
-            0.4 + 0.4 * (k + 1) / len(sizes), f"session {k + 1}/{len(sizes)}: {model.gaps()} gaps"
-        )
-    _local_search(model, deadline, seed)
+        if 0 < size <= SESSION_MODEL_LIMIT and remaining() > 0.5 and model.gaps():
+            _session_gaps_cp(model, k, min(0.5 * remaining(), 10.0), workers)
+            report(0.6 + 0.1 * (k + 1) / len(sizes), f"session {k + 1}: {model.gaps()} gaps")
+    lns_start = time.monotonic()
+
+    def lns_report(message: str) -> None:
+        span = max(deadline - lns_start, 1e-9)
+        report(0.7 + 0.3 * (time.monotonic() - lns_start) / span, message)
+
+    _lns(model, deadline, workers, rng, lns_report)
     _greedy(model, order)  # anything that became placeable without cost
     weighted = model.weighted()
     bound = max(bound, weighted)
