@@ -52,6 +52,11 @@ Progress = Callable[[float, str], None]
 
 # Sessions with at most this many meetings get one CP-SAT model each for their gaps.
 SESSION_MODEL_LIMIT = 800
+# Meetings per neighbourhood in the gap search: the first size, and the largest it grows to.
+LNS_SIZES = (120, 480)
+# The exact placement model (every meeting x every slot it may take) is built up to this many
+# pairs, when the greedy placement has not reached the bound.
+EXACT_PAIRS_LIMIT = 40_000
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,40 @@ def problem_from_json(data: Mapping) -> Problem:
         fixed=fixed,
         name=str(data.get("name", "")),
     )
+
+
+def problem_to_json(problem: Problem) -> dict:
+    """The instance format of `shared/bench/scheduling/README.md` (with `fixed` when there are)."""
+    data: dict = {
+        "name": problem.name,
+        "slots": [
+            {
+                "id": s.id,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+                "session": s.session,
+            }
+            for s in problem.slots
+        ],
+        "tables": problem.tables,
+        "participants": [
+            {"id": p.id, "unavailable": sorted(p.unavailable)} for p in problem.participants
+        ],
+        "meetings": [
+            {
+                "id": m.id,
+                "participants": list(m.participants),
+                "priority": m.priority,
+                "online": m.online,
+            }
+            for m in problem.meetings
+        ],
+    }
+    if problem.fixed:
+        data["fixed"] = [
+            {"meeting": a.meeting, "slot": a.slot, "table": a.table} for a in problem.fixed
+        ]
+    return data
 
 
 def solution_to_json(solution: Solution) -> dict:
@@ -589,6 +628,62 @@ def _insert_at(model: _Model, m: int, s: int, w: int) -> list[int] | None:
     return dropped
 
 
+def _exact_placement(model: _Model, bound: int, time_limit: float, workers: int) -> int:
+    """CP-SAT over every (meeting, slot) pair, maximising the weight, hinted with the schedule.
+
+    Applies its schedule when it is at least as heavy and returns its proven bound (or `bound`).
+    """
+    free = [m for m in range(model.n_meetings) if m not in model.fixed and m not in model.invalid]
+    cp = cp_model.CpModel()
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    person_slot: dict[tuple[int, int], list] = {}
+    table_use: dict[int, list] = {}
+    for m in free:
+        choices = []
+        for s in model.common[m]:
+            if any(
+                model.busy[p][s] != -1 and model.busy[p][s] in model.fixed for p in model.parts[m]
+            ):
+                continue
+            var = cp.new_bool_var("")
+            x[m, s] = var
+            choices.append(var)
+            for p in model.parts[m]:
+                person_slot.setdefault((p, s), []).append(var)
+            if not model.online[m]:
+                table_use.setdefault(s, []).append(var)
+            cp.add_hint(var, model.slot_of[m] == s)
+        if len(choices) > 1:
+            cp.add_at_most_one(choices)
+    for vars_ in person_slot.values():
+        if len(vars_) > 1:
+            cp.add_at_most_one(vars_)
+    for s, vars_ in table_use.items():
+        fixed_here = sum(1 for m in model.in_slot[s] if m in model.fixed and not model.online[m])
+        cp.add(cp_model.LinearExpr.sum(vars_) <= model.tables - fixed_here)
+    pairs = list(x.items())
+    cp.maximize(
+        cp_model.LinearExpr.weighted_sum(
+            [var for _, var in pairs], [model.weight[m] for (m, _), _ in pairs]
+        )
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.2)
+    solver.parameters.num_workers = workers
+    status = solver.solve(cp)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return bound
+    fixed_weight = sum(model.weight[m] for m in model.fixed)
+    if fixed_weight + round(solver.objective_value) >= model.weighted():
+        for m in free:
+            if model.slot_of[m] >= 0:
+                model.remove(m)
+        for (m, s), var in pairs:
+            if solver.boolean_value(var):
+                model.place(m, s)
+    return min(bound, fixed_weight + math.floor(solver.best_objective_bound + 1e-6))
+
+
 def _repair(model: _Model, deadline: float, bound: int) -> None:
     """Insert the meetings left over, by ejection, while the weight grows and time remains."""
     improved = True
@@ -733,19 +828,23 @@ def _neighbourhood(model: _Model, seed_person: int, size: int, rng: random.Rando
     return chosen
 
 
-def _reoptimise(model: _Model, freed: list[int], time_limit: float, workers: int) -> int:
+def _reoptimise(
+    model: _Model, freed: list[int], time_limit: float, workers: int
+) -> tuple[int, bool]:
     """Re-place the `freed` meetings (anywhere they fit) to minimise their participants' gaps.
 
-    The other meetings stay; the model counts, for every participant of a freed meeting and every
-    session, last - first + active - count, which is that participant's gaps in the session. The
-    current places are the hint, so the result is never worse. Returns the gaps removed.
+    The other meetings stay. For every participant of a freed meeting and every session, the span
+    from its first to its last meeting is an interval of positions (`started` and `ended` switch on
+    once, in order); its gaps are the span's length less its meetings. The current places are the
+    hint, so the result is never worse. Returns the gaps removed, and whether the result is proven
+    optimal for these meetings.
     """
     freed_set = set(freed)
     people = sorted({p for m in freed for p in model.parts[m]})
     n_sessions = len(model.session_slots)
     before = sum(model.person_gaps(p, k) for p in people for k in range(n_sessions))
     if before == 0:
-        return 0
+        return 0, True
     cp = cp_model.CpModel()
     busy_vars: dict[tuple[int, int], list] = {}
     table_vars: dict[int, list] = {}
@@ -814,14 +913,15 @@ def _reoptimise(model: _Model, freed: list[int], time_limit: float, workers: int
                 cp.add_hint(started[t], t >= first)
                 cp.add_hint(ended[t], t > last)
     if not terms:
-        return 0
+        return 0, True
     cp.minimize(cp_model.LinearExpr.sum(terms))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.1)
     solver.parameters.num_workers = workers
     status = solver.solve(cp)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return 0
+        return 0, False
+    proven = status == cp_model.OPTIMAL
     chosen = {m: s for (m, s), var in x.items() if solver.boolean_value(var)}
     old = {m: model.slot_of[m] for m in freed}
     for m in freed:
@@ -834,8 +934,8 @@ def _reoptimise(model: _Model, freed: list[int], time_limit: float, workers: int
             model.remove(m)
         for m in freed:
             model.place(m, old[m])
-        return 0
-    return before - after
+        return 0, False
+    return before - after, proven
 
 
 def _lns(
@@ -844,11 +944,17 @@ def _lns(
     workers: int,
     rng: random.Random,
     report: Callable[[str], None],
-) -> None:
-    """Large neighbourhood search: re-optimise the gaps around participants who have some."""
+) -> bool:
+    """Large neighbourhood search: re-optimise the gaps around participants who have some.
+
+    Runs until no gap is left, the deadline, or three rounds in a row remove nothing with the
+    largest neighbourhoods. Returns True when the gaps are proven minimal for the meetings placed
+    (none left, or one neighbourhood held every movable meeting and CP-SAT proved it).
+    """
     n_sessions = len(model.session_slots)
-    size = 120
-    rounds = 0
+    movable = sum(1 for m in range(model.n_meetings) if model.slot_of[m] >= 0) - len(model.fixed)
+    size = LNS_SIZES[0]
+    rounds = stale = 0
     while time.monotonic() < deadline - 0.2:
         with_gaps = [
             p
@@ -856,7 +962,7 @@ def _lns(
             if any(model.person_gaps(p, k) for k in range(n_sessions))
         ]
         if not with_gaps:
-            return
+            return True
         rng.shuffle(with_gaps)
         removed = 0
         for p in with_gaps[: max(len(with_gaps) // 4, 1)]:
@@ -866,12 +972,22 @@ def _lns(
             if not any(model.person_gaps(p, k) for k in range(n_sessions)):
                 continue
             freed = _neighbourhood(model, p, size, rng)
-            removed += _reoptimise(model, freed, min(2.0, left), workers)
+            gained, proven = _reoptimise(model, freed, min(2.0, left), workers)
+            removed += gained
+            if proven and len(freed) == movable:
+                return True
         _local_search(model, deadline, rng)
         rounds += 1
         report(f"neighbourhood search, round {rounds}: {model.gaps()} gaps")
-        if removed == 0:
-            size = min(size * 2, 480)
+        if removed:
+            stale = 0
+        elif size < LNS_SIZES[-1]:
+            size = min(size * 2, LNS_SIZES[-1])
+        else:
+            stale += 1
+            if stale >= 3:
+                return False
+    return not model.gaps()
 
 
 def _gaps_of(model: _Model, m: int, slots: tuple[int, ...], extra: tuple[int, ...] = ()) -> int:
@@ -883,8 +999,13 @@ def _gaps_of(model: _Model, m: int, slots: tuple[int, ...], extra: tuple[int, ..
     return sum(model.person_gaps(p, k) for p in people for k in sessions)
 
 
-def _local_search(model: _Model, deadline: float, rng: random.Random) -> None:
-    """Move single meetings, or swap two, anywhere, when that removes gaps."""
+def _local_search(
+    model: _Model,
+    deadline: float,
+    rng: random.Random,
+    report: Callable[[str], None] | None = None,
+) -> None:
+    """Move single meetings, or swap two, anywhere, when that removes gaps, until none helps."""
     n_sessions = len(model.session_slots)
     stale = 0
     while time.monotonic() < deadline:
@@ -906,6 +1027,8 @@ def _local_search(model: _Model, deadline: float, rng: random.Random) -> None:
             if model.slot_of[m] < 0:
                 continue
             improved += _improve_meeting(model, m, rng)
+        if report is not None:
+            report(f"moves and swaps: {model.gaps()} gaps")
         stale = stale + 1 if improved == 0 else 0
         if stale >= 2:
             return
@@ -1076,6 +1199,11 @@ def solve(
     _greedy(model, order)
     report(0.25, f"placed {model.weighted()} of at most {bound} (weighted)")
     _repair(model, time.monotonic() + 0.25 * remaining(), bound)
+    if model.weighted() < bound:
+        pairs = sum(len(model.common[m]) for m in range(model.n_meetings) if m not in model.fixed)
+        if pairs <= EXACT_PAIRS_LIMIT:
+            report(0.3, "placing meetings exactly")
+            bound = _exact_placement(model, bound, min(0.3 * total, remaining()), workers)
     weighted = model.weighted()
     if weighted < bound:
         bound = max(weighted, _tighter_bound(model, bound, min(0.1 * total, 10.0), workers))
@@ -1084,7 +1212,13 @@ def solve(
     # Gaps: cheap moves until none helps, whole sessions when they are small, then
     # neighbourhoods re-optimised by CP-SAT, alternating with the cheap moves, until the deadline.
     rng = random.Random(seed)  # noqa: S311  # a search's moves, not secrets
-    _local_search(model, deadline, rng)
+    search_start = time.monotonic()
+
+    def search_report(message: str) -> None:
+        span = max(deadline - search_start, 1e-9)
+        report(0.4 + 0.2 * (time.monotonic() - search_start) / span, message)
+
+    _local_search(model, deadline, rng, search_report)
     report(0.6, f"{model.gaps()} gaps after moves and swaps")
     sizes = [sum(len(model.in_slot[s]) for s in slots) for slots in model.session_slots]
     for k, size in enumerate(sizes):
@@ -1097,7 +1231,7 @@ def solve(
         span = max(deadline - lns_start, 1e-9)
         report(0.7 + 0.3 * (time.monotonic() - lns_start) / span, message)
 
-    _lns(model, deadline, workers, rng, lns_report)
+    gaps_proven = _lns(model, deadline, workers, rng, lns_report)
     _greedy(model, order)  # anything that became placeable without cost
     weighted = model.weighted()
     bound = max(bound, weighted)
@@ -1109,7 +1243,10 @@ def solve(
     )
     if model.n_meetings == 0:
         status = "empty"
-    elif weighted == bound and gaps == 0:
+    elif weighted == bound and (
+        gaps == 0
+        or (gaps_proven and all(u.reason in ("invalid", "no_common_slot") for u in unscheduled))
+    ):
         status = "optimal"
     else:
         status = "feasible"
