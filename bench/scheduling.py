@@ -26,7 +26,15 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "bench" / "scheduling"
+# ../shared/bench/scheduling beside the checkout (or beside a folder of worktrees).
+SHARED = next(
+    (
+        folder / "shared" / "bench" / "scheduling"
+        for folder in ROOT.parents
+        if (folder / "shared" / "bench" / "scheduling" / "check.py").exists()
+    ),
+    ROOT.parent / "shared" / "bench" / "scheduling",
+)
 sys.path.insert(0, str(ROOT / "src"))
 
 
