@@ -1036,16 +1036,18 @@ def _local_search(
 
 def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
     origin = model.slot_of[m]
+    befores: dict[int, int] = {}  # by the target's session: gaps before the move
+    candidates = [s for s in model.common[m] if s != origin]
+    for s in candidates:
+        if model.session_of[s] not in befores:
+            befores[model.session_of[s]] = _gaps_of(model, m, (origin, s))
     model.remove(m)
     best_s, best_delta = -1, 0
-    for s in model.common[m]:
-        if s == origin or not model.fits(m, s):
+    for s in candidates:
+        if not model.fits(m, s):
             continue
-        model.place(m, origin)
-        before = _gaps_of(model, m, (origin, s))
-        model.remove(m)
         model.place(m, s)
-        delta = _gaps_of(model, m, (origin, s)) - before
+        delta = _gaps_of(model, m, (origin, s)) - befores[model.session_of[s]]
         model.remove(m)
         if delta < best_delta:
             best_s, best_delta = s, delta
