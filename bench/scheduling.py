@@ -136,7 +136,7 @@ def main() -> None:
                 print(
                     f"| {name} | {label} | {row['weighted']} / {row['total_weight']} | {bound} "
                     f"| {row['breaks']} | {row['scheduled']} / {row['total_meetings']} "
-                    f"| {row['seconds']:.1f} | {row['peak_mib']:.0f} "
+                    f"| {row['seconds']:.2f} | {row['peak_mib']:.0f} "
                     f"| {'yes' if row['valid'] else 'NO: ' + '; '.join(row['errors'][:3])} |",
                     flush=True,
                 )

@@ -11,20 +11,25 @@ no meeting (the definition and checker of `shared/bench/scheduling/`).
 
 Method, a decomposition (one CP-SAT model over every meeting, slot and participant's gaps is far too
 big for the large events, 15,000 meetings and 3,000 participants):
-1. Bound. A relaxation that forgets which slot a meeting takes (each meeting placed or not; each
-   participant has at most as many meetings as free slots among those its meetings can use; the
-   in-person meetings at most as many as the free table-slots they can use) is solved with CP-SAT.
-   Its proven bound is an upper bound on the weighted count of the real problem.
+1. Bound. The LP relaxation that forgets which slot a meeting takes (each meeting placed or not,
+   as a fraction; each participant has at most as many meetings as free slots among those its
+   meetings can use; the in-person meetings at most as many as the free table-slots they can use),
+   solved with GLOP and rounded down, is a proven upper bound on the weighted count.
 2. Placement. Meetings by priority (then those with the fewest possible slots first, then request
    order) go greedily to the slot that adds the fewest gaps to their participants' days. Meetings
    left over are then inserted by ejection: a meeting in the way moves to another slot when it can,
    and is dropped only for a meeting of higher priority (so the weight strictly grows). When the
-   weight reaches the bound the placement is proven optimal.
-3. Gaps. With each meeting's session fixed, each session becomes an independent CP-SAT model (which
-   slot of the session each meeting takes; at most one meeting per participant and slot; at most the
-   free tables per slot; minimise the sum of each participant's span), started from the current
-   schedule, so it can only improve. A local search then moves single meetings across sessions
-   and swaps pairs when that removes gaps.
+   weight is still below the bound, a CP-SAT model of every (meeting, slot) pair (for problems of
+   up to `EXACT_PAIRS_LIMIT` pairs), or else of the integer relaxation, closes or proves the gap.
+3. Gaps, the weight kept. Moves and swaps: a meeting moves to any slot (in any session) where its
+   participants and a table are free, or swaps places with the one meeting in its way, or with an
+   in-person meeting of a full slot, whenever that removes gaps, until no such move helps. Sessions
+   of up to `SESSION_MODEL_LIMIT` meetings then get a CP-SAT model each (which slot of the session
+   each meeting takes; minimise the participants' spans). Then large neighbourhood search: the
+   meetings around a participant who still waits (theirs, their partners', ...) are freed and
+   re-placed anywhere by a CP-SAT model of their participants' gaps in every session, started from
+   the current schedule so it never gets worse; neighbourhoods grow when nothing improves, and the
+   search stops at no gap, at a proven optimum, after three fruitless rounds, or at the deadline.
 4. Tables are interchangeable within a slot: numbers are given last, fixed meetings keep theirs.
 
 Nothing here imports Django or another Karvan app: `events` builds a `Problem` from its tables and
