@@ -57,6 +57,8 @@ Progress = Callable[[float, str], None]
 
 # Sessions with at most this many meetings get one CP-SAT model each for their gaps.
 SESSION_MODEL_LIMIT = 800
+# Meetings of a full slot tried for a swap with a meeting that would gain by moving there.
+TABLE_SWAP_TRIES = 12
 # Meetings per neighbourhood in the gap search: the first size, and the largest it grows to.
 LNS_SIZES = (120, 480)
 # The exact placement model (every meeting x every slot it may take) is built up to this many
@@ -238,6 +240,14 @@ def solution_to_json(solution: Solution) -> dict:
 # Indexed model
 
 
+def _mask_gaps(mask: int) -> int:
+    """Idle positions between the first and the last set bit."""
+    if mask & (mask - 1) == 0:  # none or one meeting
+        return 0
+    low = (mask & -mask).bit_length()
+    return mask.bit_length() - low + 1 - mask.bit_count()
+
+
 class _Model:
     """The problem with integer indices and the mutable schedule being built."""
 
@@ -310,6 +320,7 @@ class _Model:
                 self.common.append(
                     [s for s in range(self.n_slots) if not any(s in unavailable[p] for p in people)]
                 )
+        self.allowed = [set(slots) for slots in self.common]
         self.n_meetings = len(self.parts)
         self.unavailable = unavailable
         self.meetings_of: list[list[int]] = [[] for _ in range(self.n_people)]
@@ -320,8 +331,12 @@ class _Model:
         # The schedule being built.
         self.slot_of = [-1] * self.n_meetings
         self.busy = [[-1] * self.n_slots for _ in range(self.n_people)]
+        # Each participant's meetings in each session, one bit per position.
+        self.mask = [[0] * len(self.session_slots) for _ in range(self.n_people)]
         self.used = [0] * self.n_slots  # in-person meetings per slot
-        self.in_slot: list[set[int]] = [set() for _ in range(self.n_slots)]
+        # The meetings of each slot, in a list (random draws) with each one's index in it.
+        self.in_slot: list[list[int]] = [[] for _ in range(self.n_slots)]
+        self.index_in_slot = [-1] * self.n_meetings
         self.fixed: dict[int, int | None] = {}  # meeting -> table
         self._place_fixed(problem.fixed)
 
@@ -363,20 +378,33 @@ class _Model:
 
     def place(self, m: int, s: int) -> None:
         self.slot_of[m] = s
+        k = self.session_of[s]
+        bit = 1 << self.pos_of[s]
         for p in self.parts[m]:
             self.busy[p][s] = m
+            self.mask[p][k] |= bit
         if not self.online[m]:
             self.used[s] += 1
-        self.in_slot[s].add(m)
+        self.index_in_slot[m] = len(self.in_slot[s])
+        self.in_slot[s].append(m)
 
     def remove(self, m: int) -> None:
         s = self.slot_of[m]
         self.slot_of[m] = -1
+        k = self.session_of[s]
+        bit = ~(1 << self.pos_of[s])
         for p in self.parts[m]:
             self.busy[p][s] = -1
+            self.mask[p][k] &= bit
         if not self.online[m]:
             self.used[s] -= 1
-        self.in_slot[s].discard(m)
+        members = self.in_slot[s]
+        index = self.index_in_slot[m]
+        last = members.pop()
+        if last != m:
+            members[index] = last
+            self.index_in_slot[last] = index
+        self.index_in_slot[m] = -1
 
     def fits(self, m: int, s: int) -> bool:
         if not self.online[m] and self.used[s] >= self.tables:
@@ -386,45 +414,18 @@ class _Model:
     # -- gaps ------------------------------------------------------------------------------
 
     def person_gaps(self, p: int, k: int) -> int:
-        row = self.busy[p]
-        first = last = -1
-        count = 0
-        for position, s in enumerate(self.session_slots[k]):
-            if row[s] != -1:
-                if first < 0:
-                    first = position
-                last = position
-                count += 1
-        return 0 if count < 2 else last - first + 1 - count
+        return _mask_gaps(self.mask[p][k])
 
     def gaps(self) -> int:
-        return sum(
-            self.person_gaps(p, k)
-            for p in range(self.n_people)
-            for k in range(len(self.session_slots))
-        )
+        return sum(_mask_gaps(mask) for row in self.mask for mask in row)
 
     def insertion_cost(self, m: int, s: int) -> int:
         """Gaps added to the participants' session by placing `m` in `s` (which must be free)."""
         k = self.session_of[s]
-        here = self.pos_of[s]
-        added = 0
-        for p in self.parts[m]:
-            row = self.busy[p]
-            first = last = -1
-            count = 0
-            for position, t in enumerate(self.session_slots[k]):
-                if row[t] != -1:
-                    if first < 0:
-                        first = position
-                    last = position
-                    count += 1
-            if count == 0:
-                continue
-            before = last - first + 1 - count
-            first, last = min(first, here), max(last, here)
-            added += (last - first + 1 - (count + 1)) - before
-        return added
+        bit = 1 << self.pos_of[s]
+        return sum(
+            _mask_gaps(self.mask[p][k] | bit) - _mask_gaps(self.mask[p][k]) for p in self.parts[m]
+        )
 
     def weighted(self) -> int:
         return sum(self.weight[m] for m in range(self.n_meetings) if self.slot_of[m] >= 0)
@@ -587,7 +588,7 @@ def _insert_at(model: _Model, m: int, s: int, w: int) -> list[int] | None:
         # Move an in-person meeting out of the slot, or drop the lightest one.
         movable = None
         lightest = None
-        for c in model.in_slot[s]:
+        for c in list(model.in_slot[s]):
             if model.online[c] or c in model.fixed:
                 continue
             if lightest is None or model.weight[c] < model.weight[lightest]:
@@ -1068,7 +1069,7 @@ def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
         if len(others) != 1:
             continue
         (o,) = others
-        if o in model.fixed or origin not in model.common[o] or model.online[o] != model.online[m]:
+        if o in model.fixed or origin not in model.allowed[o] or model.online[o] != model.online[m]:
             continue
         before = _gaps_of(model, m, (origin, s), (o,))
         model.remove(m)
@@ -1096,15 +1097,20 @@ def _table_swap(model: _Model, m: int, options: list[int], rng: random.Random) -
         if model.used[s] >= model.tables and all(model.busy[p][s] == -1 for p in model.parts[m])
     ]
     for s in full[:4]:
-        others = [
-            o
-            for o in model.in_slot[s]
-            if not model.online[o]
-            and o not in model.fixed
-            and origin in model.common[o]
-            and all(model.busy[p][origin] == -1 for p in model.parts[o])
-        ]
-        for o in rng.sample(others, min(len(others), 12)):
+        members = model.in_slot[s]
+        tried = 0
+        for _ in range(4 * TABLE_SWAP_TRIES):
+            if tried >= TABLE_SWAP_TRIES or not members:
+                break
+            o = members[rng.randrange(len(members))]
+            if (
+                model.online[o]
+                or o in model.fixed
+                or origin not in model.allowed[o]
+                or any(model.busy[p][origin] != -1 for p in model.parts[o])
+            ):
+                continue
+            tried += 1
             before = _gaps_of(model, m, (origin, s), (o,))
             model.remove(m)
             model.remove(o)
