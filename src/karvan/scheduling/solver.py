@@ -11,20 +11,25 @@ no meeting (the definition and checker of `shared/bench/scheduling/`).
 
 Method, a decomposition (one CP-SAT model over every meeting, slot and participant's gaps is far too
 big for the large events, 15,000 meetings and 3,000 participants):
-1. Bound. A relaxation that forgets which slot a meeting takes (each meeting placed or not; each
-   participant has at most as many meetings as free slots among those its meetings can use; the
-   in-person meetings at most as many as the free table-slots they can use) is solved with CP-SAT.
-   Its proven bound is an upper bound on the weighted count of the real problem.
+1. Bound. The LP relaxation that forgets which slot a meeting takes (each meeting placed or not,
+   as a fraction; each participant has at most as many meetings as free slots among those its
+   meetings can use; the in-person meetings at most as many as the free table-slots they can use),
+   solved with GLOP and rounded down, is a proven upper bound on the weighted count.
 2. Placement. Meetings by priority (then those with the fewest possible slots first, then request
    order) go greedily to the slot that adds the fewest gaps to their participants' days. Meetings
    left over are then inserted by ejection: a meeting in the way moves to another slot when it can,
    and is dropped only for a meeting of higher priority (so the weight strictly grows). When the
-   weight reaches the bound the placement is proven optimal.
-3. Gaps. With each meeting's session fixed, each session becomes an independent CP-SAT model (which
-   slot of the session each meeting takes; at most one meeting per participant and slot; at most the
-   free tables per slot; minimise the sum of each participant's span), started from the current
-   schedule, so it can only improve. A local search then moves single meetings across sessions
-   and swaps pairs when that removes gaps.
+   weight is still below the bound, a CP-SAT model of every (meeting, slot) pair (for problems of
+   up to `EXACT_PAIRS_LIMIT` pairs), or else of the integer relaxation, closes or proves the gap.
+3. Gaps, the weight kept. Moves and swaps: a meeting moves to any slot (in any session) where its
+   participants and a table are free, or swaps places with the one meeting in its way, or with an
+   in-person meeting of a full slot, whenever that removes gaps, until no such move helps. Sessions
+   of up to `SESSION_MODEL_LIMIT` meetings then get a CP-SAT model each (which slot of the session
+   each meeting takes; minimise the participants' spans). Then large neighbourhood search: the
+   meetings around a participant who still waits (theirs, their partners', ...) are freed and
+   re-placed anywhere by a CP-SAT model of their participants' gaps in every session, started from
+   the current schedule so it never gets worse; neighbourhoods grow when nothing improves, and the
+   search stops at no gap, at a proven optimum, after three fruitless rounds, or at the deadline.
 4. Tables are interchangeable within a slot: numbers are given last, fixed meetings keep theirs.
 
 Nothing here imports Django or another Karvan app: `events` builds a `Problem` from its tables and
@@ -49,6 +54,16 @@ UNPLACED_REASONS = (
 )
 
 Progress = Callable[[float, str], None]
+
+# Sessions with at most this many meetings get one CP-SAT model each for their gaps.
+SESSION_MODEL_LIMIT = 800
+# Meetings of a full slot tried for a swap with a meeting that would gain by moving there.
+TABLE_SWAP_TRIES = 12
+# Meetings per neighbourhood in the gap search: the first size, and the largest it grows to.
+LNS_SIZES = (120, 480)
+# The exact placement model (every meeting x every slot it may take) is built up to this many
+# pairs, when the greedy placement has not reached the bound.
+EXACT_PAIRS_LIMIT = 40_000
 
 
 @dataclass(frozen=True)
@@ -171,6 +186,40 @@ def problem_from_json(data: Mapping) -> Problem:
     )
 
 
+def problem_to_json(problem: Problem) -> dict:
+    """The instance format of `shared/bench/scheduling/README.md` (with `fixed` when there are)."""
+    data: dict = {
+        "name": problem.name,
+        "slots": [
+            {
+                "id": s.id,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+                "session": s.session,
+            }
+            for s in problem.slots
+        ],
+        "tables": problem.tables,
+        "participants": [
+            {"id": p.id, "unavailable": sorted(p.unavailable)} for p in problem.participants
+        ],
+        "meetings": [
+            {
+                "id": m.id,
+                "participants": list(m.participants),
+                "priority": m.priority,
+                "online": m.online,
+            }
+            for m in problem.meetings
+        ],
+    }
+    if problem.fixed:
+        data["fixed"] = [
+            {"meeting": a.meeting, "slot": a.slot, "table": a.table} for a in problem.fixed
+        ]
+    return data
+
+
 def solution_to_json(solution: Solution) -> dict:
     """The solution format of `shared/bench/scheduling/README.md`, plus figures check.py ignores."""
     return {
@@ -189,6 +238,14 @@ def solution_to_json(solution: Solution) -> dict:
 
 # --------------------------------------------------------------------------------------------
 # Indexed model
+
+
+def _mask_gaps(mask: int) -> int:
+    """Idle positions between the first and the last set bit."""
+    if mask & (mask - 1) == 0:  # none or one meeting
+        return 0
+    low = (mask & -mask).bit_length()
+    return mask.bit_length() - low + 1 - mask.bit_count()
 
 
 class _Model:
@@ -263,6 +320,7 @@ class _Model:
                 self.common.append(
                     [s for s in range(self.n_slots) if not any(s in unavailable[p] for p in people)]
                 )
+        self.allowed = [set(slots) for slots in self.common]
         self.n_meetings = len(self.parts)
         self.unavailable = unavailable
         self.meetings_of: list[list[int]] = [[] for _ in range(self.n_people)]
@@ -273,8 +331,12 @@ class _Model:
         # The schedule being built.
         self.slot_of = [-1] * self.n_meetings
         self.busy = [[-1] * self.n_slots for _ in range(self.n_people)]
+        # Each participant's meetings in each session, one bit per position.
+        self.mask = [[0] * len(self.session_slots) for _ in range(self.n_people)]
         self.used = [0] * self.n_slots  # in-person meetings per slot
-        self.in_slot: list[set[int]] = [set() for _ in range(self.n_slots)]
+        # The meetings of each slot, in a list (random draws) with each one's index in it.
+        self.in_slot: list[list[int]] = [[] for _ in range(self.n_slots)]
+        self.index_in_slot = [-1] * self.n_meetings
         self.fixed: dict[int, int | None] = {}  # meeting -> table
         self._place_fixed(problem.fixed)
 
@@ -316,20 +378,33 @@ class _Model:
 
     def place(self, m: int, s: int) -> None:
         self.slot_of[m] = s
+        k = self.session_of[s]
+        bit = 1 << self.pos_of[s]
         for p in self.parts[m]:
             self.busy[p][s] = m
+            self.mask[p][k] |= bit
         if not self.online[m]:
             self.used[s] += 1
-        self.in_slot[s].add(m)
+        self.index_in_slot[m] = len(self.in_slot[s])
+        self.in_slot[s].append(m)
 
     def remove(self, m: int) -> None:
         s = self.slot_of[m]
         self.slot_of[m] = -1
+        k = self.session_of[s]
+        bit = ~(1 << self.pos_of[s])
         for p in self.parts[m]:
             self.busy[p][s] = -1
+            self.mask[p][k] &= bit
         if not self.online[m]:
             self.used[s] -= 1
-        self.in_slot[s].discard(m)
+        members = self.in_slot[s]
+        index = self.index_in_slot[m]
+        last = members.pop()
+        if last != m:
+            members[index] = last
+            self.index_in_slot[last] = index
+        self.index_in_slot[m] = -1
 
     def fits(self, m: int, s: int) -> bool:
         if not self.online[m] and self.used[s] >= self.tables:
@@ -339,45 +414,18 @@ class _Model:
     # -- gaps ------------------------------------------------------------------------------
 
     def person_gaps(self, p: int, k: int) -> int:
-        row = self.busy[p]
-        first = last = -1
-        count = 0
-        for position, s in enumerate(self.session_slots[k]):
-            if row[s] != -1:
-                if first < 0:
-                    first = position
-                last = position
-                count += 1
-        return 0 if count < 2 else last - first + 1 - count
+        return _mask_gaps(self.mask[p][k])
 
     def gaps(self) -> int:
-        return sum(
-            self.person_gaps(p, k)
-            for p in range(self.n_people)
-            for k in range(len(self.session_slots))
-        )
+        return sum(_mask_gaps(mask) for row in self.mask for mask in row)
 
     def insertion_cost(self, m: int, s: int) -> int:
         """Gaps added to the participants' session by placing `m` in `s` (which must be free)."""
         k = self.session_of[s]
-        here = self.pos_of[s]
-        added = 0
-        for p in self.parts[m]:
-            row = self.busy[p]
-            first = last = -1
-            count = 0
-            for position, t in enumerate(self.session_slots[k]):
-                if row[t] != -1:
-                    if first < 0:
-                        first = position
-                    last = position
-                    count += 1
-            if count == 0:
-                continue
-            before = last - first + 1 - count
-            first, last = min(first, here), max(last, here)
-            added += (last - first + 1 - (count + 1)) - before
-        return added
+        bit = 1 << self.pos_of[s]
+        return sum(
+            _mask_gaps(self.mask[p][k] | bit) - _mask_gaps(self.mask[p][k]) for p in self.parts[m]
+        )
 
     def weighted(self) -> int:
         return sum(self.weight[m] for m in range(self.n_meetings) if self.slot_of[m] >= 0)
@@ -540,7 +588,7 @@ def _insert_at(model: _Model, m: int, s: int, w: int) -> list[int] | None:
         # Move an in-person meeting out of the slot, or drop the lightest one.
         movable = None
         lightest = None
-        for c in model.in_slot[s]:
+        for c in list(model.in_slot[s]):
             if model.online[c] or c in model.fixed:
                 continue
             if lightest is None or model.weight[c] < model.weight[lightest]:
@@ -584,6 +632,62 @@ def _insert_at(model: _Model, m: int, s: int, w: int) -> list[int] | None:
             model.place(b, s)
         return None
     return dropped
+
+
+def _exact_placement(model: _Model, bound: int, time_limit: float, workers: int) -> int:
+    """CP-SAT over every (meeting, slot) pair, maximising the weight, hinted with the schedule.
+
+    Applies its schedule when it is at least as heavy and returns its proven bound (or `bound`).
+    """
+    free = [m for m in range(model.n_meetings) if m not in model.fixed and m not in model.invalid]
+    cp = cp_model.CpModel()
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    person_slot: dict[tuple[int, int], list] = {}
+    table_use: dict[int, list] = {}
+    for m in free:
+        choices = []
+        for s in model.common[m]:
+            if any(
+                model.busy[p][s] != -1 and model.busy[p][s] in model.fixed for p in model.parts[m]
+            ):
+                continue
+            var = cp.new_bool_var("")
+            x[m, s] = var
+            choices.append(var)
+            for p in model.parts[m]:
+                person_slot.setdefault((p, s), []).append(var)
+            if not model.online[m]:
+                table_use.setdefault(s, []).append(var)
+            cp.add_hint(var, model.slot_of[m] == s)
+        if len(choices) > 1:
+            cp.add_at_most_one(choices)
+    for vars_ in person_slot.values():
+        if len(vars_) > 1:
+            cp.add_at_most_one(vars_)
+    for s, vars_ in table_use.items():
+        fixed_here = sum(1 for m in model.in_slot[s] if m in model.fixed and not model.online[m])
+        cp.add(cp_model.LinearExpr.sum(vars_) <= model.tables - fixed_here)
+    pairs = list(x.items())
+    cp.maximize(
+        cp_model.LinearExpr.weighted_sum(
+            [var for _, var in pairs], [model.weight[m] for (m, _), _ in pairs]
+        )
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.2)
+    solver.parameters.num_workers = workers
+    status = solver.solve(cp)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return bound
+    fixed_weight = sum(model.weight[m] for m in model.fixed)
+    if fixed_weight + round(solver.objective_value) >= model.weighted():
+        for m in free:
+            if model.slot_of[m] >= 0:
+                model.remove(m)
+        for (m, s), var in pairs:
+            if solver.boolean_value(var):
+                model.place(m, s)
+    return min(bound, fixed_weight + math.floor(solver.best_objective_bound + 1e-6))
 
 
 def _repair(model: _Model, deadline: float, bound: int) -> None:
@@ -704,17 +808,210 @@ def _session_gaps_cp(model: _Model, k: int, time_limit: float, workers: int) -> 
             model.place(m, old[m])
 
 
-def _gaps_of(model: _Model, m: int, extra: tuple[int, ...] = ()) -> int:
-    """Gaps of the participants of `m` (and of `extra` meetings) in every session they touch."""
+def _neighbourhood(model: _Model, seed_person: int, size: int, rng: random.Random) -> list[int]:
+    """Up to `size` movable meetings around a participant: theirs, then their partners', ..."""
+    chosen: list[int] = []
+    seen_meetings: set[int] = set()
+    seen_people = {seed_person}
+    queue = [seed_person]
+    while queue and len(chosen) < size:
+        p = queue.pop(0)
+        meetings = [
+            m
+            for m in model.meetings_of[p]
+            if model.slot_of[m] >= 0 and m not in model.fixed and m not in seen_meetings
+        ]
+        rng.shuffle(meetings)
+        for m in meetings:
+            if len(chosen) >= size:
+                break
+            seen_meetings.add(m)
+            chosen.append(m)
+            for q in model.parts[m]:
+                if q not in seen_people:
+                    seen_people.add(q)
+                    queue.append(q)
+    return chosen
+
+
+def _reoptimise(
+    model: _Model, freed: list[int], time_limit: float, workers: int
+) -> tuple[int, bool]:
+    """Re-place the `freed` meetings (anywhere they fit) to minimise their participants' gaps.
+
+    The other meetings stay. For every participant of a freed meeting and every session, the span
+    from its first to its last meeting is an interval of positions (`started` and `ended` switch on
+    once, in order); its gaps are the span's length less its meetings. The current places are the
+    hint, so the result is never worse. Returns the gaps removed, and whether the result is proven
+    optimal for these meetings.
+    """
+    freed_set = set(freed)
+    people = sorted({p for m in freed for p in model.parts[m]})
+    n_sessions = len(model.session_slots)
+    before = sum(model.person_gaps(p, k) for p in people for k in range(n_sessions))
+    if before == 0:
+        return 0, True
+    cp = cp_model.CpModel()
+    busy_vars: dict[tuple[int, int], list] = {}
+    table_vars: dict[int, list] = {}
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for m in freed:
+        choices = []
+        for s in model.common[m]:
+            if any(
+                model.busy[p][s] != -1 and model.busy[p][s] not in freed_set for p in model.parts[m]
+            ):
+                continue
+            var = cp.new_bool_var("")
+            x[m, s] = var
+            choices.append(var)
+            for p in model.parts[m]:
+                busy_vars.setdefault((p, s), []).append(var)
+            if not model.online[m]:
+                table_vars.setdefault(s, []).append(var)
+            cp.add_hint(var, model.slot_of[m] == s)
+        cp.add_exactly_one(choices)
+    for vars_ in busy_vars.values():
+        if len(vars_) > 1:
+            cp.add_at_most_one(vars_)
+    for s, vars_ in table_vars.items():
+        kept = sum(1 for m in model.in_slot[s] if not model.online[m] and m not in freed_set)
+        cp.add(cp_model.LinearExpr.sum(vars_) <= model.tables - kept)
+    terms = []
+    for p in people:
+        row = model.busy[p]
+        for k in range(n_sessions):
+            slots = model.session_slots[k]
+            fixed_positions = [
+                model.pos_of[s] for s in slots if row[s] != -1 and row[s] not in freed_set
+            ]
+            variable = [(model.pos_of[s], busy_vars[p, s]) for s in slots if (p, s) in busy_vars]
+            if not variable:
+                continue  # this session's gaps for p cannot change
+            # The span as an interval of positions: started[t] and ended[t] only switch on.
+            size = len(slots)
+            started = [cp.new_bool_var("") for _ in range(size)]
+            ended = [cp.new_bool_var("") for _ in range(size)]
+            for t in range(size - 1):
+                cp.add_implication(started[t], started[t + 1])
+                cp.add_implication(ended[t], ended[t + 1])
+            for t in range(size):
+                cp.add_implication(ended[t], started[t])
+            busy_here = []
+            for position in fixed_positions:
+                cp.add(started[position] == 1)
+                cp.add(ended[position] == 0)
+            for position, vars_ in variable:
+                busy_here.extend(vars_)
+                cp.add(started[position] - ended[position] >= cp_model.LinearExpr.sum(vars_))
+            count = cp_model.LinearExpr.sum(busy_here) + len(fixed_positions)
+            span = cp_model.LinearExpr.sum(started) - cp_model.LinearExpr.sum(ended)
+            cp.add(span >= count)
+            terms.append(span - count)
+            positions = fixed_positions + [
+                model.pos_of[model.slot_of[m]]
+                for m in freed
+                if p in model.parts[m] and model.session_of[model.slot_of[m]] == k
+            ]
+            first = min(positions) if positions else size
+            last = max(positions) if positions else size - 1
+            for t in range(size):
+                cp.add_hint(started[t], t >= first)
+                cp.add_hint(ended[t], t > last)
+    if not terms:
+        return 0, True
+    cp.minimize(cp_model.LinearExpr.sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.1)
+    solver.parameters.num_workers = workers
+    status = solver.solve(cp)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return 0, False
+    proven = status == cp_model.OPTIMAL
+    chosen = {m: s for (m, s), var in x.items() if solver.boolean_value(var)}
+    old = {m: model.slot_of[m] for m in freed}
+    for m in freed:
+        model.remove(m)
+    for m in freed:
+        model.place(m, chosen[m])
+    after = sum(model.person_gaps(p, k) for p in people for k in range(n_sessions))
+    if after > before:  # cannot happen with a feasible hint; kept as a guard
+        for m in freed:
+            model.remove(m)
+        for m in freed:
+            model.place(m, old[m])
+        return 0, False
+    return before - after, proven
+
+
+def _lns(
+    model: _Model,
+    deadline: float,
+    workers: int,
+    rng: random.Random,
+    report: Callable[[str], None],
+) -> bool:
+    """Large neighbourhood search: re-optimise the gaps around participants who have some.
+
+    Runs until no gap is left, the deadline, or three rounds in a row remove nothing with the
+    largest neighbourhoods. Returns True when the gaps are proven minimal for the meetings placed
+    (none left, or one neighbourhood held every movable meeting and CP-SAT proved it).
+    """
+    n_sessions = len(model.session_slots)
+    movable = sum(1 for m in range(model.n_meetings) if model.slot_of[m] >= 0) - len(model.fixed)
+    size = LNS_SIZES[0]
+    rounds = stale = 0
+    while time.monotonic() < deadline - 0.2:
+        with_gaps = [
+            p
+            for p in range(model.n_people)
+            if any(model.person_gaps(p, k) for k in range(n_sessions))
+        ]
+        if not with_gaps:
+            return True
+        rng.shuffle(with_gaps)
+        removed = 0
+        for p in with_gaps[: max(len(with_gaps) // 4, 1)]:
+            left = deadline - time.monotonic()
+            if left < 0.2:
+                break
+            if not any(model.person_gaps(p, k) for k in range(n_sessions)):
+                continue
+            freed = _neighbourhood(model, p, size, rng)
+            gained, proven = _reoptimise(model, freed, min(2.0, left), workers)
+            removed += gained
+            if proven and len(freed) == movable:
+                return True
+        _local_search(model, deadline, rng)
+        rounds += 1
+        report(f"neighbourhood search, round {rounds}: {model.gaps()} gaps")
+        if removed:
+            stale = 0
+        elif size < LNS_SIZES[-1]:
+            size = min(size * 2, LNS_SIZES[-1])
+        else:
+            stale += 1
+            if stale >= 3:
+                return False
+    return not model.gaps()
+
+
+def _gaps_of(model: _Model, m: int, slots: tuple[int, ...], extra: tuple[int, ...] = ()) -> int:
+    """Gaps of the participants of `m` (and of `extra` meetings) in the sessions of `slots`."""
     people = set(model.parts[m])
     for e in extra:
         people.update(model.parts[e])
-    return sum(model.person_gaps(p, k) for p in people for k in range(len(model.session_slots)))
+    sessions = {model.session_of[s] for s in slots}
+    return sum(model.person_gaps(p, k) for p in people for k in sessions)
 
 
-def _local_search(model: _Model, deadline: float, seed: int = 0) -> None:
-    """Move single meetings, or swap two, anywhere, when that removes gaps (or keeps them equal)."""
-    rng = random.Random(seed)  # noqa: S311  # a search's moves, not secrets
+def _local_search(
+    model: _Model,
+    deadline: float,
+    rng: random.Random,
+    report: Callable[[str], None] | None = None,
+) -> None:
+    """Move single meetings, or swap two, anywhere, when that removes gaps, until none helps."""
     n_sessions = len(model.session_slots)
     stale = 0
     while time.monotonic() < deadline:
@@ -736,6 +1033,8 @@ def _local_search(model: _Model, deadline: float, seed: int = 0) -> None:
             if model.slot_of[m] < 0:
                 continue
             improved += _improve_meeting(model, m, rng)
+        if report is not None:
+            report(f"moves and swaps: {model.gaps()} gaps")
         stale = stale + 1 if improved == 0 else 0
         if stale >= 2:
             return
@@ -743,14 +1042,18 @@ def _local_search(model: _Model, deadline: float, seed: int = 0) -> None:
 
 def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
     origin = model.slot_of[m]
-    before = _gaps_of(model, m)
+    befores: dict[int, int] = {}  # by the target's session: gaps before the move
+    candidates = [s for s in model.common[m] if s != origin]
+    for s in candidates:
+        if model.session_of[s] not in befores:
+            befores[model.session_of[s]] = _gaps_of(model, m, (origin, s))
     model.remove(m)
     best_s, best_delta = -1, 0
-    for s in model.common[m]:
-        if s == origin or not model.fits(m, s):
+    for s in candidates:
+        if not model.fits(m, s):
             continue
         model.place(m, s)
-        delta = _gaps_of(model, m) - before
+        delta = _gaps_of(model, m, (origin, s)) - befores[model.session_of[s]]
         model.remove(m)
         if delta < best_delta:
             best_s, best_delta = s, delta
@@ -766,20 +1069,59 @@ def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
         if len(others) != 1:
             continue
         (o,) = others
-        if o in model.fixed or origin not in model.common[o] or model.online[o] != model.online[m]:
+        if o in model.fixed or origin not in model.allowed[o] or model.online[o] != model.online[m]:
             continue
-        before = _gaps_of(model, m, (o,))
+        before = _gaps_of(model, m, (origin, s), (o,))
         model.remove(m)
         model.remove(o)
         if model.fits(m, s) and model.fits(o, origin):
             model.place(m, s)
             model.place(o, origin)
-            if _gaps_of(model, m, (o,)) < before:
+            if _gaps_of(model, m, (origin, s), (o,)) < before:
                 return 1
             model.remove(m)
             model.remove(o)
         model.place(m, origin)
         model.place(o, s)
+    if not model.online[m]:
+        return _table_swap(model, m, options, rng)
+    return 0
+
+
+def _table_swap(model: _Model, m: int, options: list[int], rng: random.Random) -> int:
+    """Swap in-person `m` with a meeting of a full slot where `m`'s participants are free."""
+    origin = model.slot_of[m]
+    full = [
+        s
+        for s in options
+        if model.used[s] >= model.tables and all(model.busy[p][s] == -1 for p in model.parts[m])
+    ]
+    for s in full[:4]:
+        members = model.in_slot[s]
+        tried = 0
+        for _ in range(4 * TABLE_SWAP_TRIES):
+            if tried >= TABLE_SWAP_TRIES or not members:
+                break
+            o = members[rng.randrange(len(members))]
+            if (
+                model.online[o]
+                or o in model.fixed
+                or origin not in model.allowed[o]
+                or any(model.busy[p][origin] != -1 for p in model.parts[o])
+            ):
+                continue
+            tried += 1
+            before = _gaps_of(model, m, (origin, s), (o,))
+            model.remove(m)
+            model.remove(o)
+            model.place(m, s)
+            model.place(o, origin)
+            if _gaps_of(model, m, (origin, s), (o,)) < before:
+                return 1
+            model.remove(m)
+            model.remove(o)
+            model.place(m, origin)
+            model.place(o, s)
     return 0
 
 
@@ -870,22 +1212,39 @@ def solve(
     _greedy(model, order)
     report(0.25, f"placed {model.weighted()} of at most {bound} (weighted)")
     _repair(model, time.monotonic() + 0.25 * remaining(), bound)
+    if model.weighted() < bound:
+        pairs = sum(len(model.common[m]) for m in range(model.n_meetings) if m not in model.fixed)
+        if pairs <= EXACT_PAIRS_LIMIT:
+            report(0.3, "placing meetings exactly")
+            bound = _exact_placement(model, bound, min(0.3 * total, remaining()), workers)
     weighted = model.weighted()
     if weighted < bound:
         bound = max(weighted, _tighter_bound(model, bound, min(0.1 * total, 10.0), workers))
     report(0.4, f"placed {weighted} of at most {bound} (weighted); {model.gaps()} gaps")
 
-    # Gaps, session by session, then across sessions.
+    # Gaps: cheap moves until none helps, whole sessions when they are small, then
+    # neighbourhoods re-optimised by CP-SAT, alternating with the cheap moves, until the deadline.
+    rng = random.Random(seed)  # noqa: S311  # a search's moves, not secrets
+    search_start = time.monotonic()
+
+    def search_report(message: str) -> None:
+        span = max(deadline - search_start, 1e-9)
+        report(0.4 + 0.2 * (time.monotonic() - search_start) / span, message)
+
+    _local_search(model, deadline, rng, search_report)
+    report(0.6, f"{model.gaps()} gaps after moves and swaps")
     sizes = [sum(len(model.in_slot[s]) for s in slots) for slots in model.session_slots]
-    budget = 0.7 * remaining()
     for k, size in enumerate(sizes):
-        if size and remaining() > 0.5:
-            share = budget * size / max(sum(sizes), 1)
-            _session_gaps_cp(model, k, min(share, remaining()), workers)
-        report(
-            0.4 + 0.4 * (k + 1) / len(sizes), f"session {k + 1}/{len(sizes)}: {model.gaps()} gaps"
-        )
-    _local_search(model, deadline, seed)
+        if 0 < size <= SESSION_MODEL_LIMIT and remaining() > 0.5 and model.gaps():
+            _session_gaps_cp(model, k, min(0.5 * remaining(), 10.0), workers)
+            report(0.6 + 0.1 * (k + 1) / len(sizes), f"session {k + 1}: {model.gaps()} gaps")
+    lns_start = time.monotonic()
+
+    def lns_report(message: str) -> None:
+        span = max(deadline - lns_start, 1e-9)
+        report(0.7 + 0.3 * (time.monotonic() - lns_start) / span, message)
+
+    gaps_proven = _lns(model, deadline, workers, rng, lns_report)
     _greedy(model, order)  # anything that became placeable without cost
     weighted = model.weighted()
     bound = max(bound, weighted)
@@ -897,7 +1256,10 @@ def solve(
     )
     if model.n_meetings == 0:
         status = "empty"
-    elif weighted == bound and gaps == 0:
+    elif weighted == bound and (
+        gaps == 0
+        or (gaps_proven and all(u.reason in ("invalid", "no_common_slot") for u in unscheduled))
+    ):
         status = "optimal"
     else:
         status = "feasible"
