@@ -133,3 +133,41 @@ def test_unpublished_meetings_stay_hidden_from_participants(
     assert client.get(reverse("events:meeting", args=[meeting.pk])).status_code == 404
     client.force_login(organiser)
     assert client.get(reverse("events:meeting", args=[meeting.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "events:edit",
+        "events:sessions",
+        "events:registrations",
+        "events:schedule",
+        "events:schedule_progress",
+        "events:table_plan",
+        "events:check_in",
+    ],
+)
+def test_a_participant_is_not_the_organiser(client, event, iranian, name):
+    client.force_login(iranian.person)
+    assert client.get(reverse(name, args=[event.pk])).status_code == 404
+
+
+def test_an_outsider_cannot_change_the_event_or_check_people_in(client, event, iranian):
+    client.force_login(MembershipFactory().user)
+    url = reverse("events:status", args=[event.pk])
+    assert client.post(url, {"status": "cancelled"}).status_code == 404
+    check_in = reverse("events:check_in", args=[event.pk])
+    assert client.post(check_in, {"code": iranian.badge_code}).status_code == 404
+    event.refresh_from_db()
+    iranian.refresh_from_db()
+    assert event.status == "published" and iranian.checked_in_at is None
+
+
+def test_drafts_are_the_organisers_own(client, event, organiser):
+    event.status = "draft"
+    event.save()
+    client.force_login(MembershipFactory().user)
+    assert client.get(reverse("events:detail", args=[event.pk])).status_code == 404
+    assert client.get("/api/events").json()["count"] == 0
+    client.force_login(organiser)
+    assert client.get(reverse("events:detail", args=[event.pk])).status_code == 200
