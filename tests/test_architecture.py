@@ -1,6 +1,8 @@
 """Import rules between Karvan's apps, read from the source with `ast` (nothing is imported)."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,7 @@ def test_relative_nested_and_from_package_imports_are_seen():
         ("core", set()),
         ("accounts", {"core"}),
         ("notifications", {"core", "accounts"}),
+        ("scheduling", set()),
     ],
 )
 def test_lower_apps_import_only_what_is_below_them(app, allowed):
@@ -144,3 +147,17 @@ def test_models_selectors_and_permissions_never_import_services(layer):
         if imported.split(".")[-1] == "services" or ".services." in imported
     )
     assert offenders == []
+
+
+@pytest.mark.parametrize("engine", ["karvan.scheduling.solver", "karvan.scheduling"])
+def test_the_engines_load_in_a_fresh_interpreter_without_django(engine):
+    code = (
+        f"import sys, {engine}\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django loaded'\n"
+        "assert not [m for m in sys.modules if m.startswith('karvan.') and not "
+        f"m.startswith('{engine.split('.')[0]}.{engine.split('.')[1]}')], 'another app loaded'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr

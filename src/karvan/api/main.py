@@ -115,10 +115,14 @@ def does_not_exist(request: HttpRequest, error: Exception) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
 
 
-from karvan.api import accounts, opportunities, organisations  # noqa: E402  (routers use `api`)
+from karvan.api import accounts, events, opportunities, organisations  # noqa: E402  (routers use `api`)
 
 api.add_router("/organisations", organisations.router)
 api.add_router("/opportunities", opportunities.router)
 api.add_router("/interests", opportunities.interests_router)
 api.add_router("/search", opportunities.search_router)
 api.add_router("/me", accounts.router)
+api.add_router("/events", events.router)
+api.add_router("/me/registrations", events.registrations_router)
+api.add_router("/meeting-requests", events.requests_router)
+api.add_router("/meetings", events.meetings_router)

@@ -1,0 +1,197 @@
+"""The demo's events: a CISMEF fair in Guangzhou with the Iranian delegation led by ISIPO, and an
+online Tehran–Shanghai matchmaking day, with registrations, requests in every state and a
+published schedule. Loaded through the events services, once (keyed by DemoRecord)."""
+
+import datetime
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import override_settings
+
+from karvan.accounts.models import User
+from karvan.demo.models import DemoRecord
+from karvan.directory.models import Membership, Organisation
+from karvan.events.models import Event, MeetingRequest, Registration
+from karvan.events.selectors import list_free_slots
+from karvan.events.services import (
+    accept_meeting_request,
+    add_session,
+    approve_registration,
+    create_delegation,
+    create_event,
+    decline_meeting_request,
+    expire_meeting_requests,
+    load_holidays,
+    publish_schedule,
+    register_person,
+    reject_registration,
+    run_schedule,
+    send_meeting_request,
+    set_event_status,
+    set_meeting_points,
+    start_schedule_run,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+HOLIDAYS = Path(__file__).resolve().parents[1] / "events" / "data" / "holidays.json"
+
+
+def _organisation(key: str) -> Organisation:
+    record = DemoRecord.objects.get(key=f"organisation:{key}")
+    return Organisation.objects.get(pk=record.object_id)
+
+
+def _first_member(organisation: Organisation) -> User:
+    return Membership.objects.filter(organisation=organisation).order_by("pk").first().user
+
+
+def _event(entry: dict) -> Event:
+    actor = User.objects.get(email=entry["actor"])
+    event = create_event(
+        actor=actor,
+        organiser=_organisation(entry["organiser"]),
+        data={
+            name: entry[name]
+            for name in (
+                "kind",
+                "title",
+                "description",
+                "original_language",
+                "venue",
+                "city",
+                "time_zone",
+                "request_mode",
+                "scheduling_mode",
+            )
+        }
+        | {
+            "starts_on": datetime.date.fromisoformat(entry["starts_on"]),
+            "ends_on": datetime.date.fromisoformat(entry["ends_on"]),
+            "countries": ["IR", "CN"],
+        },
+    )
+    for session in entry["sessions"]:
+        add_session(
+            actor=actor,
+            event=event,
+            data={
+                "title": session["title"],
+                "day": datetime.date.fromisoformat(session["day"]),
+                "start_time": datetime.time.fromisoformat(session["start"]),
+                "end_time": datetime.time.fromisoformat(session["end"]),
+                "meeting_minutes": session["meeting"],
+                "break_minutes": session["break"],
+                "tables": session["tables"],
+            },
+        )
+    set_meeting_points(actor=actor, event=event, names=entry["meeting_points"])
+    set_event_status(actor=actor, event=event, status=Event.Status.PUBLISHED)
+    return event
+
+
+def _registrations(event: Event, entry: dict, organiser: User) -> dict[str, Registration]:
+    registrations: dict[str, Registration] = {}
+    delegation_entry = entry.get("delegation")
+    if delegation_entry:
+        leader_actor = User.objects.get(email=delegation_entry["actor"])
+        delegation = create_delegation(
+            actor=leader_actor,
+            event=event,
+            leader=_organisation(delegation_entry["leader"]),
+            name=delegation_entry["name"],
+        )
+        delegation.members.set([_organisation(key) for key in delegation_entry["members"]])
+        registrations[delegation_entry["leader"]] = register_person(
+            actor=leader_actor,
+            event=event,
+            organisation=delegation.leader,
+            person=leader_actor,
+            delegation=delegation,
+        )
+        for key in delegation_entry["members"]:
+            organisation = _organisation(key)
+            registrations[key] = register_person(
+                actor=leader_actor,
+                event=event,
+                organisation=organisation,
+                person=_first_member(organisation),
+                delegation=delegation,
+            )
+    for key in entry["participants"] + entry["pending"] + entry["rejected"]:
+        organisation = _organisation(key)
+        person = _first_member(organisation)
+        registrations[key] = register_person(
+            actor=person, event=event, organisation=organisation, person=person
+        )
+    for key, registration in registrations.items():
+        if key in entry["rejected"]:
+            reject_registration(
+                actor=organiser,
+                registration=registration,
+                reason="The B2B programme is limited to food, packaging and building materials.",
+            )
+        elif key not in entry["pending"]:
+            approve_registration(actor=organiser, registration=registration)
+            registration.refresh_from_db()
+    return registrations
+
+
+def _requests(event: Event, entry: dict, registrations: dict[str, Registration]) -> None:
+    to_expire = []
+    for sender_key, recipient_key, state, reason in entry["requests"]:
+        sender, recipient = registrations[sender_key], registrations[recipient_key]
+        request = send_meeting_request(
+            actor=sender.person,
+            sender=sender,
+            recipient=recipient,
+            reason=reason,
+            language="zh-hans" if any("\u4e00" <= ch <= "\u9fff" for ch in reason) else "en",
+        )
+        if request.status != MeetingRequest.Status.PENDING:
+            continue  # the other side had already asked: accepted as a mutual request
+        if state == "accepted":
+            slot = None
+            if event.scheduling_mode == Event.SchedulingMode.PARTICIPANTS:
+                slot = list_free_slots(event=event, registrations=[sender, recipient])[0]
+            accept_meeting_request(actor=recipient.person, request=request, slot=slot)
+        elif state == "declined":
+            decline_meeting_request(actor=recipient.person, request=request)
+        elif state == "expired":
+            to_expire.append(request.pk)
+    if to_expire:
+        # The demo has no history: let these requests' time run out, then expire them as the
+        # periodic service does.
+        MeetingRequest.objects.filter(pk__in=to_expire).update(
+            expires_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+        )
+        expire_meeting_requests()
+
+
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+def load_events(progress: Callable[[str], None] = lambda _message: None) -> dict[str, int]:
+    """Load the demo events once (a second call changes nothing)."""
+    load_holidays(rows=json.loads(HOLIDAYS.read_text(encoding="utf-8"))["holidays"])
+    entries = json.loads((DATA_DIR / "events.json").read_text(encoding="utf-8"))["events"]
+    loaded = 0
+    for entry in entries:
+        key = f"event:{entry['key']}"
+        if DemoRecord.objects.filter(key=key).exists():
+            continue
+        progress(f"event: {entry['key']}")
+        with transaction.atomic():
+            event = _event(entry)
+            organiser = User.objects.get(email=entry["actor"])
+            registrations = _registrations(event, entry, organiser)
+            _requests(event, entry, registrations)
+            if event.scheduling_mode == Event.SchedulingMode.ORGANISER:
+                run = start_schedule_run(actor=organiser, event=event, time_limit=5)
+                run_schedule(run=run)
+            publish_schedule(actor=organiser, event=event)
+            DemoRecord.objects.create(
+                key=key, content_type=ContentType.objects.get_for_model(event), object_id=event.pk
+            )
+        loaded += 1
+    return {"events": loaded}

@@ -1,0 +1,225 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from karvan.events.models import Event, MeetingParticipant, Session, Slot
+
+
+class EventForm(forms.Form):
+    organiser = forms.ChoiceField(label=_("Organised by"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
+    original_language = forms.ChoiceField(
+        label=_("Language you write in"), choices=settings.LANGUAGES
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea({"rows": 4})
+    )
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone of the event"))
+    countries = forms.CharField(
+        label=_("Participating countries"),
+        max_length=60,
+        help_text=_("Country codes separated by commas, e.g. IR, CN."),
+    )
+    starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput({"type": "date"}))
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput({"type": "date"}))
+    request_mode = forms.ChoiceField(label=_("Meeting requests"), choices=Event.RequestMode.choices)
+    scheduling_mode = forms.ChoiceField(label=_("Scheduling"), choices=Event.SchedulingMode.choices)
+    request_expiry_hours = forms.IntegerField(
+        label=_("Unanswered requests expire after (hours)"), min_value=1, max_value=1440
+    )
+
+    def __init__(self, *args: object, organisers: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].choices = organisers
+        self.fields["time_zone"].choices = [
+            (zone, zone) for zone in sorted(zoneinfo.available_timezones()) if "/" in zone
+        ]
+
+    def clean_countries(self) -> list[str]:
+        codes = [
+            c.strip().upper() for c in self.cleaned_data["countries"].replace("،", ",").split(",")
+        ]
+        codes = [c for c in codes if c]
+        if not codes or any(len(c) != 2 or not c.isalpha() for c in codes):
+            raise forms.ValidationError(_("Give two-letter country codes, e.g. IR, CN."))
+        return codes
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["starts_on"] > data["ends_on"]:
+            self.add_error("ends_on", _("The last day cannot be before the first day."))
+        return data
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput({"type": "date"}))
+    start_time = forms.TimeField(label=_("Starts"), widget=forms.TimeInput({"type": "time"}))
+    end_time = forms.TimeField(label=_("Ends"), widget=forms.TimeInput({"type": "time"}))
+    meeting_minutes = forms.IntegerField(
+        label=_("Meeting length (minutes)"), min_value=5, max_value=240, initial=30
+    )
+    break_minutes = forms.IntegerField(
+        label=_("Break between meetings (minutes)"), min_value=0, max_value=120, initial=5
+    )
+    tables = forms.IntegerField(label=_("Tables"), min_value=1, max_value=2000, initial=10)
+    hold_on_holidays = forms.BooleanField(
+        label=_("Hold it even on a weekend or holiday"), required=False
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if (
+            data.get("start_time")
+            and data.get("end_time")
+            and data["end_time"] <= data["start_time"]
+        ):
+            self.add_error("end_time", _("A session must end after it starts."))
+        return data
+
+
+class MeetingPointsForm(forms.Form):
+    names = forms.CharField(
+        label=_("Names of the tables, booths or meeting points"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea({"rows": 5}),
+        help_text=_("One a line, in table order. Leave empty to number them."),
+    )
+
+
+class RegistrationForm(forms.Form):
+    organisation = forms.ChoiceField(label=_("Organisation"))
+    person = forms.ChoiceField(label=_("Person"))
+    sessions = forms.ModelMultipleChoiceField(
+        label=_("Sessions"),
+        queryset=Session.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to attend every session."),
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        organisations: list[tuple[int, str]],
+        people: list[tuple[int, str]],
+        sessions: object,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = organisations
+        self.fields["person"].choices = people
+        self.fields["sessions"].queryset = sessions
+
+
+class SessionsForm(forms.Form):
+    sessions = forms.ModelMultipleChoiceField(
+        label=_("Sessions"),
+        queryset=Session.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, sessions: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"].queryset = sessions
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
+
+
+class DelegationForm(forms.Form):
+    leader = forms.ChoiceField(label=_("Leading organisation"))
+    name = forms.CharField(label=_("Name of the delegation"), max_length=200)
+
+    def __init__(self, *args: object, leaders: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].choices = leaders
+
+
+class DelegationMemberForm(forms.Form):
+    registry_id = forms.CharField(
+        label=_("Registry identifier of the organisation"),
+        max_length=32,
+        help_text=_("The organisation must already be registered on Karvan."),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "Header row, then one person a row: organisation, registry_id, country, full_name, "
+            "email, language, sessions (numbers or titles separated by semicolons)."
+        ),
+    )
+
+
+class MeetingRequestForm(forms.Form):
+    sender = forms.ChoiceField(label=_("On behalf of"))
+    reason = forms.CharField(
+        label=_("Why do you want to meet?"),
+        max_length=2000,
+        widget=forms.Textarea({"rows": 4}),
+    )
+    language = forms.ChoiceField(label=_("Language you write in"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: object, senders: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sender"].choices = senders
+
+
+class SlotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Slot) -> str:
+        from karvan.core.calendars import format_datetime
+
+        return format_datetime(obj.starts_at)
+
+
+class AcceptForm(forms.Form):
+    slot = SlotChoiceField(label=_("Slot"), queryset=Slot.objects.none(), required=False)
+
+    def __init__(self, *args: object, slots: list[Slot], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = Slot.objects.filter(pk__in=[s.pk for s in slots])
+
+
+class MoveForm(forms.Form):
+    slot = SlotChoiceField(label=_("Slot"), queryset=Slot.objects.none())
+    table = forms.IntegerField(label=_("Table"), min_value=1, required=False)
+
+    def __init__(self, *args: object, slots: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots
+
+
+class ScheduleRunForm(forms.Form):
+    time_limit = forms.IntegerField(
+        label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=30
+    )
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Badge code"),
+        max_length=40,
+        widget=forms.TextInput({"autofocus": True, "autocomplete": "off"}),
+    )
+
+
+class FeedbackForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=MeetingParticipant.Outcome.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea({"rows": 3})
+    )

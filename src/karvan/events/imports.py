@@ -1,0 +1,74 @@
+"""Reading a delegation's people from a CSV or XLSX file: header row, then one person a row."""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+
+from django.core.files.uploadedfile import UploadedFile
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from karvan.events.errors import ImportFileError
+
+COLUMNS = ("organisation", "registry_id", "country", "full_name", "email", "language", "sessions")
+MAX_ROWS = 2000
+MAX_BYTES = 5 * 1024 * 1024
+_ALIASES = {
+    "organization": "organisation",
+    "company": "organisation",
+    "name": "full_name",
+    "e-mail": "email",
+    "registry id": "registry_id",
+    "national id": "registry_id",
+    "uscc": "registry_id",
+    "full name": "full_name",
+}
+
+
+def _header(cell: object) -> str:
+    text = str(cell or "").strip().lower()
+    return _ALIASES.get(text, text.replace(" ", "_"))
+
+
+def _records(rows: Iterator[tuple[object, ...]]) -> list[dict[str, str]]:
+    try:
+        header = [_header(cell) for cell in next(rows)]
+    except StopIteration as error:
+        raise ImportFileError() from error
+    if "email" not in header or "full_name" not in header:
+        raise ImportFileError()
+    records = []
+    for values in rows:
+        if len(records) >= MAX_ROWS:
+            break
+        record = {
+            name: str(value if value is not None else "").strip()
+            for name, value in zip(header, values, strict=False)
+            if name in COLUMNS
+        }
+        if any(record.values()):
+            records.append(record)
+    return records
+
+
+def read_people(upload: UploadedFile) -> list[dict[str, str]]:
+    """The rows of an uploaded CSV (UTF-8, comma or semicolon) or XLSX file, as dicts."""
+    if upload.size and upload.size > MAX_BYTES:
+        raise ImportFileError()
+    data = upload.read()
+    if data[:2] == b"PK":  # a ZIP container: XLSX
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            raise ImportFileError() from error
+        return _records(iter(workbook.worksheets[0].iter_rows(values_only=True)))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError() from error
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return _records(iter(csv.reader(io.StringIO(text), dialect)))

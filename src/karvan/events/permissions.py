@@ -1,0 +1,97 @@
+"""Who may see and do what with events, registrations, meeting requests, meetings and agendas.
+
+The organiser is the event's organising organisation: its members, and the center's staff. A
+registration acts through its person and the members of its organisation; a delegation's leading
+organisation manages its members' registrations. Video links are the meeting's people's alone.
+"""
+
+from karvan.accounts.models import User
+from karvan.directory.models import Membership
+from karvan.events.models import Delegation, Event, Meeting, MeetingRequest, Registration
+
+
+def organisation_ids(user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_karvan_organisation_ids", None)
+    if cached is None:
+        cached = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+        user._karvan_organisation_ids = cached  # one query per request, not one per check
+    return cached
+
+
+def is_organiser(user: User, event: Event) -> bool:
+    return user.is_authenticated and (user.is_staff or event.organiser_id in organisation_ids(user))
+
+
+def can_create_event_for(user: User, organisation_id: int) -> bool:
+    return user.is_authenticated and (user.is_staff or organisation_id in organisation_ids(user))
+
+
+def can_view_event(user: User, event: Event) -> bool:
+    """Drafts and cancelled events are the organiser's; the others are public."""
+    if event.status in {Event.Status.PUBLISHED, Event.Status.CLOSED}:
+        return True
+    return is_organiser(user, event)
+
+
+def can_register_for(user: User, event: Event, organisation_id: int) -> bool:
+    return event.is_open_for_registration and organisation_id in organisation_ids(user)
+
+
+def leads_delegation(user: User, delegation: Delegation | None) -> bool:
+    return delegation is not None and delegation.leader_id in organisation_ids(user)
+
+
+def can_manage_delegation(user: User, delegation: Delegation) -> bool:
+    return leads_delegation(user, delegation) or is_organiser(user, delegation.event)
+
+
+def can_act_for(user: User, registration: Registration) -> bool:
+    """Send and answer meeting requests, give feedback: the person, or their colleagues."""
+    if not user.is_authenticated:
+        return False
+    return registration.person_id == user.pk or registration.organisation_id in organisation_ids(
+        user
+    )
+
+
+def can_view_registration(user: User, registration: Registration) -> bool:
+    return (
+        can_act_for(user, registration)
+        or leads_delegation(user, registration.delegation)
+        or is_organiser(user, registration.event)
+    )
+
+
+def can_edit_registration(user: User, registration: Registration) -> bool:
+    return can_act_for(user, registration) or leads_delegation(user, registration.delegation)
+
+
+def can_decide_registration(user: User, registration: Registration) -> bool:
+    return is_organiser(user, registration.event)
+
+
+def can_view_meeting_request(user: User, request: MeetingRequest) -> bool:
+    return (
+        can_act_for(user, request.sender)
+        or can_act_for(user, request.recipient)
+        or is_organiser(user, request.event)
+    )
+
+
+def can_view_meeting(user: User, meeting: Meeting) -> bool:
+    if is_organiser(user, meeting.event):
+        return True
+    return any(can_act_for(user, registration) for registration in meeting.participants.all())
+
+
+def can_join_video(user: User, meeting: Meeting) -> bool:
+    """Only the people in the meeting themselves, not their colleagues nor the organiser."""
+    return user.is_authenticated and any(
+        registration.person_id == user.pk for registration in meeting.participants.all()
+    )
+
+
+def can_view_agenda(user: User, registration: Registration) -> bool:
+    return can_view_registration(user, registration)

@@ -1,0 +1,385 @@
+"""Reading events, registrations, meeting requests, meetings and agendas as a viewer may."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from karvan.accounts.models import User
+from karvan.directory.models import Organisation
+from karvan.events.calendar import DayOff, country_calendars, days_off
+from karvan.events.models import (
+    Delegation,
+    Event,
+    Holiday,
+    Meeting,
+    MeetingParticipant,
+    MeetingRequest,
+    Registration,
+    ScheduleRun,
+    Session,
+    Slot,
+)
+from karvan.events.permissions import organisation_ids
+from karvan.matching.selectors import recommend_for_organisation
+
+OPEN_REQUEST_STATUSES = (MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED)
+
+
+def list_events(*, viewer: User, kind: str = "", upcoming_only: bool = False) -> QuerySet[Event]:
+    """Published and closed events, plus the drafts of events the viewer organises."""
+    rows = Event.objects.all()
+    if not (viewer.is_authenticated and viewer.is_staff):
+        rows = rows.filter(
+            Q(status__in=[Event.Status.PUBLISHED, Event.Status.CLOSED])
+            | Q(organiser_id__in=organisation_ids(viewer))
+        )
+    if kind:
+        rows = rows.filter(kind=kind)
+    if upcoming_only:
+        rows = rows.filter(ends_on__gte=timezone.localdate())
+    return rows.select_related("organiser")
+
+
+def get_event(*, viewer: User, pk: int) -> Event:
+    return list_events(viewer=viewer).get(pk=pk)
+
+
+def list_organised_events(*, viewer: User) -> QuerySet[Event]:
+    rows = Event.objects.all()
+    if not viewer.is_staff:
+        rows = rows.filter(organiser_id__in=organisation_ids(viewer))
+    return rows.select_related("organiser")
+
+
+def list_sessions(*, event: Event) -> QuerySet[Session]:
+    return event.sessions.annotate(slot_count=Count("slots"))
+
+
+def list_slots(*, event: Event) -> QuerySet[Slot]:
+    return Slot.objects.filter(session__event=event).select_related("session")
+
+
+def holiday_table(
+    *, countries: list[str], first: datetime.date, last: datetime.date
+) -> dict[tuple[str, datetime.date], tuple[dict[str, str], bool]]:
+    """The holidays and working days of some countries between two days, for `days_off`."""
+    rows = Holiday.objects.filter(
+        country__in=countries,
+        observed_on__gte=first - datetime.timedelta(days=1),
+        observed_on__lte=last + datetime.timedelta(days=1),
+    )
+    return {(row.country, row.observed_on): (row.name, row.is_working_day) for row in rows}
+
+
+def event_countries(event: Event) -> list[str]:
+    return list(event.countries) or list(settings.KARVAN_CORRIDOR)
+
+
+@dataclass(frozen=True)
+class SessionConflict:
+    session: Session
+    days_off: tuple[DayOff, ...]
+
+
+def list_calendar_conflicts(*, event: Event) -> list[SessionConflict]:
+    """Sessions falling on a weekend or holiday of a participating country (organiser warnings)."""
+    sessions = list(event.sessions.all())
+    if not sessions:
+        return []
+    countries = event_countries(event)
+    calendars = country_calendars(
+        countries, profiles=settings.KARVAN_COUNTRY_PROFILES, fallback_zone=event.time_zone
+    )
+    table = holiday_table(
+        countries=countries,
+        first=min(s.starts_at for s in sessions).date(),
+        last=max(s.ends_at for s in sessions).date(),
+    )
+    conflicts = []
+    for session in sessions:
+        found = days_off(session.starts_at, session.ends_at, calendars=calendars, holidays=table)
+        if found:
+            conflicts.append(SessionConflict(session, tuple(found)))
+    return conflicts
+
+
+def list_registrations(
+    *,
+    viewer: User,
+    event: Event | None = None,
+    status: str = "",
+    mine_only: bool = False,
+) -> QuerySet[Registration]:
+    """Registrations the viewer may see: their organisations', their delegations', or all as
+    organiser."""
+    rows = Registration.objects.all()
+    if event is not None:
+        rows = rows.filter(event=event)
+    mine = organisation_ids(viewer)
+    own = Q(person_id=viewer.pk) | Q(organisation_id__in=mine) | Q(delegation__leader_id__in=mine)
+    if mine_only:
+        rows = rows.filter(own)
+    elif not viewer.is_staff:
+        rows = rows.filter(own | Q(event__organiser_id__in=mine))
+    if status:
+        rows = rows.filter(status=status)
+    return rows.select_related("event", "organisation", "person", "delegation").prefetch_related(
+        "sessions"
+    )
+
+
+def get_registration(*, viewer: User, pk: int) -> Registration:
+    return list_registrations(viewer=viewer).get(pk=pk)
+
+
+def list_participants(
+    *, event: Event, exclude_organisation_ids: set[int] | None = None
+) -> QuerySet[Registration]:
+    """Approved participants of an event: whom one may ask for a meeting."""
+    rows = event.registrations.filter(status=Registration.Status.APPROVED)
+    if exclude_organisation_ids:
+        rows = rows.exclude(organisation_id__in=exclude_organisation_ids)
+    return rows.select_related("organisation", "person").order_by("organisation_id", "pk")
+
+
+def list_own_registrations(*, viewer: User, event: Event) -> QuerySet[Registration]:
+    """The registrations the viewer acts for in an event (their own and their colleagues')."""
+    return list_registrations(viewer=viewer, event=event, mine_only=True).filter(
+        Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids(viewer))
+    )
+
+
+def list_delegations(*, viewer: User, event: Event) -> QuerySet[Delegation]:
+    return event.delegations.select_related("leader").prefetch_related("members")
+
+
+def list_meeting_requests(
+    *, viewer: User, event: Event | None = None, status: str = ""
+) -> QuerySet[MeetingRequest]:
+    """Requests the viewer sent or received (for their organisations), or all as organiser."""
+    rows = MeetingRequest.objects.all()
+    if event is not None:
+        rows = rows.filter(event=event)
+    if not viewer.is_staff:
+        mine = organisation_ids(viewer)
+        rows = rows.filter(
+            Q(sender__person_id=viewer.pk)
+            | Q(recipient__person_id=viewer.pk)
+            | Q(sender__organisation_id__in=mine)
+            | Q(recipient__organisation_id__in=mine)
+            | Q(event__organiser_id__in=mine)
+        )
+    if status:
+        rows = rows.filter(status=status)
+    return rows.select_related(
+        "event",
+        "sender__organisation",
+        "sender__person",
+        "recipient__organisation",
+        "recipient__person",
+    )
+
+
+def get_meeting_request(*, viewer: User, pk: int) -> MeetingRequest:
+    return list_meeting_requests(viewer=viewer).get(pk=pk)
+
+
+def _meeting_rows() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related("event", "slot__session", "request").prefetch_related(
+        Prefetch(
+            "attendance",
+            queryset=MeetingParticipant.objects.select_related(
+                "registration__organisation", "registration__person"
+            ),
+        ),
+        "participants",
+    )
+
+
+def list_meetings(
+    *, viewer: User, event: Event | None = None, published_only: bool = False
+) -> QuerySet[Meeting]:
+    """Meetings the viewer's organisations take part in, or all of an event as its organiser."""
+    rows = _meeting_rows().exclude(status=Meeting.Status.CANCELLED)
+    if event is not None:
+        rows = rows.filter(event=event)
+    if not viewer.is_staff:
+        mine = organisation_ids(viewer)
+        participant = Q(attendance__registration__person_id=viewer.pk) | Q(
+            attendance__registration__organisation_id__in=mine
+        )
+        organiser = Q(event__organiser_id__in=mine)
+        rows = rows.filter(participant | organiser).distinct()
+        if published_only:
+            rows = rows.filter(Q(is_published=True) | organiser)
+    elif published_only:
+        rows = rows.filter(is_published=True)
+    return rows
+
+
+def get_meeting(*, viewer: User, pk: int) -> Meeting:
+    return list_meetings(viewer=viewer).get(pk=pk)
+
+
+def list_agenda(*, registration: Registration) -> list[Meeting]:
+    """A participant's published meetings in time order (what their agenda and feed show)."""
+    return list(
+        _meeting_rows()
+        .filter(
+            attendance__registration=registration,
+            status=Meeting.Status.SCHEDULED,
+            is_published=True,
+        )
+        .order_by("slot__starts_at")
+    )
+
+
+def list_event_schedule(*, event: Event) -> QuerySet[Meeting]:
+    """Every meeting of an event, for the organiser's views per slot, table and participant."""
+    return _meeting_rows().filter(event=event).exclude(status=Meeting.Status.CANCELLED)
+
+
+def schedule_by_slot(*, event: Event) -> list[tuple[Slot, list[Meeting]]]:
+    meetings = defaultdict(list)
+    for meeting in list_event_schedule(event=event).filter(status=Meeting.Status.SCHEDULED):
+        meetings[meeting.slot_id].append(meeting)
+    return [(slot, meetings.get(slot.pk, [])) for slot in list_slots(event=event)]
+
+
+def schedule_by_participant(*, event: Event) -> list[tuple[Registration, list[Meeting]]]:
+    meetings = defaultdict(list)
+    for meeting in list_event_schedule(event=event).filter(status=Meeting.Status.SCHEDULED):
+        for attendance in meeting.attendance.all():
+            meetings[attendance.registration_id].append(meeting)
+    participants = list_participants(event=event)
+    return [
+        (registration, sorted(meetings.get(registration.pk, []), key=lambda m: m.slot.starts_at))
+        for registration in participants
+    ]
+
+
+def list_unplaced_meetings(*, event: Event) -> QuerySet[Meeting]:
+    return list_event_schedule(event=event).filter(status=Meeting.Status.UNSCHEDULED)
+
+
+def busy_slot_ids(
+    *, registrations: list[Registration], exclude_meeting: Meeting | None = None
+) -> set[int]:
+    """Slots in which any of these registrations already has a scheduled meeting."""
+    rows = Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED, attendance__registration__in=registrations
+    )
+    if exclude_meeting is not None:
+        rows = rows.exclude(pk=exclude_meeting.pk)
+    return set(rows.values_list("slot_id", flat=True))
+
+
+def attended_session_ids(registration: Registration) -> set[int] | None:
+    """The sessions a registration chose, or None when it chose none (then it attends all)."""
+    chosen = {session.pk for session in registration.sessions.all()}
+    return chosen or None
+
+
+def table_count(slot: Slot, event: Event) -> int | None:
+    return None if event.is_online else slot.session.tables
+
+
+def list_free_slots(*, event: Event, registrations: list[Registration]) -> list[Slot]:
+    """Slots, from now on, where all these registrations are free, attend, and a table is free."""
+    busy = busy_slot_ids(registrations=registrations)
+    sessions = None
+    for registration in registrations:
+        chosen = attended_session_ids(registration)
+        if chosen is not None:
+            sessions = chosen if sessions is None else sessions & chosen
+    taken = dict(
+        Meeting.objects.filter(event=event, status=Meeting.Status.SCHEDULED)
+        .values_list("slot_id")
+        .annotate(n=Count("pk"))
+    )
+    free = []
+    for slot in list_slots(event=event).filter(starts_at__gt=timezone.now()):
+        if slot.pk in busy or (sessions is not None and slot.session_id not in sessions):
+            continue
+        if not event.is_online and taken.get(slot.pk, 0) >= slot.session.tables:
+            continue
+        free.append(slot)
+    return free
+
+
+def get_latest_schedule_run(*, event: Event) -> ScheduleRun | None:
+    return event.schedule_runs.first()
+
+
+def suggest_partners(
+    *, viewer: User, registration: Registration, top: int = 8
+) -> list[Registration]:
+    """Whom a participant might ask for a meeting: the matching engine's recommendations for
+    their organisation among the event's participants, then those sharing HS chapters or
+    sectors, never those already asked."""
+    others = list(
+        list_participants(event=registration.event).exclude(
+            organisation_id=registration.organisation_id
+        )
+    )
+    asked = set(
+        MeetingRequest.objects.filter(
+            sender__organisation_id=registration.organisation_id,
+            event=registration.event,
+            status__in=OPEN_REQUEST_STATUSES,
+        ).values_list("recipient_id", flat=True)
+    )
+    candidates = [other for other in others if other.pk not in asked]
+    by_organisation: dict[int, list[Registration]] = defaultdict(list)
+    for other in candidates:
+        by_organisation[other.organisation_id].append(other)
+    ranked: list[int] = []
+    for recommendation in recommend_for_organisation(
+        viewer=viewer, organisation=registration.organisation, top=50
+    ):
+        organisation_id = recommendation.opportunity.organisation_id
+        if organisation_id in by_organisation and organisation_id not in ranked:
+            ranked.append(organisation_id)
+    ranked.extend(_shared_code_ranking(registration.organisation, list(by_organisation)))
+    seen: list[int] = []
+    for organisation_id in ranked:
+        if organisation_id not in seen:
+            seen.append(organisation_id)
+    return [by_organisation[organisation_id][0] for organisation_id in seen[:top]]
+
+
+def _shared_code_ranking(organisation: Organisation, candidates: list[int]) -> list[int]:
+    """Candidates sharing HS chapters or ISIC sectors with an organisation, most shared first."""
+    chapters = {code[:2] for code in organisation.products.values_list("code", flat=True)}
+    sectors = set(organisation.sectors.values_list("code", flat=True))
+    scores: dict[int, int] = defaultdict(int)
+    for organisation_id, code in Organisation.products.through.objects.filter(
+        organisation_id__in=candidates
+    ).values_list("organisation_id", "hscode__code"):
+        if code[:2] in chapters:
+            scores[organisation_id] += 2
+    for organisation_id, code in Organisation.sectors.through.objects.filter(
+        organisation_id__in=candidates
+    ).values_list("organisation_id", "isiccode__code"):
+        if code in sectors:
+            scores[organisation_id] += 1
+    return sorted((o for o in scores if scores[o] > 0), key=lambda o: -scores[o])
+
+
+def summarise_outcomes(*, event: Event) -> dict[str, int]:
+    """Meetings held, no-shows and outcomes reported: the center's figures for an event."""
+    attendance = MeetingParticipant.objects.filter(
+        meeting__event=event, meeting__status=Meeting.Status.SCHEDULED
+    )
+    figures = {
+        "meetings": Meeting.objects.filter(event=event, status=Meeting.Status.SCHEDULED).count(),
+        "no_shows": attendance.filter(is_no_show=True).count(),
+        "checked_in": event.registrations.filter(checked_in_at__isnull=False).count(),
+    }
+    for outcome in MeetingParticipant.Outcome:
+        figures[outcome.value] = attendance.filter(outcome=outcome).count()
+    return figures

@@ -1,0 +1,51 @@
+from django.urls import path
+
+from karvan.events import views
+
+app_name = "events"
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("new/", views.event_create, name="create"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("registrations/<int:pk>/", views.registration_detail, name="registration"),
+    path("registrations/<int:pk>/decide/", views.registration_decide, name="registration_decide"),
+    path("registrations/<int:pk>/cancel/", views.registration_cancel, name="registration_cancel"),
+    path("registrations/<int:pk>/badge/", views.badge, name="badge"),
+    path("registrations/<int:pk>/agenda/", views.agenda, name="agenda"),
+    path("delegations/<int:pk>/", views.delegation_detail, name="delegation"),
+    path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/move/", views.meeting_move, name="meeting_move"),
+    path(
+        "meetings/<int:pk>/participants/",
+        views.meeting_add_participant,
+        name="meeting_add_participant",
+    ),
+    path("meetings/<int:pk>/feedback/", views.meeting_feedback, name="meeting_feedback"),
+    path("meetings/<int:pk>/no-show/", views.meeting_no_show, name="meeting_no_show"),
+    path("meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
+    path("<int:pk>/", views.event_detail, name="detail"),
+    path("<int:pk>/edit/", views.event_edit, name="edit"),
+    path("<int:pk>/status/", views.event_status, name="status"),
+    path("<int:pk>/sessions/", views.sessions, name="sessions"),
+    path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/registrations/", views.registrations, name="registrations"),
+    path("<int:pk>/delegations/new/", views.delegation_create, name="delegation_create"),
+    path("<int:pk>/participants/", views.participants, name="participants"),
+    path("<int:pk>/suggestions/", views.suggestions, name="suggestions"),
+    path(
+        "<int:pk>/participants/<int:registration_pk>/request/",
+        views.request_create,
+        name="request_create",
+    ),
+    path("<int:pk>/schedule/", views.schedule, name="schedule"),
+    path("<int:pk>/schedule/run/", views.schedule_run, name="schedule_run"),
+    path("<int:pk>/schedule/progress/", views.schedule_progress, name="schedule_progress"),
+    path("<int:pk>/schedule/publish/", views.schedule_publish, name="schedule_publish"),
+    path("<int:pk>/table-plan/", views.table_plan, name="table_plan"),
+    path("<int:pk>/check-in/", views.check_in_page, name="check_in"),
+]

@@ -1,0 +1,136 @@
+"""B2B meetings in three browsers: a Persian participant in Tehran asks a Chinese participant in
+Shanghai for a meeting, the Chinese side accepts, the organiser runs the scheduler and publishes,
+and each reads the meeting on their agenda in their own zone and calendar."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import expect
+
+from karvan.events.models import Event, Meeting, MeetingRequest
+from karvan.events.services import add_session, create_event, register_person
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+SHOTS = Path(__file__).parent / "artifacts"
+
+
+def in_language(language: str, message: str) -> str:
+    with translation.override(language):
+        return translation.gettext(message)
+
+
+@pytest.fixture
+def fair(transactional_db):
+    organiser = MembershipFactory(
+        organisation=OrganisationFactory(country="CN", name={"zh-hans": "博览会秘书处"}),
+        user=UserFactory(email="organiser@example.test", language="en", time_zone="Asia/Shanghai"),
+    ).user
+    event = create_event(
+        actor=organiser,
+        organiser=organiser.memberships.get().organisation,
+        data={
+            "kind": Event.Kind.FAIR,
+            "title": {"en": "Guangzhou SME Fair", "zh-hans": "广州中小企业博览会"},
+            "time_zone": "Asia/Shanghai",
+            "starts_on": datetime.date(2026, 12, 8),
+            "ends_on": datetime.date(2026, 12, 8),
+        },
+    )
+    event.status = Event.Status.PUBLISHED
+    event.save()
+    add_session(
+        actor=organiser,
+        event=event,
+        data={
+            "day": datetime.date(2026, 12, 8),
+            "start_time": datetime.time(9, 0),
+            "end_time": datetime.time(10, 0),
+            "meeting_minutes": 30,
+            "break_minutes": 0,
+            "tables": 3,
+        },
+    )
+    people = {}
+    for key, country, name, language, zone, calendar in (
+        ("iran", "IR", {"fa": "پسته نوین رفسنجان"}, "fa", "Asia/Tehran", "jalali"),
+        ("china", "CN", {"zh-hans": "广州穗通包装机械"}, "zh-hans", "Asia/Shanghai", "gregorian"),
+    ):
+        membership = MembershipFactory(
+            organisation=OrganisationFactory(country=country, name=name),
+            user=UserFactory(
+                email=f"{key}@example.test", language=language, time_zone=zone, calendar=calendar
+            ),
+        )
+        people[key] = register_person(
+            actor=organiser,
+            event=event,
+            organisation=membership.organisation,
+            person=membership.user,
+        )
+    return event, organiser, people
+
+
+def test_request_accept_schedule_publish_and_each_reads_their_own_agenda(
+    fair, live_server, new_page, log_in
+):
+    event, _organiser, people = fair
+    base = live_server.url
+
+    persian = new_page(locale="fa-IR", timezone_id="Asia/Tehran")
+    log_in(persian, "iran@example.test")
+    persian.goto(f"{base}/events/{event.pk}/participants/")
+    request_link = persian.locator(
+        f"a[href='/events/{event.pk}/participants/{people['china'].pk}/request/']"
+    )
+    with persian.expect_navigation():
+        request_link.click()
+    persian.fill("#id_reason", "بسته‌بندی پسته با نیتروژن برای بازار چین")
+    with persian.expect_navigation():
+        persian.click("main form button[type=submit]")
+    meeting_request = MeetingRequest.objects.get()
+    assert meeting_request.status == MeetingRequest.Status.PENDING
+
+    chinese = new_page(locale="zh-CN", timezone_id="Asia/Shanghai")
+    log_in(chinese, "china@example.test")
+    chinese.goto(f"{base}/events/requests/{meeting_request.pk}/")
+    expect(chinese.locator("main")).to_contain_text("بسته‌بندی پسته")
+    with chinese.expect_navigation():
+        chinese.click("form:has(input[value=accept]) button[type=submit]")
+    expect(chinese.locator("#request-status")).to_have_text(in_language("zh-hans", "Accepted"))
+
+    staff = new_page()
+    log_in(staff, "organiser@example.test")
+    staff.goto(f"{base}/events/{event.pk}/schedule/")
+    staff.fill("#id_time_limit", "5")
+    with staff.expect_navigation():
+        staff.click("form[action$='/schedule/run/'] button[type=submit]")
+    expect(staff.locator("#schedule-progress")).to_contain_text("Placed: 1 · not placed: 0")
+    staff.once("dialog", lambda dialog: dialog.accept())
+    with staff.expect_navigation():
+        staff.click("form[action$='/schedule/publish/'] button[type=submit]")
+    meeting = Meeting.objects.get()
+    assert meeting.is_published and meeting.is_scheduled
+
+    persian.goto(f"{base}/events/registrations/{people['iran'].pk}/agenda/")
+    agenda = persian.locator("#agenda")
+    # The slot's date and time in Tehran, in the Solar Hijri calendar with Persian digits.
+    local = meeting.slot.starts_at.astimezone(datetime.timezone(datetime.timedelta(hours=3.5)))
+    assert local.strftime("%H:%M") in {"04:30", "05:00"}
+    expect(agenda).to_contain_text("۱۷ آذر ۱۴۰۵")
+    expect(agenda).to_contain_text(
+        local.strftime("%H:%M").translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    )
+    expect(agenda).to_contain_text("广州穗通包装机械")
+    expect(persian.locator("html")).to_have_attribute("dir", "rtl")
+    SHOTS.mkdir(exist_ok=True)
+    persian.screenshot(path=SHOTS / "events-agenda-fa.png", full_page=True)
+
+    chinese.goto(f"{base}/events/registrations/{people['china'].pk}/agenda/")
+    shanghai = meeting.slot.starts_at.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+    expect(chinese.locator("#agenda")).to_contain_text(shanghai.strftime("%H:%M"))
+    expect(chinese.locator("#agenda")).to_contain_text("پسته نوین رفسنجان")
+    chinese.screenshot(path=SHOTS / "events-agenda-zh.png", full_page=True)
+    staff.goto(f"{base}/events/{event.pk}/schedule/")
+    staff.screenshot(path=SHOTS / "events-schedule-en.png", full_page=True)

@@ -1,0 +1,46 @@
+"""The iCalendar output, parsed back with the icalendar library."""
+
+import datetime
+import zoneinfo
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from karvan.events.models import Meeting, Slot
+from karvan.events.services import (
+    accept_meeting_request,
+    move_meeting,
+    publish_schedule,
+    send_meeting_request,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_meeting_file_and_the_feed_parse_back_with_the_events_time_zone(
+    client, event, organiser, iranian, chinese
+):
+    request = send_meeting_request(
+        actor=iranian.person, sender=iranian, recipient=chinese, reason=""
+    )
+    accept_meeting_request(actor=chinese.person, request=request)
+    meeting = Meeting.objects.get(request=request)
+    move_meeting(actor=organiser, meeting=meeting, slot=Slot.objects.first(), table=1)
+    publish_schedule(actor=organiser, event=event)
+    client.force_login(iranian.person)
+    response = client.get(reverse("events:meeting_ics", args=[meeting.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
+    timezones = [c for c in calendar.walk("VTIMEZONE")]
+    assert [str(tz["TZID"]) for tz in timezones] == ["Asia/Shanghai"]
+    (vevent,) = calendar.walk("VEVENT")
+    start = vevent.decoded("DTSTART")
+    assert start == datetime.datetime(2026, 12, 8, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    assert vevent.decoded("DTEND") - start == datetime.timedelta(minutes=30)
+    assert str(vevent["UID"]).startswith(f"meeting-{meeting.pk}@")
+    assert "Organisation" in str(vevent["SUMMARY"])  # the other side's name
+    feed = client.get(reverse("events:calendar_feed", args=[chinese.calendar_token]))
+    (entry,) = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+    assert entry["UID"] == vevent["UID"]
