@@ -108,3 +108,13 @@ class NotProposalError(DomainError):
 class InvalidFileError(DomainError):
     code = "agreement.invalid_file"
     message = _("Upload a PDF file of at most %(max_mb)s MB.")
+
+
+class UnknownTemplateError(DomainError):
+    code = "agreement.unknown_template"
+    message = _("No template with this key.")
+
+
+class UnknownOrganisationError(DomainError):
+    code = "agreement.unknown_organisation"
+    message = _("One of the partner organisations does not exist.")

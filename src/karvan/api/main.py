@@ -122,3 +122,7 @@ api.add_router("/opportunities", opportunities.router)
 api.add_router("/interests", opportunities.interests_router)
 api.add_router("/search", opportunities.search_router)
 api.add_router("/me", accounts.router)
+
+from karvan.api import agreements  # noqa: E402  (its router uses `api` too)
+
+api.add_router("/agreements", agreements.router)
