@@ -239,7 +239,7 @@ def test_the_code_is_stored_hashed_and_mailed_in_the_signatorys_language(signing
     row = signing.signatories.get(user=iran.signatory).codes.get()
     assert code not in row.code_hash
     assert mail.outbox[-1].to == [iran.signatory.email]
-    assert code in mail.outbox[-1].subject
+    assert mail.outbox[-1].subject == f"کد امضای شما: {code}"
     with pytest.raises(errors.CodeRateLimitedError):
         request_signing_code(actor=iran.signatory, agreement=signing)
 

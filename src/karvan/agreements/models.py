@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.models import TimeStampedModel
@@ -308,18 +308,18 @@ class AgreementEvent(models.Model):
     """One step in an agreement's life, chained: each event's hash covers the one before."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("created")
-        REVISED = "revised", _("text changed")
-        COMMENTED = "commented", _("commented")
-        PROPOSED = "proposed", _("proposed a change")
-        SIGNATORY_NAMED = "signatory_named", _("named a signatory")
-        SENT = "sent", _("sent for signing")
-        CODE_SENT = "code_sent", _("one-time code sent")
-        SIGNED = "signed", _("signed")
-        VOIDED = "voided", _("signatures voided")
-        COMPLETED = "completed", _("all signatures collected")
-        SEALED = "sealed", _("sealed")
-        CANCELLED = "cancelled", _("cancelled")
+        CREATED = "created", pgettext_lazy("agreement event", "created")
+        REVISED = "revised", pgettext_lazy("agreement event", "text changed")
+        COMMENTED = "commented", pgettext_lazy("agreement event", "commented")
+        PROPOSED = "proposed", pgettext_lazy("agreement event", "proposed a change")
+        SIGNATORY_NAMED = "signatory_named", pgettext_lazy("agreement event", "named a signatory")
+        SENT = "sent", pgettext_lazy("agreement event", "sent for signing")
+        CODE_SENT = "code_sent", pgettext_lazy("agreement event", "one-time code sent")
+        SIGNED = "signed", pgettext_lazy("agreement event", "signed")
+        VOIDED = "voided", pgettext_lazy("agreement event", "signatures voided")
+        COMPLETED = "completed", pgettext_lazy("agreement event", "all signatures collected")
+        SEALED = "sealed", pgettext_lazy("agreement event", "sealed")
+        CANCELLED = "cancelled", pgettext_lazy("agreement event", "cancelled")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)

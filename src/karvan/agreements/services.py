@@ -147,6 +147,20 @@ def event_payload(event: AgreementEvent) -> dict[str, object]:
     }
 
 
+def _values_in(values: Mapping[str, object], language: str) -> dict[str, str]:
+    """Placeholder values for one language: a plain value serves every language, a mapping of
+    language to text gives each its own version (the English one, else any, when missing)."""
+    picked = {}
+    for name, value in values.items():
+        if isinstance(value, Mapping):
+            text = value.get(language) or value.get("en") or next(iter(value.values()), "")
+        else:
+            text = value
+        if isinstance(text, str) and text.strip():
+            picked[name] = text.strip()
+    return picked
+
+
 def _clean_texts(languages: Sequence[str], texts: Mapping[str, str] | None) -> dict[str, str]:
     cleaned = {lang: (texts or {}).get(lang, "").strip() for lang in languages}
     if not all(cleaned.values()):
@@ -245,7 +259,7 @@ def create_agreement(
     languages: Sequence[str],
     prevailing_language: str,
     template: AgreementTemplate | None = None,
-    values: Mapping[str, str] | None = None,
+    values: Mapping[str, str | Mapping[str, str]] | None = None,
     title: Mapping[str, str] | None = None,
     texts: Mapping[str, str] | None = None,
     kind: str = AgreementKind.OTHER,
@@ -287,7 +301,7 @@ def create_agreement(
                 f"party_{index}": localize(org.name, language, original=org.original_language)[0]
                 for index, org in enumerate(parties, start=1)
             }
-            filled.update({k: v.strip() for k, v in (values or {}).items() if v and v.strip()})
+            filled.update(_values_in(values or {}, language))
             title_versions[language] = template.title.get(language) or template.title.get("en", "")
             body = template.body.get(language) or template.body.get("en", "")
             text_versions[language] = fill_placeholders(body, filled)

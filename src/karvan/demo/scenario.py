@@ -18,6 +18,7 @@ from django.utils import timezone
 from karvan.accounts.models import User
 from karvan.accounts.services import ensure_person
 from karvan.core.taxonomies import load_taxonomies
+from karvan.demo.agreements import load_agreements
 from karvan.demo.models import DemoRecord
 from karvan.directory.models import Organisation
 from karvan.directory.services import (
@@ -243,4 +244,5 @@ def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[s
             _opportunity(entry)
             if index % 25 == 0:
                 progress(f"opportunities: {index}/{len(entries)}")
+    load_agreements(progress)
     return {"staff": len(staff), "organisations": len(organisations), "opportunities": len(entries)}
