@@ -20,7 +20,7 @@ from karvan.agreements.sealing import (
 )
 
 _LOCK = threading.Lock()
-_CACHE: dict[tuple[str, float], SealingKey] = {}
+_CACHE: dict[tuple[str, float, str, bool], SealingKey] = {}
 
 
 def _default_path() -> Path:
@@ -49,7 +49,12 @@ def get_sealing_key() -> SealingKey:
             create_sealing_key(
                 path, organisation=settings.KARVAN_SIGNING_ORGANISATION, passphrase=passphrase
             )
-        cache_key = (str(path), path.stat().st_mtime)
+        cache_key = (
+            str(path),
+            path.stat().st_mtime,
+            settings.KARVAN_SIGNING_TRUST_ROOTS,
+            passphrase is not None,
+        )
         if cache_key not in _CACHE:
             _CACHE.clear()
             _CACHE[cache_key] = load_sealing_key(path, passphrase, _extra_roots())
