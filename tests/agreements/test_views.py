@@ -160,3 +160,28 @@ def test_the_commands_list_and_export(sealed, draft, tmp_path):
     assert target.read_bytes() == sealed.sealed_pdf.open("rb").read()
     with pytest.raises(CommandError):
         call_command("agreements", "export", "KV-NONE-NONE", "--out", str(target))
+
+
+def test_staff_add_a_template_in_the_admin_with_one_box_per_language(client):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:agreements_agreementtemplate_add"),
+        {
+            "key": "joint-rd",
+            "kind": "cooperation",
+            "is_active": "on",
+            "title_en": "Joint R&D agreement",
+            "body_en": "Between {party_1} and {party_2}, at {place}.\n\nArticle 1 — {field}.",
+            "title_fa": "قرارداد پژوهش مشترک",
+            "body_fa": "میان {party_1} و {party_2}، در {place}.\n\nماده ۱ — {field}.",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    template = AgreementTemplate.objects.get(key="joint-rd")
+    assert set(template.body) == {"en", "fa"}
+    assert template.placeholders == ["party_1", "party_2", "place", "field"]
+    page = client.get(reverse("admin:agreements_agreementtemplate_change", args=[template.pk]))
+    assert "قرارداد پژوهش مشترک" in page.content.decode()

@@ -10,7 +10,25 @@ from karvan.agreements.templates_data import template_placeholders
 from karvan.core.text import CONTENT_LANGUAGES
 
 
-class AgreementTemplateForm(forms.ModelForm):
+def _language_fields() -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {}
+    for code in CONTENT_LANGUAGES:
+        name = LANGUAGE_NAMES[code]
+        fields[f"title_{code}"] = forms.CharField(
+            label=_("Title (%(language)s)") % {"language": name},
+            required=code == "en",
+            max_length=300,
+        )
+        fields[f"body_{code}"] = forms.CharField(
+            label=_("Text (%(language)s)") % {"language": name},
+            required=code == "en",
+            widget=forms.Textarea(attrs={"rows": 14, "dir": "auto", "cols": 100}),
+            help_text=AgreementTemplate._meta.get_field("body").help_text,
+        )
+    return fields
+
+
+class _TemplateFormBase(forms.ModelForm):
     """The title and text in each language as their own fields, stored in the JSON columns."""
 
     class Meta:
@@ -20,20 +38,8 @@ class AgreementTemplateForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         for code in CONTENT_LANGUAGES:
-            name = LANGUAGE_NAMES[code]
-            self.fields[f"title_{code}"] = forms.CharField(
-                label=_("Title (%(language)s)") % {"language": name},
-                required=code == "en",
-                max_length=300,
-                initial=self.instance.title.get(code, ""),
-            )
-            self.fields[f"body_{code}"] = forms.CharField(
-                label=_("Text (%(language)s)") % {"language": name},
-                required=code == "en",
-                widget=forms.Textarea(attrs={"rows": 14, "dir": "auto", "cols": 100}),
-                initial=self.instance.body.get(code, ""),
-                help_text=AgreementTemplate._meta.get_field("body").help_text,
-            )
+            self.fields[f"title_{code}"].initial = self.instance.title.get(code, "")
+            self.fields[f"body_{code}"].initial = self.instance.body.get(code, "")
 
     def save(self, commit: bool = True) -> AgreementTemplate:
         template = super().save(commit=False)
@@ -51,6 +57,9 @@ class AgreementTemplateForm(forms.ModelForm):
         if commit:
             template.save()
         return template
+
+
+AgreementTemplateForm = type("AgreementTemplateForm", (_TemplateFormBase,), _language_fields())
 
 
 @admin.register(AgreementTemplate)
