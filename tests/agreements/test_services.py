@@ -12,7 +12,12 @@ from karvan.agreements import errors
 from karvan.agreements.document import is_chain_intact
 from karvan.agreements.models import Agreement, AgreementEvent, Comment, Signature
 from karvan.agreements.sealing import check_sealed_pdf, sha256_hex
-from karvan.agreements.selectors import current_version, diff_versions, signing_progress
+from karvan.agreements.selectors import (
+    current_version,
+    diff_versions,
+    list_ceremony_agreements,
+    signing_progress,
+)
 from karvan.agreements.services import (
     add_comment,
     attach_to_event_session,
@@ -300,10 +305,12 @@ def test_changing_a_locked_text_needs_consent_and_voids_the_signatures(signing, 
     assert signature.version.number == 2
 
 
-def test_the_events_seam_records_the_ceremony_session(draft):
+def test_the_events_seam_records_the_ceremony_session(draft, iran, outsider):
     starts = datetime.datetime(2026, 12, 1, 6, 30, tzinfo=datetime.UTC)
     attach_to_event_session(
         agreement=draft, session_id=42, starts_at=starts, room_url="https://meet.example.org/kv"
     )
     draft.refresh_from_db()
     assert (draft.ceremony_session_id, draft.ceremony_starts_at) == (42, starts)
+    assert list(list_ceremony_agreements(viewer=iran.member, session_id=42)) == [draft]
+    assert not list_ceremony_agreements(viewer=outsider, session_id=42).exists()

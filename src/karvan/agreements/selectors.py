@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from karvan.accounts.models import User
 from karvan.agreements.document import DiffLine, diff_texts
@@ -59,7 +59,9 @@ def get_agreement(*, viewer: User, code: str) -> Agreement:
 def find_sealed_agreement(*, code: str) -> Agreement | None:
     """A signed agreement by its verification code, for the public verification page."""
     return (
-        Agreement.objects.filter(code=code.strip().upper(), status=Agreement.Status.SIGNED)
+        Agreement.objects.filter(
+            code=code.strip().upper(), status=Agreement.Status.SIGNED, sealed_at__isnull=False
+        )
         .prefetch_related("parties__organisation")
         .first()
     )
@@ -138,5 +140,6 @@ def diff_versions(
     }
 
 
-def agreements_for_organisation(organisation_id: int) -> QuerySet[Agreement]:
-    return Agreement.objects.filter(Q(parties__organisation_id=organisation_id)).distinct()
+def list_ceremony_agreements(*, viewer: User, session_id: int) -> QuerySet[Agreement]:
+    """The agreements to be signed during an event session (for the events app's pages)."""
+    return list_agreements(viewer=viewer).filter(ceremony_session_id=session_id)
