@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from karvan.agreements.models import Agreement
+from karvan.agreements.models import Agreement, AgreementTemplate
 from karvan.agreements.sealing import create_sealing_key
 from karvan.agreements.services import (
     create_agreement,
@@ -61,8 +61,6 @@ def ceremony(transactional_db, platform_key):
         role=Membership.Role.SIGNATORY,
         user=UserFactory(full_name="Li Na", language="zh-hans", time_zone="Asia/Shanghai"),
     ).user
-    from karvan.agreements.models import AgreementTemplate
-
     agreement = create_agreement(
         actor=iran_owner,
         initiator=iran,
