@@ -135,3 +135,20 @@ def test_a_signed_agreement_cannot_change(signing, iran, china, django_capture_o
         )
     with pytest.raises(errors.NotSigningError):
         request_signing_code(actor=iran.signatory, agreement=signing)
+
+
+def test_an_outsider_cannot_withdraw_a_signatory(client, signing, outsider):
+    signatory = signing.signatories.first()
+    client.force_login(outsider)
+    response = client.post(
+        reverse("agreements:withdraw_signatory", args=[signing.code, signatory.pk])
+    )
+    assert response.status_code == 404
+    assert signing.signatories.filter(pk=signatory.pk).exists()
+
+
+def test_another_partys_owner_cannot_withdraw_through_the_page(client, signing, iran, china):
+    signatory = signing.signatories.get(user=china.signatory)
+    client.force_login(iran.owner)
+    client.post(reverse("agreements:withdraw_signatory", args=[signing.code, signatory.pk]))
+    assert signing.signatories.filter(pk=signatory.pk).exists()

@@ -314,3 +314,28 @@ def test_the_events_seam_records_the_ceremony_session(draft, iran, outsider):
     assert (draft.ceremony_session_id, draft.ceremony_starts_at) == (42, starts)
     assert list(list_ceremony_agreements(viewer=iran.member, session_id=42)) == [draft]
     assert not list_ceremony_agreements(viewer=outsider, session_id=42).exists()
+
+
+def test_a_manager_withdraws_a_signatory_who_has_not_signed(signing, iran, china):
+    from karvan.agreements.services import name_signatory, remove_signatory
+
+    li_na = signing.signatories.get(user=china.signatory)
+    with pytest.raises(NotAllowedError):
+        remove_signatory(actor=iran.owner, signatory=li_na)  # not their party
+    remove_signatory(actor=china.owner, signatory=li_na)
+    assert not signing.signatories.filter(user=china.signatory).exists()
+    maryam_signature = sign_as(iran.signatory, signing)
+    signing.refresh_from_db()
+    assert signing.status == Agreement.Status.SIGNING  # China has nobody to sign yet
+    maryam = maryam_signature.signatory
+    with pytest.raises(errors.SignatoryHasSignedError):
+        remove_signatory(actor=iran.owner, signatory=maryam)
+    name_signatory(
+        actor=china.owner,
+        agreement=signing,
+        party=signing.parties.get(organisation=china.organisation),
+        user=china.owner,
+    )
+    assert Notification.objects.filter(
+        recipient=china.owner, kind="agreements.sent_for_signing"
+    ).exists()

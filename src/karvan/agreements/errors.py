@@ -118,3 +118,9 @@ class UnknownTemplateError(DomainError):
 class UnknownOrganisationError(DomainError):
     code = "agreement.unknown_organisation"
     message = _("One of the partner organisations does not exist.")
+
+
+class SignatoryHasSignedError(DomainError):
+    code = "agreement.signatory_has_signed"
+    message = _("This signatory has signed a version of the text and stays on the record.")
+    status = 409

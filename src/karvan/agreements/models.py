@@ -313,6 +313,10 @@ class AgreementEvent(models.Model):
         COMMENTED = "commented", pgettext_lazy("agreement event", "commented")
         PROPOSED = "proposed", pgettext_lazy("agreement event", "proposed a change")
         SIGNATORY_NAMED = "signatory_named", pgettext_lazy("agreement event", "named a signatory")
+        SIGNATORY_REMOVED = (
+            "signatory_removed",
+            pgettext_lazy("agreement event", "withdrew a signatory"),
+        )
         SENT = "sent", pgettext_lazy("agreement event", "sent for signing")
         CODE_SENT = "code_sent", pgettext_lazy("agreement event", "one-time code sent")
         SIGNED = "signed", pgettext_lazy("agreement event", "signed")

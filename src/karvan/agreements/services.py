@@ -36,6 +36,7 @@ from karvan.agreements.errors import (
     NotSigningError,
     NotYourTurnError,
     SignatoriesMissingError,
+    SignatoryHasSignedError,
     TextChangedError,
     TextNeededError,
     TwoPartiesNeededError,
@@ -559,7 +560,34 @@ def name_signatory(
         kinds.SIGNATORY_NAMED,
         organisation=dict(party.organisation.name),
     )
+    if agreement.status == Agreement.Status.SIGNING:
+        waiting = [row for row in signing_progress(agreement) if row.signature is None]
+        if not agreement.is_ordered or (waiting and waiting[0].signatory.pk == signatory.pk):
+            _notify(agreement, [user], kinds.SENT_FOR_SIGNING)
     return signatory
+
+
+@transaction.atomic
+def remove_signatory(*, actor: User, signatory: Signatory) -> None:
+    """A party's manager withdraws a signatory who has not signed (a valid signature stays)."""
+    agreement = signatory.agreement
+    if not can_manage_party(actor, signatory.party):
+        raise NotAllowedError()
+    _lock(agreement)
+    if agreement.status not in {Agreement.Status.DRAFT, Agreement.Status.SIGNING}:
+        raise NotDraftError()
+    if signatory.signatures.exists():  # even a voided signature stays on the record with them
+        raise SignatoryHasSignedError()
+    _record(
+        agreement,
+        AgreementEvent.Action.SIGNATORY_REMOVED,
+        actor=actor,
+        detail={"signatory": signatory.user.display_name},
+    )
+    signatory.delete()
+    signing = agreement.status == Agreement.Status.SIGNING
+    if signing and not _complete_if_all_signed(agreement) and agreement.is_ordered:
+        _notify_next(agreement)
 
 
 @transaction.atomic
@@ -767,17 +795,30 @@ def _record_signature(
         signed=signed,
         total=len(progress),
     )
-    if signed == len(progress):
-        agreement.status, agreement.signed_at = Agreement.Status.SIGNED, now
-        agreement.save(update_fields=["status", "signed_at", "updated_at"])
-        _record(agreement, AgreementEvent.Action.COMPLETED, detail={"signatures": signed})
-        transaction.on_commit(lambda: tasks.seal_agreement.delay(agreement_id=agreement.pk))
-    elif agreement.is_ordered:
-        following = next((row for row in progress if row.signature is None), None)
-        if following is not None:
-            user = following.signatory.user
-            _notify(agreement, [user], kinds.YOUR_TURN)
+    if not _complete_if_all_signed(agreement) and agreement.is_ordered:
+        _notify_next(agreement)
     return signature
+
+
+def _notify_next(agreement: Agreement) -> None:
+    following = next((row for row in signing_progress(agreement) if row.signature is None), None)
+    if following is not None:
+        _notify(agreement, [following.signatory.user], kinds.YOUR_TURN)
+
+
+def _complete_if_all_signed(agreement: Agreement) -> bool:
+    """Every party has a signatory and every signatory has signed: signed, sealing queued."""
+    progress = signing_progress(agreement)
+    parties = set(agreement.parties.values_list("pk", flat=True))
+    if not progress or any(row.signature is None for row in progress):
+        return False
+    if {row.signatory.party_id for row in progress} != parties:
+        return False
+    agreement.status, agreement.signed_at = Agreement.Status.SIGNED, timezone.now()
+    agreement.save(update_fields=["status", "signed_at", "updated_at"])
+    _record(agreement, AgreementEvent.Action.COMPLETED, detail={"signatures": len(progress)})
+    transaction.on_commit(lambda: tasks.seal_agreement.delay(agreement_id=agreement.pk))
+    return True
 
 
 # --- sealing ----------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ urlpatterns = [
     path("<str:code>/comment/", views.comment, name="comment"),
     path("<str:code>/comments/<int:pk>/decide/", views.decide, name="decide"),
     path("<str:code>/signatories/", views.add_signatory, name="add_signatory"),
+    path(
+        "<str:code>/signatories/<int:pk>/withdraw/",
+        views.withdraw_signatory,
+        name="withdraw_signatory",
+    ),
     path("<str:code>/send/", views.send, name="send"),
     path("<str:code>/cancel/", views.cancel, name="cancel"),
     path("<str:code>/ceremony/", views.ceremony, name="ceremony"),

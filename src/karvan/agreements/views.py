@@ -43,6 +43,7 @@ from karvan.agreements.services import (
     create_agreement,
     decide_proposal,
     name_signatory,
+    remove_signatory,
     request_signing_code,
     revise_agreement,
     send_for_signing,
@@ -148,6 +149,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
         )
     ]
     versions = list(list_versions(agreement))
+    progress = signing_progress(agreement)
     return {
         "agreement": agreement,
         "version": version,
@@ -159,7 +161,12 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
         "versions": versions,
         "comments": list_comments(agreement),
         "events": list_events(agreement),
-        "progress": signing_progress(agreement),
+        "progress": progress,
+        "removable": [
+            row.signatory
+            for row in progress
+            if row.signature is None and row.signatory.party in managed
+        ],
         "my_signatory": signatory_of(viewer=request.user, agreement=agreement),
         "can_edit": can_edit_agreement(request.user, agreement),
         "can_send": can_send_agreement(request.user, agreement),
@@ -311,6 +318,24 @@ def add_signatory(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, error.text)
     else:
         messages.success(request, _("%(person)s will sign.") % {"person": user.display_name})
+    return redirect(agreement)
+
+
+@login_required
+@require_POST
+def withdraw_signatory(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    agreement = _visible(request, code)
+    signatory = agreement.signatories.select_related("party", "user").filter(pk=pk).first()
+    if signatory is None:
+        raise Http404
+    try:
+        remove_signatory(actor=request.user, signatory=signatory)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(
+            request, _("%(person)s no longer signs.") % {"person": signatory.user.display_name}
+        )
     return redirect(agreement)
 
 
