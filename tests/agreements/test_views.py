@@ -131,6 +131,7 @@ def test_the_qr_code_page_shows_who_signed_and_when(client, sealed):
     response = client.get(reverse("agreements:verify_code", args=[sealed.code]))
     assert response.status_code == 200
     assert b'data-verdict="on-record"' in response.content
+    assert b'data-intact="yes"' in response.content
     assert "李娜".encode() in response.content or b"Li Na" in response.content
     assert client.get(reverse("agreements:root_certificate")).content.startswith(
         b"-----BEGIN CERTIFICATE"

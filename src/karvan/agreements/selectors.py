@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from karvan.accounts.models import User
-from karvan.agreements.document import DiffLine, diff_texts
+from karvan.agreements.document import DiffLine, diff_texts, is_chain_intact
 from karvan.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -91,6 +91,25 @@ def list_signatories(agreement: Agreement) -> QuerySet[Signatory]:
 
 def list_events(agreement: Agreement) -> QuerySet[AgreementEvent]:
     return agreement.events.order_by("created_at", "pk")
+
+
+def event_payload(event: AgreementEvent) -> dict[str, object]:
+    """What an audit event's hash covers (with the previous event's hash), from its row."""
+    return {
+        "agreement": event.agreement.code,
+        "action": event.action,
+        "actor": event.actor_name,
+        "at": event.created_at.isoformat(),
+        "detail": dict(event.detail or {}),
+        "ip": event.ip_address or "",
+        "user_agent": event.user_agent,
+    }
+
+
+def is_audit_trail_intact(agreement: Agreement) -> bool:
+    """Recompute the chain of the agreement's audit events: no event changed, removed or added."""
+    events = list(list_events(agreement).select_related("agreement"))
+    return is_chain_intact([(e.previous_hash, e.event_hash, event_payload(e)) for e in events])
 
 
 def list_valid_signatures(agreement: Agreement) -> QuerySet[Signature]:

@@ -62,7 +62,7 @@ from karvan.agreements.permissions import (
     can_start_agreement_for,
     can_view_agreement,
 )
-from karvan.agreements.selectors import current_version, signing_progress
+from karvan.agreements.selectors import current_version, event_payload, signing_progress
 from karvan.core.errors import NotAllowedError
 from karvan.core.mail import send_mail_to_person
 from karvan.core.text import CONTENT_LANGUAGES, localize
@@ -110,42 +110,21 @@ def _record(
     now = timezone.now()
     if previous and now <= previous.created_at:
         now = previous.created_at + datetime.timedelta(microseconds=1)
-    actor_name = actor.display_name if actor else ""
-    payload = {
-        "agreement": agreement.code,
-        "action": action,
-        "actor": actor_name,
-        "at": now.isoformat(),
-        "detail": dict(detail or {}),
-        "ip": ip_address or "",
-        "user_agent": user_agent[:400],
-    }
     previous_hash = previous.event_hash if previous else ""
-    return AgreementEvent.objects.create(
+    event = AgreementEvent(
         agreement=agreement,
         action=action,
         actor=actor,
-        actor_name=actor_name,
+        actor_name=actor.display_name if actor else "",
         detail=dict(detail or {}),
         ip_address=ip_address or None,
         user_agent=user_agent[:400],
         created_at=now,
         previous_hash=previous_hash,
-        event_hash=chain_hash(previous_hash, payload),
     )
-
-
-def event_payload(event: AgreementEvent) -> dict[str, object]:
-    """What an event's hash covers, rebuilt from its row (to check the chain)."""
-    return {
-        "agreement": event.agreement.code,
-        "action": event.action,
-        "actor": event.actor_name,
-        "at": event.created_at.isoformat(),
-        "detail": dict(event.detail or {}),
-        "ip": event.ip_address or "",
-        "user_agent": event.user_agent,
-    }
+    event.event_hash = chain_hash(previous_hash, event_payload(event))
+    event.save()
+    return event
 
 
 def _values_in(values: Mapping[str, object], language: str) -> dict[str, str]:

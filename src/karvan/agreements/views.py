@@ -29,6 +29,7 @@ from karvan.agreements.selectors import (
     current_version,
     diff_versions,
     get_agreement,
+    is_audit_trail_intact,
     list_agreements,
     list_comments,
     list_events,
@@ -508,6 +509,7 @@ def _signers(result: object) -> dict[str, object]:
         "signatures": list_valid_signatures(agreement),
         "parties": agreement.parties.select_related("organisation"),
         "version": current_version(agreement),
+        "audit_intact": is_audit_trail_intact(agreement),
     }
 
 
