@@ -20,7 +20,7 @@ from tests.agreements.conftest import ask_code, sign_as
 
 pytestmark = pytest.mark.django_db
 
-GET_PAGES = ["detail", "progress", "edit", "diff", "ceremony", "sign", "pdf"]
+GET_PAGES = ["detail", "progress", "edit", "diff", "ceremony", "sign", "pdf", "preview"]
 POST_ACTIONS = ["comment", "send", "add_signatory", "cancel", "ceremony", "sign", "edit"]
 
 

@@ -186,3 +186,12 @@ def test_staff_add_a_template_in_the_admin_with_one_box_per_language(client):
     assert template.placeholders == ["party_1", "party_2", "place", "field"]
     page = client.get(reverse("admin:agreements_agreementtemplate_change", args=[template.pk]))
     assert "قرارداد پژوهش مشترک" in page.content.decode()
+
+
+def test_a_party_previews_the_draft_as_a_pdf_marked_not_signed(client, draft, china):
+    client.force_login(china.member)
+    response = client.get(reverse("agreements:preview", args=[draft.code]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert b"/ByteRange" not in response.content  # not sealed

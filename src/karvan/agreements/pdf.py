@@ -88,6 +88,7 @@ class AgreementDocument:
     signatures: Sequence[Signature] = ()
     audit: Sequence[AuditEntry] = ()
     issuer: str = "Karvan"
+    watermark: str = ""  # e.g. "Draft — not signed", printed on every page of a preview
     font_faces: Sequence[tuple[str, Path]] = field(default_factory=tuple)  # (family, font file)
 
 
@@ -132,10 +133,17 @@ def _css(document: AgreementDocument) -> str:
         for family, path in document.font_faces
     )
     footer = f"{document.issuer} · {document.code}"
+    mark = document.watermark.replace("\\", "").replace('"', "")
+    top = (
+        f'@top-center {{ content: "{mark}"; font: bold 11pt {FONT_STACK}; color: #b00020; }}'
+        if mark
+        else ""
+    )
     return f"""
 {faces}
 @page {{
   size: A4; margin: 18mm 15mm 20mm 15mm;
+  {top}
   @bottom-left {{ content: "{footer}"; font: 8pt {FONT_STACK}; color: #555; }}
   @bottom-right {{ content: counter(page) " / " counter(pages); font: 8pt {FONT_STACK};
                   color: #555; }}

@@ -94,8 +94,17 @@ def _event_detail(event: AgreementEvent) -> str:
     return ", ".join(parts)
 
 
+def preview_mark(agreement: Agreement) -> str:
+    """ "Draft, not signed" in each language of the agreement, for an unsealed preview."""
+    marks = []
+    for language in agreement.languages:
+        with translation.override(language):
+            marks.append(_("Preview: not signed, not valid"))
+    return " · ".join(dict.fromkeys(marks))
+
+
 def build_document(
-    agreement: Agreement, version: AgreementVersion | None = None
+    agreement: Agreement, version: AgreementVersion | None = None, *, watermark: str = ""
 ) -> pdf.AgreementDocument:
     version = version or current_version(agreement)
     languages = list(agreement.languages)
@@ -171,4 +180,5 @@ def build_document(
         audit=audit,
         issuer=settings.KARVAN_SIGNING_ORGANISATION,
         font_faces=font_faces(),
+        watermark=watermark,
     )

@@ -27,4 +27,5 @@ urlpatterns = [
     path("<str:code>/ceremony/", views.ceremony, name="ceremony"),
     path("<str:code>/sign/", views.sign, name="sign"),
     path("<str:code>/pdf/", views.download_pdf, name="pdf"),
+    path("<str:code>/preview.pdf", views.preview_pdf, name="preview"),
 ]

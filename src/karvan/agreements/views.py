@@ -19,12 +19,14 @@ from karvan.agreements.forms import (
     VerifyForm,
 )
 from karvan.agreements.models import Agreement, AgreementParty
+from karvan.agreements.pdf import render_pdf
 from karvan.agreements.permissions import (
     can_edit_agreement,
     can_manage_party,
     can_send_agreement,
 )
 from karvan.agreements.platform import root_certificate_pem
+from karvan.agreements.rendering import build_document, preview_mark
 from karvan.agreements.selectors import (
     current_version,
     diff_versions,
@@ -459,6 +461,16 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
         },
     )
+
+
+@login_required
+def preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The current text as a PDF for review or printing, marked as not signed on every page."""
+    agreement = _visible(request, code)
+    document = build_document(agreement, watermark=preview_mark(agreement))
+    response = HttpResponse(render_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{agreement.code}-preview.pdf"'
+    return response
 
 
 @login_required
