@@ -37,7 +37,7 @@ class AgreementForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages of the text"),
         choices=LANGUAGE_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     prevailing_language = forms.ChoiceField(
         label=_("Prevailing language"), choices=LANGUAGE_CHOICES
