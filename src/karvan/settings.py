@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "karvan.matching",
     "karvan.events",
     "karvan.scheduling",
+    "karvan.agreements",
     "karvan.api",
     "karvan.demo",
 ]
@@ -254,6 +255,14 @@ KARVAN_MATCH_ALERT_SCORE = float(os.environ.get("KARVAN_MATCH_ALERT_SCORE", "0.3
 KARVAN_OPPORTUNITY_REVIEW = os.environ.get("KARVAN_OPPORTUNITY_REVIEW", "unverified")
 if KARVAN_OPPORTUNITY_REVIEW not in {"unverified", "all", "none"}:
     raise ImproperlyConfigured("KARVAN_OPPORTUNITY_REVIEW must be unverified, all or none.")
+# Agreements: the platform's sealing certificate (PKCS#12), created on first use when absent.
+KARVAN_SIGNING_PKCS12 = Path(
+    os.environ.get("KARVAN_SIGNING_PKCS12", DATA_DIR / "signing" / "platform.p12")
+)
+KARVAN_SIGNING_PKCS12_PASSWORD = os.environ.get("KARVAN_SIGNING_PKCS12_PASSWORD", "")
+KARVAN_SIGNING_TRUST_ROOTS = os.environ.get("KARVAN_SIGNING_TRUST_ROOTS", "")
+KARVAN_SIGNING_ORGANISATION = os.environ.get("KARVAN_SIGNING_ORGANISATION", "Karvan")
+KARVAN_SIGNING_CODE_MINUTES = int(os.environ.get("KARVAN_SIGNING_CODE_MINUTES", "10"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("KARVAN_CACHE_URL"):
@@ -295,7 +304,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KARVAN_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "celery": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 20

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("karvan.notifications.urls")),
     path("opportunities/", include("karvan.opportunities.urls")),
     path("events/", include("karvan.events.urls")),
+    path("agreements/", include("karvan.agreements.urls")),
     path("api/", api.urls),
     path("staff/admin/", admin.site.urls),
 ]

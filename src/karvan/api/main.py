@@ -126,3 +126,7 @@ api.add_router("/events", events.router)
 api.add_router("/me/registrations", events.registrations_router)
 api.add_router("/meeting-requests", events.requests_router)
 api.add_router("/meetings", events.meetings_router)
+
+from karvan.api import agreements  # noqa: E402  (its router uses `api` too)
+
+api.add_router("/agreements", agreements.router)

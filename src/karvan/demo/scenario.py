@@ -18,6 +18,7 @@ from django.utils import timezone
 from karvan.accounts.models import User
 from karvan.accounts.services import ensure_person
 from karvan.core.taxonomies import load_taxonomies
+from karvan.demo.agreements import load_agreements
 from karvan.demo.events import load_events
 from karvan.demo.models import DemoRecord
 from karvan.directory.models import Organisation
@@ -261,4 +262,5 @@ def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[s
             progress=lambda message: progress(f"matching index: {message}"),
         )
     load_events(progress)
+    load_agreements(progress)
     return {"staff": len(staff), "organisations": len(organisations), "opportunities": len(entries)}

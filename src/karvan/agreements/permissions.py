@@ -1,0 +1,64 @@
+"""Who may see and do what with an agreement. Services and selectors ask these."""
+
+from karvan.accounts.models import User
+from karvan.agreements.models import Agreement, AgreementParty, Signatory
+from karvan.directory.models import Membership
+from karvan.directory.permissions import can_sign_for_organisation
+
+MANAGING_ROLES = {Membership.Role.OWNER, Membership.Role.ADMIN}
+
+
+def _organisation_ids(user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def party_organisation_ids(agreement: Agreement) -> set[int]:
+    return set(agreement.parties.values_list("organisation_id", flat=True))
+
+
+def is_party_member(user: User, agreement: Agreement) -> bool:
+    return bool(_organisation_ids(user) & party_organisation_ids(agreement))
+
+
+def can_view_agreement(user: User, agreement: Agreement) -> bool:
+    """The parties' members and the center's staff; nobody else, whatever the status."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or is_party_member(user, agreement)
+
+
+def can_start_agreement_for(user: User, organisation_id: int) -> bool:
+    return organisation_id in _organisation_ids(user)
+
+
+def can_edit_agreement(user: User, agreement: Agreement) -> bool:
+    """Any member of a party drafts, comments and proposes; the status decides the rest."""
+    return is_party_member(user, agreement)
+
+
+def can_manage_party(user: User, party: AgreementParty) -> bool:
+    """A party's owners and administrators name its signatories and send the text out."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, organisation_id=party.organisation_id, role__in=MANAGING_ROLES
+    ).exists()
+
+
+def can_send_agreement(user: User, agreement: Agreement) -> bool:
+    return any(can_manage_party(user, party) for party in agreement.parties.all())
+
+
+def can_be_signatory(user: User, party: AgreementParty) -> bool:
+    return can_sign_for_organisation(user, party.organisation)
+
+
+def can_sign(user: User, signatory: Signatory) -> bool:
+    """The named person, still holding the signatory role in the party's organisation."""
+    return (
+        user.is_authenticated
+        and signatory.user_id == user.pk
+        and can_sign_for_organisation(user, signatory.party.organisation)
+    )

@@ -1,0 +1,164 @@
+"""Reading agreements as a given viewer may: an agreement the viewer may not see does not exist."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from karvan.accounts.models import User
+from karvan.agreements.document import DiffLine, diff_texts, is_chain_intact
+from karvan.agreements.models import (
+    Agreement,
+    AgreementEvent,
+    AgreementParty,
+    AgreementTemplate,
+    AgreementVersion,
+    Comment,
+    Signatory,
+    Signature,
+)
+from karvan.directory.models import Membership
+
+
+def list_templates() -> QuerySet[AgreementTemplate]:
+    return AgreementTemplate.objects.filter(is_active=True)
+
+
+def list_agreements(
+    *, viewer: User, signed_only: bool = False, status: str = ""
+) -> QuerySet[Agreement]:
+    """The agreements of the viewer's organisations (all of them for the center's staff)."""
+    rows = Agreement.objects.all()
+    if not (viewer.is_authenticated and viewer.is_staff):
+        if not viewer.is_authenticated:
+            return rows.none()
+        mine = Membership.objects.filter(user=viewer).values("organisation_id")
+        rows = rows.filter(parties__organisation_id__in=mine).distinct()
+    if signed_only:
+        rows = rows.filter(status=Agreement.Status.SIGNED)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.prefetch_related(
+        Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
+    )
+
+
+def list_all_agreements(*, signed_only: bool = False) -> QuerySet[Agreement]:
+    """Every agreement, for the operator's commands (no viewer: run on the server)."""
+    rows = Agreement.objects.all()
+    if signed_only:
+        rows = rows.filter(status=Agreement.Status.SIGNED)
+    return rows.prefetch_related(
+        Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
+    ).order_by("created_at", "pk")
+
+
+def get_agreement(*, viewer: User, code: str) -> Agreement:
+    return list_agreements(viewer=viewer).get(code=code.strip().upper())
+
+
+def find_sealed_agreement(*, code: str) -> Agreement | None:
+    """A signed agreement by its verification code, for the public verification page."""
+    return (
+        Agreement.objects.filter(
+            code=code.strip().upper(), status=Agreement.Status.SIGNED, sealed_at__isnull=False
+        )
+        .prefetch_related("parties__organisation")
+        .first()
+    )
+
+
+def current_version(agreement: Agreement) -> AgreementVersion:
+    return agreement.versions.order_by("-number").select_related("author").first()  # type: ignore[return-value]
+
+
+def list_versions(agreement: Agreement) -> QuerySet[AgreementVersion]:
+    return agreement.versions.select_related("author").order_by("-number")
+
+
+def list_comments(agreement: Agreement) -> QuerySet[Comment]:
+    return agreement.comments.select_related("author", "organisation", "version")
+
+
+def list_signatories(agreement: Agreement) -> QuerySet[Signatory]:
+    return agreement.signatories.select_related("user", "party__organisation").prefetch_related(
+        Prefetch(
+            "signatures",
+            queryset=Signature.objects.filter(voided_at__isnull=True),
+            to_attr="valid_signatures",
+        )
+    )
+
+
+def list_events(agreement: Agreement) -> QuerySet[AgreementEvent]:
+    return agreement.events.order_by("created_at", "pk")
+
+
+def event_payload(event: AgreementEvent) -> dict[str, object]:
+    """What an audit event's hash covers (with the previous event's hash), from its row."""
+    return {
+        "agreement": event.agreement.code,
+        "action": event.action,
+        "actor": event.actor_name,
+        "at": event.created_at.isoformat(),
+        "detail": dict(event.detail or {}),
+        "ip": event.ip_address or "",
+        "user_agent": event.user_agent,
+    }
+
+
+def is_audit_trail_intact(agreement: Agreement) -> bool:
+    """Recompute the chain of the agreement's audit events: no event changed, removed or added."""
+    events = list(list_events(agreement).select_related("agreement"))
+    return is_chain_intact([(e.previous_hash, e.event_hash, event_payload(e)) for e in events])
+
+
+def list_valid_signatures(agreement: Agreement) -> QuerySet[Signature]:
+    return agreement.signatures.filter(voided_at__isnull=True).select_related(
+        "user", "organisation", "signatory__party"
+    )
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    signatory: Signatory
+    signature: Signature | None
+    is_next: bool
+
+
+def signing_progress(agreement: Agreement) -> list[ProgressRow]:
+    """Each signatory in order, whether they have signed, and who may sign next."""
+    rows = []
+    next_found = False
+    for signatory in list_signatories(agreement):
+        signature = signatory.valid_signatures[0] if signatory.valid_signatures else None
+        is_next = False
+        if signature is None and agreement.status == Agreement.Status.SIGNING:
+            is_next = not agreement.is_ordered or not next_found
+            next_found = True
+        rows.append(ProgressRow(signatory=signatory, signature=signature, is_next=is_next))
+    return rows
+
+
+def signatory_of(*, viewer: User, agreement: Agreement) -> Signatory | None:
+    if not viewer.is_authenticated:
+        return None
+    return agreement.signatories.filter(user=viewer).select_related("party__organisation").first()
+
+
+def diff_versions(
+    agreement: Agreement, old_number: int, new_number: int
+) -> dict[str, list[DiffLine]]:
+    """Language → line diff from one version to another (raises DoesNotExist for a bad number)."""
+    old = agreement.versions.get(number=old_number)
+    new = agreement.versions.get(number=new_number)
+    languages = list(dict.fromkeys([*agreement.languages, *old.texts, *new.texts]))
+    return {
+        language: diff_texts(old.texts.get(language, ""), new.texts.get(language, ""))
+        for language in languages
+        if old.texts.get(language) or new.texts.get(language)
+    }
+
+
+def list_ceremony_agreements(*, viewer: User, session_id: int) -> QuerySet[Agreement]:
+    """The agreements to be signed during an event session (for the events app's pages)."""
+    return list_agreements(viewer=viewer).filter(ceremony_session_id=session_id)

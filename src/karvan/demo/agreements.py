@@ -1,0 +1,139 @@
+"""Demo agreements: a memorandum signed and sealed in Persian and Chinese, and one being signed.
+
+Made through the agreements services like everything else in the scenario: the signatories ask
+for their one-time code and read it from the e-mail (the demo keeps e-mail in memory), then sign.
+Loading again leaves agreements that exist alone.
+"""
+
+import datetime
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
+
+from karvan.accounts.models import User
+from karvan.agreements.models import Agreement, AgreementTemplate
+from karvan.agreements.selectors import current_version
+from karvan.agreements.services import (
+    add_comment,
+    create_agreement,
+    name_signatory,
+    request_signing_code,
+    seal_agreement,
+    send_for_signing,
+    set_ceremony,
+    sign_agreement,
+)
+from karvan.agreements.templates_data import load_agreement_templates
+from karvan.demo.models import DemoRecord
+from karvan.directory.models import Organisation
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "agreements.json"
+DEMO_CLIENT = {"ip_address": "127.0.0.1", "user_agent": "Karvan demo loader"}
+
+
+def _recorded(key: str) -> Agreement | None:
+    record = DemoRecord.objects.filter(key=key).first()
+    return Agreement.objects.filter(pk=record.object_id).first() if record else None
+
+
+def _record(key: str, agreement: Agreement) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    DemoRecord.objects.update_or_create(
+        key=key,
+        defaults={
+            "content_type": ContentType.objects.get_for_model(agreement),
+            "object_id": agreement.pk,
+        },
+    )
+
+
+def _organisation(key: str) -> Organisation:
+    record = DemoRecord.objects.get(key=f"organisation:{key}")
+    return Organisation.objects.get(pk=record.object_id)
+
+
+def _sign(user: User, agreement: Agreement) -> None:
+    request_signing_code(actor=user, agreement=agreement, **DEMO_CLIENT)
+    code = next(
+        line.strip()
+        for line in reversed(mail.outbox[-1].body.splitlines())
+        if line.strip().isdigit() and len(line.strip()) == 6
+    )
+    sign_agreement(
+        actor=user,
+        agreement=agreement,
+        code=code,
+        typed_name=user.full_name,
+        document_sha256=current_version(agreement).document_sha256,
+        **DEMO_CLIENT,
+    )
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+def load_agreements(progress: Callable[[str], None] = lambda _message: None) -> dict[str, int]:
+    """Create the demo agreements that do not exist yet; seal the signed one if needed."""
+    load_agreement_templates(update=False)
+    mail.outbox = []
+    entries = json.loads(DATA_FILE.read_text(encoding="utf-8"))["agreements"]
+    for entry in entries:
+        key = f"agreement:{entry['key']}"
+        agreement = _recorded(key)
+        if agreement is None:
+            agreement = _create(entry)
+            _record(key, agreement)
+            progress(f"agreement {agreement.code}: {agreement.status}")
+        if agreement.status == Agreement.Status.SIGNED and not agreement.is_sealed:
+            seal_agreement(agreement=agreement)
+    return {"agreements": len(entries)}
+
+
+def _create(entry: dict) -> Agreement:
+    users = {email: User.objects.get(email=email) for email in entry["people"]}
+    initiator = _organisation(entry["initiator"])
+    partners = [_organisation(key) for key in entry["partners"]]
+    agreement = create_agreement(
+        actor=users[entry["created_by"]],
+        initiator=initiator,
+        partners=partners,
+        languages=entry["languages"],
+        prevailing_language=entry["prevailing_language"],
+        template=AgreementTemplate.objects.get(key=entry["template"]),
+        values=entry["values"],
+        is_ordered=entry.get("is_ordered", False),
+    )
+    for comment in entry.get("comments", []):
+        add_comment(
+            actor=users[comment["by"]],
+            agreement=agreement,
+            body=comment["body"],
+            language=comment["language"],
+        )
+    for signatory in entry["signatories"]:
+        party = agreement.parties.get(organisation=_organisation(signatory["organisation"]))
+        name_signatory(
+            actor=users[signatory["named_by"]],
+            agreement=agreement,
+            party=party,
+            user=users[signatory["email"]],
+        )
+    if "ceremony_in_days" in entry:
+        starts = timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(
+            days=entry["ceremony_in_days"]
+        )
+        set_ceremony(
+            actor=users[entry["created_by"]],
+            agreement=agreement,
+            starts_at=starts,
+            room_url=entry.get("room_url", ""),
+        )
+    send_for_signing(actor=users[entry["created_by"]], agreement=agreement)
+    for signatory in entry["signatories"]:
+        if signatory.get("signs"):
+            _sign(users[signatory["email"]], agreement)
+    agreement.refresh_from_db()
+    return agreement

@@ -1,0 +1,99 @@
+"""The agreements API: the same rules as the pages, answered as JSON errors."""
+
+import pytest
+from django.test import TestCase
+
+from karvan.agreements.models import Agreement
+from karvan.agreements.selectors import current_version
+from tests.agreements.conftest import code_from_outbox
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_read_and_sign_through_the_api(client, signing, iran, outsider):
+    client.force_login(iran.signatory)
+    read = client.get(f"/api/agreements/{signing.code}")
+    assert read.status_code == 200
+    body = read.json()
+    assert body["status"] == "signing" and body["title"]["fa"]
+    assert [s["is_next"] for s in body["signatories"]] == [True, True]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client.post(f"/api/agreements/{signing.code}/signing-code").status_code == 202
+    wrong_name = client.post(
+        f"/api/agreements/{signing.code}/sign",
+        {
+            "code": code_from_outbox(),
+            "typed_name": "Nobody",
+            "document_sha256": body["document_sha256"],
+        },
+        content_type="application/json",
+    )
+    assert wrong_name.status_code == 400
+    assert wrong_name.json()["code"] == "agreement.name_mismatch"
+    signed = client.post(
+        f"/api/agreements/{signing.code}/sign",
+        {
+            "code": code_from_outbox(),
+            "typed_name": "مریم احمدی",
+            "document_sha256": body["document_sha256"],
+        },
+        content_type="application/json",
+    )
+    assert signed.status_code == 200
+    assert signed.json()["signatories"][0]["signed_at"]
+    again = client.post(f"/api/agreements/{signing.code}/signing-code")
+    assert again.status_code == 409 and again.json()["code"] == "agreement.already_signed"
+
+
+def test_an_outsider_gets_404_and_cannot_create_for_another_organisation(
+    client, signing, iran, china, outsider
+):
+    client.force_login(outsider)
+    assert client.get(f"/api/agreements/{signing.code}").status_code == 404
+    assert client.post(f"/api/agreements/{signing.code}/signing-code").status_code == 404
+    response = client.post(
+        "/api/agreements",
+        {
+            "organisation_id": iran.organisation.pk,
+            "partner_ids": [china.organisation.pk],
+            "template": "mou",
+            "languages": ["fa"],
+            "prevailing_language": "fa",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert client.get("/api/agreements").json()["count"] == 0
+    assert Agreement.objects.count() == 1
+
+
+def test_create_from_a_template(client, iran, china):
+    client.force_login(iran.owner)
+    response = client.post(
+        "/api/agreements",
+        {
+            "organisation_id": iran.organisation.pk,
+            "partner_ids": [china.organisation.pk],
+            "template": "distribution",
+            "languages": ["fa", "zh-hans"],
+            "prevailing_language": "fa",
+            "values": {"products": "پسته / 开心果", "territory": "广东省"},
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    agreement = Agreement.objects.get(code=response.json()["code"])
+    assert "广东省" in current_version(agreement).texts["zh-hans"]
+    unknown = client.post(
+        "/api/agreements",
+        {
+            "organisation_id": iran.organisation.pk,
+            "partner_ids": [china.organisation.pk],
+            "template": "lease",
+            "languages": ["fa"],
+            "prevailing_language": "fa",
+        },
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and unknown.json()["fields"]["template"]
+    assert client.get("/api/agreements/templates").json()[0]["key"]

@@ -1,0 +1,43 @@
+"""The platform's sealing key: created at first use by default, loaded when configured."""
+
+import pytest
+
+from karvan.agreements.platform import get_sealing_key, root_certificate_pem
+from karvan.agreements.sealing import SealingKeyError, create_sealing_key
+
+
+def test_the_default_key_is_created_once_under_the_data_directory(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.KARVAN_SIGNING_PKCS12 = tmp_path / "signing" / "platform.p12"
+    settings.KARVAN_SIGNING_PKCS12_PASSWORD = ""
+    key = get_sealing_key()
+    assert (tmp_path / "signing" / "platform.p12").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "signing" / "platform-root.pem").read_bytes().startswith(b"-----BEGIN")
+    assert get_sealing_key().fingerprint == key.fingerprint  # not made again
+    assert root_certificate_pem().count(b"BEGIN CERTIFICATE") == 1
+
+
+def test_a_configured_pkcs12_is_loaded_with_its_passphrase(settings, tmp_path):
+    path = tmp_path / "production.p12"
+    made = create_sealing_key(path, organisation="Center Production", passphrase=b"p4ss")
+    settings.KARVAN_SIGNING_PKCS12 = path
+    settings.KARVAN_SIGNING_PKCS12_PASSWORD = "p4ss"
+    assert get_sealing_key().trust_roots == made.trust_roots
+    assert "Center Production" in get_sealing_key().certificate.subject.rfc4514_string()
+
+
+def test_a_configured_file_that_is_missing_is_an_error_not_a_new_key(settings, tmp_path):
+    settings.KARVAN_SIGNING_PKCS12 = tmp_path / "missing.p12"
+    with pytest.raises(SealingKeyError):
+        get_sealing_key()
+    assert not (tmp_path / "missing.p12").exists()
+
+
+def test_extra_trust_roots_come_from_a_pem_file(settings, tmp_path):
+    path = tmp_path / "seal.p12"
+    create_sealing_key(path, organisation="Karvan")
+    other = create_sealing_key(tmp_path / "other.p12", organisation="Other Root")
+    settings.KARVAN_SIGNING_PKCS12 = path
+    settings.KARVAN_SIGNING_PKCS12_PASSWORD = ""
+    settings.KARVAN_SIGNING_TRUST_ROOTS = str(tmp_path / "other-root.pem")
+    assert other.trust_roots[0] in get_sealing_key().trust_roots
