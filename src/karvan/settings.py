@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "karvan.notifications",
     "karvan.opportunities",
     "karvan.matching",
+    "karvan.knowledge",
     "karvan.api",
     "karvan.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisations/", include("karvan.directory.urls")),
     path("notifications/", include("karvan.notifications.urls")),
     path("opportunities/", include("karvan.opportunities.urls")),
+    path("knowledge/", include("karvan.knowledge.urls")),
     path("api/", api.urls),
     path("staff/admin/", admin.site.urls),
 ]
