@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "karvan.opportunities",
     "karvan.matching",
     "karvan.knowledge",
+    "karvan.parks",
     "karvan.api",
     "karvan.demo",
 ]

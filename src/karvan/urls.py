@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("karvan.notifications.urls")),
     path("opportunities/", include("karvan.opportunities.urls")),
     path("knowledge/", include("karvan.knowledge.urls")),
+    path("parks/", include("karvan.parks.urls")),
     path("api/", api.urls),
     path("staff/admin/", admin.site.urls),
 ]

@@ -117,6 +117,8 @@ def does_not_exist(request: HttpRequest, error: Exception) -> HttpResponse:
 
 from karvan.api import accounts, opportunities, organisations  # noqa: E402  (routers use `api`)
 from karvan.api.knowledge import router as knowledge_router  # noqa: E402
+from karvan.api.parks import router as parks_router  # noqa: E402
+from karvan.api.parks import units_router  # noqa: E402
 
 api.add_router("/organisations", organisations.router)
 api.add_router("/opportunities", opportunities.router)
@@ -124,3 +126,5 @@ api.add_router("/interests", opportunities.interests_router)
 api.add_router("/search", opportunities.search_router)
 api.add_router("/me", accounts.router)
 api.add_router("/questions", knowledge_router)
+api.add_router("/parks", parks_router)
+api.add_router("/units", units_router)
