@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "karvan.matching",
     "karvan.knowledge",
     "karvan.parks",
+    "karvan.insights",
     "karvan.api",
     "karvan.demo",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("opportunities/", include("karvan.opportunities.urls")),
     path("knowledge/", include("karvan.knowledge.urls")),
     path("parks/", include("karvan.parks.urls")),
+    path("", include("karvan.insights.urls")),
     path("api/", api.urls),
     path("staff/admin/", admin.site.urls),
 ]

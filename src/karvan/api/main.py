@@ -119,6 +119,7 @@ from karvan.api import accounts, opportunities, organisations  # noqa: E402  (ro
 from karvan.api.knowledge import router as knowledge_router  # noqa: E402
 from karvan.api.parks import router as parks_router  # noqa: E402
 from karvan.api.parks import units_router  # noqa: E402
+from karvan.api.statistics import router as statistics_router  # noqa: E402
 
 api.add_router("/organisations", organisations.router)
 api.add_router("/opportunities", opportunities.router)
@@ -128,3 +129,4 @@ api.add_router("/me", accounts.router)
 api.add_router("/questions", knowledge_router)
 api.add_router("/parks", parks_router)
 api.add_router("/units", units_router)
+api.add_router("/statistics", statistics_router)
