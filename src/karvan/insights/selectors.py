@@ -1,9 +1,9 @@
 """Reading published figures and bilateral trade for the statistics pages and the API."""
 
 from collections import defaultdict
-from itertools import pairwise
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
