@@ -11,10 +11,9 @@ from karvan.insights.services import import_comtrade_file
 
 SAMPLE = Path(__file__).resolve().parents[2] / "src/karvan/insights/data/comtrade_sample.csv"
 
-BULK = """Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,Commodity Code,Commodity,Qty Unit Code,Qty Unit,Qty,Netweight (kg),Trade Value (US$),Flag
-HS,2023,2023,2023,6,1,2,Export,364,Iran,IRN,156,China,CHN,080251,"Pistachios, in shell",8,kg,,"31,000,000","212,500,000.5",0
-HS,2023,202303,March 2023,6,1,1,Import,156,China,CHN,364,Iran,IRN,091020,Saffron,8,kg,,1200,2400000,0
-"""
+BULK = (Path(__file__).resolve().parent / "data" / "comtrade_bulk.csv").read_text(
+    encoding="utf-8"
+)  # the legacy bulk download's columns
 
 
 def test_reads_the_bulk_download_columns():
