@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "karvan.events",
     "karvan.scheduling",
     "karvan.agreements",
+    "karvan.knowledge",
+    "karvan.parks",
+    "karvan.insights",
     "karvan.api",
     "karvan.demo",
 ]

@@ -16,6 +16,9 @@ urlpatterns = [
     path("opportunities/", include("karvan.opportunities.urls")),
     path("events/", include("karvan.events.urls")),
     path("agreements/", include("karvan.agreements.urls")),
+    path("knowledge/", include("karvan.knowledge.urls")),
+    path("parks/", include("karvan.parks.urls")),
+    path("", include("karvan.insights.urls")),
     path("api/", api.urls),
     path("staff/admin/", admin.site.urls),
 ]

@@ -115,7 +115,17 @@ def does_not_exist(request: HttpRequest, error: Exception) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
 
 
-from karvan.api import accounts, events, opportunities, organisations  # noqa: E402  (routers use `api`)
+# The routers import `api` (for its error handling), so they come after it.
+from karvan.api import (  # noqa: E402
+    accounts,
+    agreements,
+    events,
+    knowledge,
+    opportunities,
+    organisations,
+    parks,
+    statistics,
+)
 
 api.add_router("/organisations", organisations.router)
 api.add_router("/opportunities", opportunities.router)
@@ -126,7 +136,8 @@ api.add_router("/events", events.router)
 api.add_router("/me/registrations", events.registrations_router)
 api.add_router("/meeting-requests", events.requests_router)
 api.add_router("/meetings", events.meetings_router)
-
-from karvan.api import agreements  # noqa: E402  (its router uses `api` too)
-
 api.add_router("/agreements", agreements.router)
+api.add_router("/questions", knowledge.router)
+api.add_router("/parks", parks.router)
+api.add_router("/units", parks.units_router)
+api.add_router("/statistics", statistics.router)

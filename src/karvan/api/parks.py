@@ -1,0 +1,164 @@
+import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from karvan.api.main import anyone
+from karvan.parks.models import Inquiry, InquiryMessage, Park, Unit
+from karvan.parks.selectors import get_inquiry, get_park, list_inquiries, list_parks, list_units
+from karvan.parks.services import reply_to_inquiry, send_inquiry
+
+router = Router(tags=["parks"])
+units_router = Router(tags=["parks"])
+
+
+class UnitOut(Schema):
+    id: int
+    park_id: int
+    kind: str
+    reference: str
+    area_m2: Decimal
+    rent_per_m2_month: Decimal | None
+    sale_price: Decimal | None
+    currency: str
+    status: str
+    description: dict[str, str]
+
+
+class ParkOut(Schema):
+    id: int
+    organisation_id: int
+    name: dict[str, str]
+    country: str
+    province: dict[str, str]
+    latitude: Decimal
+    longitude: Decimal
+    total_land_ha: Decimal
+    available_land_ha: Decimal
+    utilities: list[str]
+    logistics: list[dict[str, object]]
+    incentives: dict[str, str]
+    is_free_zone: bool
+    sectors: list[str]
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    url: str
+
+    @staticmethod
+    def resolve_name(obj: Park) -> dict[str, str]:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_country(obj: Park) -> str:
+        return obj.organisation.country
+
+    @staticmethod
+    def resolve_province(obj: Park) -> dict[str, str]:
+        return obj.organisation.province
+
+    @staticmethod
+    def resolve_sectors(obj: Park) -> list[str]:
+        return [code.code for code in obj.sectors.all()]
+
+    @staticmethod
+    def resolve_url(obj: Park) -> str:
+        return obj.get_absolute_url()
+
+
+class MessageOut(Schema):
+    body: str
+    language: str
+    created_at: datetime.datetime
+
+
+class InquiryOut(Schema):
+    id: int
+    park_id: int
+    organisation_id: int
+    unit_id: int | None
+    opportunity_id: int | None
+    subject: str
+    status: str
+    messages: list[MessageOut]
+
+    @staticmethod
+    def resolve_messages(obj: Inquiry) -> list[InquiryMessage]:
+        return list(obj.messages.all())
+
+
+class InquiryIn(Schema):
+    organisation_id: int
+    subject: str
+    body: str
+    unit_id: int | None = None
+    opportunity_id: int | None = None
+
+
+class ReplyIn(Schema):
+    body: str
+
+
+@router.get("", response=list[ParkOut], auth=anyone, summary="List industrial parks")
+@paginate(PageNumberPagination, page_size=50)
+def list_(request: HttpRequest, country: str = "", free_zone: bool | None = None) -> object:
+    return list_parks(country=country.upper(), free_zone=free_zone)
+
+
+@router.get("/inquiries", response=list[InquiryOut], summary="Inquiries you may read")
+@paginate(PageNumberPagination, page_size=20)
+def inquiries(request: HttpRequest) -> object:
+    return list_inquiries(viewer=request.user).prefetch_related("messages")
+
+
+@router.get("/inquiries/{inquiry_id}", response=InquiryOut, summary="Read an inquiry")
+def inquiry(request: HttpRequest, inquiry_id: int) -> Inquiry:
+    return get_inquiry(viewer=request.user, pk=inquiry_id)
+
+
+@router.post("/inquiries/{inquiry_id}/messages", response={201: MessageOut}, summary="Reply")
+def reply(request: HttpRequest, inquiry_id: int, payload: ReplyIn) -> tuple[int, InquiryMessage]:
+    row = get_inquiry(viewer=request.user, pk=inquiry_id)
+    return 201, reply_to_inquiry(
+        inquiry=row, actor=request.user, body=payload.body, language=request.user.language
+    )
+
+
+@router.get("/{park_id}", response=ParkOut, auth=anyone, summary="Read a park")
+def read(request: HttpRequest, park_id: int) -> Park:
+    return get_park(pk=park_id)
+
+
+@router.get("/{park_id}/units", response=list[UnitOut], auth=anyone, summary="A park's units")
+def park_units(request: HttpRequest, park_id: int, status: str = "") -> list[Unit]:
+    return list(list_units(park=get_park(pk=park_id), status=status))
+
+
+@router.post("/{park_id}/inquiries", response={201: InquiryOut}, summary="Send an inquiry")
+def inquire(request: HttpRequest, park_id: int, payload: InquiryIn) -> tuple[int, Inquiry]:
+    from karvan.directory.models import Organisation
+    from karvan.opportunities.models import Opportunity
+
+    park = get_park(pk=park_id)
+    unit = Unit.objects.get(pk=payload.unit_id) if payload.unit_id else None
+    opportunity = (
+        Opportunity.objects.get(pk=payload.opportunity_id) if payload.opportunity_id else None
+    )
+    return 201, send_inquiry(
+        actor=request.user,
+        park=park,
+        organisation=Organisation.objects.get(pk=payload.organisation_id),
+        subject=payload.subject,
+        body=payload.body,
+        language=request.user.language,
+        unit=unit,
+        opportunity=opportunity,
+    )
+
+
+@units_router.get("", response=list[UnitOut], auth=anyone, summary="Units and plots of all parks")
+@paginate(PageNumberPagination, page_size=50)
+def all_units(request: HttpRequest, status: str = "", kind: str = "") -> object:
+    return list_units(status=status, kind=kind)

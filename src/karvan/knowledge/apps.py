@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_search_index(using: str = "default", **kwargs: object) -> None:
+    from django.db import connections
+
+    from karvan.core.search import ensure_fulltext_index
+
+    ensure_fulltext_index("knowledge_question", "search_document", connections[using])
+
+
+class KnowledgeConfig(AppConfig):
+    name = "karvan.knowledge"
+    label = "knowledge"
+    verbose_name = _("Knowledge exchange")
+
+    def ready(self) -> None:
+        from karvan.knowledge import notifications
+
+        notifications.register_kinds()
+        post_migrate.connect(_ensure_search_index, sender=self)

@@ -1,0 +1,103 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from karvan.core.errors import NotAllowedError
+from karvan.insights.metrics import Filters, days_to_first_interest, organisations_by_country
+from karvan.insights.models import PublishedFigure
+from karvan.insights.selectors import summarise_direction
+from karvan.insights.services import import_comtrade_file, save_published_figure
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+SAMPLE = Path(__file__).resolve().parents[2] / "src/karvan/insights/data/comtrade_sample.csv"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(is_staff=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/insights/",
+        "/insights/charts/organisations-by-country.csv",
+        "/insights/charts/organisations-by-country.xlsx",
+        "/insights/figures/",
+    ],
+)
+def test_only_staff_see_the_dashboard(client, url):
+    OrganisationFactory(name={"en": "Secretive Ltd"})
+    assert client.get(url).status_code == 302  # to the log-in page
+    client.force_login(MembershipFactory().user)
+    response = client.get(url)
+    assert response.status_code == 404 and b"Secretive" not in response.content
+
+
+def test_dashboard_shows_charts_with_tables_and_downloads(client, staff):
+    OrganisationFactory(country="IR")
+    OrganisationFactory(country="CN", registry_id="91440101000000001X")
+    client.force_login(staff)
+    page = client.get("/insights/", {"country": "IR", "months": "24"}).content.decode()
+    assert page.count("<svg") >= 5  # charts without data say so instead
+    assert 'href="/insights/charts/organisations-by-country.xlsx?country=IR&amp;months=24"' in page
+    assert client.get("/insights/", {"months": "nonsense"}).status_code == 200
+
+
+def test_chart_downloads_as_csv_and_xlsx(client, staff):
+    OrganisationFactory(country="IR")
+    client.force_login(staff)
+    csv = client.get("/insights/charts/organisations-by-country.csv").content.decode("utf-8-sig")
+    assert csv.splitlines() == ["Country,Count", "Iran,1"]
+    xlsx = client.get("/insights/charts/organisations-by-country.xlsx")
+    assert xlsx["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [cell.value for cell in sheet[3]] == ["Iran", 1]
+    assert client.get("/insights/charts/unknown.csv").status_code == 404
+    assert client.get("/insights/charts/organisations-by-country.pdf").status_code == 404
+
+
+def test_country_filter_and_days_to_first_interest(staff):
+    OrganisationFactory(country="IR")
+    rows = organisations_by_country(Filters(country="CN"))
+    assert rows == []
+    assert days_to_first_interest(Filters()) == []
+
+
+def test_only_staff_publish_figures_and_the_public_sees_published_ones(client, staff):
+    with pytest.raises(NotAllowedError):
+        save_published_figure(actor=MembershipFactory().user, data={"key": "parks", "value": 1})
+    save_published_figure(
+        actor=staff,
+        data={
+            "key": "iran-parks",
+            "label": {"en": "Industrial parks in Iran", "fa": "شهرک‌های صنعتی ایران"},
+            "unit": {"en": "parks"},
+            "value": 900,
+            "is_published": True,
+        },
+    )
+    save_published_figure(
+        actor=staff, data={"key": "draft", "label": {"en": "Not yet"}, "value": 1}
+    )
+    page = client.get(reverse("insights:statistics")).content.decode()
+    assert "Industrial parks in Iran" in page and "Not yet" not in page
+    api = client.get("/api/statistics/figures").json()
+    assert [figure["key"] for figure in api] == ["iran-parks"]
+    assert PublishedFigure.objects.count() == 2
+
+
+def test_trade_pages_show_both_directions_with_mirror_data(client):
+    import_comtrade_file(path=SAMPLE)
+    iran_to_china = summarise_direction("IR", "CN")
+    assert iran_to_china.years == [2022, 2023, 2024]  # 2024 from China's declared imports
+    assert iran_to_china.growth[0] is None and iran_to_china.growth[1] is not None
+    assert iran_to_china.top_products[0][0] in {"260112", "251511", "080251", "091020"}
+    page = client.get(reverse("insights:trade")).content.decode()
+    assert "hs_chapter=08" in page and "080251" in page
+    trade = client.get("/api/statistics/trade").json()
+    assert [(d["exporter"], d["importer"]) for d in trade] == [("IR", "CN"), ("CN", "IR")]
