@@ -54,3 +54,28 @@ def test_sending_a_request_for_someone_elses_registration_is_refused(client, ira
     )
     assert response.status_code == 404
     assert not MeetingRequest.objects.exists()
+
+
+def test_registering_through_the_api(client, event):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    response = client.post(
+        f"/api/events/{event.pk}/registrations",
+        {"organisation_id": membership.organisation_id, "person_id": membership.user_id},
+        content_type="application/json",
+    )
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    again = client.post(
+        f"/api/events/{event.pk}/registrations",
+        {"organisation_id": membership.organisation_id, "person_id": membership.user_id},
+        content_type="application/json",
+    )
+    assert (again.status_code, again.json()["code"]) == (409, "registration.duplicate")
+    stranger = MembershipFactory()
+    client.force_login(stranger.user)
+    response = client.post(
+        f"/api/events/{event.pk}/registrations",
+        {"organisation_id": membership.organisation_id, "person_id": membership.user_id},
+        content_type="application/json",
+    )
+    assert response.status_code == 403

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from karvan.core.errors import NotAllowedError
 from karvan.events.errors import (
@@ -240,7 +240,9 @@ def test_reminders_go_out_once_before_the_meeting(event, iranian, chinese, organ
     assert send_meeting_reminders(now=slot.starts_at - datetime.timedelta(minutes=30)) == 2
     assert send_meeting_reminders(now=slot.starts_at - datetime.timedelta(minutes=20)) == 0
     reminder = Notification.objects.get(recipient=iranian.person, kind="events.meeting_reminder")
-    assert reminder.params["time"] == "04:30"  # 09:00 in Shanghai is 04:30 in Tehran
+    # 09:00 in Shanghai is 04:30 in Tehran, written in each language's digits.
+    assert reminder.params["time"]["en"] == "04:30"
+    assert reminder.params["time"]["fa"] == "۰۴:۳۰"
     with time_machine.travel(slot.starts_at + datetime.timedelta(minutes=40)):
         attendance = meeting.attendance.get(registration=iranian)
         record_feedback(actor=iranian.person, participant=attendance, outcome="follow_up")
@@ -293,3 +295,18 @@ def test_the_organiser_adds_a_third_participant_without_clashes(event, organiser
     accept_meeting_request(actor=leader.person, request=second)
     with pytest.raises(SlotNotFreeError):  # the leader is now busy in that slot
         move_meeting(actor=organiser, meeting=Meeting.objects.get(request=second), slot=slot)
+
+
+def test_a_reminder_reads_in_its_recipients_language(event, iranian, chinese, organiser):
+    request = send_meeting_request(
+        actor=chinese.person, sender=chinese, recipient=iranian, reason=""
+    )
+    accept_meeting_request(actor=iranian.person, request=request)
+    slot = Slot.objects.filter(session__event=event).first()
+    move_meeting(actor=organiser, meeting=Meeting.objects.get(request=request), slot=slot)
+    publish_schedule(actor=organiser, event=event)
+    send_meeting_reminders(now=slot.starts_at - datetime.timedelta(minutes=10))
+    reminder = Notification.objects.get(recipient=iranian.person, kind="events.meeting_reminder")
+    with translation.override("fa"):
+        assert "۰۴:۳۰" in reminder.body and "Asia/Tehran" in reminder.body
+        assert "به‌زودی" in reminder.title

@@ -10,6 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from karvan.api.main import anyone
 from karvan.core.errors import NotAllowedError
+from karvan.directory.models import Membership
 from karvan.events.models import (
     Event,
     Meeting,
@@ -33,6 +34,7 @@ from karvan.events.services import (
     accept_meeting_request,
     decline_meeting_request,
     record_feedback,
+    register_person,
     send_meeting_request,
     withdraw_meeting_request,
 )
@@ -89,6 +91,12 @@ class RegistrationOut(Schema):
     @staticmethod
     def resolve_sessions(obj: Registration) -> list[int]:
         return [session.pk for session in obj.sessions.all()]
+
+
+class RegistrationIn(Schema):
+    organisation_id: int
+    person_id: int
+    session_ids: list[int] = []
 
 
 class ParticipantOut(Schema):
@@ -186,6 +194,28 @@ def participants(request: HttpRequest, event_id: int) -> object:
     if not mine.exists() and not is_organiser(request.auth, event):
         raise NotAllowedError()
     return list_participants(event=event)
+
+
+@router.post(
+    "/{event_id}/registrations",
+    response={201: RegistrationOut},
+    summary="Register a member of one of your organisations",
+)
+def register(request: HttpRequest, event_id: int, payload: RegistrationIn) -> tuple[int, object]:
+    event = get_event(viewer=request.auth, pk=event_id)
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation", "user"),
+        organisation_id=payload.organisation_id,
+        user_id=payload.person_id,
+    )
+    registration = register_person(
+        actor=request.auth,
+        event=event,
+        organisation=membership.organisation,
+        person=membership.user,
+        sessions=list(event.sessions.filter(pk__in=payload.session_ids)),
+    )
+    return 201, registration
 
 
 @registrations_router.get("", response=list[RegistrationOut], summary="My registrations")

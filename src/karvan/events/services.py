@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from karvan.accounts.models import User
 from karvan.accounts.services import ensure_person
+from karvan.core.calendars import localize_digits
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Membership, Organisation
 from karvan.directory.services import add_member
@@ -1004,7 +1005,11 @@ def send_meeting_reminders(*, now: datetime.datetime | None = None) -> int:
                 params={
                     "organisation": others.registration.organisation.name if others else "",
                     "event": meeting.event.title,
-                    "time": local.strftime("%H:%M"),
+                    # Multilingual, so each language writes the time in its own digits.
+                    "time": {
+                        code: localize_digits(local.strftime("%H:%M"), code)
+                        for code, _name in settings.LANGUAGES
+                    },
                     "zone": person.time_zone,
                 },
                 url=meeting.get_absolute_url(),
