@@ -97,3 +97,22 @@ def test_create_from_a_template(client, iran, china):
     )
     assert unknown.status_code == 400 and unknown.json()["fields"]["template"]
     assert client.get("/api/agreements/templates").json()[0]["key"]
+
+
+def test_a_drawing_that_is_not_a_png_is_refused_with_its_field(client, signing, iran):
+    client.force_login(iran.signatory)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(f"/api/agreements/{signing.code}/signing-code")
+    response = client.post(
+        f"/api/agreements/{signing.code}/sign",
+        {
+            "code": code_from_outbox(),
+            "typed_name": "Maryam Ahmadi",
+            "document_sha256": current_version(signing).document_sha256,
+            "drawing_png_base64": "R0lGODlhAQABAAAAACw=",  # a GIF
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "agreement.invalid_drawing"
+    assert not signing.signatures.exists()

@@ -195,3 +195,47 @@ def test_a_party_previews_the_draft_as_a_pdf_marked_not_signed(client, draft, ch
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert b"/ByteRange" not in response.content  # not sealed
+
+
+def test_an_arabic_agreement_is_sealed_with_arabic_pages(
+    iran, china, django_capture_on_commit_callbacks, tmp_path
+):
+    """From scratch in Arabic and English; the PDF's headings read in Arabic, shaped and found."""
+    import shutil
+    import subprocess
+
+    from karvan.agreements.services import create_agreement, name_signatory, send_for_signing
+
+    agreement = create_agreement(
+        actor=iran.owner,
+        initiator=iran.organisation,
+        partners=[china.organisation],
+        languages=["ar", "en"],
+        prevailing_language="ar",
+        title={"ar": "مذكرة تفاهم لتوزيع الفستق", "en": "Pistachio distribution MoU"},
+        texts={
+            "ar": "المادة ١ — يوزّع الطرف الثاني الفستق في مقاطعة قوانغدونغ.",
+            "en": "Article 1 — The second party distributes pistachios in Guangdong.",
+        },
+    )
+    for side in (iran, china):
+        name_signatory(
+            actor=side.owner,
+            agreement=agreement,
+            party=agreement.parties.get(organisation=side.organisation),
+            user=side.signatory,
+        )
+    send_for_signing(actor=iran.owner, agreement=agreement)
+    sign_as(iran.signatory, agreement)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_as(china.signatory, agreement)
+    agreement.refresh_from_db()
+    assert agreement.is_sealed
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "ar.pdf"
+    path.write_bytes(agreement.sealed_pdf.read())
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "التوقيعات" in text  # "Signatures", from the Arabic catalogue
+    assert "الفستق" in text and "Guangdong" in text
+    assert "اختلاف بين النسخ" in text  # the prevailing-language sentence, in Arabic

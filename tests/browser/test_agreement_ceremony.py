@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
 from playwright.sync_api import expect
 
 from karvan.agreements.models import Agreement, AgreementTemplate
@@ -119,9 +120,15 @@ def _sign(page, live_server, agreement, person) -> None:
 
 
 def test_two_signatories_sign_while_a_third_watches_the_ceremony(
-    new_page, live_server, log_in, ceremony
+    new_page, live_server, log_in, ceremony, page_guard
 ):
     agreement, maryam, li_na, watcher_user = ceremony
+    if connection.vendor == "sqlite":
+        # The live server's SQLite test database is in memory with a shared cache, where a read
+        # that meets another thread's write fails at once with "database table is locked" (a
+        # file database in WAL mode, as Karvan runs, lets readers through). A poll that lands on a
+        # signature being written gets a 500 and htmx simply polls again three seconds later.
+        page_guard.allow_console_error(r"500.*/agreements/[^/]+/progress/")
 
     watcher = new_page(locale="zh-CN", timezone_id="Asia/Shanghai")
     log_in(watcher, watcher_user.email)

@@ -19,7 +19,7 @@ import segno
 
 RTL = frozenset({"fa", "ar", "he", "ur", "ps", "ckb"})
 FONT_STACK = (
-    "'Karvan Vazirmatn', 'Karvan Naskh', 'Vazirmatn', 'Noto Naskh Arabic', 'Noto Sans Arabic', "
+    "'Karvan Vazirmatn', 'Vazirmatn', 'Noto Naskh Arabic', 'Noto Sans Arabic', "
     "'Noto Sans CJK SC', 'Noto Sans SC', 'Noto Sans', 'DejaVu Sans', sans-serif"
 )
 LABEL_KEYS = (
@@ -150,7 +150,7 @@ def _css(document: AgreementDocument) -> str:
 }}
 html {{ font-family: {FONT_STACK}; font-size: 10pt; line-height: 1.55; color: #111; }}
 :lang(fa) {{ font-family: 'Karvan Vazirmatn', 'Vazirmatn', 'Noto Naskh Arabic', {FONT_STACK}; }}
-:lang(ar) {{ font-family: 'Karvan Naskh', 'Noto Naskh Arabic', {FONT_STACK}; }}
+:lang(ar) {{ font-family: 'Noto Naskh Arabic', 'Noto Sans Arabic', {FONT_STACK}; }}
 :lang(zh-hans), :lang(zh) {{ font-family: 'Noto Sans CJK SC', 'Noto Sans SC', {FONT_STACK}; }}
 h1 {{ font-size: 15pt; margin: 0 0 4mm; }}
 h2 {{ font-size: 12pt; margin: 6mm 0 3mm; border-bottom: 0.5pt solid #999; }}

@@ -20,10 +20,9 @@ LANGUAGE_NAMES = {
     "ar": gettext_lazy("Arabic"),
     "en": gettext_lazy("English"),
 }
-FONT_FILES = (
-    ("Karvan Vazirmatn", "vendor/fonts/vazirmatn/vazirmatn-arabic-400-normal.woff2"),
-    ("Karvan Naskh", "vendor/fonts/noto-naskh-arabic/noto-naskh-arabic-arabic-400-normal.woff2"),
-)
+# Persian in the vendored Vazirmatn; Arabic and Chinese in Debian's Noto fonts (fonts-noto-core,
+# fonts-noto-cjk), whose full character maps keep the text searchable and copyable in the PDF.
+FONT_FILES = (("Karvan Vazirmatn", "vendor/fonts/vazirmatn/vazirmatn-arabic-400-normal.woff2"),)
 
 
 def _labels() -> dict[str, str]:
