@@ -243,4 +243,8 @@ def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[s
             _opportunity(entry)
             if index % 25 == 0:
                 progress(f"opportunities: {index}/{len(entries)}")
+    load_knowledge(progress)  # defined in demo/knowledge.py, imported at the end
     return {"staff": len(staff), "organisations": len(organisations), "opportunities": len(entries)}
+
+
+from karvan.demo.knowledge import load_knowledge  # noqa: E402
