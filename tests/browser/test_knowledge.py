@@ -1,6 +1,7 @@
 """Knowledge exchange in the browser: a Persian question, a Chinese answer, found from Chinese."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +10,8 @@ from karvan.directory.models import Membership
 from karvan.knowledge.index import reset_knowledge_index
 from karvan.knowledge.models import Question
 from tests.factories import MembershipFactory, OrganisationFactory, valid_uscc
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +78,9 @@ def test_ask_in_persian_answer_in_chinese_and_find_it_from_a_chinese_query(
         accept.click()
     question.refresh_from_db()
     assert question.accepted_answer is not None
+    expect(page.locator(".badge.text-bg-success").first).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "fa_knowledge_question.png"), full_page=True)
     # The answer makes the question findable by its words too.
     reader.goto(f"{live_server.url}/knowledge/?q=CIFER")
     expect(reader.locator("#search-results .question-title").first).to_contain_text("پسته")
