@@ -1,5 +1,7 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from karvan.parks.models import Inquiry
 from karvan.parks.services import send_inquiry
@@ -102,7 +104,9 @@ def test_admin_edits_profile_with_bad_logistics_line_gets_a_form_error(client, p
             "logistics": "teleport | Mars",
         },
     )
-    assert response.status_code == 200 and "Line 1" in response.content.decode()
+    with translation.override(park_admin.user.language):
+        expected = gettext("Line %(number)s: write kind | name | distance.") % {"number": 1}
+    assert response.status_code == 200 and expected in response.content.decode()
     park.refresh_from_db()
     assert park.available_land_ha == 2500
 

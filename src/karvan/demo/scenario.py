@@ -263,4 +263,8 @@ def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[s
         )
     load_events(progress)
     load_agreements(progress)
+    load_knowledge(progress)  # defined in demo/knowledge.py, imported at the end
     return {"staff": len(staff), "organisations": len(organisations), "opportunities": len(entries)}
+
+
+from karvan.demo.knowledge import load_knowledge  # noqa: E402

@@ -4,10 +4,11 @@ Plain Python, no Django, no script: a chart is text the page includes, readable 
 JavaScript and printable. Labels are escaped; numbers arrive already formatted for the viewer.
 """
 
+import math
 from collections.abc import Callable, Sequence
 from html import escape
 
-WIDTH = 640
+WIDTH = 480
 PALETTE = ("#0d6efd", "#20c997", "#fd7e14", "#6f42c1", "#d63384", "#198754")
 
 
@@ -29,24 +30,27 @@ def column_chart(
     colour: str = PALETTE[0],
 ) -> str:
     """Vertical columns, one per row, left to right (for months and years)."""
-    height, top, bottom, left = 260, 24, 48, 48
+    height, top, bottom, left = 240, 16, 40, 52
     count = max(len(rows), 1)
     ceiling = _nice_ceiling(max((value for _label, value in rows), default=0))
+    if ceiling < 40:  # small counts: the four grid steps fall on whole numbers
+        ceiling = float(math.ceil(ceiling / 4) * 4)
     plot_height = height - top - bottom
     slot = (WIDTH - left - 8) / count
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'class="karvan-chart" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'direction="ltr" class="karvan-chart" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>"
     ]
     for step in range(5):
         value = ceiling * step / 4
         y = top + plot_height - plot_height * step / 4
         parts.append(
             f'<line x1="{left}" x2="{WIDTH - 4}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dee2e6"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="12" text-anchor="end" '
             f'fill="#6c757d" direction="ltr">{escape(fmt(value))}</text>'
         )
-    label_every = max(1, round(count / 12))
+    label_every = max(1, -(-count // 6))
     for index, (label, value) in enumerate(rows):
         bar = plot_height * (value / ceiling) if ceiling else 0
         x = left + index * slot + slot * 0.15
@@ -57,7 +61,7 @@ def column_chart(
         )
         if index % label_every == 0:
             parts.append(
-                f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 16}" font-size="11" '
+                f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 16}" font-size="12" '
                 f'text-anchor="middle" fill="#212529">{escape(label)}</text>'
             )
     parts.append("</svg>")
@@ -72,13 +76,14 @@ def bar_chart(
     rtl: bool = False,
 ) -> str:
     """Horizontal bars, one per row, top to bottom (for categories); mirrored for RTL pages."""
-    row_height, label_width, value_width = 26, 200, 80
+    row_height, label_width, value_width = 28, 190, 60
     height = max(len(rows), 1) * row_height + 8
     ceiling = max((value for _label, value in rows), default=0) or 1.0
     span = WIDTH - label_width - value_width
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'class="karvan-chart" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'direction="ltr" class="karvan-chart" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>"
     ]
     for index, (label, value) in enumerate(rows):
         y = 4 + index * row_height
@@ -93,11 +98,11 @@ def bar_chart(
             bar_x = label_width
             value_x, value_anchor = label_width + length + 6, "start"
         parts.append(
-            f'<text x="{label_x}" y="{y + 17}" font-size="12" text-anchor="{anchor}" '
-            f'fill="#212529">{escape(label[:32])}</text>'
+            f'<text x="{label_x}" y="{y + 17}" font-size="14" text-anchor="{anchor}" '
+            f'fill="#212529">{escape(label[:26])}</text>'
             f'<rect x="{bar_x:.1f}" y="{y + 4}" width="{length:.1f}" height="{row_height - 8}" '
             f'fill="{colour}"><title>{escape(label)}: {escape(fmt(value))}</title></rect>'
-            f'<text x="{value_x:.1f}" y="{y + 17}" font-size="12" text-anchor="{value_anchor}" '
+            f'<text x="{value_x:.1f}" y="{y + 17}" font-size="14" text-anchor="{value_anchor}" '
             f'fill="#495057" direction="ltr">{escape(fmt(value))}</text>'
         )
     parts.append("</svg>")

@@ -14,6 +14,7 @@ class DashboardFilterForm(forms.Form):
         coerce=int,
         choices=[(6, _("6 months")), (12, _("12 months")), (24, _("24 months"))],
         empty_value=12,
+        initial=12,
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -59,7 +59,7 @@ def render_map(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'role="img" class="park-map" aria-label="{escape(title)}">',
+        f'role="img" direction="ltr" class="park-map" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<rect width="{WIDTH}" height="{height}" fill="#eaf2fb"/>',
     ]
