@@ -57,6 +57,9 @@ Progress = Callable[[float, str], None]
 
 # Sessions with at most this many meetings get one CP-SAT model each for their gaps.
 SESSION_MODEL_LIMIT = 800
+# Rounds of moves in a row (strict and sideways alternately) that may remove no gap before the
+# move search stops.
+LOCAL_SEARCH_PATIENCE = 4
 # Meetings of a full slot tried for a swap with a meeting that would gain by moving there.
 TABLE_SWAP_TRIES = 12
 # Meetings per neighbourhood in the gap search: the first size, and the largest it grows to.
@@ -1013,7 +1016,9 @@ def _local_search(
 ) -> None:
     """Move single meetings, or swap two, anywhere, when that removes gaps, until none helps."""
     n_sessions = len(model.session_slots)
-    stale = 0
+    best = model.gaps()
+    fruitless = 0
+    sideways = False
     while time.monotonic() < deadline:
         # Participants with gaps, and the meetings they have.
         candidates = [
@@ -1025,22 +1030,27 @@ def _local_search(
         ]
         if not candidates:
             return
-        improved = 0
         rng.shuffle(candidates)
         for m in candidates:
             if time.monotonic() >= deadline:
                 return
-            if model.slot_of[m] < 0:
-                continue
-            improved += _improve_meeting(model, m, rng)
+            if model.slot_of[m] >= 0:
+                _improve_meeting(model, m, rng, sideways)
         if report is not None:
             report(f"moves and swaps: {model.gaps()} gaps")
-        stale = stale + 1 if improved == 0 else 0
-        if stale >= 2:
-            return
+        now = model.gaps()
+        if now < best:
+            best, fruitless, sideways = now, 0, False
+        else:
+            # A round of sideways moves (as many gaps after as before) to leave the plateau.
+            fruitless += 1
+            sideways = not sideways
+            if fruitless >= LOCAL_SEARCH_PATIENCE:
+                return
 
 
-def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
+def _improve_meeting(model: _Model, m: int, rng: random.Random, sideways: bool = False) -> None:
+    """Move `m`, or swap it, to remove gaps (or, `sideways`, at least not to add any)."""
     origin = model.slot_of[m]
     befores: dict[int, int] = {}  # by the target's session: gaps before the move
     candidates = [s for s in model.common[m] if s != origin]
@@ -1048,7 +1058,8 @@ def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
         if model.session_of[s] not in befores:
             befores[model.session_of[s]] = _gaps_of(model, m, (origin, s))
     model.remove(m)
-    best_s, best_delta = -1, 0
+    best_delta = 0
+    best_slots: list[int] = []
     for s in candidates:
         if not model.fits(m, s):
             continue
@@ -1056,10 +1067,12 @@ def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
         delta = _gaps_of(model, m, (origin, s)) - befores[model.session_of[s]]
         model.remove(m)
         if delta < best_delta:
-            best_s, best_delta = s, delta
-    if best_s >= 0:
-        model.place(m, best_s)
-        return 1
+            best_slots, best_delta = [s], delta
+        elif delta == best_delta and (delta < 0 or sideways):
+            best_slots.append(s)
+    if best_slots:
+        model.place(m, rng.choice(best_slots))
+        return
     # Swap with a meeting in the way at another slot.
     options = [s for s in model.common[m] if s != origin]
     rng.shuffle(options)
@@ -1069,7 +1082,7 @@ def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
         if len(others) != 1:
             continue
         (o,) = others
-        if o in model.fixed or origin not in model.allowed[o] or model.online[o] != model.online[m]:
+        if o in model.fixed or origin not in model.allowed[o]:
             continue
         before = _gaps_of(model, m, (origin, s), (o,))
         model.remove(m)
@@ -1077,18 +1090,20 @@ def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
         if model.fits(m, s) and model.fits(o, origin):
             model.place(m, s)
             model.place(o, origin)
-            if _gaps_of(model, m, (origin, s), (o,)) < before:
-                return 1
+            after = _gaps_of(model, m, (origin, s), (o,))
+            if after < before or (sideways and after == before):
+                return
             model.remove(m)
             model.remove(o)
         model.place(m, origin)
         model.place(o, s)
     if not model.online[m]:
-        return _table_swap(model, m, options, rng)
-    return 0
+        _table_swap(model, m, options, rng, sideways)
 
 
-def _table_swap(model: _Model, m: int, options: list[int], rng: random.Random) -> int:
+def _table_swap(
+    model: _Model, m: int, options: list[int], rng: random.Random, sideways: bool
+) -> None:
     """Swap in-person `m` with a meeting of a full slot where `m`'s participants are free."""
     origin = model.slot_of[m]
     full = [
@@ -1116,13 +1131,13 @@ def _table_swap(model: _Model, m: int, options: list[int], rng: random.Random) -
             model.remove(o)
             model.place(m, s)
             model.place(o, origin)
-            if _gaps_of(model, m, (origin, s), (o,)) < before:
-                return 1
+            after = _gaps_of(model, m, (origin, s), (o,))
+            if after < before or (sideways and after == before):
+                return
             model.remove(m)
             model.remove(o)
             model.place(m, origin)
             model.place(o, s)
-    return 0
 
 
 # --------------------------------------------------------------------------------------------
