@@ -4,6 +4,7 @@ Every solution is validated by the shared benchmark's own checker (`check.py`, r
 subprocess) or, in the property test, by the same checker loaded as a module.
 """
 
+import dataclasses
 import importlib.util
 import itertools
 import json
@@ -415,3 +416,17 @@ def test_every_solution_is_valid_and_optimal_in_weight(problem):
     assert solution.breaks >= best_breaks
     if solution.status == "optimal":
         assert solution.upper_bound == best_weight and solution.breaks == best_breaks
+
+
+@needs_bench
+def test_the_bounds_do_not_depend_on_the_schedule_being_built():
+    """The relaxations count only fixed meetings as taken, whatever is placed so far."""
+    from karvan.scheduling import solver
+
+    problem = problem_from_json(json.loads((BENCH / "small.json").read_text(encoding="utf-8")))
+    fixed = (Assignment(problem.meetings[0].id, problem.slots[0].id, 1),)
+    model = solver._Model(dataclasses.replace(problem, fixed=fixed))
+    before = solver._upper_bound(model)
+    solver._greedy(model, list(range(model.n_meetings)))
+    assert solver._upper_bound(model) == before
+    assert model.weighted() <= solver._tighter_bound(model, before, 5, 1) <= before

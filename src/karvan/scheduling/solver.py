@@ -445,12 +445,18 @@ def _relaxation(model: _Model) -> tuple[list[int], list[tuple[list[int], int]]]:
     as free slots among those its meetings could use, and the in-person meetings are at most as
     many as the free table-slots they could use.
     """
+    # Only the fixed meetings count as taken: the others are what the relaxation places.
+    fixed_busy = {(p, model.slot_of[m]) for m in model.fixed for p in model.parts[m]}
+    fixed_used = [0] * model.n_slots
+    for m in model.fixed:
+        if not model.online[m]:
+            fixed_used[model.slot_of[m]] += 1
     candidates = [
         m
         for m in range(model.n_meetings)
         if m not in model.fixed
         and m not in model.invalid
-        and any(all(model.busy[p][s] == -1 for p in model.parts[m]) for s in model.common[m])
+        and any(all((p, s) not in fixed_busy for p in model.parts[m]) for s in model.common[m])
     ]
     rows: list[tuple[list[int], int]] = []
     usable_by: dict[int, set[int]] = {}
@@ -458,7 +464,7 @@ def _relaxation(model: _Model) -> tuple[list[int], list[tuple[list[int], int]]]:
     for m in candidates:
         for p in model.parts[m]:
             usable_by.setdefault(p, set()).update(
-                s for s in model.common[m] if model.busy[p][s] == -1
+                s for s in model.common[m] if (p, s) not in fixed_busy
             )
             by_person.setdefault(p, []).append(m)
     for p, ms in by_person.items():
@@ -468,7 +474,7 @@ def _relaxation(model: _Model) -> tuple[list[int], list[tuple[list[int], int]]]:
     table_slots: set[int] = set()
     for m in in_person:
         table_slots.update(model.common[m])
-    capacity = sum(max(model.tables - model.used[s], 0) for s in table_slots)
+    capacity = sum(max(model.tables - fixed_used[s], 0) for s in table_slots)
     if len(in_person) > capacity:
         rows.append((in_person, capacity))
     return candidates, rows
