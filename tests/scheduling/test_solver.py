@@ -318,6 +318,15 @@ def test_json_round_trip_and_bad_instances():
                 "tables": 1,
             }
         )
+    with pytest.raises(ProblemError, match="wrong value"):
+        problem_from_json(
+            {
+                "slots": [],
+                "participants": [],
+                "meetings": [{"id": "m", "participants": ["a", "b"], "priority": "high"}],
+                "tables": 1,
+            }
+        )
     with pytest.raises(ProblemError, match="duplicate meeting"):
         solve(
             Problem(

@@ -175,8 +175,10 @@ def problem_from_json(data: Mapping) -> Problem:
             for a in data.get("fixed") or ()
         )
         tables = data["tables"]
-    except (KeyError, TypeError) as error:
-        raise ProblemError(f"instance is missing a field or has a wrong type: {error}") from error
+    except ProblemError:
+        raise
+    except (KeyError, TypeError, ValueError) as error:
+        raise ProblemError(f"instance is missing a field or has a wrong value: {error}") from error
     if isinstance(tables, bool) or not isinstance(tables, int) or tables < 0:
         raise ProblemError("'tables' must be a non-negative integer")
     return Problem(
