@@ -1007,15 +1007,6 @@ def _lns(
     return not model.gaps()
 
 
-def _gaps_of(model: _Model, m: int, slots: tuple[int, ...], extra: tuple[int, ...] = ()) -> int:
-    """Gaps of the participants of `m` (and of `extra` meetings) in the sessions of `slots`."""
-    people = set(model.parts[m])
-    for e in extra:
-        people.update(model.parts[e])
-    sessions = {model.session_of[s] for s in slots}
-    return sum(model.person_gaps(p, k) for p in people for k in sessions)
-
-
 def _local_search(
     model: _Model,
     deadline: float,
@@ -1057,54 +1048,90 @@ def _local_search(
                 return
 
 
+def _move_delta(model: _Model, p: int, source: int, target: int) -> int:
+    """Change in `p`'s gaps if its meeting in slot `source` went to slot `target` (free for p)."""
+    row = model.mask[p]
+    k_source, k_target = model.session_of[source], model.session_of[target]
+    source_bit, target_bit = 1 << model.pos_of[source], 1 << model.pos_of[target]
+    if k_source == k_target:
+        old = row[k_source]
+        return _mask_gaps((old & ~source_bit) | target_bit) - _mask_gaps(old)
+    old_source, old_target = row[k_source], row[k_target]
+    return (
+        _mask_gaps(old_source & ~source_bit)
+        - _mask_gaps(old_source)
+        + _mask_gaps(old_target | target_bit)
+        - _mask_gaps(old_target)
+    )
+
+
+def _swap_delta(model: _Model, m: int, o: int) -> int:
+    """Change in gaps if meetings `m` and `o` exchanged their slots."""
+    here, there = model.slot_of[m], model.slot_of[o]
+    m_people, o_people = model.parts[m], model.parts[o]
+    return sum(_move_delta(model, p, here, there) for p in m_people if p not in o_people) + sum(
+        _move_delta(model, p, there, here) for p in o_people if p not in m_people
+    )
+
+
+def _swap_fits(model: _Model, m: int, o: int) -> bool:
+    """Whether `m` and `o` can exchange slots (participants, availability, tables)."""
+    here, there = model.slot_of[m], model.slot_of[o]
+    if there not in model.allowed[m] or here not in model.allowed[o]:
+        return False
+    for p in model.parts[m]:
+        if model.busy[p][there] not in (-1, o):
+            return False
+    for p in model.parts[o]:
+        if model.busy[p][here] not in (-1, m):
+            return False
+    m_table = 0 if model.online[m] else 1
+    o_table = 0 if model.online[o] else 1
+    return (
+        model.used[there] - o_table + m_table <= model.tables
+        and model.used[here] - m_table + o_table <= model.tables
+    )
+
+
+def _swap(model: _Model, m: int, o: int) -> None:
+    here, there = model.slot_of[m], model.slot_of[o]
+    model.remove(m)
+    model.remove(o)
+    model.place(m, there)
+    model.place(o, here)
+
+
 def _improve_meeting(model: _Model, m: int, rng: random.Random, sideways: bool = False) -> None:
     """Move `m`, or swap it, to remove gaps (or, `sideways`, at least not to add any)."""
     origin = model.slot_of[m]
-    befores: dict[int, int] = {}  # by the target's session: gaps before the move
-    candidates = [s for s in model.common[m] if s != origin]
-    for s in candidates:
-        if model.session_of[s] not in befores:
-            befores[model.session_of[s]] = _gaps_of(model, m, (origin, s))
-    model.remove(m)
     best_delta = 0
     best_slots: list[int] = []
-    for s in candidates:
-        if not model.fits(m, s):
+    for s in model.common[m]:
+        if s == origin or not model.fits(m, s):
             continue
-        model.place(m, s)
-        delta = _gaps_of(model, m, (origin, s)) - befores[model.session_of[s]]
-        model.remove(m)
+        delta = sum(_move_delta(model, p, origin, s) for p in model.parts[m])
         if delta < best_delta:
             best_slots, best_delta = [s], delta
         elif delta == best_delta and (delta < 0 or sideways):
             best_slots.append(s)
     if best_slots:
+        model.remove(m)
         model.place(m, rng.choice(best_slots))
         return
-    # Swap with a meeting in the way at another slot.
+    # Swap with the one meeting in the way at another slot.
     options = [s for s in model.common[m] if s != origin]
     rng.shuffle(options)
-    model.place(m, origin)
     for s in options[:8]:
         others = {model.busy[p][s] for p in model.parts[m]} - {-1}
         if len(others) != 1:
             continue
         (o,) = others
-        if o in model.fixed or origin not in model.allowed[o]:
+        if o in model.fixed or not _swap_fits(model, m, o):
             continue
-        before = _gaps_of(model, m, (origin, s), (o,))
-        model.remove(m)
-        model.remove(o)
-        if model.fits(m, s) and model.fits(o, origin):
-            model.place(m, s)
-            model.place(o, origin)
-            after = _gaps_of(model, m, (origin, s), (o,))
-            if after < before or (sideways and after == before):
-                return
-            model.remove(m)
-            model.remove(o)
-        model.place(m, origin)
-        model.place(o, s)
+        delta = _swap_delta(model, m, o)
+        if delta < 0 or (sideways and delta == 0):
+            _swap(model, m, o)
+            return
     if not model.online[m]:
         _table_swap(model, m, options, rng, sideways)
 
@@ -1134,18 +1161,10 @@ def _table_swap(
             ):
                 continue
             tried += 1
-            before = _gaps_of(model, m, (origin, s), (o,))
-            model.remove(m)
-            model.remove(o)
-            model.place(m, s)
-            model.place(o, origin)
-            after = _gaps_of(model, m, (origin, s), (o,))
-            if after < before or (sideways and after == before):
+            delta = _swap_delta(model, m, o)
+            if delta < 0 or (sideways and delta == 0):
+                _swap(model, m, o)
                 return
-            model.remove(m)
-            model.remove(o)
-            model.place(m, origin)
-            model.place(o, s)
 
 
 # --------------------------------------------------------------------------------------------
