@@ -23,7 +23,10 @@ big for the large events, 15,000 meetings and 3,000 participants):
    up to `EXACT_PAIRS_LIMIT` pairs), or else of the integer relaxation, closes or proves the gap.
 3. Gaps, the weight kept. Moves and swaps: a meeting moves to any slot (in any session) where its
    participants and a table are free, or swaps places with the one meeting in its way, or with an
-   in-person meeting of a full slot, whenever that removes gaps, until no such move helps. Sessions
+   in-person meeting of a full slot, whenever that removes gaps; rounds that remove gaps alternate
+   with rounds that also accept moves keeping the count (to leave plateaus) until several rounds in
+   a row gain nothing. Each participant's session is a bit mask, so a move is priced in a few
+   integer operations without touching the schedule. Sessions
    of up to `SESSION_MODEL_LIMIT` meetings then get a CP-SAT model each (which slot of the session
    each meeting takes; minimise the participants' spans). Then large neighbourhood search: the
    meetings around a participant who still waits (theirs, their partners', ...) are freed and
