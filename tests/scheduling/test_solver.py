@@ -487,3 +487,25 @@ def test_the_move_and_swap_deltas_are_the_change_in_gaps():
         )["breaks"]
         == model.gaps()
     )
+
+
+@needs_bench
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_problems())
+def test_without_the_exact_model_repair_stays_valid_and_the_bound_holds(problem):
+    """What runs on large events (greedy, ejection, the integer relaxation) on small ones."""
+    from karvan.scheduling import solver
+
+    limit = solver.EXACT_PAIRS_LIMIT
+    solver.EXACT_PAIRS_LIMIT = 0
+    try:
+        solution = solve(problem, time_limit=3)
+    finally:
+        solver.EXACT_PAIRS_LIMIT = limit
+    checker = _checker()
+    result = checker.check(checker.Instance(problem_to_json(problem)), solution_to_json(solution))
+    assert result["valid"], result["errors"]
+    best_weight, _ = _exhaustive(problem, checker)
+    assert solution.weighted <= best_weight <= solution.upper_bound
+    if solution.status == "optimal":
+        assert solution.weighted == best_weight
