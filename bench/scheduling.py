@@ -9,7 +9,8 @@ each, runs
 Each run is a subprocess of its own, so its peak memory (ru_maxrss) is its own. Every solution is
 validated and measured by the official checker, `check.py` beside the instances. Printed per
 instance and system: weighted meetings scheduled, the proven upper bound (Karvan's; it bounds any
-schedule), idle gaps (breaks), time, peak memory, validity.
+schedule), idle gaps (breaks), wall-clock time, CPU time (the machine may be shared: CPU time much
+below twice the wall time means other work had the cores), peak memory, validity.
 
     .venv/bin/python bench/scheduling.py [--instances small,medium,large] [--limits 30,30,120]
 """
@@ -82,8 +83,10 @@ def run_one(system: str, instance_path: Path, out_path: Path, limit: float) -> N
         data = greedy_first_fit(instance)
     seconds = time.monotonic() - started
     out_path.write_text(json.dumps(data), encoding="utf-8")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps({"seconds": seconds, "peak_mib": peak, **extra}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss / 1024  # KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime  # CPU seconds, all threads
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mib": peak, **extra}))
 
 
 def measure(system: str, name: str, limit: float, workdir: Path) -> dict:
@@ -123,10 +126,10 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores")
     header = (
         "| instance | system | weighted | upper bound | breaks | scheduled | time (s) "
-        "| peak MiB | valid |"
+        "| CPU (s) | peak MiB | valid |"
     )
     print(header)
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, limit in zip(names, limits, strict=False):
             karvan = measure("karvan", name, limit, Path(tmp))
@@ -136,7 +139,7 @@ def main() -> None:
                 print(
                     f"| {name} | {label} | {row['weighted']} / {row['total_weight']} | {bound} "
                     f"| {row['breaks']} | {row['scheduled']} / {row['total_meetings']} "
-                    f"| {row['seconds']:.2f} | {row['peak_mib']:.0f} "
+                    f"| {row['seconds']:.2f} | {row['cpu']:.1f} | {row['peak_mib']:.0f} "
                     f"| {'yes' if row['valid'] else 'NO: ' + '; '.join(row['errors'][:3])} |",
                     flush=True,
                 )

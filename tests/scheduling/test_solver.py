@@ -4,6 +4,7 @@ Every solution is validated by the shared benchmark's own checker (`check.py`, r
 subprocess) or, in the property test, by the same checker loaded as a module.
 """
 
+import dataclasses
 import importlib.util
 import itertools
 import json
@@ -317,6 +318,15 @@ def test_json_round_trip_and_bad_instances():
                 "tables": 1,
             }
         )
+    with pytest.raises(ProblemError, match="wrong value"):
+        problem_from_json(
+            {
+                "slots": [],
+                "participants": [],
+                "meetings": [{"id": "m", "participants": ["a", "b"], "priority": "high"}],
+                "tables": 1,
+            }
+        )
     with pytest.raises(ProblemError, match="duplicate meeting"):
         solve(
             Problem(
@@ -415,3 +425,87 @@ def test_every_solution_is_valid_and_optimal_in_weight(problem):
     assert solution.breaks >= best_breaks
     if solution.status == "optimal":
         assert solution.upper_bound == best_weight and solution.breaks == best_breaks
+
+
+@needs_bench
+def test_the_bounds_do_not_depend_on_the_schedule_being_built():
+    """The relaxations count only fixed meetings as taken, whatever is placed so far."""
+    from karvan.scheduling import solver
+
+    problem = problem_from_json(json.loads((BENCH / "small.json").read_text(encoding="utf-8")))
+    fixed = (Assignment(problem.meetings[0].id, problem.slots[0].id, 1),)
+    model = solver._Model(dataclasses.replace(problem, fixed=fixed))
+    before = solver._upper_bound(model)
+    solver._greedy(model, list(range(model.n_meetings)))
+    assert solver._upper_bound(model) == before
+    assert model.weighted() <= solver._tighter_bound(model, before, 5, 1) <= before
+
+
+@needs_bench
+def test_the_move_and_swap_deltas_are_the_change_in_gaps():
+    """The local search's arithmetic on bit masks against gaps recounted from scratch."""
+    import random
+
+    from karvan.scheduling import solver
+
+    problem = problem_from_json(json.loads((BENCH / "small.json").read_text(encoding="utf-8")))
+    model = solver._Model(problem)
+    solver._greedy(model, list(range(model.n_meetings)))
+    rng = random.Random(4)
+    placed = [m for m in range(model.n_meetings) if model.slot_of[m] >= 0]
+    checked = 0
+    for _ in range(400):
+        m, o = rng.sample(placed, 2)
+        before = model.gaps()
+        if solver._swap_fits(model, m, o):
+            delta = solver._swap_delta(model, m, o)
+            solver._swap(model, m, o)
+            assert model.gaps() - before == delta
+            checked += 1
+        s = rng.choice(model.common[m])
+        if s != model.slot_of[m] and model.fits(m, s):
+            origin = model.slot_of[m]
+            delta = sum(solver._move_delta(model, p, origin, s) for p in model.parts[m])
+            before = model.gaps()
+            model.remove(m)
+            model.place(m, s)
+            assert model.gaps() - before == delta
+            checked += 1
+    assert checked > 50
+    assert (
+        _checker().check(
+            _checker().Instance(json.loads((BENCH / "small.json").read_text(encoding="utf-8"))),
+            {
+                "assignments": [
+                    {"meeting": a.meeting, "slot": a.slot, "table": a.table}
+                    for a in solver._assignments(model)
+                ],
+                "unscheduled": [
+                    problem.meetings[m].id for m in range(model.n_meetings) if model.slot_of[m] < 0
+                ],
+            },
+        )["breaks"]
+        == model.gaps()
+    )
+
+
+@needs_bench
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_problems())
+def test_without_the_exact_model_repair_stays_valid_and_the_bound_holds(problem):
+    """What runs on large events (greedy, ejection, the integer relaxation) on small ones."""
+    from karvan.scheduling import solver
+
+    limit = solver.EXACT_PAIRS_LIMIT
+    solver.EXACT_PAIRS_LIMIT = 0
+    try:
+        solution = solve(problem, time_limit=3)
+    finally:
+        solver.EXACT_PAIRS_LIMIT = limit
+    checker = _checker()
+    result = checker.check(checker.Instance(problem_to_json(problem)), solution_to_json(solution))
+    assert result["valid"], result["errors"]
+    best_weight, _ = _exhaustive(problem, checker)
+    assert solution.weighted <= best_weight <= solution.upper_bound
+    if solution.status == "optimal":
+        assert solution.weighted == best_weight

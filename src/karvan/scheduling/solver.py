@@ -23,7 +23,10 @@ big for the large events, 15,000 meetings and 3,000 participants):
    up to `EXACT_PAIRS_LIMIT` pairs), or else of the integer relaxation, closes or proves the gap.
 3. Gaps, the weight kept. Moves and swaps: a meeting moves to any slot (in any session) where its
    participants and a table are free, or swaps places with the one meeting in its way, or with an
-   in-person meeting of a full slot, whenever that removes gaps, until no such move helps. Sessions
+   in-person meeting of a full slot, whenever that removes gaps; rounds that remove gaps alternate
+   with rounds that also accept moves keeping the count (to leave plateaus) until several rounds in
+   a row gain nothing. Each participant's session is a bit mask, so a move is priced in a few
+   integer operations without touching the schedule. Sessions
    of up to `SESSION_MODEL_LIMIT` meetings then get a CP-SAT model each (which slot of the session
    each meeting takes; minimise the participants' spans). Then large neighbourhood search: the
    meetings around a participant who still waits (theirs, their partners', ...) are freed and
@@ -57,6 +60,9 @@ Progress = Callable[[float, str], None]
 
 # Sessions with at most this many meetings get one CP-SAT model each for their gaps.
 SESSION_MODEL_LIMIT = 800
+# Rounds of moves in a row (strict and sideways alternately) that may remove no gap before the
+# move search stops.
+LOCAL_SEARCH_PATIENCE = 4
 # Meetings of a full slot tried for a swap with a meeting that would gain by moving there.
 TABLE_SWAP_TRIES = 12
 # Meetings per neighbourhood in the gap search: the first size, and the largest it grows to.
@@ -172,8 +178,10 @@ def problem_from_json(data: Mapping) -> Problem:
             for a in data.get("fixed") or ()
         )
         tables = data["tables"]
-    except (KeyError, TypeError) as error:
-        raise ProblemError(f"instance is missing a field or has a wrong type: {error}") from error
+    except ProblemError:
+        raise
+    except (KeyError, TypeError, ValueError) as error:
+        raise ProblemError(f"instance is missing a field or has a wrong value: {error}") from error
     if isinstance(tables, bool) or not isinstance(tables, int) or tables < 0:
         raise ProblemError("'tables' must be a non-negative integer")
     return Problem(
@@ -442,12 +450,18 @@ def _relaxation(model: _Model) -> tuple[list[int], list[tuple[list[int], int]]]:
     as free slots among those its meetings could use, and the in-person meetings are at most as
     many as the free table-slots they could use.
     """
+    # Only the fixed meetings count as taken: the others are what the relaxation places.
+    fixed_busy = {(p, model.slot_of[m]) for m in model.fixed for p in model.parts[m]}
+    fixed_used = [0] * model.n_slots
+    for m in model.fixed:
+        if not model.online[m]:
+            fixed_used[model.slot_of[m]] += 1
     candidates = [
         m
         for m in range(model.n_meetings)
         if m not in model.fixed
         and m not in model.invalid
-        and any(all(model.busy[p][s] == -1 for p in model.parts[m]) for s in model.common[m])
+        and any(all((p, s) not in fixed_busy for p in model.parts[m]) for s in model.common[m])
     ]
     rows: list[tuple[list[int], int]] = []
     usable_by: dict[int, set[int]] = {}
@@ -455,7 +469,7 @@ def _relaxation(model: _Model) -> tuple[list[int], list[tuple[list[int], int]]]:
     for m in candidates:
         for p in model.parts[m]:
             usable_by.setdefault(p, set()).update(
-                s for s in model.common[m] if model.busy[p][s] == -1
+                s for s in model.common[m] if (p, s) not in fixed_busy
             )
             by_person.setdefault(p, []).append(m)
     for p, ms in by_person.items():
@@ -465,7 +479,7 @@ def _relaxation(model: _Model) -> tuple[list[int], list[tuple[list[int], int]]]:
     table_slots: set[int] = set()
     for m in in_person:
         table_slots.update(model.common[m])
-    capacity = sum(max(model.tables - model.used[s], 0) for s in table_slots)
+    capacity = sum(max(model.tables - fixed_used[s], 0) for s in table_slots)
     if len(in_person) > capacity:
         rows.append((in_person, capacity))
     return candidates, rows
@@ -996,15 +1010,6 @@ def _lns(
     return not model.gaps()
 
 
-def _gaps_of(model: _Model, m: int, slots: tuple[int, ...], extra: tuple[int, ...] = ()) -> int:
-    """Gaps of the participants of `m` (and of `extra` meetings) in the sessions of `slots`."""
-    people = set(model.parts[m])
-    for e in extra:
-        people.update(model.parts[e])
-    sessions = {model.session_of[s] for s in slots}
-    return sum(model.person_gaps(p, k) for p in people for k in sessions)
-
-
 def _local_search(
     model: _Model,
     deadline: float,
@@ -1013,7 +1018,9 @@ def _local_search(
 ) -> None:
     """Move single meetings, or swap two, anywhere, when that removes gaps, until none helps."""
     n_sessions = len(model.session_slots)
-    stale = 0
+    best = model.gaps()
+    fruitless = 0
+    sideways = False
     while time.monotonic() < deadline:
         # Participants with gaps, and the meetings they have.
         candidates = [
@@ -1025,70 +1032,116 @@ def _local_search(
         ]
         if not candidates:
             return
-        improved = 0
         rng.shuffle(candidates)
         for m in candidates:
             if time.monotonic() >= deadline:
                 return
-            if model.slot_of[m] < 0:
-                continue
-            improved += _improve_meeting(model, m, rng)
+            if model.slot_of[m] >= 0:
+                _improve_meeting(model, m, rng, sideways)
         if report is not None:
             report(f"moves and swaps: {model.gaps()} gaps")
-        stale = stale + 1 if improved == 0 else 0
-        if stale >= 2:
-            return
+        now = model.gaps()
+        if now < best:
+            best, fruitless, sideways = now, 0, False
+        else:
+            # A round of sideways moves (as many gaps after as before) to leave the plateau.
+            fruitless += 1
+            sideways = not sideways
+            if fruitless >= LOCAL_SEARCH_PATIENCE:
+                return
 
 
-def _improve_meeting(model: _Model, m: int, rng: random.Random) -> int:
-    origin = model.slot_of[m]
-    befores: dict[int, int] = {}  # by the target's session: gaps before the move
-    candidates = [s for s in model.common[m] if s != origin]
-    for s in candidates:
-        if model.session_of[s] not in befores:
-            befores[model.session_of[s]] = _gaps_of(model, m, (origin, s))
+def _move_delta(model: _Model, p: int, source: int, target: int) -> int:
+    """Change in `p`'s gaps if its meeting in slot `source` went to slot `target` (free for p)."""
+    row = model.mask[p]
+    k_source, k_target = model.session_of[source], model.session_of[target]
+    source_bit, target_bit = 1 << model.pos_of[source], 1 << model.pos_of[target]
+    if k_source == k_target:
+        old = row[k_source]
+        return _mask_gaps((old & ~source_bit) | target_bit) - _mask_gaps(old)
+    old_source, old_target = row[k_source], row[k_target]
+    return (
+        _mask_gaps(old_source & ~source_bit)
+        - _mask_gaps(old_source)
+        + _mask_gaps(old_target | target_bit)
+        - _mask_gaps(old_target)
+    )
+
+
+def _swap_delta(model: _Model, m: int, o: int) -> int:
+    """Change in gaps if meetings `m` and `o` exchanged their slots."""
+    here, there = model.slot_of[m], model.slot_of[o]
+    m_people, o_people = model.parts[m], model.parts[o]
+    return sum(_move_delta(model, p, here, there) for p in m_people if p not in o_people) + sum(
+        _move_delta(model, p, there, here) for p in o_people if p not in m_people
+    )
+
+
+def _swap_fits(model: _Model, m: int, o: int) -> bool:
+    """Whether `m` and `o` can exchange slots (participants, availability, tables)."""
+    here, there = model.slot_of[m], model.slot_of[o]
+    if there not in model.allowed[m] or here not in model.allowed[o]:
+        return False
+    for p in model.parts[m]:
+        if model.busy[p][there] not in (-1, o):
+            return False
+    for p in model.parts[o]:
+        if model.busy[p][here] not in (-1, m):
+            return False
+    m_table = 0 if model.online[m] else 1
+    o_table = 0 if model.online[o] else 1
+    return (
+        model.used[there] - o_table + m_table <= model.tables
+        and model.used[here] - m_table + o_table <= model.tables
+    )
+
+
+def _swap(model: _Model, m: int, o: int) -> None:
+    here, there = model.slot_of[m], model.slot_of[o]
     model.remove(m)
-    best_s, best_delta = -1, 0
-    for s in candidates:
-        if not model.fits(m, s):
+    model.remove(o)
+    model.place(m, there)
+    model.place(o, here)
+
+
+def _improve_meeting(model: _Model, m: int, rng: random.Random, sideways: bool = False) -> None:
+    """Move `m`, or swap it, to remove gaps (or, `sideways`, at least not to add any)."""
+    origin = model.slot_of[m]
+    best_delta = 0
+    best_slots: list[int] = []
+    for s in model.common[m]:
+        if s == origin or not model.fits(m, s):
             continue
-        model.place(m, s)
-        delta = _gaps_of(model, m, (origin, s)) - befores[model.session_of[s]]
-        model.remove(m)
+        delta = sum(_move_delta(model, p, origin, s) for p in model.parts[m])
         if delta < best_delta:
-            best_s, best_delta = s, delta
-    if best_s >= 0:
-        model.place(m, best_s)
-        return 1
-    # Swap with a meeting in the way at another slot.
+            best_slots, best_delta = [s], delta
+        elif delta == best_delta and (delta < 0 or sideways):
+            best_slots.append(s)
+    if best_slots:
+        model.remove(m)
+        model.place(m, rng.choice(best_slots))
+        return
+    # Swap with the one meeting in the way at another slot.
     options = [s for s in model.common[m] if s != origin]
     rng.shuffle(options)
-    model.place(m, origin)
     for s in options[:8]:
         others = {model.busy[p][s] for p in model.parts[m]} - {-1}
         if len(others) != 1:
             continue
         (o,) = others
-        if o in model.fixed or origin not in model.allowed[o] or model.online[o] != model.online[m]:
+        if o in model.fixed or not _swap_fits(model, m, o):
             continue
-        before = _gaps_of(model, m, (origin, s), (o,))
-        model.remove(m)
-        model.remove(o)
-        if model.fits(m, s) and model.fits(o, origin):
-            model.place(m, s)
-            model.place(o, origin)
-            if _gaps_of(model, m, (origin, s), (o,)) < before:
-                return 1
-            model.remove(m)
-            model.remove(o)
-        model.place(m, origin)
-        model.place(o, s)
+        delta = _swap_delta(model, m, o)
+        if delta < 0 or (sideways and delta == 0):
+            _swap(model, m, o)
+            return
     if not model.online[m]:
-        return _table_swap(model, m, options, rng)
-    return 0
+        _table_swap(model, m, options, rng, sideways)
 
 
-def _table_swap(model: _Model, m: int, options: list[int], rng: random.Random) -> int:
+def _table_swap(
+    model: _Model, m: int, options: list[int], rng: random.Random, sideways: bool
+) -> None:
     """Swap in-person `m` with a meeting of a full slot where `m`'s participants are free."""
     origin = model.slot_of[m]
     full = [
@@ -1111,18 +1164,10 @@ def _table_swap(model: _Model, m: int, options: list[int], rng: random.Random) -
             ):
                 continue
             tried += 1
-            before = _gaps_of(model, m, (origin, s), (o,))
-            model.remove(m)
-            model.remove(o)
-            model.place(m, s)
-            model.place(o, origin)
-            if _gaps_of(model, m, (origin, s), (o,)) < before:
-                return 1
-            model.remove(m)
-            model.remove(o)
-            model.place(m, origin)
-            model.place(o, s)
-    return 0
+            delta = _swap_delta(model, m, o)
+            if delta < 0 or (sideways and delta == 0):
+                _swap(model, m, o)
+                return
 
 
 # --------------------------------------------------------------------------------------------
