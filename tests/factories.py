@@ -5,7 +5,7 @@ import factory
 from karvan.accounts.models import User
 from karvan.core.registry_ids import iran_national_id_check_digit, uscc_check_character
 from karvan.directory.models import Membership, Organisation
-from karvan.directory.services import create_organisation
+from karvan.directory.services import approve_organisation, create_organisation
 
 
 def valid_iran_national_id(n: int) -> str:
@@ -65,3 +65,11 @@ def register_organisation(*, owner: User, **data: object) -> Organisation:
         **data,
     }
     return create_organisation(actor=owner, data=values)
+
+
+def register_verified_organisation(*, owner: User, **data: object) -> Organisation:
+    """An organisation registered and then approved by the center's staff, both through the
+    real services: its opportunities are published without waiting for review."""
+    organisation = register_organisation(owner=owner, **data)
+    staff = UserFactory(is_staff=True, full_name="Center Staff")
+    return approve_organisation(organisation=organisation, actor=staff)

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from karvan.matching.selectors import search_opportunities_across_languages
 from karvan.opportunities.models import Interest, Opportunity
 from karvan.opportunities.services import create_opportunity, publish_opportunity
-from tests.factories import UserFactory, register_organisation, valid_uscc
+from tests.factories import UserFactory, register_verified_organisation, valid_uscc
 
 TITLE = "پسته اکبری صادراتی، برداشت ۱۴۰۴"
 DESCRIPTION = (
@@ -33,14 +33,14 @@ def in_language(language: str, message: str) -> str:
 
 @pytest.fixture
 def persian(transactional_db):
-    """A Persian-speaking owner of a pistachio processor in Rafsanjan."""
+    """A Persian-speaking owner of a pistachio processor in Rafsanjan, verified by the center."""
     owner = UserFactory(
         full_name="Reza Karimi",
         full_name_native="رضا کریمی",
         language="fa",
         time_zone="Asia/Tehran",
     )
-    register_organisation(
+    register_verified_organisation(
         owner=owner,
         original_language="fa",
         country="IR",
@@ -52,11 +52,11 @@ def persian(transactional_db):
 
 @pytest.fixture
 def chinese(transactional_db):
-    """A Chinese-speaking owner of a nut importer in Guangzhou."""
+    """A Chinese-speaking owner of a nut importer in Guangzhou, verified by the center."""
     owner = UserFactory(
         full_name="Wang Wei", full_name_native="王伟", language="zh-hans", time_zone="Asia/Shanghai"
     )
-    register_organisation(
+    register_verified_organisation(
         owner=owner,
         original_language="zh-hans",
         country="CN",
@@ -170,10 +170,11 @@ def test_persian_offer_found_in_chinese_answered_and_the_owner_told(
     expect(message).to_have_text(INTEREST)
     expect(message).to_have_attribute("dir", "ltr")
 
-    # Back in Tehran: the navbar counts one unread notification, in Persian digits.
+    # Back in Tehran: the navbar counts two unread notifications, in Persian digits: the
+    # center's verification of the organisation and the interest.
     tehran.reload()
     badge = tehran.locator("nav a[href='/notifications/'] .badge")
-    expect(badge).to_have_text("۱")
+    expect(badge).to_have_text("۲")
     with tehran.expect_navigation():
         tehran.locator("nav a[href='/notifications/']").click()
     with tehran.expect_navigation():
