@@ -242,9 +242,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Events: the self-hosted Jitsi Meet that online meetings use (rooms get unguessable names), how
+# Events: the self-hosted Jitsi Meet that online meetings use (rooms get unguessable names; empty:
+# no video rooms, since a public server may be blocked or slow on one side of the corridor), how
 # long before the start a meeting's video link opens, and when reminders go out.
-KARVAN_JITSI_URL = os.environ.get("KARVAN_JITSI_URL", "https://meet.jit.si").rstrip("/")
+KARVAN_JITSI_URL = os.environ.get("KARVAN_JITSI_URL", "").rstrip("/")
 KARVAN_VIDEO_OPENS_MINUTES = int(os.environ.get("KARVAN_VIDEO_OPENS_MINUTES", "15"))
 KARVAN_MEETING_REMINDER_MINUTES = int(os.environ.get("KARVAN_MEETING_REMINDER_MINUTES", "60"))
 

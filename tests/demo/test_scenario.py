@@ -3,9 +3,12 @@
 import pytest
 
 from karvan.accounts.models import User
+from karvan.agreements.models import Agreement
 from karvan.demo.models import DemoRecord
 from karvan.demo.scenario import load_demo
 from karvan.directory.models import Organisation
+from karvan.events.models import Event, Meeting
+from karvan.knowledge.models import Answer, Question
 from karvan.matching.index_cache import reset_index
 from karvan.matching.models import ListingVector
 from karvan.matching.selectors import recommend_for_opportunity
@@ -25,6 +28,11 @@ def _totals() -> dict[str, int]:
         "quotations": Quotation.objects.count(),
         "notifications": Notification.objects.count(),
         "vectors": ListingVector.objects.count(),
+        "events": Event.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "agreements": Agreement.objects.count(),
+        "questions": Question.objects.count(),
+        "answers": Answer.objects.count(),
     }
 
 
@@ -58,6 +66,15 @@ def test_the_demo_loads_once_and_again_without_change(django_capture_on_commit_c
     partners = recommend_for_opportunity(viewer=importer, opportunity=offer)
     assert partners and partners[0].opportunity.side == Opportunity.Side.REQUEST
     assert any(item.opportunity.language == "zh-hans" for item in partners[:5])
+
+    # The other capabilities have their demo too: a fair with meetings, a sealed agreement and
+    # one being signed, questions answered across the corridor.
+    assert Event.objects.exists()
+    assert Meeting.objects.exists()
+    signed = Agreement.objects.filter(status=Agreement.Status.SIGNED)
+    assert signed.exists() and all(agreement.is_sealed for agreement in signed)
+    assert Agreement.objects.filter(status=Agreement.Status.SIGNING).exists()
+    assert Answer.objects.exists()
 
     before = _totals()
     with django_capture_on_commit_callbacks(execute=True):

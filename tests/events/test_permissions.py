@@ -115,6 +115,22 @@ def test_the_video_link_shows_only_to_the_meetings_people_and_only_shortly_befor
     )
 
 
+def test_without_a_video_server_the_meeting_page_says_so_and_links_nowhere(
+    client, meeting, iranian, settings, time_machine
+):
+    settings.KARVAN_JITSI_URL = ""
+    event = meeting.event
+    event.kind = "online_matchmaking"
+    event.save()
+    time_machine.move_to(meeting.slot.starts_at - datetime.timedelta(minutes=5))
+    iranian.person.language = "en"
+    iranian.person.save()
+    client.force_login(iranian.person)
+    page = client.get(reverse("events:meeting", args=[meeting.pk])).content.decode()
+    assert "no video meeting server yet" in page
+    assert meeting.room_name not in page and 'id="video-link"' not in page
+
+
 def test_the_calendar_feed_needs_the_secret_token(client, meeting, iranian):
     assert client.get(reverse("events:calendar_feed", args=["not-the-token"])).status_code == 404
     response = client.get(reverse("events:calendar_feed", args=[iranian.calendar_token]))

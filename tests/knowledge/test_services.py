@@ -75,6 +75,18 @@ def test_answer_notifies_the_asker_and_is_marked_when_by_an_expert(
     assert len(mail.outbox) >= 1
 
 
+def test_the_expert_is_told_once_not_at_each_edit_of_their_field(
+    chinese, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        grant_expert(actor=staff, user=chinese.user, field={"en": "payments"})
+        grant_expert(actor=staff, user=chinese.user, field={"en": "cross-border payments"})
+    told = Notification.objects.filter(recipient=chinese.user, kind="knowledge.expert_granted")
+    assert told.count() == 1
+    chinese.user.refresh_from_db()
+    assert chinese.user.expert_badge.field == {"en": "cross-border payments"}
+
+
 def test_only_staff_grant_the_expert_badge(iranian, chinese):
     with pytest.raises(NotAllowedError):
         grant_expert(actor=iranian.user, user=chinese.user, field={"en": "x"})

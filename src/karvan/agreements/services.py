@@ -623,6 +623,33 @@ def request_signing_code(
     *, actor: User, agreement: Agreement, ip_address: str | None = None, user_agent: str = ""
 ) -> SigningCode:
     """E-mail the signatory a one-time code (kept only as a keyed hash; expires; few tries)."""
+    row, code = issue_signing_code(
+        actor=actor, agreement=agreement, ip_address=ip_address, user_agent=user_agent
+    )
+    version = current_version(agreement)
+    context = {
+        "recipient": actor,
+        "agreement": agreement,
+        "title": dict(version.title),
+        "code": code,
+        "minutes": settings.KARVAN_SIGNING_CODE_MINUTES,
+        "sha256": version.document_sha256,
+        "url": _url(agreement),
+    }
+    transaction.on_commit(
+        lambda: send_mail_to_person(
+            actor, template="agreements/email/signing_code", context=context
+        )
+    )
+    return row
+
+
+@transaction.atomic
+def issue_signing_code(
+    *, actor: User, agreement: Agreement, ip_address: str | None = None, user_agent: str = ""
+) -> tuple[SigningCode, str]:
+    """A new one-time code for the signatory, returned in clear once and stored only as a keyed
+    hash; older codes stop working. `request_signing_code` mails it; the demo signs with it."""
     if not can_view_agreement(actor, agreement):
         raise NotAllowedError()
     signatory = _pending_signatory(actor, agreement)
@@ -646,22 +673,7 @@ def request_signing_code(
         ip_address=ip_address,
         user_agent=user_agent,
     )
-    version = current_version(agreement)
-    context = {
-        "recipient": actor,
-        "agreement": agreement,
-        "title": dict(version.title),
-        "code": code,
-        "minutes": minutes,
-        "sha256": version.document_sha256,
-        "url": _url(agreement),
-    }
-    transaction.on_commit(
-        lambda: send_mail_to_person(
-            actor, template="agreements/email/signing_code", context=context
-        )
-    )
-    return row
+    return row, code
 
 
 def _check_code(signatory: Signatory, code: str) -> None:

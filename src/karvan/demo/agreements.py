@@ -1,7 +1,8 @@
 """Demo agreements: a memorandum signed and sealed in Persian and Chinese, and one being signed.
 
-Made through the agreements services like everything else in the scenario: the signatories ask
-for their one-time code and read it from the e-mail (the demo keeps e-mail in memory), then sign.
+Made through the agreements services like everything else in the scenario: each signatory is
+issued a one-time code (`issue_signing_code`, the service that `request_signing_code` mails) and
+signs with it, so nobody is e-mailed codes for signatures they did not make.
 Loading again leaves agreements that exist alone.
 """
 
@@ -10,8 +11,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from django.core import mail
-from django.test import override_settings
 from django.utils import timezone
 
 from karvan.accounts.models import User
@@ -20,8 +19,8 @@ from karvan.agreements.selectors import current_version
 from karvan.agreements.services import (
     add_comment,
     create_agreement,
+    issue_signing_code,
     name_signatory,
-    request_signing_code,
     seal_agreement,
     send_for_signing,
     set_ceremony,
@@ -58,12 +57,7 @@ def _organisation(key: str) -> Organisation:
 
 
 def _sign(user: User, agreement: Agreement) -> None:
-    request_signing_code(actor=user, agreement=agreement, **DEMO_CLIENT)
-    code = next(
-        line.strip()
-        for line in reversed(mail.outbox[-1].body.splitlines())
-        if line.strip().isdigit() and len(line.strip()) == 6
-    )
+    _row, code = issue_signing_code(actor=user, agreement=agreement, **DEMO_CLIENT)
     sign_agreement(
         actor=user,
         agreement=agreement,
@@ -74,11 +68,9 @@ def _sign(user: User, agreement: Agreement) -> None:
     )
 
 
-@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 def load_agreements(progress: Callable[[str], None] = lambda _message: None) -> dict[str, int]:
     """Create the demo agreements that do not exist yet; seal the signed one if needed."""
     load_agreement_templates(update=False)
-    mail.outbox = []
     entries = json.loads(DATA_FILE.read_text(encoding="utf-8"))["agreements"]
     for entry in entries:
         key = f"agreement:{entry['key']}"

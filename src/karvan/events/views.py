@@ -888,10 +888,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_organiser": organiser,
             "mine": mine,
             "shows_video": video,
-            "video_open": video and timezone.now() >= opens_at,
+            "video_open": video
+            and bool(settings.KARVAN_JITSI_URL)
+            and timezone.now() >= opens_at,
             "opens_at": opens_at,
+            "video_configured": bool(settings.KARVAN_JITSI_URL),
             "video_url": f"{settings.KARVAN_JITSI_URL}/karvan-{meeting.room_name}"
-            if video and timezone.now() >= opens_at
+            if video and settings.KARVAN_JITSI_URL and timezone.now() >= opens_at
             else "",
             "feedback_form": FeedbackForm() if started and mine else None,
             "move_form": MoveForm(slots=list_slots(event=event)) if organiser else None,

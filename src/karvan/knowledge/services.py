@@ -438,16 +438,19 @@ def dismiss_report(*, actor: User, report: Report) -> Report:
 
 @transaction.atomic
 def grant_expert(*, actor: User, user: User, field: Mapping[str, str]) -> Expert:
-    """Staff recognise a person as an expert; their later answers are marked."""
+    """Staff recognise a person as an expert (or change their field); their answers are marked.
+    The person is told when the badge is new to them, not each time the field is edited."""
     if not can_grant_expert(actor):
         raise NotAllowedError()
+    already = Expert.objects.filter(user=user, revoked_at__isnull=True).exists()
     expert, _created = Expert.objects.update_or_create(
         user=user, defaults={"field": dict(field), "granted_by": actor, "revoked_at": None}
     )
     Answer.objects.filter(author=user).update(is_by_expert=True)
-    transaction.on_commit(
-        lambda: notify(recipients=[user], kind=kinds.EXPERT_GRANTED, params={}, url="")
-    )
+    if not already:
+        transaction.on_commit(
+            lambda: notify(recipients=[user], kind=kinds.EXPERT_GRANTED, params={}, url="")
+        )
     return expert
 
 
