@@ -102,3 +102,22 @@ def test_only_the_organiser_runs_the_scheduler(event, organiser, iranian, chines
         start_schedule_run(actor=iranian.person, event=event)
     with pytest.raises(NotAllowedError):
         publish_schedule(actor=chinese.person, event=event)
+
+
+def test_a_schedule_that_cannot_be_made_fails_with_the_reason_and_keeps_published_meetings(
+    event, organiser, iranian, chinese, django_capture_on_commit_callbacks
+):
+    first = _accepted(iranian, chinese)
+    last_slot = Slot.objects.filter(session__event=event).last()
+    move_meeting(actor=organiser, meeting=first, slot=last_slot, table=2)
+    publish_schedule(actor=organiser, event=event)
+    last_slot.session.tables = 1  # the venue lost a table after the schedule was published
+    last_slot.session.save()
+    _accepted(iranian, participant(event, organiser, country="CN"))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start_schedule_run(actor=organiser, event=event, time_limit=5)
+    run.refresh_from_db()
+    first.refresh_from_db()
+    assert run.status == ScheduleRun.Status.FAILED
+    assert "table 2" in run.message
+    assert (first.slot, first.table, first.is_published) == (last_slot, 2, True)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from karvan.agreements.errors import (
@@ -183,14 +183,14 @@ def create(request: HttpRequest, payload: AgreementIn) -> tuple[int, dict[str, o
         values=payload.values,
         is_ordered=payload.is_ordered,
     )
-    return 201, _out(agreement)
+    return Status(201, _out(agreement))
 
 
 @router.post("/{code}/signing-code", response={202: CodeOut}, summary="E-mail me a signing code")
 def signing_code(request: HttpRequest, code: str) -> tuple[int, object]:
     agreement = get_agreement(viewer=request.auth, code=code)
     row = request_signing_code(actor=request.auth, agreement=agreement, **_client(request))
-    return 202, row
+    return Status(202, row)
 
 
 @router.post("/{code}/sign", response=AgreementOut, summary="Sign with the e-mailed code")

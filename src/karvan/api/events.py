@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from karvan.api.main import anyone
@@ -215,7 +215,7 @@ def register(request: HttpRequest, event_id: int, payload: RegistrationIn) -> tu
         person=membership.user,
         sessions=list(event.sessions.filter(pk__in=payload.session_ids)),
     )
-    return 201, registration
+    return Status(201, registration)
 
 
 @registrations_router.get("", response=list[RegistrationOut], summary="My registrations")
@@ -243,7 +243,7 @@ def create_request(request: HttpRequest, payload: MeetingRequestIn) -> tuple[int
         reason=payload.reason[:2000],
         language=payload.language[:10],
     )
-    return 201, created
+    return Status(201, created)
 
 
 @requests_router.get("/{request_id}", response=MeetingRequestOut, summary="Read a request")

@@ -2,7 +2,7 @@ import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from karvan.api.main import anyone
@@ -122,7 +122,7 @@ def list_(
 def create(request: HttpRequest, payload: QuestionIn) -> tuple[int, Question]:
     data = payload.dict()
     to_other_side = data.pop("to_other_side")
-    return 201, ask_question(actor=request.user, data=data, to_other_side=to_other_side)
+    return Status(201, ask_question(actor=request.user, data=data, to_other_side=to_other_side))
 
 
 @router.get("/{question_id}", response=QuestionDetailOut, auth=anyone, summary="Read a question")
@@ -133,8 +133,11 @@ def read(request: HttpRequest, question_id: int) -> Question:
 @router.post("/{question_id}/answers", response={201: AnswerOut}, summary="Answer a question")
 def answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> tuple[int, Answer]:
     question = get_question(viewer=request.user, pk=question_id)
-    return 201, answer_question(
-        question=question, actor=request.user, body=payload.body, language=payload.language
+    return Status(
+        201,
+        answer_question(
+            question=question, actor=request.user, body=payload.body, language=payload.language
+        ),
     )
 
 
@@ -148,7 +151,7 @@ def comment(request: HttpRequest, question_id: int, payload: CommentIn) -> tuple
         language=payload.language,
         answer=_answer(question, payload.answer_id),
     )
-    return 201, {"id": row.pk}
+    return Status(201, {"id": row.pk})
 
 
 @router.post("/{question_id}/vote", response=VoteOut, summary="Vote on a question or an answer")

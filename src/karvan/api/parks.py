@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from karvan.api.main import anyone
@@ -121,8 +121,11 @@ def inquiry(request: HttpRequest, inquiry_id: int) -> Inquiry:
 @router.post("/inquiries/{inquiry_id}/messages", response={201: MessageOut}, summary="Reply")
 def reply(request: HttpRequest, inquiry_id: int, payload: ReplyIn) -> tuple[int, InquiryMessage]:
     row = get_inquiry(viewer=request.user, pk=inquiry_id)
-    return 201, reply_to_inquiry(
-        inquiry=row, actor=request.user, body=payload.body, language=request.user.language
+    return Status(
+        201,
+        reply_to_inquiry(
+            inquiry=row, actor=request.user, body=payload.body, language=request.user.language
+        ),
     )
 
 
@@ -146,15 +149,18 @@ def inquire(request: HttpRequest, park_id: int, payload: InquiryIn) -> tuple[int
     opportunity = (
         Opportunity.objects.get(pk=payload.opportunity_id) if payload.opportunity_id else None
     )
-    return 201, send_inquiry(
-        actor=request.user,
-        park=park,
-        organisation=Organisation.objects.get(pk=payload.organisation_id),
-        subject=payload.subject,
-        body=payload.body,
-        language=request.user.language,
-        unit=unit,
-        opportunity=opportunity,
+    return Status(
+        201,
+        send_inquiry(
+            actor=request.user,
+            park=park,
+            organisation=Organisation.objects.get(pk=payload.organisation_id),
+            subject=payload.subject,
+            body=payload.body,
+            language=request.user.language,
+            unit=unit,
+            opportunity=opportunity,
+        ),
     )
 
 

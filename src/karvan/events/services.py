@@ -866,7 +866,14 @@ def run_schedule(*, run: ScheduleRun) -> ScheduleRun:
         )
 
     problem, placeholders = build_problem(event)
-    solution = solver.solve(problem, time_limit=run.time_limit, progress=progress)
+    try:
+        solution = solver.solve(problem, time_limit=run.time_limit, progress=progress)
+    except solver.ProblemError as error:
+        # The event's data cannot make a schedule (say, a meeting whose people share no session):
+        # the organiser reads why on the run's page; nothing already published changes.
+        fail_schedule_run(run=run, message=str(error))
+        run.refresh_from_db()
+        return run
     with transaction.atomic():
         meetings = {
             str(m.pk): m
