@@ -121,3 +121,31 @@ def test_a_schedule_that_cannot_be_made_fails_with_the_reason_and_keeps_publishe
     assert run.status == ScheduleRun.Status.FAILED
     assert "table 2" in run.message
     assert (first.slot, first.table, first.is_published) == (last_slot, 2, True)
+
+
+def _published(event, organiser, iranian, chinese):
+    meeting = _accepted(iranian, chinese)
+    slot = Slot.objects.filter(session__event=event).last()
+    move_meeting(actor=organiser, meeting=meeting, slot=slot, table=1)
+    publish_schedule(actor=organiser, event=event)
+    return meeting
+
+
+def test_a_session_deleted_in_the_admin_leaves_its_meetings_waiting_for_a_slot(
+    event, organiser, iranian, chinese
+):
+    meeting = _published(event, organiser, iranian, chinese)
+    meeting.slot.session.delete()
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.slot, meeting.table, meeting.is_published) == (
+        Meeting.Status.UNSCHEDULED,
+        None,
+        None,
+        False,
+    )
+
+
+def test_an_event_with_published_meetings_can_be_deleted(event, organiser, iranian, chinese):
+    meeting = _published(event, organiser, iranian, chinese)
+    event.delete()
+    assert not Meeting.objects.filter(pk=meeting.pk).exists()

@@ -375,6 +375,20 @@ class MeetingRequest(TimeStampedModel):
         return self.status == self.Status.PENDING
 
 
+def unschedule_meetings(collector, field, sub_objs, using) -> None:  # noqa: ANN001
+    """`on_delete` of a meeting's slot: a meeting whose slot goes (the event deleted, a session
+    removed in the admin) keeps its people but is no longer scheduled, nor published."""
+    model = field.model
+    # In this order: the updates run one by one, and a scheduled meeting must keep a slot.
+    collector.add_field_update(model._meta.get_field("status"), model.Status.UNSCHEDULED, sub_objs)
+    collector.add_field_update(model._meta.get_field("is_published"), False, sub_objs)
+    collector.add_field_update(model._meta.get_field("table"), None, sub_objs)
+    collector.add_field_update(field, None, sub_objs)
+
+
+unschedule_meetings.lazy_sub_objs = True  # like SET_NULL: the rows are updated, never loaded
+
+
 class Meeting(TimeStampedModel):
     """A meeting between two (sometimes more) registrations, placed in a slot and at a table."""
 
@@ -391,7 +405,7 @@ class Meeting(TimeStampedModel):
         Registration, through="MeetingParticipant", related_name="meetings"
     )
     slot = models.ForeignKey(
-        Slot, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+        Slot, on_delete=unschedule_meetings, null=True, blank=True, related_name="meetings"
     )
     table = models.PositiveSmallIntegerField(_("table"), null=True, blank=True)
     status = models.CharField(
