@@ -217,8 +217,9 @@ KARVAN_LOGO_MAX_BYTES = int(os.environ.get("KARVAN_LOGO_MAX_BYTES", str(2 * 1024
 
 # Background work: Celery through Redis when a broker is set, otherwise eager in this process.
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
-# Eager tasks never reach a broker; naming the in-memory one keeps Celery from looking for one.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+# Eager tasks never reach a broker; naming the in-memory one (with a host, or kombu warns at each
+# task) keeps Celery from looking for one.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
