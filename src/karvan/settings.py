@@ -72,12 +72,12 @@ INSTALLED_APPS = [
     "karvan.notifications",
     "karvan.opportunities",
     "karvan.matching",
+    "karvan.insights",  # before the apps that register dashboard charts: its own come first
     "karvan.events",
     "karvan.scheduling",
     "karvan.agreements",
     "karvan.knowledge",
     "karvan.parks",
-    "karvan.insights",
     "karvan.api",
     "karvan.demo",
 ]

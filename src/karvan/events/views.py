@@ -888,9 +888,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_organiser": organiser,
             "mine": mine,
             "shows_video": video,
-            "video_open": video
-            and bool(settings.KARVAN_JITSI_URL)
-            and timezone.now() >= opens_at,
+            "video_open": video and bool(settings.KARVAN_JITSI_URL) and timezone.now() >= opens_at,
             "opens_at": opens_at,
             "video_configured": bool(settings.KARVAN_JITSI_URL),
             "video_url": f"{settings.KARVAN_JITSI_URL}/karvan-{meeting.room_name}"

@@ -80,7 +80,8 @@ def month_labels(filters: Filters) -> list[str]:
     return labels
 
 
-def _per_month(queryset: object, field: str, filters: Filters) -> Rows:
+def per_month(queryset: object, field: str, filters: Filters) -> Rows:
+    """Counts of the rows by the month of a date field, every month of the span present."""
     counts = {
         row["month"].strftime("%Y-%m"): row["n"]
         for row in queryset.filter(**{f"{field}__gte": filters.since})  # type: ignore[attr-defined]
@@ -112,7 +113,7 @@ def _sorted(counter: Counter[str] | dict[str, float]) -> Rows:
 
 
 def organisations_by_month(filters: Filters) -> Rows:
-    return _per_month(_organisations(filters), "created_at", filters)
+    return per_month(_organisations(filters), "created_at", filters)
 
 
 def organisations_by_country(filters: Filters) -> Rows:
@@ -127,7 +128,7 @@ def organisations_by_kind(filters: Filters) -> Rows:
 
 
 def opportunities_by_month(filters: Filters) -> Rows:
-    return _per_month(_opportunities(filters), "published_at", filters)
+    return per_month(_opportunities(filters), "published_at", filters)
 
 
 def opportunities_by_kind(filters: Filters) -> Rows:
@@ -152,7 +153,7 @@ def opportunities_by_sector(filters: Filters) -> Rows:
 
 
 def interests_by_month(filters: Filters) -> Rows:
-    return _per_month(_interests(filters), "created_at", filters)
+    return per_month(_interests(filters), "created_at", filters)
 
 
 def interests_by_status(filters: Filters) -> Rows:
