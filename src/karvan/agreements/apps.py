@@ -16,7 +16,8 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
-        from karvan.agreements import notifications
+        from karvan.agreements import metrics, notifications
 
         notifications.register_kinds()
+        metrics.register_charts()
         post_migrate.connect(_install_templates, sender=self)

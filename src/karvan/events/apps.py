@@ -8,6 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and B2B meetings")
 
     def ready(self) -> None:
-        from karvan.events import notifications
+        from karvan.events import metrics, notifications
 
         notifications.register_kinds()
+        metrics.register_charts()

@@ -1,8 +1,9 @@
 """The center's dashboard: every chart is a registered `ChartSpec` whose `compute` returns rows.
 
-The seam for other apps: events (meetings requested, held and rated) and agreements (signed)
-call `register_chart(ChartSpec(...))` from their `AppConfig.ready()`; the dashboard, the tables
-and the CSV and XLSX exports pick their charts up with no change here.
+The seam for other apps: events (`events/metrics.py`: meetings requested, held and rated) and
+agreements (`agreements/metrics.py`: signed) call `register_chart(ChartSpec(...))` from their
+`AppConfig.ready()`; the dashboard, the tables and the CSV and XLSX exports pick their charts up
+with no change here.
 """
 
 import datetime
