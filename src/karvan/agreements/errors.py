@@ -124,3 +124,8 @@ class SignatoryHasSignedError(DomainError):
     code = "agreement.signatory_has_signed"
     message = _("This signatory has signed a version of the text and stays on the record.")
     status = 409
+
+
+class NotACeremonySessionError(DomainError):
+    code = "agreement.not_a_ceremony_session"
+    message = _("Choose a session of a signing ceremony that has not ended yet.")

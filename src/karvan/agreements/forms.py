@@ -1,5 +1,6 @@
 import base64
 import binascii
+from collections.abc import Sequence
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -151,6 +152,15 @@ class SignatoryForm(forms.Form):
 
 
 class CeremonyForm(forms.Form):
+    """Either a session of a signing ceremony event, or a time and a room the parties choose."""
+
+    session = forms.TypedChoiceField(
+        label=_("At an event's signing ceremony"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("The ceremony starts with the session; leave empty to plan it yourselves."),
+    )
     starts_at = forms.DateTimeField(
         label=_("Ceremony starts at"),
         required=False,
@@ -159,6 +169,14 @@ class CeremonyForm(forms.Form):
     room_url = forms.URLField(
         label=_("Video room link"), required=False, assume_scheme="https", max_length=200
     )
+
+    def __init__(
+        self, *args: object, sessions: Sequence[tuple[int, str]] = (), **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [("", "—"), *sessions]
+        if not sessions:
+            del self.fields["session"]
 
 
 class SignForm(forms.Form):

@@ -30,6 +30,7 @@ from karvan.agreements.errors import (
     LanguageNeededError,
     LockedError,
     NameMismatchError,
+    NotACeremonySessionError,
     NotASignatoryRoleError,
     NotDraftError,
     NotProposalError,
@@ -458,8 +459,44 @@ def set_ceremony(
     if agreement.status in {Agreement.Status.SIGNED, Agreement.Status.CANCELLED}:
         raise NotDraftError()
     agreement.ceremony_starts_at, agreement.ceremony_room_url = starts_at, room_url.strip()
-    agreement.save(update_fields=["ceremony_starts_at", "ceremony_room_url", "updated_at"])
+    agreement.ceremony_session_id = None  # planned by the parties, no longer at an event
+    agreement.save(
+        update_fields=[
+            "ceremony_starts_at",
+            "ceremony_room_url",
+            "ceremony_session_id",
+            "updated_at",
+        ]
+    )
     return agreement
+
+
+@transaction.atomic
+def hold_at_event_session(*, actor: User, agreement: Agreement, session_id: int) -> Agreement:
+    """A party's manager puts the agreement on a signing ceremony's programme: its start is the
+    session's, and a ceremony held online (no venue) gets an unguessable room on the platform's
+    Jitsi."""
+    from karvan.events.selectors import list_ceremony_sessions
+
+    if not can_send_agreement(actor, agreement):
+        raise NotAllowedError()
+    if agreement.status in {Agreement.Status.SIGNED, Agreement.Status.CANCELLED}:
+        raise NotDraftError()
+    session = list_ceremony_sessions(viewer=actor).filter(pk=session_id).first()
+    if session is None:
+        raise NotACeremonySessionError()
+    room_url = ""
+    online = session.event.is_online or not session.event.venue.strip()
+    if online and settings.KARVAN_JITSI_URL:
+        same = agreement.ceremony_session_id == session.pk and agreement.ceremony_room_url
+        room_url = (
+            agreement.ceremony_room_url
+            if same
+            else (f"{settings.KARVAN_JITSI_URL}/karvan-ceremony-{secrets.token_urlsafe(24)}")
+        )
+    return attach_to_event_session(
+        agreement=agreement, session_id=session.pk, starts_at=session.starts_at, room_url=room_url
+    )
 
 
 @transaction.atomic

@@ -45,6 +45,7 @@ from karvan.agreements.services import (
     cancel_agreement,
     create_agreement,
     decide_proposal,
+    hold_at_event_session,
     name_signatory,
     remove_signatory,
     request_signing_code,
@@ -54,9 +55,12 @@ from karvan.agreements.services import (
     sign_agreement,
 )
 from karvan.agreements.verification import verify_code, verify_pdf
+from karvan.core.calendars import format_datetime
 from karvan.core.errors import DomainError
 from karvan.core.text import localize
 from karvan.directory.models import Membership, Organisation
+from karvan.events.models import Session
+from karvan.events.selectors import list_ceremony_sessions
 
 
 def _visible(request: HttpRequest, code: str) -> Agreement:
@@ -368,30 +372,69 @@ def cancel(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(agreement)
 
 
+def _ceremony_session_choices(viewer: User, agreement: Agreement) -> list[tuple[int, str]]:
+    sessions = list(list_ceremony_sessions(viewer=viewer))
+    if agreement.ceremony_session_id and agreement.ceremony_session_id not in {
+        session.pk for session in sessions
+    }:
+        sessions += list(Session.objects.filter(pk=agreement.ceremony_session_id))
+    return [
+        (
+            session.pk,
+            " · ".join(
+                part
+                for part in (
+                    session.event.display_title,
+                    session.title,
+                    format_datetime(session.starts_at),
+                )
+                if part
+            ),
+        )
+        for session in sessions
+    ]
+
+
 @login_required
 def ceremony(request: HttpRequest, code: str) -> HttpResponse:
-    """The signing ceremony: video room, start time and the live signing progress."""
+    """The signing ceremony: at an event's session or planned by the parties, its video room and
+    the live signing progress."""
     agreement = _visible(request, code)
+    can_plan = can_send_agreement(request.user, agreement)
     form = CeremonyForm(
         request.POST or None,
         initial={
+            "session": agreement.ceremony_session_id,
             "starts_at": agreement.ceremony_starts_at,
             "room_url": agreement.ceremony_room_url,
         },
+        sessions=_ceremony_session_choices(request.user, agreement) if can_plan else (),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            set_ceremony(
-                actor=request.user,
-                agreement=agreement,
-                starts_at=form.cleaned_data["starts_at"],
-                room_url=form.cleaned_data["room_url"],
-            )
+            if form.cleaned_data.get("session"):
+                hold_at_event_session(
+                    actor=request.user,
+                    agreement=agreement,
+                    session_id=form.cleaned_data["session"],
+                )
+            else:
+                set_ceremony(
+                    actor=request.user,
+                    agreement=agreement,
+                    starts_at=form.cleaned_data["starts_at"],
+                    room_url=form.cleaned_data["room_url"],
+                )
         except DomainError as error:
             messages.error(request, error.text)
         else:
             messages.success(request, _("The ceremony is planned."))
             return redirect("agreements:ceremony", code=agreement.code)
+    session = (
+        Session.objects.select_related("event").filter(pk=agreement.ceremony_session_id).first()
+        if agreement.ceremony_session_id
+        else None
+    )
     return render(
         request,
         "agreements/ceremony.html",
@@ -400,7 +443,8 @@ def ceremony(request: HttpRequest, code: str) -> HttpResponse:
             "version": current_version(agreement),
             "progress": signing_progress(agreement),
             "form": form,
-            "can_plan": can_send_agreement(request.user, agreement),
+            "can_plan": can_plan,
+            "session": session,
             "my_signatory": signatory_of(viewer=request.user, agreement=agreement),
         },
     )

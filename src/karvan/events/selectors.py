@@ -59,6 +59,19 @@ def list_sessions(*, event: Event) -> QuerySet[Session]:
     return event.sessions.annotate(slot_count=Count("slots"))
 
 
+def list_ceremony_sessions(*, viewer: User) -> QuerySet[Session]:
+    """Sessions of signing ceremonies the viewer can see that have not ended: where the parties
+    to an agreement may choose to sign it."""
+    events = list_events(viewer=viewer, kind=Event.Kind.SIGNING_CEREMONY).exclude(
+        status=Event.Status.CANCELLED
+    )
+    return (
+        Session.objects.filter(event__in=events, ends_at__gt=timezone.now())
+        .select_related("event")
+        .order_by("starts_at")
+    )
+
+
 def list_slots(*, event: Event) -> QuerySet[Slot]:
     return Slot.objects.filter(session__event=event).select_related("session")
 
