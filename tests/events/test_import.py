@@ -98,3 +98,28 @@ def test_another_organisation_cannot_import_into_a_delegation(client, delegation
     client.force_login(MembershipFactory().user)
     response = client.get(reverse("events:delegation", args=[delegation.pk]))
     assert response.status_code == 404
+
+
+def test_the_leader_adds_and_removes_member_organisations_and_no_one_else_can(client, delegation):
+    member = OrganisationFactory()
+    leader = delegation.leader.memberships.get().user
+    client.force_login(leader)
+    url = reverse("events:delegation", args=[delegation.pk])
+    client.post(url, {"action": "member", "member-registry_id": member.registry_id})
+    assert list(delegation.members.all()) == [member]
+    page = client.get(url).content.decode()
+    assert 'name="action" value="remove_member"' in page
+
+    client.force_login(MembershipFactory(organisation=member).user)  # a member is not the leader
+    assert (
+        client.post(url, {"action": "remove_member", "organisation": member.pk}).status_code == 404
+    )
+    assert delegation.members.filter(pk=member.pk).exists()
+
+    client.force_login(leader)
+    response = client.post(url, {"action": "remove_member", "organisation": member.pk})
+    assert response.status_code == 302
+    assert not delegation.members.exists()
+    # The leader is not a member that can be removed.
+    response = client.post(url, {"action": "remove_member", "organisation": delegation.leader_id})
+    assert response.status_code == 404

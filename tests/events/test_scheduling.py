@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from karvan.core.errors import NotAllowedError
 from karvan.events.errors import NothingToScheduleError
@@ -149,3 +150,23 @@ def test_an_event_with_published_meetings_can_be_deleted(event, organiser, irani
     meeting = _published(event, organiser, iranian, chinese)
     event.delete()
     assert not Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_the_organiser_weighs_a_meeting_and_the_scheduler_uses_it(
+    client, event, organiser, iranian, chinese
+):
+    meeting = _accepted(iranian, chinese)
+    url = reverse("events:meeting_priority", args=[meeting.pk])
+    client.force_login(iranian.person)  # a participant does not weigh meetings
+    assert client.post(url, {"priority": "3"}).status_code == 404
+    client.force_login(organiser)
+    assert client.post(url, {"priority": "9"}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.priority == 1
+    client.post(url, {"priority": "3"})
+    meeting.refresh_from_db()
+    assert meeting.priority == 3
+    problem, _placeholders = build_problem(event)
+    assert {m.id: m.priority for m in problem.meetings}[str(meeting.pk)] == 3
+    page = client.get(reverse("events:meeting", args=[meeting.pk])).content.decode()
+    assert 'id="priority-form"' in page

@@ -191,6 +191,18 @@ class AcceptForm(forms.Form):
         self.fields["slot"].queryset = Slot.objects.filter(pk__in=[s.pk for s in slots])
 
 
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(
+        label=_("Priority for the scheduler"),
+        coerce=int,
+        choices=[
+            (1, _("Normal")),
+            (2, _("High (both sides asked)")),
+            (3, _("Highest (the organiser's choice)")),
+        ],
+    )
+
+
 class MoveForm(forms.Form):
     slot = SlotChoiceField(label=_("Slot"), queryset=Slot.objects.none())
     table = forms.IntegerField(label=_("Table"), min_value=1, required=False)

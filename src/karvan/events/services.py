@@ -673,6 +673,18 @@ def move_meeting(*, actor: User, meeting: Meeting, slot: Slot, table: int | None
 
 
 @transaction.atomic
+def set_meeting_priority(*, actor: User, meeting: Meeting, priority: int) -> Meeting:
+    """The organiser weighs a meeting for the scheduler (1 normal, 2 asked by both sides, 3 the
+    organiser's own choice): heavier meetings are placed first and never dropped for lighter."""
+    _require_organiser(actor, meeting.event)
+    if priority not in (1, 2, 3):
+        raise NotAllowedError()
+    meeting.priority = priority
+    meeting.save(update_fields=["priority", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
 def pick_meeting_slot(*, actor: User, meeting: Meeting, slot: Slot) -> Meeting:
     """Where participants schedule their own meetings, one of them puts an accepted meeting that
     has no slot yet (accepted automatically, or both sides asked) into a free slot."""

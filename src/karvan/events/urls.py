@@ -20,6 +20,7 @@ urlpatterns = [
     path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/move/", views.meeting_move, name="meeting_move"),
+    path("meetings/<int:pk>/priority/", views.meeting_priority, name="meeting_priority"),
     path(
         "meetings/<int:pk>/participants/",
         views.meeting_add_participant,

@@ -31,6 +31,7 @@ from karvan.events.forms import (
     MeetingPointsForm,
     MeetingRequestForm,
     MoveForm,
+    PriorityForm,
     RegistrationForm,
     RejectForm,
     ScheduleRunForm,
@@ -100,9 +101,11 @@ from karvan.events.services import (
     record_feedback,
     register_person,
     reject_registration,
+    remove_delegation_member,
     send_meeting_request,
     set_event_status,
     set_meeting_points,
+    set_meeting_priority,
     start_schedule_run,
     update_event,
     withdraw_meeting_request,
@@ -562,6 +565,15 @@ def delegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                             actor=request.user, delegation=delegation, organisation=organisation
                         )
                         return redirect(delegation)
+            elif action == "remove_member":
+                organisation = get_object_or_404(
+                    delegation.members, pk=request.POST.get("organisation") or 0
+                )
+                remove_delegation_member(
+                    actor=request.user, delegation=delegation, organisation=organisation
+                )
+                messages.success(request, _("The organisation has left the delegation."))
+                return redirect(delegation)
             elif action == "person":
                 register_form = RegistrationForm(
                     request.POST,
@@ -903,6 +915,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else "",
             "feedback_form": FeedbackForm() if started and mine else None,
             "move_form": MoveForm(slots=list_slots(event=event)) if organiser else None,
+            "priority_form": PriorityForm(initial={"priority": meeting.priority})
+            if organiser
+            else None,
             "addable": list_participants(event=event).exclude(
                 pk__in=[a.registration_id for a in meeting.attendance.all()]
             )
@@ -936,6 +951,23 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Meeting moved."))
     else:
         messages.error(request, _("Choose a slot of this event."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_priority(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not is_organiser(request.user, meeting.event):
+        raise Http404
+    form = PriorityForm(request.POST)
+    if form.is_valid():
+        set_meeting_priority(
+            actor=request.user, meeting=meeting, priority=form.cleaned_data["priority"]
+        )
+        messages.success(request, _("The priority is saved; it counts at the next scheduler run."))
+    else:
+        messages.error(request, _("Choose one of the priorities."))
     return redirect(meeting)
 
 
