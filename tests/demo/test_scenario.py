@@ -73,7 +73,10 @@ def test_the_demo_loads_once_and_again_without_change(django_capture_on_commit_c
     assert Meeting.objects.exists()
     signed = Agreement.objects.filter(status=Agreement.Status.SIGNED)
     assert signed.exists() and all(agreement.is_sealed for agreement in signed)
-    assert Agreement.objects.filter(status=Agreement.Status.SIGNING).exists()
+    # The one being signed is on the programme of the fair's signing ceremony.
+    in_signing = Agreement.objects.get(status=Agreement.Status.SIGNING)
+    ceremony = Event.objects.get(kind=Event.Kind.SIGNING_CEREMONY)
+    assert in_signing.ceremony_session_id == ceremony.sessions.get().pk
     assert Answer.objects.exists()
 
     before = _totals()

@@ -19,6 +19,7 @@ from karvan.agreements.selectors import current_version
 from karvan.agreements.services import (
     add_comment,
     create_agreement,
+    hold_at_event_session,
     issue_signing_code,
     name_signatory,
     seal_agreement,
@@ -29,6 +30,7 @@ from karvan.agreements.services import (
 from karvan.agreements.templates_data import load_agreement_templates
 from karvan.demo.models import DemoRecord
 from karvan.directory.models import Organisation
+from karvan.events.models import Session
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "agreements.json"
 DEMO_CLIENT = {"ip_address": "127.0.0.1", "user_agent": "Karvan demo loader"}
@@ -122,6 +124,12 @@ def _create(entry: dict) -> Agreement:
             agreement=agreement,
             starts_at=starts,
             room_url=entry.get("room_url", ""),
+        )
+    if "ceremony_event" in entry:
+        record = DemoRecord.objects.get(key=f"event:{entry['ceremony_event']}")
+        session = Session.objects.filter(event_id=record.object_id).earliest("starts_at")
+        hold_at_event_session(
+            actor=users[entry["created_by"]], agreement=agreement, session_id=session.pk
         )
     send_for_signing(actor=users[entry["created_by"]], agreement=agreement)
     for signatory in entry["signatories"]:
