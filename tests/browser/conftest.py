@@ -319,7 +319,7 @@ def log_in(live_server: object) -> Callable[..., None]:
         page.fill("#id_password", password)
         with page.expect_navigation():
             page.click("main form button[type=submit]")
-        # Logged in: the navbar offers the person's own preferences page.
-        page.locator("nav a[href='/accounts/preferences/']").wait_for()
+        # Logged in: the navbar shows the person's own menu (preferences, log out).
+        page.locator("nav #user-menu").wait_for()
 
     return log_in_as

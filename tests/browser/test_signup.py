@@ -54,5 +54,5 @@ def test_sign_up_confirm_and_log_in_from_a_browser_in_shanghai(page, live_server
     log_in(page, "wang.wei@example.test", "a long and unusual passphrase 42")
 
     expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.locator("nav a[href='/accounts/preferences/']")).to_have_text("王伟")
+    expect(page.locator("nav #user-menu")).to_have_text("王伟")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
