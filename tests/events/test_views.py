@@ -1,6 +1,7 @@
 """Every events page renders for the people who may see it, in each interface language."""
 
 import datetime
+import zoneinfo
 
 import pytest
 import time_machine
@@ -177,3 +178,30 @@ def test_a_participant_accepts_in_a_slot_of_their_choice(client, event, iranian,
         client.post(url, {"action": "accept", "slot": chosen.pk})
     meeting = Meeting.objects.get(request=request)
     assert (meeting.slot, meeting.is_published) == (chosen, True)
+
+
+def test_a_persian_organiser_types_the_sessions_day_in_the_solar_hijri_calendar(
+    client, organiser, event
+):
+    organiser.language, organiser.calendar = "fa", "jalali"
+    organiser.save()
+    client.force_login(organiser)
+    url = reverse("events:sessions", args=[event.pk])
+    form = client.get(url).content.decode()
+    assert 'placeholder="۱۴۰۵/' in form or 'placeholder="1405/' in form  # typed, no picker
+    response = client.post(
+        url,
+        {
+            "day": "۱۴۰۵/۰۹/۱۸",  # 9 December 2026
+            "start_time": "14:00",
+            "end_time": "16:00",
+            "meeting_minutes": 30,
+            "break_minutes": 0,
+            "tables": 2,
+        },
+    )
+    assert response.status_code == 302
+    added = event.sessions.order_by("starts_at").last()
+    assert added.starts_at.astimezone(zoneinfo.ZoneInfo("Asia/Shanghai")).date() == (
+        datetime.date(2026, 12, 9)
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from karvan.agreements.models import Agreement, AgreementTemplate
 from karvan.agreements.rendering import LANGUAGE_NAMES
 from karvan.core.text import CONTENT_LANGUAGES
+from karvan.core.widgets import CalendarDateTimeField
 
 LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES[code]) for code in CONTENT_LANGUAGES]
 PLACEHOLDER_FIELDS = {
@@ -161,11 +162,7 @@ class CeremonyForm(forms.Form):
         empty_value=None,
         help_text=_("The ceremony starts with the session; leave empty to plan it yourselves."),
     )
-    starts_at = forms.DateTimeField(
-        label=_("Ceremony starts at"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    starts_at = CalendarDateTimeField(label=_("Ceremony starts at"), required=False)
     room_url = forms.URLField(
         label=_("Video room link"), required=False, assume_scheme="https", max_length=200
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from karvan.core.widgets import CalendarDateField
 from karvan.events.models import Event, MeetingParticipant, Session, Slot
 
 
@@ -25,8 +26,8 @@ class EventForm(forms.Form):
         max_length=60,
         help_text=_("Country codes separated by commas, e.g. IR, CN."),
     )
-    starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput({"type": "date"}))
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput({"type": "date"}))
+    starts_on = CalendarDateField(label=_("First day"))
+    ends_on = CalendarDateField(label=_("Last day"))
     request_mode = forms.ChoiceField(label=_("Meeting requests"), choices=Event.RequestMode.choices)
     scheduling_mode = forms.ChoiceField(label=_("Scheduling"), choices=Event.SchedulingMode.choices)
     request_expiry_hours = forms.IntegerField(
@@ -58,7 +59,7 @@ class EventForm(forms.Form):
 
 class SessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput({"type": "date"}))
+    day = CalendarDateField(label=_("Day"))
     start_time = forms.TimeField(label=_("Starts"), widget=forms.TimeInput({"type": "time"}))
     end_time = forms.TimeField(label=_("Ends"), widget=forms.TimeInput({"type": "time"}))
     meeting_minutes = forms.IntegerField(
