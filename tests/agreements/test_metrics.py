@@ -5,6 +5,7 @@ from django.urls import reverse
 from karvan.agreements.models import Agreement
 from karvan.insights.metrics import Filters, get_chart_spec
 from tests.agreements.conftest import sign_as
+from tests.factories import UserFactory
 
 
 def test_signed_agreements_are_counted_in_their_month_and_by_stage(
@@ -26,8 +27,6 @@ def test_signed_agreements_are_counted_in_their_month_and_by_stage(
 
 
 def test_the_dashboard_shows_the_agreements_section(client, signing):
-    from tests.factories import UserFactory
-
     staff = UserFactory(is_staff=True)
     client.force_login(staff)
     page = client.get(reverse("insights:dashboard")).content.decode()

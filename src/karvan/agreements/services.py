@@ -68,6 +68,7 @@ from karvan.core.errors import NotAllowedError
 from karvan.core.mail import send_mail_to_person
 from karvan.core.text import CONTENT_LANGUAGES, localize
 from karvan.directory.models import Membership, Organisation
+from karvan.events.selectors import list_ceremony_sessions
 from karvan.notifications.services import notify
 
 CODE_ATTEMPTS = 5
@@ -476,8 +477,6 @@ def hold_at_event_session(*, actor: User, agreement: Agreement, session_id: int)
     """A party's manager puts the agreement on a signing ceremony's programme: its start is the
     session's, and a ceremony held online (no venue) gets an unguessable room on the platform's
     Jitsi."""
-    from karvan.events.selectors import list_ceremony_sessions
-
     if not can_send_agreement(actor, agreement):
         raise NotAllowedError()
     if agreement.status in {Agreement.Status.SIGNED, Agreement.Status.CANCELLED}:

@@ -896,6 +896,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and opens_at is not None
         and timezone.now() < meeting.slot.ends_at
     )
+    video_open = video and bool(settings.KARVAN_JITSI_URL) and timezone.now() >= opens_at
     started = meeting.is_scheduled and meeting.slot.starts_at <= timezone.now()
     names = {p.number: p.name for p in event.meeting_points.all()}
     return render(
@@ -907,11 +908,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_organiser": organiser,
             "mine": mine,
             "shows_video": video,
-            "video_open": video and bool(settings.KARVAN_JITSI_URL) and timezone.now() >= opens_at,
+            "video_open": video_open,
             "opens_at": opens_at,
             "video_configured": bool(settings.KARVAN_JITSI_URL),
             "video_url": f"{settings.KARVAN_JITSI_URL}/karvan-{meeting.room_name}"
-            if video and settings.KARVAN_JITSI_URL and timezone.now() >= opens_at
+            if video_open
             else "",
             "feedback_form": FeedbackForm() if started and mine else None,
             "move_form": MoveForm(slots=list_slots(event=event)) if organiser else None,
