@@ -1,6 +1,7 @@
 """A delegation's people imported from CSV and XLSX files, with a report for every bad row."""
 
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from karvan.events.errors import ImportFileError
+from karvan.events.errors import ImportFileError, UnsafeFileError
 from karvan.events.imports import read_people
 from karvan.events.models import Registration
 from karvan.events.services import create_delegation, import_delegation
@@ -123,3 +124,55 @@ def test_the_leader_adds_and_removes_member_organisations_and_no_one_else_can(cl
     # The leader is not a member that can be removed.
     response = client.post(url, {"action": "remove_member", "organisation": delegation.leader_id})
     assert response.status_code == 404
+
+
+def _xlsx_with(part: str, replace: tuple[bytes, bytes]) -> bytes:
+    """A real workbook whose `part` has one piece of XML replaced (to carry a DTD)."""
+    workbook = Workbook()
+    workbook.active.append(["full_name", "email"])
+    workbook.active.append(["Reza", "reza@example.test"])
+    source = io.BytesIO()
+    workbook.save(source)
+    result = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(result, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == part:
+                assert replace[0] in data
+                data = data.replace(replace[0], replace[1], 1)
+            zout.writestr(item, data)
+    return result.getvalue()
+
+
+BOMB = (
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]>'
+)
+EXTERNAL = b'<!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize(
+    ("part", "replace"),
+    [
+        # An entity-expansion bomb in the sheet, read row by row after the workbook opened.
+        ("xl/worksheets/sheet1.xml", (b"<worksheet", BOMB + b"<worksheet")),
+        # An external entity in the workbook itself, read when the file is opened.
+        ("xl/workbook.xml", (b"<workbook", EXTERNAL + b"<workbook")),
+    ],
+)
+def test_an_xlsx_carrying_xml_entities_is_refused_not_parsed(client, delegation, part, replace):
+    data = _xlsx_with(part, replace)
+    with pytest.raises(UnsafeFileError):
+        read_people(SimpleUploadedFile("bomb.xlsx", data))
+    leader = delegation.leader.memberships.get().user
+    leader.language = "fa"
+    leader.save()
+    client.force_login(leader)
+    response = client.post(
+        reverse("events:delegation", args=[delegation.pk]),
+        {"action": "import", "file": SimpleUploadedFile("bomb.xlsx", data)},
+    )
+    assert response.status_code == 200
+    with translation.override("fa"):
+        assert str(UnsafeFileError.message) in response.content.decode()
+    assert not Registration.objects.exists()

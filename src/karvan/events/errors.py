@@ -63,6 +63,14 @@ class ImportFileError(DomainError):
     message = _("The file could not be read: upload a CSV (UTF-8) or XLSX file with a header row.")
 
 
+class UnsafeFileError(ImportFileError):
+    code = "delegation.import_unsafe"
+    message = _(
+        "The file was refused: it declares XML entities, which a spreadsheet never needs. "
+        "Save it again from your spreadsheet program, or upload it as CSV."
+    )
+
+
 class NotApprovedError(DomainError):
     code = "request.not_approved"
     message = _("Meeting requests are between approved participants of the same event.")

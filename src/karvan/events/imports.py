@@ -1,19 +1,34 @@
-"""Reading a delegation's people from a CSV or XLSX file: header row, then one person a row."""
+"""Reading a delegation's people from a CSV or XLSX file: header row, then one person a row.
+
+An XLSX file is a ZIP of XML parts written by whoever uploads it. Before openpyxl reads it (itself
+through defusedxml), every part is read through defusedxml with document type declarations
+forbidden, so entity-expansion bombs and external entities are refused, never expanded or fetched;
+the parts' unpacked size is bounded too (a ZIP bomb).
+"""
 
 import csv
 import io
 import zipfile
 from collections.abc import Iterator
+from xml.etree.ElementTree import ParseError
 
+import openpyxl
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import UploadedFile
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from karvan.events.errors import ImportFileError
+from karvan.events.errors import ImportFileError, UnsafeFileError
+
+if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False, or defusedxml missing
+    raise ImproperlyConfigured("openpyxl must read workbooks through defusedxml.")
 
 COLUMNS = ("organisation", "registry_id", "country", "full_name", "email", "language", "sessions")
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 _ALIASES = {
     "organization": "organisation",
     "company": "organisation",
@@ -52,17 +67,45 @@ def _records(rows: Iterator[tuple[object, ...]]) -> list[dict[str, str]]:
     return records
 
 
+def _check_workbook(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack too large or declare a DTD (entities)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+                raise ImportFileError()
+            for part in parts:
+                if not part.filename.endswith((".xml", ".rels", ".vml")):
+                    continue
+                with archive.open(part) as stream:
+                    for _event in iterparse(stream, forbid_dtd=True):
+                        pass
+    except DefusedXmlException as error:
+        raise UnsafeFileError() from error
+    except (zipfile.BadZipFile, ParseError, KeyError, ValueError, OSError) as error:
+        raise ImportFileError() from error
+
+
 def read_people(upload: UploadedFile) -> list[dict[str, str]]:
     """The rows of an uploaded CSV (UTF-8, comma or semicolon) or XLSX file, as dicts."""
     if upload.size and upload.size > MAX_BYTES:
         raise ImportFileError()
     data = upload.read()
     if data[:2] == b"PK":  # a ZIP container: XLSX
+        _check_workbook(data)
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            return _records(iter(workbook.worksheets[0].iter_rows(values_only=True)))
+        except (
+            InvalidFileException,
+            zipfile.BadZipFile,
+            ParseError,
+            KeyError,
+            ValueError,
+            IndexError,
+            OSError,
+        ) as error:
             raise ImportFileError() from error
-        return _records(iter(workbook.worksheets[0].iter_rows(values_only=True)))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
