@@ -1,4 +1,5 @@
-"""An event with one session, its organiser, and approved participants from Iran and China."""
+"""An event with one session, its organiser, and approved participants from Iran and China
+(each registered themselves; the organiser approved)."""
 
 import datetime
 import json
@@ -7,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from karvan.events.models import Event, Registration
-from karvan.events.services import add_session, create_event, load_holidays, register_person
+from karvan.events.services import (
+    add_session,
+    approve_registration,
+    create_event,
+    load_holidays,
+    register_person,
+)
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 HOLIDAYS = Path(__file__).resolve().parents[2] / "src/karvan/events/data/holidays.json"
@@ -66,12 +73,13 @@ def participant(event: Event, organiser: object, *, country: str, **user: object
     membership = MembershipFactory(
         organisation=OrganisationFactory(country=country), user=UserFactory(**user)
     )
-    return register_person(
-        actor=organiser,
+    registration = register_person(
+        actor=membership.user,
         event=event,
         organisation=membership.organisation,
         person=membership.user,
     )
+    return approve_registration(actor=organiser, registration=registration)
 
 
 @pytest.fixture

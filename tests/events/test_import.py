@@ -1,4 +1,5 @@
-"""A delegation's people imported from CSV and XLSX files, with a report for every bad row."""
+"""A delegation: organisations invited by its leader join when one of their managers accepts; its
+people are imported from CSV and XLSX files, with a report for every row not registered."""
 
 import io
 import zipfile
@@ -9,10 +10,21 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from karvan.events.errors import ImportFileError, UnsafeFileError
+from karvan.accounts.models import User
+from karvan.core.errors import NotAllowedError
+from karvan.directory.models import Membership, Organisation
+from karvan.events.errors import ImportFileError, InvitationNotPendingError, UnsafeFileError
 from karvan.events.imports import read_people
-from karvan.events.models import Registration
-from karvan.events.services import create_delegation, import_delegation
+from karvan.events.models import DelegationInvitation, Event, Registration
+from karvan.events.services import (
+    accept_delegation_invitation,
+    create_delegation,
+    decline_delegation_invitation,
+    import_delegation,
+    invite_to_delegation,
+)
+from karvan.notifications.models import Notification
+from tests.events.conftest import make_event
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,57 +40,143 @@ def delegation(event):
     )
 
 
-def _rows(member, event):
-    return [
+def _joined(delegation, **organisation):
+    """An organisation that accepted the delegation's invitation (through its owner), with a
+    member person reza@example.test."""
+    owner = MembershipFactory(organisation=OrganisationFactory(**organisation))
+    member = owner.organisation
+    leader = delegation.leader.memberships.get().user
+    invitation = invite_to_delegation(actor=leader, delegation=delegation, organisation=member)
+    accept_delegation_invitation(actor=owner.user, invitation=invitation)
+    MembershipFactory(
+        organisation=member,
+        user=UserFactory(email="reza@example.test", full_name="Reza Mohammadi"),
+        role=Membership.Role.MEMBER,
+    )
+    return member
+
+
+def _snapshot():
+    return (
+        sorted(Membership.objects.values_list("user_id", "organisation_id", "role")),
+        User.objects.count(),
+        Organisation.objects.count(),
+    )
+
+
+def test_csv_import_registers_members_of_joined_organisations_and_reports_each_other_row(
+    delegation, event
+):
+    member = _joined(delegation)
+    outsider = OrganisationFactory()  # on Karvan, never joined the delegation
+    UserFactory(email="stranger@example.test")  # an account, in no organisation of the file
+    rows = [
         HEADER,
         ["", member.registry_id, "IR", "Reza Mohammadi", "reza@example.test", "fa", "1"],
-        ["", member.registry_id, "IR", "", "no-name@example.test", "fa", ""],
         ["", "10999999999", "IR", "Nobody", "nobody@example.test", "fa", ""],
+        ["", outsider.registry_id, "IR", "Outsider", "outsider@example.test", "fa", ""],
+        ["", member.registry_id, "IR", "Stranger", "stranger@example.test", "fa", ""],
+        ["", member.registry_id, "IR", "No account", "new@example.test", "fa", ""],
         ["", member.registry_id, "IR", "Bad Mail", "not-an-address", "xx", "Evening"],
         ["", member.registry_id, "IR", "Twice", "reza@example.test", "fa", ""],
     ]
-
-
-def test_csv_import_registers_good_rows_and_reports_each_bad_one(delegation, event):
-    member = OrganisationFactory()
-    text = "\n".join(",".join(row) for row in _rows(member, event))
+    text = "\n".join(",".join(row) for row in rows)
     records = read_people(SimpleUploadedFile("people.csv", text.encode("utf-8-sig")))
     leader = delegation.leader.memberships.get().user
+    before = _snapshot()
     report = import_delegation(actor=leader, delegation=delegation, records=records)
+    assert _snapshot() == before  # no account, membership or organisation made
+    assert list(delegation.members.all()) == [member]
     assert [row.number for row in report if not row.errors] == [2]
     with translation.override("en"):
         errors = {row.number: " ".join(map(str, row.errors)) for row in report if row.errors}
-    assert "full name is missing" in errors[3]
-    assert "must register first" in errors[4]
-    assert "e-mail address is not valid" in errors[5] and "Unknown language" in errors[5]
-    assert "Unknown session Evening" in errors[5]
-    assert "appears twice" in errors[6]
+    assert "No organisation 10999999999 is registered" in errors[3]
+    assert "has not joined the delegation" in errors[4]
+    assert "No member of" in errors[5] and "No member of" in errors[6]
+    assert "e-mail address is not valid" in errors[7] and "Unknown session Evening" in errors[7]
+    assert "appears twice" in errors[8]
     registration = Registration.objects.get(person__email="reza@example.test")
-    assert registration.delegation == delegation
+    assert registration.delegation == delegation and registration.organisation == member
     assert registration.status == Registration.Status.PENDING
     assert list(registration.sessions.all()) == list(event.sessions.all())
-    assert member in delegation.members.all()
-    assert registration.person.time_zone == "Asia/Tehran"
+    assert Notification.objects.filter(
+        recipient=registration.person, kind="events.registered_by_other"
+    ).exists()
 
 
-def test_xlsx_import_through_the_page(client, delegation, event):
-    member = OrganisationFactory()
-    existing = UserFactory(email="known@example.test")
+def test_xlsx_import_through_the_page_registers_members_and_never_makes_one(
+    client, delegation, event
+):
+    member = _joined(delegation)
+    victim = OrganisationFactory(name={"en": "Victim Trading"})
+    victim_owner = MembershipFactory(organisation=victim).user
     workbook = Workbook()
     sheet = workbook.active
-    for row in _rows(member, event)[:2]:
-        sheet.append(row)
-    sheet.append(["", member.registry_id, "IR", "Known", "known@example.test", "en", ""])
+    sheet.append(HEADER)
+    sheet.append(["", member.registry_id, "IR", "Reza", "reza@example.test", "fa", ""])
+    leader = delegation.leader.memberships.get().user
+    # The leader's own address against another organisation's public registry identifier.
+    sheet.append(["", victim.registry_id, "IR", "Me", leader.email, "en", ""])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    client.force_login(delegation.leader.memberships.get().user)
+    client.force_login(leader)
+    before = _snapshot()
     response = client.post(
         reverse("events:delegation", args=[delegation.pk]),
         {"action": "import", "file": SimpleUploadedFile("people.xlsx", buffer.getvalue())},
     )
     assert response.status_code == 200
-    assert "2 of 2 rows registered" in response.content.decode()
-    assert Registration.objects.filter(person=existing, delegation=delegation).exists()
+    page = response.content.decode()
+    assert "1 of 2 rows registered" in page
+    assert "has not joined the delegation" in page
+    assert _snapshot() == before
+    assert list(victim.memberships.values_list("user_id", flat=True)) == [victim_owner.pk]
+    assert Registration.objects.filter(person__email="reza@example.test").exists()
+    assert not Registration.objects.filter(person=leader).exists()
+
+
+def test_an_attacker_cannot_join_another_organisation_through_an_import_page_or_api(
+    client, organiser
+):
+    """The attack of issue 10: own organisation, own draft event and delegation, then an import
+    carrying the victim's public registry identifier and the attacker's e-mail."""
+    victim = OrganisationFactory(name={"en": "Victim Trading"})
+    MembershipFactory(organisation=victim)
+    attacker = MembershipFactory(organisation=OrganisationFactory()).user
+    event = make_event(attacker)
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.DRAFT)
+    delegation = create_delegation(
+        actor=attacker,
+        event=event,
+        leader=attacker.memberships.get().organisation,
+        name="Mine",
+    )
+    before = _snapshot()
+    client.force_login(attacker)
+    url = reverse("events:delegation", args=[delegation.pk])
+    text = f"organisation,registry_id,email\nX,{victim.registry_id},{attacker.email}"
+    response = client.post(
+        url, {"action": "import", "file": SimpleUploadedFile("p.csv", text.encode())}
+    )
+    assert response.status_code == 200
+    assert "has not joined the delegation" in response.content.decode()
+    # Adding the victim to the delegation only invites it: nothing joins without its managers.
+    client.post(url, {"action": "member", "member-registry_id": victim.registry_id})
+    assert not delegation.members.exists()
+    response = client.post(
+        url, {"action": "import", "file": SimpleUploadedFile("p.csv", text.encode())}
+    )
+    assert "has not joined the delegation" in response.content.decode()
+    # The API registers members only: the attacker is none of the victim's.
+    response = client.post(
+        f"/api/events/{event.pk}/registrations",
+        {"organisation_id": victim.pk, "person_id": attacker.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert _snapshot() == before
+    assert not victim.memberships.filter(user=attacker).exists()
+    assert not Registration.objects.exists()
 
 
 def test_a_file_that_is_not_a_table_is_refused_clearly(client, delegation):
@@ -101,17 +199,84 @@ def test_another_organisation_cannot_import_into_a_delegation(client, delegation
     assert response.status_code == 404
 
 
-def test_the_leader_adds_and_removes_member_organisations_and_no_one_else_can(client, delegation):
-    member = OrganisationFactory()
+def test_an_organisation_joins_only_when_one_of_its_managers_accepts(client, delegation):
+    invited = OrganisationFactory()
+    owner = MembershipFactory(organisation=invited, user=UserFactory(language="fa")).user
+    admin = MembershipFactory(organisation=invited, role=Membership.Role.ADMIN).user
+    plain = MembershipFactory(organisation=invited, role=Membership.Role.MEMBER).user
     leader = delegation.leader.memberships.get().user
     client.force_login(leader)
     url = reverse("events:delegation", args=[delegation.pk])
-    client.post(url, {"action": "member", "member-registry_id": member.registry_id})
-    assert list(delegation.members.all()) == [member]
+    client.post(url, {"action": "member", "member-registry_id": invited.registry_id})
+    assert not delegation.members.exists()
+    invitation = DelegationInvitation.objects.get(delegation=delegation, organisation=invited)
+    assert invitation.is_pending
+    told = Notification.objects.filter(kind="events.delegation_invited")
+    assert set(told.values_list("recipient_id", flat=True)) == {owner.pk, admin.pk}
+    with translation.override("fa"):
+        assert "دعوت" in told.get(recipient=owner).title  # in the manager's language
+    # Invited twice: one pending invitation.
+    response = client.post(url, {"action": "member", "member-registry_id": invited.registry_id})
+    assert DelegationInvitation.objects.filter(delegation=delegation).count() == 1
+    # Neither the leader nor a plain member answers for the organisation.
+    page = reverse("events:invitation", args=[invitation.pk])
+    assert client.post(page, {"action": "accept"}).status_code == 302
+    with pytest.raises(NotAllowedError):
+        accept_delegation_invitation(actor=leader, invitation=invitation)
+    client.force_login(plain)
+    assert client.get(page).status_code == 404
+    assert client.post(page, {"action": "accept"}).status_code == 404
+    assert not delegation.members.exists()
+    # A manager reaches it from their invitations and accepts.
+    client.force_login(owner)
+    assert page in client.get(reverse("events:invitations")).content.decode()
+    assert 'value="accept"' in client.get(page).content.decode()
+    response = client.post(page, {"action": "accept"})
+    assert response.status_code == 302
+    assert list(delegation.members.all()) == [invited]
+    invitation.refresh_from_db()
+    assert invitation.status == DelegationInvitation.Status.ACCEPTED
+    assert invitation.decided_by == owner
+    assert Notification.objects.filter(
+        recipient=leader, kind="events.delegation_invitation_accepted"
+    ).exists()
+    # Answered once.
+    with pytest.raises(InvitationNotPendingError):
+        decline_delegation_invitation(actor=admin, invitation=invitation)
+
+
+def test_declined_and_withdrawn_invitations_add_no_one(client, delegation):
+    leader = delegation.leader.memberships.get().user
+    first, second = OrganisationFactory(), OrganisationFactory()
+    owner = MembershipFactory(organisation=first).user
+    MembershipFactory(organisation=second)
+    declined = invite_to_delegation(actor=leader, delegation=delegation, organisation=first)
+    decline_delegation_invitation(actor=owner, invitation=declined)
+    withdrawn = invite_to_delegation(actor=leader, delegation=delegation, organisation=second)
+    client.force_login(leader)
+    url = reverse("events:delegation", args=[delegation.pk])
+    assert 'value="withdraw_invitation"' in client.get(url).content.decode()
+    client.post(url, {"action": "withdraw_invitation", "invitation": withdrawn.pk})
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == DelegationInvitation.Status.WITHDRAWN
+    assert not delegation.members.exists()
+    with pytest.raises(InvitationNotPendingError):
+        accept_delegation_invitation(actor=owner, invitation=declined)
+    # Declined, it may be invited again.
+    again = invite_to_delegation(actor=leader, delegation=delegation, organisation=first)
+    assert again.is_pending
+
+
+def test_the_leader_removes_member_organisations_and_no_one_else_can(client, delegation):
+    member = _joined(delegation)
+    leader = delegation.leader.memberships.get().user
+    client.force_login(leader)
+    url = reverse("events:delegation", args=[delegation.pk])
     page = client.get(url).content.decode()
     assert 'name="action" value="remove_member"' in page
 
-    client.force_login(MembershipFactory(organisation=member).user)  # a member is not the leader
+    # A plain member of the organisation is not the leader.
+    client.force_login(member.memberships.get(role=Membership.Role.MEMBER).user)
     assert (
         client.post(url, {"action": "remove_member", "organisation": member.pk}).status_code == 404
     )

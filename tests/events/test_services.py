@@ -154,8 +154,10 @@ def test_outsiders_cannot_act_for_a_registration(event, iranian, chinese):
 def test_no_request_to_ones_own_organisation(event, organiser, iranian):
     colleague = MembershipFactory(organisation=iranian.organisation).user
     other = register_person(
-        actor=organiser, event=event, organisation=iranian.organisation, person=colleague
+        actor=iranian.person, event=event, organisation=iranian.organisation, person=colleague
     )
+    approve_registration(actor=organiser, registration=other)
+    other.refresh_from_db()
     with pytest.raises(OwnOrganisationError):
         send_meeting_request(actor=iranian.person, sender=iranian, recipient=other, reason="x")
 

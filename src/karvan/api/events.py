@@ -1,11 +1,11 @@
 """Events, the caller's registrations, meeting requests, meetings (agenda) and feedback."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from karvan.api.main import anyone
@@ -38,6 +38,18 @@ from karvan.events.services import (
     send_meeting_request,
     withdraw_meeting_request,
 )
+
+# An id in a request body: a JSON integer (never `false` or "12") that a database key can hold.
+Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
+
+
+class Pages(PageNumberPagination):
+    """Page numbers bounded, so a huge page gives 422, not an offset the database rejects."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=1000)
+
 
 router = Router(tags=["events"])
 registrations_router = Router(tags=["events"])
@@ -94,9 +106,9 @@ class RegistrationOut(Schema):
 
 
 class RegistrationIn(Schema):
-    organisation_id: int
-    person_id: int
-    session_ids: list[int] = []
+    organisation_id: Id
+    person_id: Id
+    session_ids: list[Id] = Field(default=[], max_length=100)
 
 
 class ParticipantOut(Schema):
@@ -128,14 +140,14 @@ class MeetingRequestOut(Schema):
 
 
 class MeetingRequestIn(Schema):
-    sender_id: int
-    recipient_id: int
+    sender_id: Id
+    recipient_id: Id
     reason: str
     language: str = "en"
 
 
 class AcceptIn(Schema):
-    slot_id: int | None = None
+    slot_id: Id | None = None
 
 
 class MeetingOut(Schema):
@@ -162,13 +174,13 @@ class MeetingOut(Schema):
 
 
 class FeedbackIn(Schema):
-    registration_id: int
+    registration_id: Id
     outcome: Literal[*MeetingParticipant.Outcome.values]  # type: ignore[valid-type]
     notes: str = ""
 
 
 @router.get("", response=list[EventOut], auth=anyone, summary="List events")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def list_(request: HttpRequest, kind: str = "", upcoming: bool = False) -> object:
     return list_events(viewer=request.auth, kind=kind, upcoming_only=upcoming).prefetch_related(
         "sessions"
@@ -185,7 +197,7 @@ def read(request: HttpRequest, event_id: int) -> Event:
     response=list[ParticipantOut],
     summary="Approved participants (for approved participants and organisers)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def participants(request: HttpRequest, event_id: int) -> object:
     event = get_event(viewer=request.auth, pk=event_id)
     mine = list_registrations(viewer=request.auth, event=event, mine_only=True).filter(
@@ -219,13 +231,13 @@ def register(request: HttpRequest, event_id: int, payload: RegistrationIn) -> tu
 
 
 @registrations_router.get("", response=list[RegistrationOut], summary="My registrations")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def my_registrations(request: HttpRequest) -> object:
     return list_registrations(viewer=request.auth, mine_only=True)
 
 
 @requests_router.get("", response=list[MeetingRequestOut], summary="My meeting requests")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def my_requests(request: HttpRequest, status: str = "") -> object:
     return list_meeting_requests(viewer=request.auth, status=status)
 
@@ -275,8 +287,10 @@ def withdraw(request: HttpRequest, request_id: int) -> MeetingRequest:
 
 
 @meetings_router.get("", response=list[MeetingOut], summary="My published meetings (agenda)")
-@paginate(PageNumberPagination, page_size=100)
-def my_meetings(request: HttpRequest, event_id: int | None = None) -> object:
+@paginate(Pages, page_size=100)
+def my_meetings(
+    request: HttpRequest, event_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
+) -> object:
     rows = list_meetings(viewer=request.auth, published_only=True).filter(
         status=Meeting.Status.SCHEDULED
     )

@@ -15,8 +15,10 @@ from karvan.accounts.models import User
 from karvan.demo.models import DemoRecord
 from karvan.directory.models import Membership, Organisation
 from karvan.events.models import Event, MeetingRequest, Registration
+from karvan.events.permissions import MANAGER_ROLES
 from karvan.events.selectors import list_free_slots
 from karvan.events.services import (
+    accept_delegation_invitation,
     accept_meeting_request,
     add_session,
     approve_registration,
@@ -24,6 +26,7 @@ from karvan.events.services import (
     create_event,
     decline_meeting_request,
     expire_meeting_requests,
+    invite_to_delegation,
     load_holidays,
     publish_schedule,
     register_person,
@@ -46,6 +49,15 @@ def _organisation(key: str) -> Organisation:
 
 def _first_member(organisation: Organisation) -> User:
     return Membership.objects.filter(organisation=organisation).order_by("pk").first().user
+
+
+def _first_manager(organisation: Organisation) -> User:
+    return (
+        Membership.objects.filter(organisation=organisation, role__in=MANAGER_ROLES)
+        .order_by("pk")
+        .first()
+        .user
+    )
 
 
 def _event(entry: dict) -> Event:
@@ -103,7 +115,14 @@ def _registrations(event: Event, entry: dict, organiser: User) -> dict[str, Regi
             leader=_organisation(delegation_entry["leader"]),
             name=delegation_entry["name"],
         )
-        delegation.members.set([_organisation(key) for key in delegation_entry["members"]])
+        for key in delegation_entry["members"]:
+            # Each organisation joins as it would on the site: invited by the leader, accepted
+            # by one of its managers.
+            organisation = _organisation(key)
+            invitation = invite_to_delegation(
+                actor=leader_actor, delegation=delegation, organisation=organisation
+            )
+            accept_delegation_invitation(actor=_first_manager(organisation), invitation=invitation)
         registrations[delegation_entry["leader"]] = register_person(
             actor=leader_actor,
             event=event,

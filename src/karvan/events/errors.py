@@ -124,3 +124,30 @@ class UnknownBadgeError(DomainError):
 class MeetingNotStartedError(DomainError):
     code = "meeting.not_started"
     message = _("Feedback opens once the meeting has started.")
+
+
+class NotConsentedError(DomainError):
+    code = "registration.not_consented"
+    message = _(
+        "%(organisation)s has not agreed to have its people registered by others for this event: "
+        "its people register themselves, or one of its managers accepts a delegation's invitation."
+    )
+    status = 403
+
+
+class AlreadyInDelegationError(DomainError):
+    code = "delegation.already_member"
+    message = _("This organisation is already part of the delegation.")
+    status = 409
+
+
+class InvitationExistsError(DomainError):
+    code = "delegation.invitation_pending"
+    message = _("This organisation has already been invited and has not answered yet.")
+    status = 409
+
+
+class InvitationNotPendingError(DomainError):
+    code = "delegation.invitation_not_pending"
+    message = _("This invitation has already been answered or withdrawn.")
+    status = 409

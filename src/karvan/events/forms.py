@@ -94,10 +94,26 @@ class MeetingPointsForm(forms.Form):
     )
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """Several rows by id; a value that is not a plain number a database key can hold (`²`,
+    `1:2`, 10**30) is a form error, never a query the database refuses."""
+
+    def _check_values(self, value: object) -> object:
+        for pk in value:  # type: ignore[attr-defined]
+            text = str(pk)
+            if not (text.isdecimal() and len(text) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class RegistrationForm(forms.Form):
     organisation = forms.ChoiceField(label=_("Organisation"))
     person = forms.ChoiceField(label=_("Person"))
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = IdsField(
         label=_("Sessions"),
         queryset=Session.objects.none(),
         required=False,
@@ -120,7 +136,7 @@ class RegistrationForm(forms.Form):
 
 
 class SessionsForm(forms.Form):
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = IdsField(
         label=_("Sessions"),
         queryset=Session.objects.none(),
         required=False,
@@ -149,7 +165,10 @@ class DelegationMemberForm(forms.Form):
     registry_id = forms.CharField(
         label=_("Registry identifier of the organisation"),
         max_length=32,
-        help_text=_("The organisation must already be registered on Karvan."),
+        help_text=_(
+            "The organisation must already be registered on Karvan; it joins once one of its "
+            "managers accepts the invitation."
+        ),
     )
 
 
@@ -157,8 +176,9 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         help_text=_(
-            "Header row, then one person a row: organisation, registry_id, country, full_name, "
-            "email, language, sessions (numbers or titles separated by semicolons)."
+            "Header row, then one person a row: organisation, registry_id, country, email, "
+            "sessions (numbers or titles separated by semicolons). Only people who are already "
+            "members of the delegation's organisations on Karvan are registered."
         ),
     )
 

@@ -51,7 +51,7 @@ def _records(rows: Iterator[tuple[object, ...]]) -> list[dict[str, str]]:
         header = [_header(cell) for cell in next(rows)]
     except StopIteration as error:
         raise ImportFileError() from error
-    if "email" not in header or "full_name" not in header:
+    if "email" not in header:
         raise ImportFileError()
     records = []
     for values in rows:

@@ -269,6 +269,58 @@ class Delegation(TimeStampedModel):
         return reverse("events:delegation", args=[self.pk])
 
 
+class DelegationInvitation(TimeStampedModel):
+    """A delegation's leader asks an organisation to join; one of its managers (owner or
+    administrator) accepts or declines. Only an accepted invitation makes the organisation a
+    member, and only a member's people may be registered by the delegation's leader."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="delegation_invitations",
+        verbose_name=_("organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delegation invitation")
+        verbose_name_plural = _("delegation invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "organisation"],
+                condition=Q(status="pending"),
+                name="events_invitation_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegation} → {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:invitation", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
 class Registration(TimeStampedModel):
     """A person taking part in an event for an organisation, in the sessions they chose."""
 

@@ -14,6 +14,10 @@ REQUEST_EXPIRED = "events.request_expired"
 SCHEDULE_PUBLISHED = "events.schedule_published"
 MEETING_MOVED = "events.meeting_moved"
 MEETING_REMINDER = "events.meeting_reminder"
+DELEGATION_INVITED = "events.delegation_invited"
+DELEGATION_INVITATION_ACCEPTED = "events.delegation_invitation_accepted"
+DELEGATION_INVITATION_DECLINED = "events.delegation_invitation_declined"
+REGISTERED_BY_OTHER = "events.registered_by_other"
 
 
 def register_kinds() -> None:
@@ -82,5 +86,34 @@ def register_kinds() -> None:
             MEETING_REMINDER,
             title=_("Soon: your meeting with %(organisation)s at “%(event)s”"),
             body=_("It starts at %(time)s (%(zone)s)."),
+        )
+    )
+    register(
+        NotificationKind(
+            DELEGATION_INVITED,
+            title=_("%(leader)s invites your organisation to its delegation to “%(event)s”"),
+            body=_(
+                "If you accept, the delegation's leader may register your organisation's people "
+                "for the event. Accept or decline on the invitation's page."
+            ),
+        )
+    )
+    register(
+        NotificationKind(
+            DELEGATION_INVITATION_ACCEPTED,
+            title=_("%(organisation)s joined your delegation to “%(event)s”"),
+        )
+    )
+    register(
+        NotificationKind(
+            DELEGATION_INVITATION_DECLINED,
+            title=_("%(organisation)s declined to join your delegation to “%(event)s”"),
+        )
+    )
+    register(
+        NotificationKind(
+            REGISTERED_BY_OTHER,
+            title=_("You were registered for “%(event)s” for %(organisation)s"),
+            body=_("See or cancel the registration on the event's page."),
         )
     )

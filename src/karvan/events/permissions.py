@@ -5,9 +5,20 @@ registration acts through its person and the members of its organisation; a dele
 organisation manages its members' registrations. Video links are the meeting's people's alone.
 """
 
+from django.db.models import Q
+
 from karvan.accounts.models import User
-from karvan.directory.models import Membership
-from karvan.events.models import Delegation, Event, Meeting, MeetingRequest, Registration
+from karvan.directory.models import Membership, Organisation
+from karvan.events.models import (
+    Delegation,
+    DelegationInvitation,
+    Event,
+    Meeting,
+    MeetingRequest,
+    Registration,
+)
+
+MANAGER_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
 
 
 def organisation_ids(user: User) -> set[int]:
@@ -45,6 +56,46 @@ def leads_delegation(user: User, delegation: Delegation | None) -> bool:
 
 def can_manage_delegation(user: User, delegation: Delegation) -> bool:
     return leads_delegation(user, delegation) or is_organiser(user, delegation.event)
+
+
+def manages_organisation(user: User, organisation: Organisation) -> bool:
+    """An owner or administrator of the organisation: who answers for it."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, organisation=organisation, role__in=MANAGER_ROLES
+        ).exists()
+    )
+
+
+def can_answer_delegation_invitation(user: User, invitation: DelegationInvitation) -> bool:
+    """Only the invited organisation's managers: neither the leader nor the organiser answers
+    for it."""
+    return manages_organisation(user, invitation.organisation)
+
+
+def can_view_delegation_invitation(user: User, invitation: DelegationInvitation) -> bool:
+    return can_answer_delegation_invitation(user, invitation) or can_manage_delegation(
+        user, invitation.delegation
+    )
+
+
+def has_joined_delegation(organisation_id: int, delegation: Delegation) -> bool:
+    """The leading organisation, or one whose manager accepted the delegation's invitation."""
+    return (
+        organisation_id == delegation.leader_id
+        or delegation.members.filter(pk=organisation_id).exists()
+    )
+
+
+def has_consented(organisation_id: int, event: Event) -> bool:
+    """Whether an organisation agreed to have its people registered by others for an event: it
+    leads or joined one of the event's delegations."""
+    return (
+        Delegation.objects.filter(event=event)
+        .filter(Q(leader_id=organisation_id) | Q(members__pk=organisation_id))
+        .exists()
+    )
 
 
 def can_act_for(user: User, registration: Registration) -> bool:

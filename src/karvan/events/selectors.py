@@ -9,10 +9,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from karvan.accounts.models import User
-from karvan.directory.models import Organisation
+from karvan.directory.models import Membership, Organisation
 from karvan.events.calendar import DayOff, country_calendars, days_off
 from karvan.events.models import (
     Delegation,
+    DelegationInvitation,
     Event,
     Holiday,
     Meeting,
@@ -23,7 +24,11 @@ from karvan.events.models import (
     Session,
     Slot,
 )
-from karvan.events.permissions import organisation_ids
+from karvan.events.permissions import (
+    MANAGER_ROLES,
+    can_view_delegation_invitation,
+    organisation_ids,
+)
 from karvan.matching.selectors import recommend_for_organisation
 
 OPEN_REQUEST_STATUSES = (MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED)
@@ -164,6 +169,26 @@ def list_own_registrations(*, viewer: User, event: Event) -> QuerySet[Registrati
     return list_registrations(viewer=viewer, event=event, mine_only=True).filter(
         Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids(viewer))
     )
+
+
+def list_delegation_invitations(*, viewer: User) -> QuerySet[DelegationInvitation]:
+    """Invitations to the organisations the viewer manages (owner or administrator)."""
+    managed = Membership.objects.filter(user_id=viewer.pk, role__in=MANAGER_ROLES).values(
+        "organisation_id"
+    )
+    return DelegationInvitation.objects.filter(organisation_id__in=managed).select_related(
+        "organisation", "delegation__leader", "delegation__event"
+    )
+
+
+def get_delegation_invitation(*, viewer: User, pk: int) -> DelegationInvitation:
+    """One invitation, for the invited organisation's managers and the delegation's managers."""
+    invitation = DelegationInvitation.objects.select_related(
+        "organisation", "delegation__leader", "delegation__event"
+    ).get(pk=pk)
+    if not can_view_delegation_invitation(viewer, invitation):
+        raise DelegationInvitation.DoesNotExist
+    return invitation
 
 
 def list_delegations(*, viewer: User, event: Event) -> QuerySet[Delegation]:

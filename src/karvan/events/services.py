@@ -3,7 +3,6 @@ the day itself (check-in, no-shows, feedback) and the system's periodic work (ex
 """
 
 import datetime
-import secrets
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,25 +18,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from karvan.accounts.models import User
-from karvan.accounts.services import ensure_person
 from karvan.core.calendars import localize_digits
-from karvan.core.errors import NotAllowedError
+from karvan.core.errors import DomainError, NotAllowedError
 from karvan.directory.models import Membership, Organisation
-from karvan.directory.services import add_member
 from karvan.events import notifications as kinds
 from karvan.events import tasks
 from karvan.events.calendar import country_calendars, days_off, slot_times
 from karvan.events.errors import (
     AlreadyDecidedError,
+    AlreadyInDelegationError,
     AlreadyRegisteredError,
     DelegationExistsError,
     DuplicateRequestError,
     EventNotOpenError,
     InvalidEventDatesError,
     InvalidSessionError,
+    InvitationExistsError,
+    InvitationNotPendingError,
     MeetingNotStartedError,
     NotAMemberError,
     NotApprovedError,
+    NotConsentedError,
     NothingToScheduleError,
     NotInDelegationError,
     OwnOrganisationError,
@@ -51,6 +52,7 @@ from karvan.events.errors import (
 )
 from karvan.events.models import (
     Delegation,
+    DelegationInvitation,
     Event,
     Holiday,
     Meeting,
@@ -61,15 +63,22 @@ from karvan.events.models import (
     ScheduleRun,
     Session,
     Slot,
+    new_badge_code,
+    new_token,
 )
 from karvan.events.permissions import (
+    MANAGER_ROLES,
     can_act_for,
+    can_answer_delegation_invitation,
     can_create_event_for,
     can_decide_registration,
     can_edit_registration,
     can_manage_delegation,
+    has_consented,
+    has_joined_delegation,
     is_organiser,
     leads_delegation,
+    manages_organisation,
     organisation_ids,
 )
 from karvan.events.selectors import (
@@ -270,6 +279,29 @@ def _check_sessions(event: Event, sessions: Iterable[Session]) -> list[Session]:
     return sessions
 
 
+def _may_register(
+    actor: User, event: Event, organisation: Organisation, delegation: Delegation | None
+) -> None:
+    """Who may register a person of an organisation: the organisation's own people (the person
+    themselves or a colleague); a delegation's leader, for the organisations that joined it; the
+    organiser, for organisations that joined one of the event's delegations. Nobody registers
+    the people of an organisation that did not agree to it."""
+    if delegation is not None:
+        if delegation.event_id != event.pk:
+            raise NotInDelegationError()
+        if not has_joined_delegation(organisation.pk, delegation):
+            raise NotInDelegationError(field="organisation")
+    if organisation.pk in organisation_ids(actor):
+        return
+    if delegation is not None and leads_delegation(actor, delegation):
+        return
+    if is_organiser(actor, event):
+        if has_consented(organisation.pk, event):
+            return
+        raise NotConsentedError(field="organisation", organisation=organisation.display_name)
+    raise NotAllowedError()
+
+
 @transaction.atomic
 def register_person(
     *,
@@ -283,45 +315,47 @@ def register_person(
 ) -> Registration:
     """Register a member of an organisation for an event; the organiser approves it.
 
-    The organisation's members register their colleagues; a delegation's leader registers the
-    people of its member organisations; the organiser's registrations are approved at once.
+    The organisation's members register themselves and their colleagues; a delegation's leader
+    registers the people of the organisations that accepted its invitation, as the organiser may;
+    the organiser's registrations are approved at once. A person registered by someone else is
+    told, and may cancel; a cancelled registration is taken up again when they register.
+    Raises NotConsentedError for the people of an organisation that did not agree.
     """
     organiser = is_organiser(actor, event)
-    if delegation is not None:
-        if delegation.event_id != event.pk:
-            raise NotInDelegationError()
-        if (
-            organisation.pk != delegation.leader_id
-            and not delegation.members.filter(pk=organisation.pk).exists()
-        ):
-            raise NotInDelegationError(field="organisation")
-    allowed = organisation.pk in organisation_ids(actor) or organiser
-    if not allowed and delegation is not None and leads_delegation(actor, delegation):
-        allowed = True
-    if not allowed:
-        raise NotAllowedError()
+    _may_register(actor, event, organisation, delegation)
     if not event.is_open_for_registration and not organiser:
         raise EventNotOpenError()
     if not Membership.objects.filter(user=person, organisation=organisation).exists():
         raise NotAMemberError(field="person", person=person.display_name)
     sessions = _check_sessions(event, sessions)
-    if Registration.objects.filter(event=event, person=person).exists():
-        raise AlreadyRegisteredError(field="person", person=person.display_name)
-    registration = Registration(
-        event=event,
-        organisation=organisation,
-        person=person,
-        delegation=delegation,
-        registered_by=actor,
-        status=Registration.Status.APPROVED if organiser else Registration.Status.PENDING,
-        decided_at=timezone.now() if organiser else None,
+    registration = (
+        Registration.objects.select_for_update().filter(event=event, person=person).first()
     )
+    if registration is not None and registration.status != Registration.Status.CANCELLED:
+        raise AlreadyRegisteredError(field="person", person=person.display_name)
+    if registration is None:
+        registration = Registration(event=event, person=person)
+    else:
+        # A fresh badge and feed: whoever made the cancelled registration saw the old ones.
+        registration.badge_code, registration.calendar_token = new_badge_code(), new_token()
+        registration.checked_in_at, registration.rejection_reason = None, ""
+    registration.organisation, registration.delegation = organisation, delegation
+    registration.registered_by = actor
+    registration.status = Registration.Status.APPROVED if organiser else Registration.Status.PENDING
+    registration.decided_at = timezone.now() if organiser else None
     try:
         with transaction.atomic():
             registration.save()
     except IntegrityError as error:  # the same person registered twice at once
         raise AlreadyRegisteredError(person=person.display_name) from error
     registration.sessions.set(sessions)
+    if person.pk != actor.pk:
+        notify(
+            recipients=[person],
+            kind=kinds.REGISTERED_BY_OTHER,
+            params={"organisation": organisation.name, "event": event.title},
+            url=event.get_absolute_url(),
+        )
     if notify_organiser and not organiser:
         notify(
             recipients=_organiser_people(event),
@@ -416,21 +450,117 @@ def create_delegation(*, actor: User, event: Event, leader: Organisation, name: 
     return Delegation.objects.create(event=event, leader=leader, name=name.strip()[:200])
 
 
+def _managers(organisation: Organisation) -> list[User]:
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            organisation=organisation, role__in=MANAGER_ROLES
+        ).select_related("user")
+    ]
+
+
 @transaction.atomic
-def add_delegation_member(
+def invite_to_delegation(
     *, actor: User, delegation: Delegation, organisation: Organisation
-) -> Delegation:
+) -> DelegationInvitation:
+    """Ask an organisation to join a delegation; its managers are told and answer.
+
+    Raises AlreadyInDelegationError or InvitationExistsError.
+    """
     if not can_manage_delegation(actor, delegation):
         raise NotAllowedError()
-    delegation.members.add(organisation)
-    return delegation
+    if has_joined_delegation(organisation.pk, delegation):
+        raise AlreadyInDelegationError(field="registry_id")
+    invitation = DelegationInvitation(
+        delegation=delegation, organisation=organisation, invited_by=actor
+    )
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError as error:  # the unique pending invitation
+        raise InvitationExistsError(field="registry_id") from error
+    notify(
+        recipients=_managers(organisation),
+        kind=kinds.DELEGATION_INVITED,
+        params={"leader": delegation.leader.name, "event": delegation.event.title},
+        url=invitation.get_absolute_url(),
+    )
+    return invitation
+
+
+def _locked_pending_invitation(invitation: DelegationInvitation) -> DelegationInvitation:
+    invitation = DelegationInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise InvitationNotPendingError()
+    return invitation
+
+
+def _answer_invitation(
+    invitation: DelegationInvitation, actor: User, status: str, kind: str
+) -> DelegationInvitation:
+    if not can_answer_delegation_invitation(actor, invitation):
+        raise NotAllowedError()
+    invitation = _locked_pending_invitation(invitation)
+    invitation.status, invitation.decided_by = status, actor
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    delegation = invitation.delegation
+    if status == DelegationInvitation.Status.ACCEPTED:
+        delegation.members.add(invitation.organisation)
+    notify(
+        recipients=[m.user for m in Membership.objects.filter(organisation=delegation.leader)],
+        kind=kind,
+        params={"organisation": invitation.organisation.name, "event": delegation.event.title},
+        url=delegation.get_absolute_url(),
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_delegation_invitation(
+    *, actor: User, invitation: DelegationInvitation
+) -> DelegationInvitation:
+    """A manager of the invited organisation agrees: it joins the delegation, whose leader may
+    then register its people. Raises InvitationNotPendingError."""
+    return _answer_invitation(
+        invitation,
+        actor,
+        DelegationInvitation.Status.ACCEPTED,
+        kinds.DELEGATION_INVITATION_ACCEPTED,
+    )
+
+
+@transaction.atomic
+def decline_delegation_invitation(
+    *, actor: User, invitation: DelegationInvitation
+) -> DelegationInvitation:
+    return _answer_invitation(
+        invitation,
+        actor,
+        DelegationInvitation.Status.DECLINED,
+        kinds.DELEGATION_INVITATION_DECLINED,
+    )
+
+
+@transaction.atomic
+def withdraw_delegation_invitation(
+    *, actor: User, invitation: DelegationInvitation
+) -> DelegationInvitation:
+    if not can_manage_delegation(actor, invitation.delegation):
+        raise NotAllowedError()
+    invitation = _locked_pending_invitation(invitation)
+    invitation.status, invitation.decided_by = DelegationInvitation.Status.WITHDRAWN, actor
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return invitation
 
 
 @transaction.atomic
 def remove_delegation_member(
     *, actor: User, delegation: Delegation, organisation: Organisation
 ) -> Delegation:
-    if not can_manage_delegation(actor, delegation):
+    """The leader (or organiser) removes an organisation, or one of its managers takes it out."""
+    if not (can_manage_delegation(actor, delegation) or manages_organisation(actor, organisation)):
         raise NotAllowedError()
     delegation.members.remove(organisation)
     return delegation
@@ -646,9 +776,9 @@ def _place(meeting: Meeting, slot: Slot, table: int | None) -> Meeting:
         raise SlotNotFreeError(field="slot", reason=problem)
     if not meeting.event.is_online and table is None:
         taken = set(
-            Meeting.objects.filter(slot=slot, status=Meeting.Status.SCHEDULED).values_list(
-                "table", flat=True
-            )
+            Meeting.objects.filter(slot=slot, status=Meeting.Status.SCHEDULED)
+            .exclude(pk=meeting.pk)
+            .values_list("table", flat=True)
         )
         table = next(n for n in range(1, slot.session.tables + 1) if n not in taken)
     meeting.slot, meeting.table = slot, (None if meeting.event.is_online else table)
@@ -1060,6 +1190,8 @@ class ImportRow:
 
 
 def _find_organisation(delegation: Delegation, record: Mapping[str, str]) -> Organisation | None:
+    """The row's organisation on Karvan, by registry identifier (and country) or by name among
+    the delegation's organisations; None when there is none."""
     country = record.get("country", "").upper()
     registry_id = record.get("registry_id", "").replace(" ", "").upper()
     if registry_id:
@@ -1073,21 +1205,44 @@ def _find_organisation(delegation: Delegation, record: Mapping[str, str]) -> Org
     )
 
 
+def _organisation_problem(
+    delegation: Delegation, record: Mapping[str, str], organisation: Organisation | None
+) -> RowError | None:
+    label = record.get("organisation") or record.get("registry_id") or "—"
+    if organisation is None:
+        return RowError(
+            gettext_lazy(
+                "No organisation %(name)s is registered on Karvan: it must register first, be "
+                "invited to the delegation and accept."
+            ),
+            name=label,
+        )
+    if not has_joined_delegation(organisation.pk, delegation):
+        return RowError(
+            gettext_lazy(
+                "%(name)s has not joined the delegation: invite it, and one of its managers must "
+                "accept before its people can be registered."
+            ),
+            name=label,
+        )
+    return None
+
+
 def import_delegation(
     *, actor: User, delegation: Delegation, records: Sequence[Mapping[str, str]]
 ) -> list[ImportRow]:
     """Register a delegation's people from rows of a file; every row gets a report.
 
-    Rows with errors are reported and skipped; the others are registered (people without an
-    account get one, and become members of their organisation). The file's organisations join
-    the delegation.
+    A row is registered only when its e-mail address is an account that is already a member of
+    an organisation in the delegation (its leader, or one that accepted the invitation); every
+    other row is reported with its reason. The import never creates accounts, memberships or
+    organisations, and never adds an organisation to the delegation.
     """
     if not can_manage_delegation(actor, delegation):
         raise NotAllowedError()
     event = delegation.event
     sessions = {s.title.casefold(): s for s in event.sessions.all() if s.title}
     sessions.update({str(n): s for n, s in enumerate(event.sessions.all(), start=1)})
-    languages = {code for code, _name in settings.LANGUAGES}
     report = []
     seen: set[str] = set()
     for number, record in enumerate(records, start=2):
@@ -1103,29 +1258,10 @@ def import_delegation(
                 RowError(gettext_lazy("This e-mail address appears twice in the file."))
             )
         seen.add(email)
-        if not record.get("full_name"):
-            row.errors.append(RowError(gettext_lazy("The full name is missing.")))
-        language = record.get("language", "").lower() or "en"
-        if language in {"zh", "zh-cn"}:
-            language = "zh-hans"
-        if language not in languages:
-            row.errors.append(
-                RowError(
-                    gettext_lazy("Unknown language %(code)s: use fa, zh-hans, ar or en."),
-                    code=language,
-                )
-            )
         organisation = _find_organisation(delegation, record)
-        if organisation is None:
-            row.errors.append(
-                RowError(
-                    gettext_lazy(
-                        "No organisation %(name)s is registered on Karvan: it must register "
-                        "first, or give its registry identifier."
-                    ),
-                    name=record.get("organisation") or record.get("registry_id") or "—",
-                )
-            )
+        problem = _organisation_problem(delegation, record, organisation)
+        if problem is not None:
+            row.errors.append(problem)
         chosen = []
         for key in [k.strip() for k in record.get("sessions", "").split(";") if k.strip()]:
             session = sessions.get(key.casefold())
@@ -1133,40 +1269,46 @@ def import_delegation(
                 row.errors.append(RowError(gettext_lazy("Unknown session %(name)s."), name=key))
             else:
                 chosen.append(session)
-        existing = User.objects.filter(email__iexact=email).first() if email else None
-        if existing and Registration.objects.filter(event=event, person=existing).exists():
+        person = User.objects.filter(email__iexact=email).first() if email else None
+        if (
+            problem is None
+            and not row.errors
+            and (
+                person is None
+                or not Membership.objects.filter(user=person, organisation=organisation).exists()
+            )
+        ):
+            row.errors.append(
+                RowError(
+                    gettext_lazy(
+                        "No member of %(name)s has this e-mail address: the organisation's "
+                        "managers add the person to it on Karvan first."
+                    ),
+                    name=record.get("organisation") or record.get("registry_id") or "—",
+                )
+            )
+        if (
+            person
+            and Registration.objects.filter(event=event, person=person)
+            .exclude(status=Registration.Status.CANCELLED)
+            .exists()
+        ):
             row.errors.append(
                 RowError(gettext_lazy("This person is already registered for the event."))
             )
         if row.errors:
             continue
-        with transaction.atomic():
-            person = existing or _new_person(email, record, language, organisation)
-            if not Membership.objects.filter(user=person, organisation=organisation).exists():
-                add_member(organisation=organisation, user=person, role=Membership.Role.MEMBER)
-            if organisation.pk != delegation.leader_id:
-                delegation.members.add(organisation)
-            row.registration = register_person(
-                actor=actor,
-                event=event,
-                organisation=organisation,
-                person=person,
-                sessions=chosen,
-                delegation=delegation,
-                notify_organiser=False,
-            )
+        try:
+            with transaction.atomic():
+                row.registration = register_person(
+                    actor=actor,
+                    event=event,
+                    organisation=organisation,
+                    person=person,
+                    sessions=chosen,
+                    delegation=delegation,
+                    notify_organiser=False,
+                )
+        except DomainError as error:
+            row.errors.append(RowError(error.message, **error.params))
     return report
-
-
-def _new_person(
-    email: str, record: Mapping[str, str], language: str, organisation: Organisation
-) -> User:
-    profile = settings.KARVAN_COUNTRY_PROFILES.get(organisation.country, {})
-    return ensure_person(
-        email=email,
-        full_name=record["full_name"][:150],
-        password=secrets.token_urlsafe(32),  # they set their own with "forgot password"
-        language=language,
-        time_zone=str(profile.get("time_zone", "UTC")),
-        calendar=str(profile.get("calendar", "gregorian")),
-    )

@@ -42,6 +42,7 @@ from karvan.events.ical import build_calendar
 from karvan.events.imports import read_people
 from karvan.events.models import (
     Delegation,
+    DelegationInvitation,
     Event,
     Meeting,
     MeetingParticipant,
@@ -51,6 +52,7 @@ from karvan.events.models import (
 )
 from karvan.events.permissions import (
     can_act_for,
+    can_answer_delegation_invitation,
     can_join_video,
     can_manage_delegation,
     can_view_registration,
@@ -58,6 +60,7 @@ from karvan.events.permissions import (
     organisation_ids,
 )
 from karvan.events.selectors import (
+    get_delegation_invitation,
     get_event,
     get_latest_schedule_run,
     get_meeting,
@@ -65,6 +68,7 @@ from karvan.events.selectors import (
     get_registration,
     list_agenda,
     list_calendar_conflicts,
+    list_delegation_invitations,
     list_delegations,
     list_events,
     list_free_slots,
@@ -81,8 +85,8 @@ from karvan.events.selectors import (
     summarise_outcomes,
 )
 from karvan.events.services import (
+    accept_delegation_invitation,
     accept_meeting_request,
-    add_delegation_member,
     add_meeting_participant,
     add_session,
     approve_registration,
@@ -91,9 +95,11 @@ from karvan.events.services import (
     choose_sessions,
     create_delegation,
     create_event,
+    decline_delegation_invitation,
     decline_meeting_request,
     delete_session,
     import_delegation,
+    invite_to_delegation,
     mark_no_show,
     move_meeting,
     pick_meeting_slot,
@@ -108,6 +114,7 @@ from karvan.events.services import (
     set_meeting_priority,
     start_schedule_run,
     update_event,
+    withdraw_delegation_invitation,
     withdraw_meeting_request,
 )
 
@@ -130,6 +137,15 @@ def _name(organisation: Organisation) -> str:
 def _my_organisations(user: User) -> list[tuple[int, str]]:
     memberships = Membership.objects.filter(user=user).select_related("organisation")
     return [(m.organisation_id, _name(m.organisation)) for m in memberships]
+
+
+def _posted_pk(request: HttpRequest, name: str) -> int:
+    """A posted id (hidden field): a plain decimal number of at most 18 digits; anything else
+    (`²`, `1:2`, `abc`, a huge number) names no object, so 404."""
+    value = request.POST.get(name, "")
+    if not (value.isascii() and value.isdecimal() and len(value) <= 18):
+        raise Http404
+    return int(value)
 
 
 def _event(request: HttpRequest, pk: int) -> Event:
@@ -186,6 +202,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "upcoming": [e for e in events if e.ends_on >= today],
             "past": [e for e in events if e.ends_on < today][:20],
             "can_create": request.user.is_authenticated and bool(_my_organisations(request.user)),
+            "pending_invitations": list_delegation_invitations(viewer=request.user)
+            .filter(status=DelegationInvitation.Status.PENDING)
+            .count()
+            if request.user.is_authenticated
+            else 0,
         },
     )
 
@@ -534,18 +555,27 @@ def _delegation(request: HttpRequest, pk: int) -> Delegation:
     return delegation
 
 
+def _delegation_forms(
+    request: HttpRequest, delegation: Delegation, members: list[Organisation]
+) -> RegistrationForm:
+    return RegistrationForm(
+        request.POST if request.POST.get("action") == "person" else None,
+        prefix="person",
+        organisations=[(o.pk, _name(o)) for o in members],
+        people=_people_of([o.pk for o in members]),
+        sessions=delegation.event.sessions.all(),
+    )
+
+
 @login_required
 def delegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader's page: invite organisations (their managers accept), register the people of
+    the organisations that joined, one by one or from a file."""
     delegation = _delegation(request, pk)
     event = delegation.event
     members = [delegation.leader, *delegation.members.all()]
     member_form = DelegationMemberForm(prefix="member")
-    register_form = RegistrationForm(
-        prefix="person",
-        organisations=[(o.pk, _name(o)) for o in members],
-        people=_people_of([o.pk for o in members]),
-        sessions=event.sessions.all(),
-    )
+    register_form = _delegation_forms(request, delegation, members)
     report = None
     import_form = ImportForm()
     if request.method == "POST":
@@ -561,40 +591,46 @@ def delegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                             "registry_id", _("No organisation with this identifier on Karvan.")
                         )
                     else:
-                        add_delegation_member(
+                        invite_to_delegation(
                             actor=request.user, delegation=delegation, organisation=organisation
                         )
+                        messages.success(
+                            request,
+                            _(
+                                "Invitation sent. The organisation joins once one of its "
+                                "managers accepts."
+                            ),
+                        )
                         return redirect(delegation)
+            elif action == "withdraw_invitation":
+                invitation = get_object_or_404(
+                    delegation.invitations, pk=_posted_pk(request, "invitation")
+                )
+                withdraw_delegation_invitation(actor=request.user, invitation=invitation)
+                messages.success(request, _("Invitation withdrawn."))
+                return redirect(delegation)
             elif action == "remove_member":
                 organisation = get_object_or_404(
-                    delegation.members, pk=request.POST.get("organisation") or 0
+                    delegation.members, pk=_posted_pk(request, "organisation")
                 )
                 remove_delegation_member(
                     actor=request.user, delegation=delegation, organisation=organisation
                 )
                 messages.success(request, _("The organisation has left the delegation."))
                 return redirect(delegation)
-            elif action == "person":
-                register_form = RegistrationForm(
-                    request.POST,
-                    prefix="person",
-                    organisations=[(o.pk, _name(o)) for o in members],
-                    people=_people_of([o.pk for o in members]),
-                    sessions=event.sessions.all(),
+            elif action == "person" and register_form.is_valid():
+                register_person(
+                    actor=request.user,
+                    event=event,
+                    organisation=get_object_or_404(
+                        Organisation, pk=register_form.cleaned_data["organisation"]
+                    ),
+                    person=get_object_or_404(User, pk=register_form.cleaned_data["person"]),
+                    sessions=register_form.cleaned_data["sessions"],
+                    delegation=delegation,
                 )
-                if register_form.is_valid():
-                    register_person(
-                        actor=request.user,
-                        event=event,
-                        organisation=get_object_or_404(
-                            Organisation, pk=register_form.cleaned_data["organisation"]
-                        ),
-                        person=get_object_or_404(User, pk=register_form.cleaned_data["person"]),
-                        sessions=register_form.cleaned_data["sessions"],
-                        delegation=delegation,
-                    )
-                    messages.success(request, _("Registered."))
-                    return redirect(delegation)
+                messages.success(request, _("Registered."))
+                return redirect(delegation)
             elif action == "import":
                 import_form = ImportForm(request.POST, request.FILES)
                 if import_form.is_valid():
@@ -611,12 +647,65 @@ def delegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "delegation": delegation,
             "event": event,
             "members": members,
+            "invitations": delegation.invitations.filter(
+                status=DelegationInvitation.Status.PENDING
+            ).select_related("organisation"),
             "registrations": delegation.registrations.select_related("person", "organisation"),
             "member_form": member_form,
             "register_form": register_form,
             "import_form": import_form,
             "report": report,
             "imported": sum(1 for row in report or [] if not row.errors),
+        },
+    )
+
+
+@login_required
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    """The delegation invitations the viewer's organisations received, to answer as a manager."""
+    return render(
+        request,
+        "events/invitation_list.html",
+        {"invitations": list_delegation_invitations(viewer=request.user)},
+    )
+
+
+@login_required
+def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One invitation: its organisation's managers accept or decline; the leader reads it."""
+    try:
+        invitation = get_delegation_invitation(viewer=request.user, pk=pk)
+    except DelegationInvitation.DoesNotExist as error:
+        raise Http404 from error
+    can_answer = can_answer_delegation_invitation(request.user, invitation)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                accept_delegation_invitation(actor=request.user, invitation=invitation)
+                messages.success(
+                    request,
+                    _(
+                        "Your organisation joined the delegation: its leader may now register "
+                        "your people for the event."
+                    ),
+                )
+            elif action == "decline":
+                decline_delegation_invitation(actor=request.user, invitation=invitation)
+                messages.success(request, _("Invitation declined."))
+            else:
+                messages.error(request, _("Choose to accept or decline."))
+        except DomainError as error:
+            messages.error(request, error.text)
+        return redirect(invitation)
+    return render(
+        request,
+        "events/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "delegation": invitation.delegation,
+            "event": invitation.delegation.event,
+            "can_answer": can_answer and invitation.is_pending,
         },
     )
 
@@ -979,7 +1068,7 @@ def meeting_add_participant(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_organiser(request.user, meeting.event):
         raise Http404
     registration = get_object_or_404(
-        list_participants(event=meeting.event), pk=request.POST.get("registration") or 0
+        list_participants(event=meeting.event), pk=_posted_pk(request, "registration")
     )
     try:
         add_meeting_participant(actor=request.user, meeting=meeting, registration=registration)
@@ -996,7 +1085,7 @@ def meeting_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     form = FeedbackForm(request.POST)
     participant = get_object_or_404(
-        MeetingParticipant, meeting=meeting, pk=request.POST.get("participant") or 0
+        MeetingParticipant, meeting=meeting, pk=_posted_pk(request, "participant")
     )
     if form.is_valid():
         try:
@@ -1020,7 +1109,7 @@ def meeting_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_no_show(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     participant = get_object_or_404(
-        MeetingParticipant, meeting=meeting, pk=request.POST.get("participant") or 0
+        MeetingParticipant, meeting=meeting, pk=_posted_pk(request, "participant")
     )
     try:
         mark_no_show(
