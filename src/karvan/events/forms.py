@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.widgets import CalendarDateField
@@ -234,9 +235,14 @@ class MoveForm(forms.Form):
 
 
 class ScheduleRunForm(forms.Form):
-    time_limit = forms.IntegerField(
-        label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=30
-    )
+    time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, initial=30)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["time_limit"]
+        field.max_value = settings.KARVAN_SCHEDULE_MAX_SECONDS
+        field.validators.append(MaxValueValidator(field.max_value))
+        field.widget.attrs["max"] = field.max_value
 
 
 class CheckInForm(forms.Form):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -47,6 +47,8 @@ from karvan.events.errors import (
     SessionInUseError,
     SlotNotFreeError,
     SlotRequiredError,
+    TooManyCellsError,
+    TooManyMeetingsError,
     UnknownBadgeError,
     UnknownSessionError,
 )
@@ -902,11 +904,34 @@ def publish_schedule(*, actor: User, event: Event) -> int:
 # --- The scheduler -----------------------------------------------------------------------------
 
 
+def _check_run_size(event: Event) -> None:
+    """Refuse an event too large for one scheduler run (the limits are settings)."""
+    meetings = Meeting.objects.filter(event=event).exclude(status=Meeting.Status.CANCELLED).count()
+    if meetings > settings.KARVAN_SCHEDULE_MAX_MEETINGS:
+        raise TooManyMeetingsError(count=meetings, limit=settings.KARVAN_SCHEDULE_MAX_MEETINGS)
+    slots = Slot.objects.filter(session__event=event).count()
+    tables = 1 if event.is_online else (event.sessions.aggregate(most=Max("tables"))["most"] or 1)
+    if slots * tables > settings.KARVAN_SCHEDULE_MAX_CELLS:
+        raise TooManyCellsError(count=slots * tables, limit=settings.KARVAN_SCHEDULE_MAX_CELLS)
+
+
 @transaction.atomic
 def start_schedule_run(*, actor: User, event: Event, time_limit: int = 30) -> ScheduleRun:
-    """Queue a scheduler run over the event's accepted meetings (published ones stay fixed)."""
+    """Queue a scheduler run over the event's accepted meetings (published ones stay fixed); it
+    runs in the background, never in the request.
+
+    Raises ScheduleRunningError, NothingToScheduleError, TooManyMeetingsError, TooManyCellsError.
+    """
     _require_organiser(actor, event)
     Event.objects.select_for_update().get(pk=event.pk)
+    longest = settings.KARVAN_SCHEDULE_MAX_SECONDS
+    # A run whose process died (a restart) would block the event for ever: it is failed once it
+    # is far older than any run can last.
+    now = timezone.now()
+    event.schedule_runs.filter(
+        status__in=[ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING],
+        created_at__lt=now - datetime.timedelta(seconds=2 * longest + 3600),
+    ).update(status=ScheduleRun.Status.FAILED, message="interrupted", finished_at=now)
     if event.schedule_runs.filter(
         status__in=[ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING]
     ).exists():
@@ -916,10 +941,11 @@ def start_schedule_run(*, actor: User, event: Event, time_limit: int = 30) -> Sc
         or not Meeting.objects.filter(event=event).exclude(status=Meeting.Status.CANCELLED).exists()
     ):
         raise NothingToScheduleError()
+    _check_run_size(event)
     run = ScheduleRun.objects.create(
-        event=event, requested_by=actor, time_limit=max(1, min(int(time_limit), 600))
+        event=event, requested_by=actor, time_limit=max(1, min(int(time_limit), longest))
     )
-    transaction.on_commit(lambda: tasks.run_scheduler.delay(run_id=run.pk))
+    transaction.on_commit(lambda: tasks.start_scheduler(run_id=run.pk))
     return run
 
 

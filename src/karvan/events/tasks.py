@@ -1,4 +1,14 @@
+import logging
+import threading
+
 from celery import shared_task
+from django.conf import settings
+from django.db import connections
+
+logger = logging.getLogger(__name__)
+# Without a broker, runs take turns in one background thread at a time: the machine's cores are
+# the web server's too.
+_ONE_RUN_AT_A_TIME = threading.Lock()
 
 
 @shared_task
@@ -15,6 +25,33 @@ def run_scheduler(*, run_id: int) -> None:
     except BaseException as error:
         fail_schedule_run(run=run, message=type(error).__name__)
         raise
+
+
+def _run_in_background(run_id: int) -> None:
+    try:
+        with _ONE_RUN_AT_A_TIME:
+            run_scheduler(run_id=run_id)
+    except Exception:  # the run is marked failed; the thread has no caller to raise to
+        logger.exception("Scheduler run %s failed", run_id)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def start_scheduler(*, run_id: int) -> threading.Thread | None:
+    """Run the scheduler away from the web request: on a Celery worker when a broker is set,
+    otherwise in a background thread of this process; the run's page shows its progress either
+    way. Returns the thread, if one was started."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        run_scheduler.delay(run_id=run_id)
+        return None
+    thread = threading.Thread(
+        target=_run_in_background,
+        kwargs={"run_id": run_id},
+        name=f"karvan-scheduler-{run_id}",
+        daemon=True,
+    )
+    thread.start()
+    return thread
 
 
 @shared_task

@@ -928,7 +928,11 @@ def schedule_run(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.text)
     else:
-        messages.error(request, _("Give a time limit between 1 and 600 seconds."))
+        messages.error(
+            request,
+            _("Give a time limit between 1 and %(limit)s seconds.")
+            % {"limit": settings.KARVAN_SCHEDULE_MAX_SECONDS},
+        )
     return redirect("events:schedule", pk=event.pk)
 
 
