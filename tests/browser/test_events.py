@@ -9,8 +9,15 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from karvan.events.models import Event, Meeting, MeetingRequest
-from karvan.events.services import add_session, create_event, register_person
+from karvan.directory.models import Membership
+from karvan.events.models import DelegationInvitation, Event, Meeting, MeetingRequest, Registration
+from karvan.events.services import (
+    add_session,
+    approve_registration,
+    create_delegation,
+    create_event,
+    register_person,
+)
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 SHOTS = Path(__file__).parent / "artifacts"
@@ -63,11 +70,14 @@ def fair(transactional_db):
                 email=f"{key}@example.test", language=language, time_zone=zone, calendar=calendar
             ),
         )
-        people[key] = register_person(
+        people[key] = approve_registration(
             actor=organiser,
-            event=event,
-            organisation=membership.organisation,
-            person=membership.user,
+            registration=register_person(
+                actor=membership.user,
+                event=event,
+                organisation=membership.organisation,
+                person=membership.user,
+            ),
         )
     return event, organiser, people
 
@@ -134,3 +144,57 @@ def test_request_accept_schedule_publish_and_each_reads_their_own_agenda(
     chinese.screenshot(path=SHOTS / "events-agenda-zh.png", full_page=True)
     staff.goto(f"{base}/events/{event.pk}/schedule/")
     staff.screenshot(path=SHOTS / "events-schedule-en.png", full_page=True)
+
+
+def test_a_leader_invites_an_organisation_whose_manager_accepts_then_registers_its_people(
+    fair, live_server, new_page, log_in
+):
+    event, _organiser, people = fair
+    base = live_server.url
+    leader = MembershipFactory(
+        organisation=OrganisationFactory(country="IR", name={"fa": "سازمان صنایع کوچک"}),
+        user=UserFactory(email="leader@example.test", language="en"),
+    )
+    delegation = create_delegation(
+        actor=leader.user, event=event, leader=leader.organisation, name="ISIPO delegation"
+    )
+    invited = MembershipFactory(
+        organisation=OrganisationFactory(country="IR", name={"fa": "زعفران تربت"}),
+        user=UserFactory(email="manager@example.test", language="fa"),
+    )
+    worker = MembershipFactory(
+        organisation=invited.organisation,
+        user=UserFactory(email="worker@example.test", full_name="Reza Mohammadi"),
+        role=Membership.Role.MEMBER,
+    ).user
+
+    page = new_page()
+    log_in(page, "leader@example.test")
+    page.goto(f"{base}/events/delegations/{delegation.pk}/")
+    page.fill("#id_member-registry_id", invited.organisation.registry_id)
+    with page.expect_navigation():
+        page.click("form:has(input[value=member]) button[type=submit]")
+    expect(page.locator("#delegation-invitations")).to_contain_text("زعفران تربت")
+    assert not delegation.members.exists()
+
+    manager = new_page(locale="fa-IR", timezone_id="Asia/Tehran")
+    log_in(manager, "manager@example.test")
+    manager.goto(f"{base}/events/")
+    with manager.expect_navigation():
+        manager.click("a[href='/events/invitations/']")
+    invitation = DelegationInvitation.objects.get()
+    with manager.expect_navigation():
+        manager.click(f"a[href='/events/invitations/{invitation.pk}/']")
+    with manager.expect_navigation():
+        manager.click("form:has(input[value=accept]) button[type=submit]")
+    expect(manager.locator("#invitation-status")).to_have_text(in_language("fa", "Accepted"))
+    assert list(delegation.members.all()) == [invited.organisation]
+
+    page.goto(f"{base}/events/delegations/{delegation.pk}/")
+    page.select_option("#id_person-organisation", str(invited.organisation.pk))
+    page.select_option("#id_person-person", str(worker.pk))
+    with page.expect_navigation():
+        page.click("form:has(input[value=person]) button[type=submit]")
+    expect(page.locator("main")).to_contain_text("Reza Mohammadi")
+    assert Registration.objects.filter(person=worker, delegation=delegation).exists()
+    assert people  # the fair's own participants are untouched
