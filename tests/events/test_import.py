@@ -243,6 +243,13 @@ def test_an_organisation_joins_only_when_one_of_its_managers_accepts(client, del
     # Answered once.
     with pytest.raises(InvitationNotPendingError):
         decline_delegation_invitation(actor=admin, invitation=invitation)
+    # A manager takes the organisation out again; a plain member cannot.
+    client.force_login(plain)
+    assert client.post(page, {"action": "leave"}).status_code == 404
+    client.force_login(admin)
+    assert 'value="leave"' in client.get(page).content.decode()
+    client.post(page, {"action": "leave"})
+    assert not delegation.members.exists()
 
 
 def test_declined_and_withdrawn_invitations_add_no_one(client, delegation):

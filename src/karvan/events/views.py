@@ -693,6 +693,13 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "decline":
                 decline_delegation_invitation(actor=request.user, invitation=invitation)
                 messages.success(request, _("Invitation declined."))
+            elif action == "leave" and can_answer:
+                remove_delegation_member(
+                    actor=request.user,
+                    delegation=invitation.delegation,
+                    organisation=invitation.organisation,
+                )
+                messages.success(request, _("The organisation has left the delegation."))
             else:
                 messages.error(request, _("Choose to accept or decline."))
         except DomainError as error:
@@ -706,6 +713,8 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "delegation": invitation.delegation,
             "event": invitation.delegation.event,
             "can_answer": can_answer and invitation.is_pending,
+            "can_leave": can_answer
+            and invitation.delegation.members.filter(pk=invitation.organisation_id).exists(),
         },
     )
 
