@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from karvan.events.models import Event, Registration
 from karvan.events.services import (
@@ -18,6 +19,14 @@ from karvan.events.services import (
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 HOLIDAYS = Path(__file__).resolve().parents[2] / "src/karvan/events/data/holidays.json"
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> object:
+    """A page requested by a Persian reader activates Persian in the test's thread: the next test
+    starts in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -174,3 +174,29 @@ def test_a_leader_cannot_cancel_a_registration_out_of_its_delegation(event, vict
     )
     with pytest.raises(NotAllowedError):
         cancel_registration(actor=MembershipFactory().user, registration=own)
+
+
+@pytest.mark.parametrize("action", ["accept", "decline", "leave"])
+def test_only_the_invited_organisations_managers_answer_an_invitation(
+    client, event, organiser, victim, action
+):
+    leader = MembershipFactory()
+    delegation = create_delegation(
+        actor=leader.user, event=event, leader=leader.organisation, name="D"
+    )
+    invitation = invite_to_delegation(
+        actor=leader.user, delegation=delegation, organisation=victim.organisation
+    )
+    url = reverse("events:invitation", args=[invitation.pk])
+    client.force_login(MembershipFactory().user)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": action}).status_code == 404
+    assert url not in client.get(reverse("events:invitations")).content.decode()
+    for manager_of_the_delegation in (leader.user, organiser):  # they read it, never answer it
+        client.force_login(manager_of_the_delegation)
+        assert client.get(url).status_code == 200
+        assert 'value="accept"' not in client.get(url).content.decode()
+        client.post(url, {"action": action})
+    invitation.refresh_from_db()
+    assert invitation.is_pending
+    assert not delegation.members.exists()
