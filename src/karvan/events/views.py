@@ -555,7 +555,7 @@ def _delegation(request: HttpRequest, pk: int) -> Delegation:
     return delegation
 
 
-def _delegation_forms(
+def _delegation_register_form(
     request: HttpRequest, delegation: Delegation, members: list[Organisation]
 ) -> RegistrationForm:
     return RegistrationForm(
@@ -575,7 +575,7 @@ def delegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = delegation.event
     members = [delegation.leader, *delegation.members.all()]
     member_form = DelegationMemberForm(prefix="member")
-    register_form = _delegation_forms(request, delegation, members)
+    register_form = _delegation_register_form(request, delegation, members)
     report = None
     import_form = ImportForm()
     if request.method == "POST":
