@@ -107,7 +107,13 @@ def _record(
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> AgreementEvent:
-    """Append an audit event whose hash covers the previous one (rows locked by the caller)."""
+    """Append an audit event whose hash covers the previous one.
+
+    The agreement's row is locked first (a no-op when the caller holds it already): two events
+    written at once would otherwise both read the same head and fork the chain, and the public
+    verification page would then call the record altered.
+    """
+    list(Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk"))
     previous = agreement.events.order_by("-created_at", "-pk").first()
     now = timezone.now()
     if previous and now <= previous.created_at:
