@@ -346,12 +346,12 @@ def _void_signatures(agreement: Agreement, *, actor: User) -> int:
     agreement.status, agreement.sent_at = Agreement.Status.DRAFT, None
     agreement.save(update_fields=["status", "sent_at", "updated_at"])
     _record(agreement, AgreementEvent.Action.VOIDED, actor=actor, detail={"voided": voided})
-    recipients = [signatory.user for signatory in agreement.signatories.select_related("user")]
+    # Every party is told: its managers and signatories, and any named signatory besides.
+    signatories = [signatory.user for signatory in agreement.signatories.select_related("user")]
+    recipients = {user.pk: user for user in [*_members_of(agreement), *signatories]}
+    recipients.pop(actor.pk, None)
     _notify(
-        agreement,
-        [user for user in recipients if user.pk != actor.pk],
-        kinds.SIGNATURES_VOIDED,
-        person=actor.display_name,
+        agreement, list(recipients.values()), kinds.SIGNATURES_VOIDED, person=actor.display_name
     )
     return voided
 
@@ -366,11 +366,14 @@ def revise_agreement(
     note: str = "",
     void_signatures: bool = False,
 ) -> Agreement:
-    """Change the text: a new version. Out for signature, only with void_signatures=True."""
+    """Change the text: a new version. Out for signature, only with void_signatures=True, and
+    only by a party's manager: a plain member or a signatory cannot void what others signed."""
     if not can_edit_agreement(actor, agreement):
         raise NotAllowedError()
     _lock(agreement)
     if agreement.status == Agreement.Status.SIGNING:
+        if not can_send_agreement(actor, agreement):
+            raise NotAllowedError()
         if not void_signatures:
             raise LockedError()
     elif agreement.status != Agreement.Status.DRAFT:
