@@ -1,5 +1,6 @@
 """Reading agreements as a given viewer may: an agreement the viewer may not see does not exist."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -17,6 +18,8 @@ from karvan.agreements.models import (
     Signature,
 )
 from karvan.directory.models import Membership
+
+CODE_SHAPE = re.compile(r"[A-Za-z0-9-]{1,16}", re.ASCII)
 
 
 def list_templates() -> QuerySet[AgreementTemplate]:
@@ -52,12 +55,22 @@ def list_all_agreements(*, signed_only: bool = False) -> QuerySet[Agreement]:
     ).order_by("created_at", "pk")
 
 
+def _is_code_shaped(code: str) -> bool:
+    """Letters, digits and dashes only: anything else (a NUL byte, which PostgreSQL refuses in a
+    query, or a megabyte of text) cannot be a verification code and is not looked up."""
+    return bool(CODE_SHAPE.fullmatch(code.strip()))
+
+
 def get_agreement(*, viewer: User, code: str) -> Agreement:
+    if not _is_code_shaped(code):
+        raise Agreement.DoesNotExist
     return list_agreements(viewer=viewer).get(code=code.strip().upper())
 
 
 def find_sealed_agreement(*, code: str) -> Agreement | None:
     """A signed agreement by its verification code, for the public verification page."""
+    if not _is_code_shaped(code):
+        return None
     return (
         Agreement.objects.filter(
             code=code.strip().upper(), status=Agreement.Status.SIGNED, sealed_at__isnull=False

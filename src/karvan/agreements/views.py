@@ -1,5 +1,7 @@
 """Pages of the agreements app: drafting, reviewing and signing, the ceremony, verification."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -61,6 +63,8 @@ from karvan.core.text import localize
 from karvan.directory.models import Membership, Organisation
 from karvan.events.models import Session
 from karvan.events.selectors import list_ceremony_sessions
+
+PERSON_CHOICE = re.compile(r"(?P<party>[0-9]{1,18}):(?P<user>[0-9]{1,18})", re.ASCII)
 
 
 def _visible(request: HttpRequest, code: str) -> Agreement:
@@ -309,13 +313,12 @@ def decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def add_signatory(request: HttpRequest, code: str) -> HttpResponse:
     agreement = _visible(request, code)
-    party_id, _sep, user_id = request.POST.get("person", "").partition(":")
-    party = (
-        AgreementParty.objects.filter(agreement=agreement, pk=party_id or 0).first()
-        if party_id.isdigit()
-        else None
-    )
-    user = User.objects.filter(pk=user_id).first() if user_id.isdigit() else None
+    # "party:person", ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    chosen = PERSON_CHOICE.fullmatch(request.POST.get("person", ""))
+    party = user = None
+    if chosen:
+        party = AgreementParty.objects.filter(agreement=agreement, pk=chosen["party"]).first()
+        user = User.objects.filter(pk=chosen["user"]).first()
     if party is None or user is None:
         messages.error(request, _("Choose a signatory from the list."))
         return redirect(agreement)

@@ -3,7 +3,7 @@
 import base64
 import binascii
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -31,6 +31,9 @@ from karvan.directory.models import Organisation
 router = Router(tags=["agreements"])
 
 Language = Literal["fa", "zh-hans", "ar", "en"]
+RowId = Annotated[
+    int, Field(ge=1, le=2**63 - 1)
+]  # a larger number is no row, and SQLite refuses it
 
 
 class TemplateOut(Schema):
@@ -77,8 +80,8 @@ class AgreementOut(Schema):
 
 
 class AgreementIn(Schema):
-    organisation_id: int = Field(..., description="your organisation, the first party")
-    partner_ids: list[int] = Field(..., min_length=1, max_length=10)
+    organisation_id: RowId = Field(..., description="your organisation, the first party")
+    partner_ids: list[RowId] = Field(..., min_length=1, max_length=10)
     template: str = Field(..., max_length=60, description="a template key, e.g. mou")
     languages: list[Language] = Field(..., min_length=1, max_length=4)
     prevailing_language: Language
