@@ -96,6 +96,16 @@ def test_the_progress_partial_polls_while_signing(client, signing, china):
     assert response.content.count(b'data-signed="no"') == 2
 
 
+@pytest.mark.parametrize("url_name", ["progress", "detail", "ceremony"])
+def test_signing_progress_shows_no_signatorys_email_address(client, signing, iran, china, url_name):
+    """The other party's people see who signs, not how to reach them by e-mail."""
+    client.force_login(china.member)
+    response = client.get(reverse(f"agreements:{url_name}", args=[signing.code]))
+    assert response.status_code == 200
+    assert iran.signatory.email.encode() not in response.content
+    assert china.signatory.email.encode() not in response.content
+
+
 @pytest.fixture
 def sealed(signing, iran, china, django_capture_on_commit_callbacks) -> Agreement:
     sign_as(iran.signatory, signing)
