@@ -129,3 +129,11 @@ class SignatoryHasSignedError(DomainError):
 class NotACeremonySessionError(DomainError):
     code = "agreement.not_a_ceremony_session"
     message = _("Choose a session of a signing ceremony that has not ended yet.")
+
+
+class VerificationRateLimitedError(DomainError):
+    code = "agreement.verification_rate_limited"
+    message = _(
+        "Too many documents were checked from your network in the last hour. Try again in an hour."
+    )
+    status = 429

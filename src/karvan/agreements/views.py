@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from karvan.accounts.models import User
+from karvan.agreements.errors import VerificationRateLimitedError
 from karvan.agreements.forms import (
     AgreementForm,
     CeremonyForm,
@@ -56,7 +57,7 @@ from karvan.agreements.services import (
     set_ceremony,
     sign_agreement,
 )
-from karvan.agreements.verification import verify_code, verify_pdf
+from karvan.agreements.verification import count_verification, verify_code, verify_pdf
 from karvan.core.calendars import format_datetime
 from karvan.core.errors import DomainError
 from karvan.core.text import localize
@@ -533,10 +534,23 @@ def download_pdf(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _too_many_checks(request: HttpRequest, form: VerifyForm) -> HttpResponse | None:
+    """The verification page with a 429 once this client address has checked too often."""
+    try:
+        count_verification(client_address=_client(request)["ip_address"])
+    except VerificationRateLimitedError as error:
+        return render(
+            request, "agreements/verify.html", {"form": form, "limited": error.text}, status=429
+        )
+    return None
+
+
 def verify(request: HttpRequest) -> HttpResponse:
     """Public: anyone uploads a PDF or enters a code and sees whether it is authentic."""
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
+    if request.method == "POST" and (limited := _too_many_checks(request, VerifyForm())):
+        return limited
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("pdf"):
             result = verify_pdf(form.cleaned_data["pdf"])
@@ -552,6 +566,8 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 def verify_code_page(request: HttpRequest, code: str) -> HttpResponse:
     """Public: where the QR code of a sealed PDF leads."""
+    if limited := _too_many_checks(request, VerifyForm(initial={"code": code})):
+        return limited
     result = verify_code(code)
     return render(
         request,
