@@ -137,3 +137,18 @@ class VerificationRateLimitedError(DomainError):
         "Too many documents were checked from your network in the last hour. Try again in an hour."
     )
     status = 429
+
+
+class SigningLockedError(DomainError):
+    code = "agreement.signing_locked"
+    message = _(
+        "Too many wrong codes were entered: signing is locked for you for up to %(hours)s hours. "
+        "A manager of %(organisation)s can unlock it sooner."
+    )
+    status = 429
+
+
+class NotLockedError(DomainError):
+    code = "agreement.not_locked"
+    message = _("Signing is not locked for this signatory.")
+    status = 409

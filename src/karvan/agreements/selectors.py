@@ -1,9 +1,12 @@
 """Reading agreements as a given viewer may: an agreement the viewer may not see does not exist."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from karvan.accounts.models import User
 from karvan.agreements.document import DiffLine, diff_texts, is_chain_intact
@@ -175,3 +178,32 @@ def diff_versions(
 def list_ceremony_agreements(*, viewer: User, session_id: int) -> QuerySet[Agreement]:
     """The agreements to be signed during an event session (for the events app's pages)."""
     return list_agreements(viewer=viewer).filter(ceremony_session_id=session_id)
+
+
+def signing_locked_until(signatory: Signatory) -> datetime.datetime | None:
+    """When signing unlocks by itself for a signatory locked out by wrong codes; None if open."""
+    if signatory.code_locked_at is None:
+        return None
+    until = signatory.code_locked_at + datetime.timedelta(hours=settings.KARVAN_SIGNING_LOCK_HOURS)
+    return until if until > timezone.now() else None
+
+
+def count_code_failures(signatory: Signatory) -> int:
+    """Wrong codes the signatory entered for this agreement in the counting window: the last 24
+    hours, and only since the last lock or unlock."""
+    now = timezone.now()
+    since = max(
+        moment
+        for moment in (
+            now - datetime.timedelta(hours=24),
+            signatory.code_locked_at,
+            signatory.code_unlocked_at,
+        )
+        if moment is not None
+    )
+    return AgreementEvent.objects.filter(
+        agreement_id=signatory.agreement_id,
+        action=AgreementEvent.Action.CODE_FAILED,
+        actor_id=signatory.user_id,
+        created_at__gt=since,
+    ).count()

@@ -33,11 +33,13 @@ from karvan.agreements.errors import (
     NotACeremonySessionError,
     NotASignatoryRoleError,
     NotDraftError,
+    NotLockedError,
     NotProposalError,
     NotSigningError,
     NotYourTurnError,
     SignatoriesMissingError,
     SignatoryHasSignedError,
+    SigningLockedError,
     TextChangedError,
     TextNeededError,
     TwoPartiesNeededError,
@@ -63,8 +65,14 @@ from karvan.agreements.permissions import (
     can_start_agreement_for,
     can_view_agreement,
 )
-from karvan.agreements.selectors import current_version, event_payload, signing_progress
-from karvan.core.errors import NotAllowedError
+from karvan.agreements.selectors import (
+    count_code_failures,
+    current_version,
+    event_payload,
+    signing_locked_until,
+    signing_progress,
+)
+from karvan.core.errors import DomainError, NotAllowedError
 from karvan.core.mail import send_mail_to_person
 from karvan.core.text import CONTENT_LANGUAGES, localize
 from karvan.directory.models import Membership, Organisation
@@ -654,6 +662,8 @@ def _pending_signatory(actor: User, agreement: Agreement) -> Signatory:
         raise NotAllowedError()
     if signatory.signatures.filter(voided_at__isnull=True).exists():
         raise AlreadySignedError()
+    if signing_locked_until(signatory) is not None:
+        raise _locked_error(signatory)
     if agreement.is_ordered:
         for row in signing_progress(agreement):
             if row.signature is None:
@@ -721,25 +731,128 @@ def issue_signing_code(
     return row, code
 
 
-def _check_code(signatory: Signatory, code: str) -> None:
-    """Spend one attempt of the signatory's live code; a wrong code's attempt stays counted."""
+def _locked_error(signatory: Signatory) -> SigningLockedError:
+    return SigningLockedError(
+        field="code",
+        hours=settings.KARVAN_SIGNING_LOCK_HOURS,
+        organisation=signatory.party.organisation.display_name,
+    )
+
+
+def _party_managers(party: AgreementParty) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=party.organisation_id,
+            memberships__role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+            is_active=True,
+        ).distinct()
+    )
+
+
+def _check_code(
+    signatory: Signatory, code: str, *, ip_address: str | None = None, user_agent: str = ""
+) -> None:
+    """Spend one attempt of the signatory's live code, in a transaction of its own, so that a
+    wrong code stays counted when the caller's error unwinds.
+
+    A code allows CODE_ATTEMPTS tries, and a new code can be mailed every minute, so tries are
+    also capped per signatory and agreement: KARVAN_SIGNING_CODE_FAILURES wrong codes within 24
+    hours lock signing for KARVAN_SIGNING_LOCK_HOURS (or until a party manager unlocks it). Each
+    wrong code and the lock go into the audit trail; the signatory and the party's managers are
+    told.
+    """
+    agreement = signatory.agreement
     with transaction.atomic():
+        _lock(agreement)
+        signatory = (
+            Signatory.objects.select_for_update()
+            .select_related("party__organisation", "user")
+            .get(pk=signatory.pk)
+        )
+        if signing_locked_until(signatory) is not None:
+            raise _locked_error(signatory)  # nothing written yet: the rollback loses nothing
         row = (
             SigningCode.objects.select_for_update()
             .filter(signatory=signatory, used_at__isnull=True)
             .order_by("-created_at")
             .first()
         )
+        outcome: DomainError | None = None
         if row is None or row.expires_at <= timezone.now() or row.attempts >= CODE_ATTEMPTS:
-            usable = False
+            outcome = CodeExpiredError(field="code")
         else:
-            usable = True
             row.attempts += 1
             row.save(update_fields=["attempts"])
-    if not usable:
-        raise CodeExpiredError(field="code")
-    if not hmac.compare_digest(row.code_hash, _code_hash(signatory, code)):
-        raise CodeInvalidError(field="code", left=CODE_ATTEMPTS - row.attempts)
+            if not hmac.compare_digest(row.code_hash, _code_hash(signatory, code)):
+                outcome = _record_code_failure(
+                    signatory, row=row, ip_address=ip_address, user_agent=user_agent
+                )
+    if outcome is not None:
+        raise outcome
+
+
+def _record_code_failure(
+    signatory: Signatory, *, row: SigningCode, ip_address: str | None, user_agent: str
+) -> DomainError:
+    """Audit a wrong code; lock signing when it is one too many. Return the error to show."""
+    agreement, user = signatory.agreement, signatory.user
+    failed = _record(
+        agreement,
+        AgreementEvent.Action.CODE_FAILED,
+        actor=user,
+        detail={"signatory": user.display_name},
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+    failures = count_code_failures(signatory)
+    if failures < settings.KARVAN_SIGNING_CODE_FAILURES:
+        return CodeInvalidError(field="code", left=CODE_ATTEMPTS - row.attempts)
+    signatory.code_locked_at = failed.created_at
+    signatory.save(update_fields=["code_locked_at", "updated_at"])
+    SigningCode.objects.filter(signatory=signatory, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    _record(
+        agreement,
+        AgreementEvent.Action.CODE_LOCKED,
+        detail={
+            "signatory": user.display_name,
+            "failures": failures,
+            "hours": settings.KARVAN_SIGNING_LOCK_HOURS,
+        },
+    )
+    _notify(
+        agreement,
+        [user, *_party_managers(signatory.party)],
+        kinds.SIGNING_LOCKED,
+        person=user.display_name,
+        failures=failures,
+        hours=settings.KARVAN_SIGNING_LOCK_HOURS,
+    )
+    return _locked_error(signatory)
+
+
+@transaction.atomic
+def unlock_signing(*, actor: User, signatory: Signatory) -> Signatory:
+    """A manager of the signatory's party lifts a lock left by wrong codes; the count restarts."""
+    if not can_manage_party(actor, signatory.party):
+        raise NotAllowedError()
+    agreement = _lock(signatory.agreement)
+    signatory = Signatory.objects.select_for_update().select_related("user").get(pk=signatory.pk)
+    if signing_locked_until(signatory) is None:
+        raise NotLockedError()
+    unlocked = _record(
+        agreement,
+        AgreementEvent.Action.CODE_UNLOCKED,
+        actor=actor,
+        detail={"signatory": signatory.user.display_name},
+    )
+    # The event's time, not the clock's: the chain keeps events strictly ordered, so every wrong
+    # code before the unlock is older than this moment and no longer counts.
+    signatory.code_locked_at, signatory.code_unlocked_at = None, unlocked.created_at
+    signatory.save(update_fields=["code_locked_at", "code_unlocked_at", "updated_at"])
+    _notify(agreement, [signatory.user], kinds.SIGNING_UNLOCKED, person=actor.display_name)
+    return signatory
 
 
 def sign_agreement(
@@ -763,7 +876,7 @@ def sign_agreement(
     if not typed_name.strip() or _normalise_name(typed_name) not in names - {""}:
         raise NameMismatchError(field="typed_name", name=actor.full_name)
     drawing = _clean_drawing(drawing_png)
-    _check_code(signatory, code)  # its own transaction: a wrong code costs an attempt
+    _check_code(signatory, code, ip_address=ip_address, user_agent=user_agent)
     return _record_signature(
         actor=actor,
         agreement=agreement,

@@ -41,6 +41,7 @@ from karvan.agreements.selectors import (
     list_valid_signatures,
     list_versions,
     signatory_of,
+    signing_locked_until,
     signing_progress,
 )
 from karvan.agreements.services import (
@@ -56,6 +57,7 @@ from karvan.agreements.services import (
     send_for_signing,
     set_ceremony,
     sign_agreement,
+    unlock_signing,
 )
 from karvan.agreements.verification import count_verification, verify_code, verify_pdf
 from karvan.core.calendars import format_datetime
@@ -178,6 +180,11 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
             row.signatory
             for row in progress
             if row.signature is None and row.signatory.party in managed
+        ],
+        "locked": [
+            row.signatory
+            for row in progress
+            if row.signatory.party in managed and signing_locked_until(row.signatory)
         ],
         "my_signatory": signatory_of(viewer=request.user, agreement=agreement),
         "can_edit": can_edit_agreement(request.user, agreement),
@@ -352,6 +359,26 @@ def withdraw_signatory(request: HttpRequest, code: str, pk: int) -> HttpResponse
 
 @login_required
 @require_POST
+def unlock_signatory(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A party's manager lifts the lock that wrong signing codes put on its signatory."""
+    agreement = _visible(request, code)
+    signatory = agreement.signatories.select_related("party", "user").filter(pk=pk).first()
+    if signatory is None:
+        raise Http404
+    try:
+        unlock_signing(actor=request.user, signatory=signatory)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(
+            request,
+            _("%(person)s can sign again.") % {"person": signatory.user.display_name},
+        )
+    return redirect(agreement)
+
+
+@login_required
+@require_POST
 def send(request: HttpRequest, code: str) -> HttpResponse:
     agreement = _visible(request, code)
     try:
@@ -506,6 +533,7 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
             "signatory": signatory,
             "has_signed": signatory.signatures.filter(voided_at__isnull=True).exists(),
             "has_code": signatory.codes.filter(used_at__isnull=True).exists(),
+            "locked_until": signing_locked_until(signatory),
             "form": form,
         },
     )
