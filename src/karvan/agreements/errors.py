@@ -69,7 +69,10 @@ class NotYourTurnError(DomainError):
 
 class TextChangedError(DomainError):
     code = "agreement.text_changed"
-    message = _("The text changed after you reviewed it. Review the current version, then sign.")
+    message = _(
+        "The document changed after you reviewed it: its text, or a party's name, country or "
+        "registry identifier. Review it again, then sign."
+    )
     status = 409
 
 

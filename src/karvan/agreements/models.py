@@ -288,6 +288,10 @@ class Signature(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     document_sha256 = models.CharField(max_length=64)
+    # The parties' identity this signature covers (part of the hashed document): per party its
+    # organisation id, position, name as shown and its language, every version of the name, the
+    # original language, country and registry identifier, as they stood at signing.
+    parties = models.JSONField(default=list, blank=True, editable=False)
     voided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -19,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 from karvan.accounts.models import User
 from karvan.agreements import notifications as kinds
 from karvan.agreements import tasks
-from karvan.agreements.document import chain_hash, document_sha256, fill_placeholders
+from karvan.agreements.document import chain_hash, fill_placeholders
 from karvan.agreements.errors import (
     AlreadySignatoryError,
     AlreadySignedError,
@@ -69,8 +69,12 @@ from karvan.agreements.selectors import (
     count_code_failures,
     current_version,
     event_payload,
+    hash_document,
+    signing_document_sha256,
     signing_locked_until,
+    signing_parties,
     signing_progress,
+    snapshot_parties,
 )
 from karvan.core.errors import DomainError, NotAllowedError
 from karvan.core.mail import send_mail_to_person
@@ -88,22 +92,10 @@ DRAWING_MAX_SIZE = (1600, 800)
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _party_identity(agreement: Agreement) -> list[str]:
-    from karvan.agreements.rendering import party_identity
-
-    return party_identity(agreement)
-
-
 def _hash_version(agreement: Agreement, number: int, title: Mapping, texts: Mapping) -> str:
-    return document_sha256(
-        code=agreement.code,
-        version=number,
-        parties=_party_identity(agreement),
-        languages=list(agreement.languages),
-        prevailing_language=agreement.prevailing_language,
-        titles=dict(title),
-        texts=dict(texts),
-    )
+    """A new version's fingerprint: its text with the parties' identity as it stands now."""
+    version = AgreementVersion(number=number, title=dict(title), texts=dict(texts))
+    return hash_document(agreement, version, snapshot_parties(agreement))
 
 
 def _record(
@@ -644,7 +636,7 @@ def send_for_signing(*, actor: User, agreement: Agreement) -> Agreement:
         agreement,
         AgreementEvent.Action.SENT,
         actor=actor,
-        detail={"version": version.number, "sha256": version.document_sha256},
+        detail={"version": version.number, "sha256": signing_document_sha256(agreement)},
     )
     signatories = list(agreement.signatories.select_related("user"))
     first = signatories[:1] if agreement.is_ordered else signatories
@@ -688,7 +680,7 @@ def request_signing_code(
         "title": dict(version.title),
         "code": code,
         "minutes": settings.KARVAN_SIGNING_CODE_MINUTES,
-        "sha256": version.document_sha256,
+        "sha256": signing_document_sha256(agreement),
         "url": _url(agreement),
     }
     transaction.on_commit(
@@ -870,7 +862,7 @@ def sign_agreement(
     if not can_view_agreement(actor, agreement):
         raise NotAllowedError()
     signatory = _pending_signatory(actor, agreement)
-    if current_version(agreement).document_sha256 != document_sha256.strip().lower():
+    if signing_document_sha256(agreement) != document_sha256.strip().lower():
         raise TextChangedError()
     names = {_normalise_name(actor.full_name), _normalise_name(actor.full_name_native or "")}
     if not typed_name.strip() or _normalise_name(typed_name) not in names - {""}:
@@ -904,7 +896,11 @@ def _record_signature(
     _lock(agreement)
     signatory = _pending_signatory(actor, agreement)  # again, under the lock
     version = current_version(agreement)
-    if version.document_sha256 != document_sha256:
+    # The identity of every party enters the signed document: the snapshot of the round's first
+    # signature, or, for the first, the identity as it stands now; it is stored with the
+    # signature and is what the sealed PDF prints, whatever the organisations become later.
+    parties = signing_parties(agreement)
+    if hash_document(agreement, version, parties) != document_sha256:
         raise TextChangedError()
     now = timezone.now()
     try:
@@ -921,6 +917,7 @@ def _record_signature(
                 ip_address=ip_address or None,
                 user_agent=user_agent[:400],
                 document_sha256=document_sha256,
+                parties=parties,
             )
     except IntegrityError as error:
         raise AlreadySignedError() from error

@@ -40,8 +40,11 @@ from karvan.agreements.selectors import (
     list_events,
     list_valid_signatures,
     list_versions,
+    party_of,
     signatory_of,
+    signing_document_sha256,
     signing_locked_until,
+    signing_parties,
     signing_progress,
 )
 from karvan.agreements.services import (
@@ -488,7 +491,8 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
     if signatory is None:
         raise Http404
     version = current_version(agreement)
-    form = SignForm(initial={"document_sha256": version.document_sha256})
+    document_sha256 = signing_document_sha256(agreement)
+    form = SignForm(initial={"document_sha256": document_sha256})
     if request.method == "POST" and request.POST.get("action") == "code":
         try:
             request_signing_code(actor=request.user, agreement=agreement, **_client(request))
@@ -534,6 +538,8 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
             "has_signed": signatory.signatures.filter(voided_at__isnull=True).exists(),
             "has_code": signatory.codes.filter(used_at__isnull=True).exists(),
             "locked_until": signing_locked_until(signatory),
+            "document_sha256": document_sha256,
+            "signing_parties": signing_parties(agreement),
             "form": form,
         },
     )
@@ -608,10 +614,15 @@ def _signers(result: object) -> dict[str, object]:
     agreement = getattr(result, "agreement", None)
     if agreement is None:
         return {}
+    # The parties as the signatures cover them, not as the organisations read today.
+    parties = signing_parties(agreement)
     return {
-        "signatures": list_valid_signatures(agreement),
-        "parties": agreement.parties.select_related("organisation"),
-        "version": current_version(agreement),
+        "signatures": [
+            (signature, party_of(signature.parties or parties, signature.organisation_id))
+            for signature in list_valid_signatures(agreement)
+        ],
+        "parties": parties,
+        "document_sha256": signing_document_sha256(agreement),
         "audit_intact": is_audit_trail_intact(agreement),
     }
 

@@ -22,6 +22,8 @@ from karvan.agreements.selectors import (
     get_agreement,
     list_agreements,
     list_templates,
+    signing_document_sha256,
+    signing_parties,
     signing_progress,
 )
 from karvan.agreements.services import create_agreement, request_signing_code, sign_agreement
@@ -47,6 +49,7 @@ class PartyOut(Schema):
     organisation_id: int
     name: dict[str, str]
     country: str
+    registry_id: str
     language: str
 
 
@@ -102,6 +105,7 @@ class CodeOut(Schema):
 
 def _out(agreement: Agreement) -> dict[str, object]:
     version = current_version(agreement)
+    languages = dict(agreement.parties.values_list("organisation_id", "language"))
     return {
         "code": agreement.code,
         "kind": agreement.kind,
@@ -110,16 +114,17 @@ def _out(agreement: Agreement) -> dict[str, object]:
         "languages": agreement.languages,
         "prevailing_language": agreement.prevailing_language,
         "version": version.number,
-        "document_sha256": version.document_sha256,
+        "document_sha256": signing_document_sha256(agreement),
         "texts": version.texts,
-        "parties": [
+        "parties": [  # as the signatures cover them (as they read now before anyone signed)
             {
-                "organisation_id": party.organisation_id,
-                "name": party.organisation.name,
-                "country": party.organisation.country,
-                "language": party.language,
+                "organisation_id": party["organisation_id"],
+                "name": party["names"],
+                "country": party["country"],
+                "registry_id": party["registry_id"],
+                "language": languages.get(party["organisation_id"], ""),
             }
-            for party in agreement.parties.select_related("organisation")
+            for party in signing_parties(agreement)
         ],
         "signatories": [
             {
