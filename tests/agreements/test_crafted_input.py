@@ -111,3 +111,10 @@ def test_crafted_ids_in_the_api_are_client_errors(client, iran, payload):
     body = {"languages": ["fa"], "prevailing_language": "fa", **payload}
     response = client.post("/api/agreements", body, content_type="application/json")
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("page", ["1152921504606846977", "0", "-1", "²"])
+def test_a_crafted_page_of_the_api_list_is_a_client_answer(client, signing, iran, page):
+    client.force_login(iran.owner)
+    response = client.get(f"/api/agreements?page={page}")
+    assert response.status_code < 500

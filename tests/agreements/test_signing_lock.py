@@ -163,3 +163,18 @@ def test_the_api_answers_a_locked_signatory_with_429(client, signing, iran, sett
         response = client.post(f"/api/agreements/{signing.code}/signing-code")
     assert response.status_code == 429
     assert response.json()["code"] == "agreement.signing_locked"
+
+
+def test_a_code_typed_in_persian_digits_is_the_right_code(signing, iran):
+    """Typed on a Persian keyboard, the mailed code is not a wrong guess counting towards a lock."""
+    code = ask_code(iran.signatory, signing)
+    persian = code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    signature = sign_agreement(
+        actor=iran.signatory,
+        agreement=signing,
+        code=persian,
+        typed_name=iran.signatory.full_name,
+        document_sha256=current_version(signing).document_sha256,
+    )
+    assert signature.is_valid
+    assert not signing.events.filter(action=AgreementEvent.Action.CODE_FAILED).exists()

@@ -224,8 +224,13 @@ def _clean_drawing(data: bytes | None) -> bytes | None:
 
 
 def _code_hash(signatory: Signatory, code: str) -> str:
+    # Persian and Arabic-Indic digits count as the same digits: a code typed on a Persian
+    # keyboard is the right code, not a wrong one that brings the signatory nearer a lock.
+    digits = "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() else char for char in code.strip()
+    )
     key = hashlib.sha256(f"agreements.signing-code:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, f"{signatory.pk}:{code.strip()}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{signatory.pk}:{digits}".encode(), hashlib.sha256).hexdigest()
 
 
 def _lock(agreement: Agreement) -> Agreement:
