@@ -27,14 +27,24 @@ def test_the_suite_runs_on_the_database_it_was_asked_for():
     assert connection.vendor == ("postgresql" if USE_POSTGRES else "sqlite")
 
 
+PRODUCTION = {
+    "KARVAN_ENV": "production",
+    "KARVAN_ALLOWED_HOSTS": "karvan.example.org",
+    "KARVAN_SIGNING_PKCS12_PASSWORD": "kept in the vault",
+}
+
+
 def test_production_mode_passes_the_deployment_checks(tmp_path):
-    result = _run(
-        ["check", "--deploy", "--fail-level", "WARNING"],
-        {"KARVAN_ENV": "production", "KARVAN_ALLOWED_HOSTS": "karvan.example.org"},
-        tmp_path,
-    )
+    result = _run(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_mode_requires_the_sealing_keys_passphrase(tmp_path):
+    without = {k: v for k, v in PRODUCTION.items() if k != "KARVAN_SIGNING_PKCS12_PASSWORD"}
+    result = _run(["check", "--deploy"], without, tmp_path)
+    assert result.returncode != 0
+    assert "agreements.E001" in result.stderr
 
 
 def test_development_mode_fails_the_deployment_checks(tmp_path):

@@ -273,6 +273,12 @@ KARVAN_SIGNING_PKCS12_PASSWORD = os.environ.get("KARVAN_SIGNING_PKCS12_PASSWORD"
 KARVAN_SIGNING_TRUST_ROOTS = os.environ.get("KARVAN_SIGNING_TRUST_ROOTS", "")
 KARVAN_SIGNING_ORGANISATION = os.environ.get("KARVAN_SIGNING_ORGANISATION", "Karvan")
 KARVAN_SIGNING_CODE_MINUTES = int(os.environ.get("KARVAN_SIGNING_CODE_MINUTES", "10"))
+# Wrong signing codes one signatory may enter for one agreement within 24 hours, across all the
+# codes mailed; then signing locks for KARVAN_SIGNING_LOCK_HOURS or until a party manager unlocks.
+KARVAN_SIGNING_CODE_FAILURES = int(os.environ.get("KARVAN_SIGNING_CODE_FAILURES", "10"))
+KARVAN_SIGNING_LOCK_HOURS = int(os.environ.get("KARVAN_SIGNING_LOCK_HOURS", "24"))
+# The public verifier of sealed PDFs: checks per client address per hour.
+KARVAN_VERIFICATIONS_PER_HOUR = int(os.environ.get("KARVAN_VERIFICATIONS_PER_HOUR", "30"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("KARVAN_CACHE_URL"):

@@ -161,13 +161,13 @@ def ask_code(user: User, agreement: Agreement, **client: object) -> str:
 
 def sign_as(user: User, agreement: Agreement, **extra: object) -> object:
     """Ask for a code, read it from the e-mail, and sign with it (as a real signatory does)."""
-    from karvan.agreements.selectors import current_version
+    from karvan.agreements.selectors import signing_document_sha256
 
     code = ask_code(user, agreement, ip_address="203.0.113.7", user_agent="pytest")
     values = {
         "code": code,
         "typed_name": user.full_name,
-        "document_sha256": current_version(agreement).document_sha256,
+        "document_sha256": signing_document_sha256(agreement),
         "ip_address": "203.0.113.7",
         "user_agent": "pytest browser",
         **extra,

@@ -152,3 +152,71 @@ def test_another_partys_owner_cannot_withdraw_through_the_page(client, signing, 
     client.force_login(iran.owner)
     client.post(reverse("agreements:withdraw_signatory", args=[signing.code, signatory.pk]))
     assert signing.signatories.filter(pk=signatory.pk).exists()
+
+
+VOIDING_ACTORS = [
+    ("iran", "member"),
+    ("china", "member"),
+    ("iran", "signatory"),
+    ("china", "signatory"),
+]
+
+
+@pytest.mark.parametrize(("side", "role"), VOIDING_ACTORS)
+def test_only_a_partys_manager_may_void_collected_signatures(signing, iran, china, side, role):
+    """A plain member, or a signatory of either party, cannot change the locked text and so void
+    the signatures already given: refused by the service, nothing changed."""
+    first = sign_as(iran.signatory, signing)
+    actor = getattr({"iran": iran, "china": china}[side], role)
+    with pytest.raises(NotAllowedError):
+        revise_agreement(
+            actor=actor, agreement=signing, texts={"fa": "متن دیگر."}, void_signatures=True
+        )
+    signing.refresh_from_db()
+    first.refresh_from_db()
+    assert signing.status == Agreement.Status.SIGNING
+    assert first.voided_at is None
+    assert current_version(signing).number == 1
+
+
+@pytest.mark.parametrize(("side", "role"), [*VOIDING_ACTORS, ("outsider", "")])
+def test_the_edit_page_refuses_to_void_for_anyone_but_a_manager(
+    client, signing, iran, china, outsider, side, role
+):
+    first = sign_as(iran.signatory, signing)
+    actor = outsider if side == "outsider" else getattr({"iran": iran, "china": china}[side], role)
+    client.force_login(actor)
+    version = current_version(signing)
+    response = client.post(
+        reverse("agreements:edit", args=[signing.code]),
+        {
+            "title_fa": version.title["fa"],
+            "title_zh-hans": version.title["zh-hans"],
+            "text_fa": "متن دیگر.",
+            "text_zh-hans": version.texts["zh-hans"],
+            "void_signatures": "on",
+        },
+    )
+    assert response.status_code in {200, 404}  # the form with its error, or no such agreement
+    first.refresh_from_db()
+    signing.refresh_from_db()
+    assert first.voided_at is None and signing.status == Agreement.Status.SIGNING
+    assert current_version(signing).number == 1
+
+
+@pytest.mark.parametrize("manager", ["iran", "china"])
+def test_a_managers_voiding_is_told_to_every_party(signing, iran, china, manager):
+    from karvan.notifications.models import Notification
+
+    sign_as(iran.signatory, signing)
+    actor = {"iran": iran, "china": china}[manager].owner
+    revise_agreement(
+        actor=actor, agreement=signing, texts={"fa": "متن دیگر."}, void_signatures=True
+    )
+    told = set(
+        Notification.objects.filter(kind="agreements.signatures_voided").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    everyone = {iran.owner.pk, iran.signatory.pk, china.owner.pk, china.signatory.pk}
+    assert told == everyone - {actor.pk}

@@ -41,3 +41,62 @@ def test_extra_trust_roots_come_from_a_pem_file(settings, tmp_path):
     settings.KARVAN_SIGNING_PKCS12_PASSWORD = ""
     settings.KARVAN_SIGNING_TRUST_ROOTS = str(tmp_path / "other-root.pem")
     assert other.trust_roots[0] in get_sealing_key().trust_roots
+
+
+def _opens_without_passphrase(path) -> bool:
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    try:
+        pkcs12.load_key_and_certificates(path.read_bytes(), None)
+    except ValueError:
+        return False
+    return True
+
+
+def test_the_default_key_is_encrypted_at_rest_even_without_a_configured_passphrase(
+    settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    settings.KARVAN_SIGNING_PKCS12 = tmp_path / "signing" / "platform.p12"
+    settings.KARVAN_SIGNING_PKCS12_PASSWORD = ""
+    key = get_sealing_key()
+    assert not _opens_without_passphrase(tmp_path / "signing" / "platform.p12")
+    passphrase_file = tmp_path / "signing" / "platform.passphrase"
+    assert passphrase_file.stat().st_mode & 0o077 == 0
+    assert key.passphrase == passphrase_file.read_text().encode()
+
+
+def test_an_unencrypted_default_key_of_an_older_karvan_is_encrypted_in_place(settings, tmp_path):
+    path = tmp_path / "signing" / "platform.p12"
+    made = create_sealing_key(path, organisation="Karvan")
+    assert _opens_without_passphrase(path)
+    settings.DATA_DIR = tmp_path
+    settings.KARVAN_SIGNING_PKCS12 = path
+    settings.KARVAN_SIGNING_PKCS12_PASSWORD = ""
+    key = get_sealing_key()
+    assert not _opens_without_passphrase(path)
+    assert key.fingerprint == made.fingerprint and key.trust_roots == made.trust_roots
+
+
+def test_the_configured_passphrase_encrypts_a_new_default_key(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.KARVAN_SIGNING_PKCS12 = tmp_path / "signing" / "platform.p12"
+    settings.KARVAN_SIGNING_PKCS12_PASSWORD = "from the vault"
+    assert get_sealing_key().passphrase == b"from the vault"
+    assert not _opens_without_passphrase(tmp_path / "signing" / "platform.p12")
+    assert not (tmp_path / "signing" / "platform.passphrase").exists()
+
+
+def test_production_requires_a_passphrase(settings, tmp_path):
+    from karvan.agreements.platform import check_sealing_passphrase
+
+    settings.DATA_DIR = tmp_path
+    settings.KARVAN_SIGNING_PKCS12 = tmp_path / "signing" / "platform.p12"
+    settings.KARVAN_SIGNING_PKCS12_PASSWORD = ""
+    settings.PRODUCTION = True
+    assert [error.id for error in check_sealing_passphrase()] == ["agreements.E001"]
+    with pytest.raises(SealingKeyError, match="KARVAN_SIGNING_PKCS12_PASSWORD"):
+        get_sealing_key()
+    assert not (tmp_path / "signing" / "platform.p12").exists()
+    settings.KARVAN_SIGNING_PKCS12_PASSWORD = "from the vault"
+    assert check_sealing_passphrase() == []

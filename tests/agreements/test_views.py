@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from karvan.agreements.models import Agreement, AgreementTemplate
 from karvan.agreements.selectors import current_version
@@ -94,6 +96,16 @@ def test_the_progress_partial_polls_while_signing(client, signing, china):
     assert response.status_code == 200
     assert b'hx-trigger="every 3s"' in response.content
     assert response.content.count(b'data-signed="no"') == 2
+
+
+@pytest.mark.parametrize("url_name", ["progress", "detail", "ceremony"])
+def test_signing_progress_shows_no_signatorys_email_address(client, signing, iran, china, url_name):
+    """The other party's people see who signs, not how to reach them by e-mail."""
+    client.force_login(china.member)
+    response = client.get(reverse(f"agreements:{url_name}", args=[signing.code]))
+    assert response.status_code == 200
+    assert iran.signatory.email.encode() not in response.content
+    assert china.signatory.email.encode() not in response.content
 
 
 @pytest.fixture
@@ -239,3 +251,32 @@ def test_an_arabic_agreement_is_sealed_with_arabic_pages(
     assert "التوقيعات" in text  # "Signatures", from the Arabic catalogue
     assert "الفستق" in text and "Guangdong" in text
     assert "اختلاف بين النسخ" in text  # the prevailing-language sentence, in Arabic
+
+
+def test_the_public_verifier_is_limited_per_client_address(client, sealed, settings):
+    """Uploads, codes and QR links count together; past the limit a 429 page in the visitor's
+    language; another address is still served."""
+    settings.KARVAN_VERIFICATIONS_PER_HOUR = 3
+    data = sealed.sealed_pdf.read()
+    url = reverse("agreements:verify")
+    persian = {"REMOTE_ADDR": "198.51.100.9", "HTTP_ACCEPT_LANGUAGE": "fa"}
+    upload = SimpleUploadedFile("a.pdf", data, "application/pdf")
+    assert client.post(url, {"pdf": upload}, **persian).status_code == 200
+    assert client.post(url, {"code": sealed.code}, **persian).status_code == 200
+    qr_page = reverse("agreements:verify_code", args=[sealed.code])
+    assert client.get(qr_page, **persian).status_code == 200
+    for refused in (
+        client.post(url, {"code": sealed.code}, **persian),
+        client.get(qr_page, **persian),
+    ):
+        assert refused.status_code == 429
+        assert refused.context.get("result") is None
+        with translation.override("fa"):
+            message = gettext(
+                "Too many documents were checked from your network in the last hour. "
+                "Try again in an hour."
+            )
+        assert message in refused.content.decode()
+    assert client.get(url, **persian).status_code == 200  # the empty form is not a check
+    other = client.post(url, {"code": sealed.code}, REMOTE_ADDR="198.51.100.10")
+    assert other.status_code == 200 and other.context["result"].agreement == sealed

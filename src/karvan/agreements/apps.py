@@ -16,8 +16,12 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from karvan.agreements import metrics, notifications
+        from karvan.agreements.platform import check_sealing_passphrase
 
         notifications.register_kinds()
         metrics.register_charts()
         post_migrate.connect(_install_templates, sender=self)
+        checks.register(check_sealing_passphrase)

@@ -1,9 +1,10 @@
 """The agreement as a document: canonical bytes and their SHA-256, placeholders, diffs, chaining.
 
 Plain Python, no Django. What a signatory signs is `canonical_document(...)`: the code, the
-version, the parties, the languages, the prevailing language, the titles and the texts, as sorted
-UTF-8 JSON. The same inputs give the same bytes on every machine, so the hash recorded at each
-signature can be recomputed from the PDF's own text by anyone.
+version, the parties' identity (each party's name as shown, country and registry identifier, as
+they stood when the signing began), the languages, the prevailing language, the titles and the
+texts, as sorted UTF-8 JSON. The same inputs give the same bytes on every machine, so the hash
+recorded at each signature can be recomputed from the version and the snapshot stored with it.
 """
 
 import difflib
@@ -20,7 +21,7 @@ def canonical_document(
     *,
     code: str,
     version: int,
-    parties: Sequence[str],
+    parties: Sequence[Mapping[str, object]],
     languages: Sequence[str],
     prevailing_language: str,
     titles: Mapping[str, str],
@@ -29,7 +30,7 @@ def canonical_document(
     payload = {
         "code": code,
         "version": version,
-        "parties": list(parties),
+        "parties": [dict(party) for party in parties],
         "languages": list(languages),
         "prevailing_language": prevailing_language,
         "titles": {lang: titles.get(lang, "") for lang in languages},

@@ -69,7 +69,10 @@ class NotYourTurnError(DomainError):
 
 class TextChangedError(DomainError):
     code = "agreement.text_changed"
-    message = _("The text changed after you reviewed it. Review the current version, then sign.")
+    message = _(
+        "The document changed after you reviewed it: its text, or a party's name, country or "
+        "registry identifier. Review it again, then sign."
+    )
     status = 409
 
 
@@ -129,3 +132,26 @@ class SignatoryHasSignedError(DomainError):
 class NotACeremonySessionError(DomainError):
     code = "agreement.not_a_ceremony_session"
     message = _("Choose a session of a signing ceremony that has not ended yet.")
+
+
+class VerificationRateLimitedError(DomainError):
+    code = "agreement.verification_rate_limited"
+    message = _(
+        "Too many documents were checked from your network in the last hour. Try again in an hour."
+    )
+    status = 429
+
+
+class SigningLockedError(DomainError):
+    code = "agreement.signing_locked"
+    message = _(
+        "Too many wrong codes were entered: signing is locked for you for up to %(hours)s hours. "
+        "A manager of %(organisation)s can unlock it sooner."
+    )
+    status = 429
+
+
+class NotLockedError(DomainError):
+    code = "agreement.not_locked"
+    message = _("Signing is not locked for this signatory.")
+    status = 409

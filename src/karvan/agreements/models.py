@@ -240,6 +240,10 @@ class Signatory(TimeStampedModel):
     named_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Too many wrong signing codes lock signing for a while (see services._check_code); wrong
+    # codes are counted from the later of 24 hours ago, the last lock and the last unlock.
+    code_locked_at = models.DateTimeField(_("signing locked at"), null=True, blank=True)
+    code_unlocked_at = models.DateTimeField(_("signing unlocked at"), null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -284,6 +288,10 @@ class Signature(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     document_sha256 = models.CharField(max_length=64)
+    # The parties' identity this signature covers (part of the hashed document): per party its
+    # organisation id, position, name as shown and its language, every version of the name, the
+    # original language, country and registry identifier, as they stood at signing.
+    parties = models.JSONField(default=list, blank=True, editable=False)
     voided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -319,6 +327,9 @@ class AgreementEvent(models.Model):
         )
         SENT = "sent", pgettext_lazy("agreement event", "sent for signing")
         CODE_SENT = "code_sent", pgettext_lazy("agreement event", "one-time code sent")
+        CODE_FAILED = "code_failed", pgettext_lazy("agreement event", "wrong one-time code")
+        CODE_LOCKED = "code_locked", pgettext_lazy("agreement event", "signing locked")
+        CODE_UNLOCKED = "code_unlocked", pgettext_lazy("agreement event", "signing unlocked")
         SIGNED = "signed", pgettext_lazy("agreement event", "signed")
         VOIDED = "voided", pgettext_lazy("agreement event", "signatures voided")
         COMPLETED = "completed", pgettext_lazy("agreement event", "all signatures collected")

@@ -11,6 +11,8 @@ SIGNED_BY = "agreements.signed_by"
 SIGNATURES_VOIDED = "agreements.signatures_voided"
 COMPLETED = "agreements.completed"
 COMMENTED = "agreements.commented"
+SIGNING_LOCKED = "agreements.signing_locked"
+SIGNING_UNLOCKED = "agreements.signing_unlocked"
 
 
 def register_kinds() -> None:
@@ -61,5 +63,23 @@ def register_kinds() -> None:
             COMMENTED,
             title=_("%(person)s commented on %(agreement)s"),
             body=_("%(excerpt)s"),
+        )
+    )
+    register(
+        NotificationKind(
+            SIGNING_LOCKED,
+            title=_("Signing %(agreement)s is locked for %(person)s"),
+            body=_(
+                "%(failures)s wrong one-time codes were entered. Signing unlocks by itself after "
+                "%(hours)s hours, or sooner when a manager of the organisation unlocks it on the "
+                "agreement's page. If this was not the signatory, tell the center."
+            ),
+        )
+    )
+    register(
+        NotificationKind(
+            SIGNING_UNLOCKED,
+            title=_("You can sign %(agreement)s again"),
+            body=_("%(person)s unlocked signing for you. Ask for a new code to sign."),
         )
     )

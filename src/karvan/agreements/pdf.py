@@ -47,6 +47,7 @@ class Party:
     name: str
     name_language: str
     country: str
+    registry_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,8 @@ def _cover(document: AgreementDocument) -> str:
     )
     parties = "".join(
         f"<tr><td>{index}.</td><td>{_span(party.name, party.name_language)} "
-        f"({escape(party.country)})</td></tr>"
+        f"({escape(' · '.join(part for part in (party.country, party.registry_id) if part))})"
+        "</td></tr>"
         for index, party in enumerate(document.parties, start=1)
     )
     note = " ".join(

@@ -11,8 +11,14 @@ from django.utils.translation import gettext_lazy
 
 from karvan.agreements import pdf
 from karvan.agreements.models import Agreement, AgreementEvent, AgreementVersion
-from karvan.agreements.selectors import current_version, list_events, list_valid_signatures
-from karvan.core.text import localize
+from karvan.agreements.selectors import (
+    current_version,
+    hash_document,
+    list_events,
+    list_valid_signatures,
+    party_of,
+    signing_parties,
+)
 
 LANGUAGE_NAMES = {
     "fa": gettext_lazy("Persian"),
@@ -66,17 +72,6 @@ def verify_url(agreement: Agreement) -> str:
     return f"{settings.SITE_URL}{reverse('agreements:verify_code', args=[agreement.code])}"
 
 
-def party_identity(agreement: Agreement) -> list[str]:
-    """The parties as they enter the signed document's hash: id and name in its own language."""
-    return [
-        f"{party.organisation_id}:"
-        + localize(
-            party.organisation.name, party.language, original=party.organisation.original_language
-        )[0]
-        for party in agreement.parties.select_related("organisation")
-    ]
-
-
 def _event_action(event: AgreementEvent, languages: list[str]) -> str:
     names = []
     for language in languages:
@@ -111,35 +106,24 @@ def build_document(
     for language in {*languages, "en"}:
         with translation.override(language):
             labels[language] = _labels()
+    snapshot = signing_parties(agreement)
     parties = [
         pdf.Party(
-            name=localize(
-                party.organisation.name,
-                party.language,
-                original=party.organisation.original_language,
-            )[0],
-            name_language=localize(
-                party.organisation.name,
-                party.language,
-                original=party.organisation.original_language,
-            )[1],
-            country=party.organisation.country,
+            name=str(party["name"]),
+            name_language=str(party["name_language"]),
+            country=str(party["country"]),
+            registry_id=str(party.get("registry_id", "")),
         )
-        for party in agreement.parties.select_related("organisation")
+        for party in snapshot
     ]
     signatures = []
     for signature in list_valid_signatures(agreement):
-        party = signature.signatory.party
-        name, name_language = localize(
-            signature.organisation.name,
-            party.language,
-            original=party.organisation.original_language,
-        )
+        covered = party_of(signature.parties or snapshot, signature.organisation_id)
         membership = signature.organisation.memberships.filter(user=signature.user).first()
         signatures.append(
             pdf.Signature(
-                party=name,
-                party_language=name_language,
+                party=str(covered.get("name", "")),
+                party_language=str(covered.get("name_language", "")),
                 person=signature.user.display_name,
                 typed_name=signature.typed_name,
                 title=membership.title if membership else "",
@@ -172,7 +156,7 @@ def build_document(
         },
         parties=parties,
         version=version.number,
-        document_sha256=version.document_sha256,
+        document_sha256=hash_document(agreement, version, snapshot),
         verify_url=verify_url(agreement),
         labels=labels,
         signatures=signatures,

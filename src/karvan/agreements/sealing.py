@@ -114,6 +114,37 @@ def load_sealing_key(
     return SealingKey(pkcs12=data, passphrase=passphrase, trust_roots=tuple(dict.fromkeys(roots)))
 
 
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a file readable by its owner alone, replacing any old one in one step."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(data)
+    temporary.chmod(0o600)
+    temporary.replace(path)
+
+
+def encrypt_pkcs12_file(path: Path, *, passphrase: bytes, old_passphrase: bytes | None) -> None:
+    """Write a PKCS#12 file again, its key encrypted with `passphrase` (same key, same chain)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SealingKeyError(f"cannot read {path}: {error.strerror}") from error
+    try:
+        loaded = pkcs12.load_pkcs12(data, old_passphrase)
+    except ValueError as error:
+        raise SealingKeyError(f"the PKCS#12 data cannot be read: {error}") from error
+    if loaded.key is None or loaded.cert is None:
+        raise SealingKeyError("the PKCS#12 file holds no key and certificate")
+    encrypted = pkcs12.serialize_key_and_certificates(
+        loaded.cert.friendly_name or b"karvan-seal",
+        loaded.key,  # type: ignore[arg-type]
+        loaded.cert.certificate,
+        [extra.certificate for extra in loaded.additional_certs],
+        serialization.BestAvailableEncryption(passphrase),
+    )
+    _write_private(path, encrypted)
+
+
 def create_sealing_key(
     path: Path, *, organisation: str, passphrase: bytes | None = None
 ) -> SealingKey:
@@ -204,11 +235,7 @@ def create_sealing_key(
         else serialization.NoEncryption()
     )
     data = pkcs12.serialize_key_and_certificates(b"karvan-seal", seal_key, seal, [root], encryption)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(data)
-    temporary.chmod(0o600)
-    temporary.replace(path)
+    _write_private(path, data)
     root_pem = root.public_bytes(serialization.Encoding.PEM)
     path.with_name(f"{path.stem}-root.pem").write_bytes(root_pem)
     return SealingKey(

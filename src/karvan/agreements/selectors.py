@@ -1,11 +1,15 @@
 """Reading agreements as a given viewer may: an agreement the viewer may not see does not exist."""
 
+import datetime
+import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from karvan.accounts.models import User
-from karvan.agreements.document import DiffLine, diff_texts, is_chain_intact
+from karvan.agreements.document import DiffLine, diff_texts, document_sha256, is_chain_intact
 from karvan.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -16,7 +20,10 @@ from karvan.agreements.models import (
     Signatory,
     Signature,
 )
+from karvan.core.text import localize
 from karvan.directory.models import Membership
+
+CODE_SHAPE = re.compile(r"[A-Za-z0-9-]{1,16}", re.ASCII)
 
 
 def list_templates() -> QuerySet[AgreementTemplate]:
@@ -52,12 +59,22 @@ def list_all_agreements(*, signed_only: bool = False) -> QuerySet[Agreement]:
     ).order_by("created_at", "pk")
 
 
+def _is_code_shaped(code: str) -> bool:
+    """Letters, digits and dashes only: anything else (a NUL byte, which PostgreSQL refuses in a
+    query, or a megabyte of text) cannot be a verification code and is not looked up."""
+    return bool(CODE_SHAPE.fullmatch(code.strip()))
+
+
 def get_agreement(*, viewer: User, code: str) -> Agreement:
+    if not _is_code_shaped(code):
+        raise Agreement.DoesNotExist
     return list_agreements(viewer=viewer).get(code=code.strip().upper())
 
 
 def find_sealed_agreement(*, code: str) -> Agreement | None:
     """A signed agreement by its verification code, for the public verification page."""
+    if not _is_code_shaped(code):
+        return None
     return (
         Agreement.objects.filter(
             code=code.strip().upper(), status=Agreement.Status.SIGNED, sealed_at__isnull=False
@@ -162,3 +179,96 @@ def diff_versions(
 def list_ceremony_agreements(*, viewer: User, session_id: int) -> QuerySet[Agreement]:
     """The agreements to be signed during an event session (for the events app's pages)."""
     return list_agreements(viewer=viewer).filter(ceremony_session_id=session_id)
+
+
+def signing_locked_until(signatory: Signatory) -> datetime.datetime | None:
+    """When signing unlocks by itself for a signatory locked out by wrong codes; None if open."""
+    if signatory.code_locked_at is None:
+        return None
+    until = signatory.code_locked_at + datetime.timedelta(hours=settings.KARVAN_SIGNING_LOCK_HOURS)
+    return until if until > timezone.now() else None
+
+
+def count_code_failures(signatory: Signatory) -> int:
+    """Wrong codes the signatory entered for this agreement in the counting window: the last 24
+    hours, and only since the last lock or unlock."""
+    now = timezone.now()
+    since = max(
+        moment
+        for moment in (
+            now - datetime.timedelta(hours=24),
+            signatory.code_locked_at,
+            signatory.code_unlocked_at,
+        )
+        if moment is not None
+    )
+    return AgreementEvent.objects.filter(
+        agreement_id=signatory.agreement_id,
+        action=AgreementEvent.Action.CODE_FAILED,
+        actor_id=signatory.user_id,
+        created_at__gt=since,
+    ).count()
+
+
+def snapshot_parties(agreement: Agreement) -> list[dict[str, object]]:
+    """Every party's identity as it stands now: what a signature covers and the PDF prints.
+
+    The one place that reads the organisations' identity for signing: the name in the party's
+    language as it is shown (with every language's version and the original language), the
+    country and the registry identifier.
+    """
+    snapshot = []
+    for party in agreement.parties.select_related("organisation").order_by("position", "pk"):
+        organisation = party.organisation
+        name, name_language = localize(
+            organisation.name, party.language, original=organisation.original_language
+        )
+        snapshot.append(
+            {
+                "organisation_id": organisation.pk,
+                "position": party.position,
+                "name": name,
+                "name_language": name_language,
+                "names": dict(organisation.name),
+                "original_language": organisation.original_language,
+                "country": organisation.country,
+                "registry_id": organisation.registry_id,
+            }
+        )
+    return snapshot
+
+
+def signing_parties(agreement: Agreement) -> list[dict[str, object]]:
+    """The parties' identity the current round of signatures covers: the snapshot taken at its
+    first signature (every later signatory signs the same document), or, before anyone has
+    signed, the identity as it stands now."""
+    signed = agreement.signatures.filter(voided_at__isnull=True).order_by("signed_at", "pk")
+    for parties in signed.values_list("parties", flat=True):
+        if parties:  # signatures from before snapshots were kept have none
+            return list(parties)
+    return snapshot_parties(agreement)
+
+
+def hash_document(
+    agreement: Agreement, version: AgreementVersion, parties: list[dict[str, object]]
+) -> str:
+    """The SHA-256 of the canonical document: this version's text and these parties."""
+    return document_sha256(
+        code=agreement.code,
+        version=version.number,
+        parties=parties,
+        languages=list(agreement.languages),
+        prevailing_language=agreement.prevailing_language,
+        titles=dict(version.title),
+        texts=dict(version.texts),
+    )
+
+
+def signing_document_sha256(agreement: Agreement) -> str:
+    """What a signatory signs now: the current version with the signing round's parties."""
+    return hash_document(agreement, current_version(agreement), signing_parties(agreement))
+
+
+def party_of(parties: list[dict[str, object]], organisation_id: int) -> dict[str, object]:
+    """One party's entry in a snapshot (empty when the snapshot has none for it)."""
+    return next((p for p in parties if p.get("organisation_id") == organisation_id), {})

@@ -19,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 from karvan.accounts.models import User
 from karvan.agreements import notifications as kinds
 from karvan.agreements import tasks
-from karvan.agreements.document import chain_hash, document_sha256, fill_placeholders
+from karvan.agreements.document import chain_hash, fill_placeholders
 from karvan.agreements.errors import (
     AlreadySignatoryError,
     AlreadySignedError,
@@ -33,11 +33,13 @@ from karvan.agreements.errors import (
     NotACeremonySessionError,
     NotASignatoryRoleError,
     NotDraftError,
+    NotLockedError,
     NotProposalError,
     NotSigningError,
     NotYourTurnError,
     SignatoriesMissingError,
     SignatoryHasSignedError,
+    SigningLockedError,
     TextChangedError,
     TextNeededError,
     TwoPartiesNeededError,
@@ -63,8 +65,18 @@ from karvan.agreements.permissions import (
     can_start_agreement_for,
     can_view_agreement,
 )
-from karvan.agreements.selectors import current_version, event_payload, signing_progress
-from karvan.core.errors import NotAllowedError
+from karvan.agreements.selectors import (
+    count_code_failures,
+    current_version,
+    event_payload,
+    hash_document,
+    signing_document_sha256,
+    signing_locked_until,
+    signing_parties,
+    signing_progress,
+    snapshot_parties,
+)
+from karvan.core.errors import DomainError, NotAllowedError
 from karvan.core.mail import send_mail_to_person
 from karvan.core.text import CONTENT_LANGUAGES, localize
 from karvan.directory.models import Membership, Organisation
@@ -80,22 +92,10 @@ DRAWING_MAX_SIZE = (1600, 800)
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _party_identity(agreement: Agreement) -> list[str]:
-    from karvan.agreements.rendering import party_identity
-
-    return party_identity(agreement)
-
-
 def _hash_version(agreement: Agreement, number: int, title: Mapping, texts: Mapping) -> str:
-    return document_sha256(
-        code=agreement.code,
-        version=number,
-        parties=_party_identity(agreement),
-        languages=list(agreement.languages),
-        prevailing_language=agreement.prevailing_language,
-        titles=dict(title),
-        texts=dict(texts),
-    )
+    """A new version's fingerprint: its text with the parties' identity as it stands now."""
+    version = AgreementVersion(number=number, title=dict(title), texts=dict(texts))
+    return hash_document(agreement, version, snapshot_parties(agreement))
 
 
 def _record(
@@ -107,7 +107,13 @@ def _record(
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> AgreementEvent:
-    """Append an audit event whose hash covers the previous one (rows locked by the caller)."""
+    """Append an audit event whose hash covers the previous one.
+
+    The agreement's row is locked first (a no-op when the caller holds it already): two events
+    written at once would otherwise both read the same head and fork the chain, and the public
+    verification page would then call the record altered.
+    """
+    list(Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk"))
     previous = agreement.events.order_by("-created_at", "-pk").first()
     now = timezone.now()
     if previous and now <= previous.created_at:
@@ -218,8 +224,13 @@ def _clean_drawing(data: bytes | None) -> bytes | None:
 
 
 def _code_hash(signatory: Signatory, code: str) -> str:
+    # Persian and Arabic-Indic digits count as the same digits: a code typed on a Persian
+    # keyboard is the right code, not a wrong one that brings the signatory nearer a lock.
+    digits = "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() else char for char in code.strip()
+    )
     key = hashlib.sha256(f"agreements.signing-code:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, f"{signatory.pk}:{code.strip()}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{signatory.pk}:{digits}".encode(), hashlib.sha256).hexdigest()
 
 
 def _lock(agreement: Agreement) -> Agreement:
@@ -340,12 +351,12 @@ def _void_signatures(agreement: Agreement, *, actor: User) -> int:
     agreement.status, agreement.sent_at = Agreement.Status.DRAFT, None
     agreement.save(update_fields=["status", "sent_at", "updated_at"])
     _record(agreement, AgreementEvent.Action.VOIDED, actor=actor, detail={"voided": voided})
-    recipients = [signatory.user for signatory in agreement.signatories.select_related("user")]
+    # Every party is told: its managers and signatories, and any named signatory besides.
+    signatories = [signatory.user for signatory in agreement.signatories.select_related("user")]
+    recipients = {user.pk: user for user in [*_members_of(agreement), *signatories]}
+    recipients.pop(actor.pk, None)
     _notify(
-        agreement,
-        [user for user in recipients if user.pk != actor.pk],
-        kinds.SIGNATURES_VOIDED,
-        person=actor.display_name,
+        agreement, list(recipients.values()), kinds.SIGNATURES_VOIDED, person=actor.display_name
     )
     return voided
 
@@ -360,11 +371,14 @@ def revise_agreement(
     note: str = "",
     void_signatures: bool = False,
 ) -> Agreement:
-    """Change the text: a new version. Out for signature, only with void_signatures=True."""
+    """Change the text: a new version. Out for signature, only with void_signatures=True, and
+    only by a party's manager: a plain member or a signatory cannot void what others signed."""
     if not can_edit_agreement(actor, agreement):
         raise NotAllowedError()
     _lock(agreement)
     if agreement.status == Agreement.Status.SIGNING:
+        if not can_send_agreement(actor, agreement):
+            raise NotAllowedError()
         if not void_signatures:
             raise LockedError()
     elif agreement.status != Agreement.Status.DRAFT:
@@ -627,7 +641,7 @@ def send_for_signing(*, actor: User, agreement: Agreement) -> Agreement:
         agreement,
         AgreementEvent.Action.SENT,
         actor=actor,
-        detail={"version": version.number, "sha256": version.document_sha256},
+        detail={"version": version.number, "sha256": signing_document_sha256(agreement)},
     )
     signatories = list(agreement.signatories.select_related("user"))
     first = signatories[:1] if agreement.is_ordered else signatories
@@ -645,6 +659,8 @@ def _pending_signatory(actor: User, agreement: Agreement) -> Signatory:
         raise NotAllowedError()
     if signatory.signatures.filter(voided_at__isnull=True).exists():
         raise AlreadySignedError()
+    if signing_locked_until(signatory) is not None:
+        raise _locked_error(signatory)
     if agreement.is_ordered:
         for row in signing_progress(agreement):
             if row.signature is None:
@@ -669,7 +685,7 @@ def request_signing_code(
         "title": dict(version.title),
         "code": code,
         "minutes": settings.KARVAN_SIGNING_CODE_MINUTES,
-        "sha256": version.document_sha256,
+        "sha256": signing_document_sha256(agreement),
         "url": _url(agreement),
     }
     transaction.on_commit(
@@ -712,25 +728,128 @@ def issue_signing_code(
     return row, code
 
 
-def _check_code(signatory: Signatory, code: str) -> None:
-    """Spend one attempt of the signatory's live code; a wrong code's attempt stays counted."""
+def _locked_error(signatory: Signatory) -> SigningLockedError:
+    return SigningLockedError(
+        field="code",
+        hours=settings.KARVAN_SIGNING_LOCK_HOURS,
+        organisation=signatory.party.organisation.display_name,
+    )
+
+
+def _party_managers(party: AgreementParty) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=party.organisation_id,
+            memberships__role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+            is_active=True,
+        ).distinct()
+    )
+
+
+def _check_code(
+    signatory: Signatory, code: str, *, ip_address: str | None = None, user_agent: str = ""
+) -> None:
+    """Spend one attempt of the signatory's live code, in a transaction of its own, so that a
+    wrong code stays counted when the caller's error unwinds.
+
+    A code allows CODE_ATTEMPTS tries, and a new code can be mailed every minute, so tries are
+    also capped per signatory and agreement: KARVAN_SIGNING_CODE_FAILURES wrong codes within 24
+    hours lock signing for KARVAN_SIGNING_LOCK_HOURS (or until a party manager unlocks it). Each
+    wrong code and the lock go into the audit trail; the signatory and the party's managers are
+    told.
+    """
+    agreement = signatory.agreement
     with transaction.atomic():
+        _lock(agreement)
+        signatory = (
+            Signatory.objects.select_for_update()
+            .select_related("party__organisation", "user")
+            .get(pk=signatory.pk)
+        )
+        if signing_locked_until(signatory) is not None:
+            raise _locked_error(signatory)  # nothing written yet: the rollback loses nothing
         row = (
             SigningCode.objects.select_for_update()
             .filter(signatory=signatory, used_at__isnull=True)
             .order_by("-created_at")
             .first()
         )
+        outcome: DomainError | None = None
         if row is None or row.expires_at <= timezone.now() or row.attempts >= CODE_ATTEMPTS:
-            usable = False
+            outcome = CodeExpiredError(field="code")
         else:
-            usable = True
             row.attempts += 1
             row.save(update_fields=["attempts"])
-    if not usable:
-        raise CodeExpiredError(field="code")
-    if not hmac.compare_digest(row.code_hash, _code_hash(signatory, code)):
-        raise CodeInvalidError(field="code", left=CODE_ATTEMPTS - row.attempts)
+            if not hmac.compare_digest(row.code_hash, _code_hash(signatory, code)):
+                outcome = _record_code_failure(
+                    signatory, row=row, ip_address=ip_address, user_agent=user_agent
+                )
+    if outcome is not None:
+        raise outcome
+
+
+def _record_code_failure(
+    signatory: Signatory, *, row: SigningCode, ip_address: str | None, user_agent: str
+) -> DomainError:
+    """Audit a wrong code; lock signing when it is one too many. Return the error to show."""
+    agreement, user = signatory.agreement, signatory.user
+    failed = _record(
+        agreement,
+        AgreementEvent.Action.CODE_FAILED,
+        actor=user,
+        detail={"signatory": user.display_name},
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+    failures = count_code_failures(signatory)
+    if failures < settings.KARVAN_SIGNING_CODE_FAILURES:
+        return CodeInvalidError(field="code", left=CODE_ATTEMPTS - row.attempts)
+    signatory.code_locked_at = failed.created_at
+    signatory.save(update_fields=["code_locked_at", "updated_at"])
+    SigningCode.objects.filter(signatory=signatory, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    _record(
+        agreement,
+        AgreementEvent.Action.CODE_LOCKED,
+        detail={
+            "signatory": user.display_name,
+            "failures": failures,
+            "hours": settings.KARVAN_SIGNING_LOCK_HOURS,
+        },
+    )
+    _notify(
+        agreement,
+        [user, *_party_managers(signatory.party)],
+        kinds.SIGNING_LOCKED,
+        person=user.display_name,
+        failures=failures,
+        hours=settings.KARVAN_SIGNING_LOCK_HOURS,
+    )
+    return _locked_error(signatory)
+
+
+@transaction.atomic
+def unlock_signing(*, actor: User, signatory: Signatory) -> Signatory:
+    """A manager of the signatory's party lifts a lock left by wrong codes; the count restarts."""
+    if not can_manage_party(actor, signatory.party):
+        raise NotAllowedError()
+    agreement = _lock(signatory.agreement)
+    signatory = Signatory.objects.select_for_update().select_related("user").get(pk=signatory.pk)
+    if signing_locked_until(signatory) is None:
+        raise NotLockedError()
+    unlocked = _record(
+        agreement,
+        AgreementEvent.Action.CODE_UNLOCKED,
+        actor=actor,
+        detail={"signatory": signatory.user.display_name},
+    )
+    # The event's time, not the clock's: the chain keeps events strictly ordered, so every wrong
+    # code before the unlock is older than this moment and no longer counts.
+    signatory.code_locked_at, signatory.code_unlocked_at = None, unlocked.created_at
+    signatory.save(update_fields=["code_locked_at", "code_unlocked_at", "updated_at"])
+    _notify(agreement, [signatory.user], kinds.SIGNING_UNLOCKED, person=actor.display_name)
+    return signatory
 
 
 def sign_agreement(
@@ -748,13 +867,13 @@ def sign_agreement(
     if not can_view_agreement(actor, agreement):
         raise NotAllowedError()
     signatory = _pending_signatory(actor, agreement)
-    if current_version(agreement).document_sha256 != document_sha256.strip().lower():
+    if signing_document_sha256(agreement) != document_sha256.strip().lower():
         raise TextChangedError()
     names = {_normalise_name(actor.full_name), _normalise_name(actor.full_name_native or "")}
     if not typed_name.strip() or _normalise_name(typed_name) not in names - {""}:
         raise NameMismatchError(field="typed_name", name=actor.full_name)
     drawing = _clean_drawing(drawing_png)
-    _check_code(signatory, code)  # its own transaction: a wrong code costs an attempt
+    _check_code(signatory, code, ip_address=ip_address, user_agent=user_agent)
     return _record_signature(
         actor=actor,
         agreement=agreement,
@@ -782,7 +901,11 @@ def _record_signature(
     _lock(agreement)
     signatory = _pending_signatory(actor, agreement)  # again, under the lock
     version = current_version(agreement)
-    if version.document_sha256 != document_sha256:
+    # The identity of every party enters the signed document: the snapshot of the round's first
+    # signature, or, for the first, the identity as it stands now; it is stored with the
+    # signature and is what the sealed PDF prints, whatever the organisations become later.
+    parties = signing_parties(agreement)
+    if hash_document(agreement, version, parties) != document_sha256:
         raise TextChangedError()
     now = timezone.now()
     try:
@@ -799,6 +922,7 @@ def _record_signature(
                 ip_address=ip_address or None,
                 user_agent=user_agent[:400],
                 document_sha256=document_sha256,
+                parties=parties,
             )
     except IntegrityError as error:
         raise AlreadySignedError() from error

@@ -22,6 +22,11 @@ urlpatterns = [
         views.withdraw_signatory,
         name="withdraw_signatory",
     ),
+    path(
+        "<str:code>/signatories/<int:pk>/unlock/",
+        views.unlock_signatory,
+        name="unlock_signatory",
+    ),
     path("<str:code>/send/", views.send, name="send"),
     path("<str:code>/cancel/", views.cancel, name="cancel"),
     path("<str:code>/ceremony/", views.ceremony, name="ceremony"),

@@ -1,7 +1,12 @@
 """Checking a PDF someone holds: its own seal first, then Karvan's record of the agreement."""
 
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+
+from karvan.agreements.errors import VerificationRateLimitedError
 from karvan.agreements.models import Agreement
 from karvan.agreements.platform import get_sealing_key
 from karvan.agreements.sealing import SealCheck, check_sealed_pdf, sha256_hex
@@ -38,3 +43,22 @@ def verify_pdf(data: bytes) -> Verification:
 
 def verify_code(code: str) -> Verification:
     return Verification(check=None, agreement=find_sealed_agreement(code=code))
+
+
+def count_verification(*, client_address: str | None) -> None:
+    """Count one check by a client address this hour; raise VerificationRateLimitedError past
+    KARVAN_VERIFICATIONS_PER_HOUR. The verifier is public and each check costs a PDF parse and
+    a signature verification, so it is limited per address like a log-in form.
+
+    The count lives in the cache (Redis when KARVAN_CACHE_URL is set, shared by every worker).
+    """
+    hour = int(time.time() // 3600)
+    key = f"agreements.verify:{client_address or 'unknown'}:{hour}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > settings.KARVAN_VERIFICATIONS_PER_HOUR:
+        raise VerificationRateLimitedError()

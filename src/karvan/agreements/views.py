@@ -1,5 +1,7 @@
 """Pages of the agreements app: drafting, reviewing and signing, the ceremony, verification."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from karvan.accounts.models import User
+from karvan.agreements.errors import VerificationRateLimitedError
 from karvan.agreements.forms import (
     AgreementForm,
     CeremonyForm,
@@ -37,7 +40,11 @@ from karvan.agreements.selectors import (
     list_events,
     list_valid_signatures,
     list_versions,
+    party_of,
     signatory_of,
+    signing_document_sha256,
+    signing_locked_until,
+    signing_parties,
     signing_progress,
 )
 from karvan.agreements.services import (
@@ -53,14 +60,17 @@ from karvan.agreements.services import (
     send_for_signing,
     set_ceremony,
     sign_agreement,
+    unlock_signing,
 )
-from karvan.agreements.verification import verify_code, verify_pdf
+from karvan.agreements.verification import count_verification, verify_code, verify_pdf
 from karvan.core.calendars import format_datetime
 from karvan.core.errors import DomainError
 from karvan.core.text import localize
 from karvan.directory.models import Membership, Organisation
 from karvan.events.models import Session
 from karvan.events.selectors import list_ceremony_sessions
+
+PERSON_CHOICE = re.compile(r"(?P<party>[0-9]{1,18}):(?P<user>[0-9]{1,18})", re.ASCII)
 
 
 def _visible(request: HttpRequest, code: str) -> Agreement:
@@ -173,6 +183,11 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
             row.signatory
             for row in progress
             if row.signature is None and row.signatory.party in managed
+        ],
+        "locked": [
+            row.signatory
+            for row in progress
+            if row.signatory.party in managed and signing_locked_until(row.signatory)
         ],
         "my_signatory": signatory_of(viewer=request.user, agreement=agreement),
         "can_edit": can_edit_agreement(request.user, agreement),
@@ -309,13 +324,12 @@ def decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def add_signatory(request: HttpRequest, code: str) -> HttpResponse:
     agreement = _visible(request, code)
-    party_id, _sep, user_id = request.POST.get("person", "").partition(":")
-    party = (
-        AgreementParty.objects.filter(agreement=agreement, pk=party_id or 0).first()
-        if party_id.isdigit()
-        else None
-    )
-    user = User.objects.filter(pk=user_id).first() if user_id.isdigit() else None
+    # "party:person", ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    chosen = PERSON_CHOICE.fullmatch(request.POST.get("person", ""))
+    party = user = None
+    if chosen:
+        party = AgreementParty.objects.filter(agreement=agreement, pk=chosen["party"]).first()
+        user = User.objects.filter(pk=chosen["user"]).first()
     if party is None or user is None:
         messages.error(request, _("Choose a signatory from the list."))
         return redirect(agreement)
@@ -342,6 +356,26 @@ def withdraw_signatory(request: HttpRequest, code: str, pk: int) -> HttpResponse
     else:
         messages.success(
             request, _("%(person)s no longer signs.") % {"person": signatory.user.display_name}
+        )
+    return redirect(agreement)
+
+
+@login_required
+@require_POST
+def unlock_signatory(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A party's manager lifts the lock that wrong signing codes put on its signatory."""
+    agreement = _visible(request, code)
+    signatory = agreement.signatories.select_related("party", "user").filter(pk=pk).first()
+    if signatory is None:
+        raise Http404
+    try:
+        unlock_signing(actor=request.user, signatory=signatory)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(
+            request,
+            _("%(person)s can sign again.") % {"person": signatory.user.display_name},
         )
     return redirect(agreement)
 
@@ -457,7 +491,8 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
     if signatory is None:
         raise Http404
     version = current_version(agreement)
-    form = SignForm(initial={"document_sha256": version.document_sha256})
+    document_sha256 = signing_document_sha256(agreement)
+    form = SignForm(initial={"document_sha256": document_sha256})
     if request.method == "POST" and request.POST.get("action") == "code":
         try:
             request_signing_code(actor=request.user, agreement=agreement, **_client(request))
@@ -502,6 +537,9 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
             "signatory": signatory,
             "has_signed": signatory.signatures.filter(voided_at__isnull=True).exists(),
             "has_code": signatory.codes.filter(used_at__isnull=True).exists(),
+            "locked_until": signing_locked_until(signatory),
+            "document_sha256": document_sha256,
+            "signing_parties": signing_parties(agreement),
             "form": form,
         },
     )
@@ -530,10 +568,23 @@ def download_pdf(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _too_many_checks(request: HttpRequest, form: VerifyForm) -> HttpResponse | None:
+    """The verification page with a 429 once this client address has checked too often."""
+    try:
+        count_verification(client_address=_client(request)["ip_address"])
+    except VerificationRateLimitedError as error:
+        return render(
+            request, "agreements/verify.html", {"form": form, "limited": error.text}, status=429
+        )
+    return None
+
+
 def verify(request: HttpRequest) -> HttpResponse:
     """Public: anyone uploads a PDF or enters a code and sees whether it is authentic."""
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
+    if request.method == "POST" and (limited := _too_many_checks(request, VerifyForm())):
+        return limited
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("pdf"):
             result = verify_pdf(form.cleaned_data["pdf"])
@@ -549,6 +600,8 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 def verify_code_page(request: HttpRequest, code: str) -> HttpResponse:
     """Public: where the QR code of a sealed PDF leads."""
+    if limited := _too_many_checks(request, VerifyForm(initial={"code": code})):
+        return limited
     result = verify_code(code)
     return render(
         request,
@@ -561,10 +614,15 @@ def _signers(result: object) -> dict[str, object]:
     agreement = getattr(result, "agreement", None)
     if agreement is None:
         return {}
+    # The parties as the signatures cover them, not as the organisations read today.
+    parties = signing_parties(agreement)
     return {
-        "signatures": list_valid_signatures(agreement),
-        "parties": agreement.parties.select_related("organisation"),
-        "version": current_version(agreement),
+        "signatures": [
+            (signature, party_of(signature.parties or parties, signature.organisation_id))
+            for signature in list_valid_signatures(agreement)
+        ],
+        "parties": parties,
+        "document_sha256": signing_document_sha256(agreement),
         "audit_intact": is_audit_trail_intact(agreement),
     }
 

@@ -3,7 +3,7 @@
 import base64
 import binascii
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -22,6 +22,8 @@ from karvan.agreements.selectors import (
     get_agreement,
     list_agreements,
     list_templates,
+    signing_document_sha256,
+    signing_parties,
     signing_progress,
 )
 from karvan.agreements.services import create_agreement, request_signing_code, sign_agreement
@@ -31,6 +33,9 @@ from karvan.directory.models import Organisation
 router = Router(tags=["agreements"])
 
 Language = Literal["fa", "zh-hans", "ar", "en"]
+RowId = Annotated[
+    int, Field(ge=1, le=2**63 - 1)
+]  # a larger number is no row, and SQLite refuses it
 
 
 class TemplateOut(Schema):
@@ -44,6 +49,7 @@ class PartyOut(Schema):
     organisation_id: int
     name: dict[str, str]
     country: str
+    registry_id: str
     language: str
 
 
@@ -77,8 +83,8 @@ class AgreementOut(Schema):
 
 
 class AgreementIn(Schema):
-    organisation_id: int = Field(..., description="your organisation, the first party")
-    partner_ids: list[int] = Field(..., min_length=1, max_length=10)
+    organisation_id: RowId = Field(..., description="your organisation, the first party")
+    partner_ids: list[RowId] = Field(..., min_length=1, max_length=10)
     template: str = Field(..., max_length=60, description="a template key, e.g. mou")
     languages: list[Language] = Field(..., min_length=1, max_length=4)
     prevailing_language: Language
@@ -99,6 +105,7 @@ class CodeOut(Schema):
 
 def _out(agreement: Agreement) -> dict[str, object]:
     version = current_version(agreement)
+    languages = dict(agreement.parties.values_list("organisation_id", "language"))
     return {
         "code": agreement.code,
         "kind": agreement.kind,
@@ -107,16 +114,17 @@ def _out(agreement: Agreement) -> dict[str, object]:
         "languages": agreement.languages,
         "prevailing_language": agreement.prevailing_language,
         "version": version.number,
-        "document_sha256": version.document_sha256,
+        "document_sha256": signing_document_sha256(agreement),
         "texts": version.texts,
-        "parties": [
+        "parties": [  # as the signatures cover them (as they read now before anyone signed)
             {
-                "organisation_id": party.organisation_id,
-                "name": party.organisation.name,
-                "country": party.organisation.country,
-                "language": party.language,
+                "organisation_id": party["organisation_id"],
+                "name": party["names"],
+                "country": party["country"],
+                "registry_id": party["registry_id"],
+                "language": languages.get(party["organisation_id"], ""),
             }
-            for party in agreement.parties.select_related("organisation")
+            for party in signing_parties(agreement)
         ],
         "signatories": [
             {

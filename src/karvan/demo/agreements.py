@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from karvan.accounts.models import User
 from karvan.agreements.models import Agreement, AgreementTemplate
-from karvan.agreements.selectors import current_version
+from karvan.agreements.selectors import signing_document_sha256
 from karvan.agreements.services import (
     add_comment,
     create_agreement,
@@ -65,7 +65,7 @@ def _sign(user: User, agreement: Agreement) -> None:
         agreement=agreement,
         code=code,
         typed_name=user.full_name,
-        document_sha256=current_version(agreement).document_sha256,
+        document_sha256=signing_document_sha256(agreement),
         **DEMO_CLIENT,
     )
 
