@@ -23,9 +23,11 @@ from karvan.parks.errors import (
     LandExceedsTotalError,
     NotAParkError,
     OwnParkInquiryError,
+    UnavailableOpportunityError,
 )
 from karvan.parks.models import Inquiry, InquiryMessage, Park, Unit
 from karvan.parks.permissions import MANAGING_ROLES, can_manage_park, can_view_inquiry
+from karvan.parks.selectors import list_park_opportunities
 
 PARK_FIELDS = frozenset(
     {
@@ -178,10 +180,15 @@ def send_inquiry(
         raise NotAllowedError()
     if organisation.pk == park.organisation_id:
         raise OwnParkInquiryError()
-    if (unit is not None and unit.park_id != park.pk) or (
-        opportunity is not None and opportunity.organisation_id != park.organisation_id
-    ):
+    if unit is not None and unit.park_id != park.pk:
         raise ForeignUnitError()
+    # Only what the park offers the inquirer on its page: a draft's or a closed listing's title
+    # would otherwise show on the inquiry page.
+    if (
+        opportunity is not None
+        and not list_park_opportunities(viewer=actor, park=park).filter(pk=opportunity.pk).exists()
+    ):
+        raise UnavailableOpportunityError(field="opportunity")
     subject, body = subject.strip()[:200], body.strip()
     if not subject or not body:
         raise EmptyMessageError(field="body" if subject else "subject")
