@@ -10,7 +10,7 @@ from karvan.core.errors import NotAllowedError
 from karvan.core.search import filter_fulltext
 from karvan.directory.models import Membership
 from karvan.opportunities.models import Interest, Opportunity, Quotation
-from karvan.opportunities.permissions import can_edit_opportunity, can_review_opportunity
+from karvan.opportunities.permissions import can_assess_opportunity
 from karvan.opportunities.quality import QualityReport, assess_listing
 
 
@@ -70,9 +70,7 @@ def get_opportunity(*, viewer: User, pk: int) -> Opportunity:
 
 def assess_opportunity(*, viewer: User, opportunity: Opportunity) -> QualityReport:
     """The clarity score and advice, for the people who act on it: its editors and reviewers."""
-    if not (
-        can_edit_opportunity(viewer, opportunity) or can_review_opportunity(viewer, opportunity)
-    ):
+    if not can_assess_opportunity(viewer, opportunity):
         raise NotAllowedError()
     return assess_listing(
         title=opportunity.title,

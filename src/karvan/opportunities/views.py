@@ -27,6 +27,7 @@ from karvan.opportunities.forms import (
 )
 from karvan.opportunities.models import Interest, Opportunity
 from karvan.opportunities.permissions import (
+    can_assess_opportunity,
     can_decide_interest,
     can_edit_opportunity,
     can_express_interest,
@@ -186,7 +187,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review_form": ReviewForm() if can_review else None,
         "needs_review": can_edit and needs_review(opportunity),
         "quality": assess_opportunity(viewer=request.user, opportunity=opportunity)
-        if can_edit or can_review
+        if can_assess_opportunity(request.user, opportunity)
         else None,
         "existing_interest": interest,
         "interest_form": InterestForm(organisations=choices)
@@ -299,7 +300,11 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     items = [
-        {"opportunity": opportunity, "quality": quality}
+        {
+            "opportunity": opportunity,
+            "quality": quality,
+            "can_decide": can_review_opportunity(request.user, opportunity),
+        }
         for opportunity, quality in list_opportunities_in_review(viewer=request.user)
     ]
     return render(request, "opportunities/review_queue.html", {"items": items})
