@@ -112,3 +112,145 @@ def test_the_api_patch_leaves_the_verified_identity_shown(client, organisation, 
     organisation.refresh_from_db()
     assert organisation.name == {"en": VERIFIED_NAME}
     assert Organisation.objects.get(pk=organisation.pk).verification == "verified"
+
+
+# The pending change, from each side, and the staff's decision.
+
+from karvan.core.errors import NotAllowedError  # noqa: E402
+from karvan.directory import notifications as kinds  # noqa: E402
+from karvan.directory.errors import IdentityChangeDecidedError  # noqa: E402
+from karvan.directory.models import IdentityRevision  # noqa: E402
+from karvan.directory.selectors import (  # noqa: E402
+    get_pending_identity_revision,
+    get_public_identity,
+    list_identity_revisions,
+)
+from karvan.directory.services import (  # noqa: E402
+    approve_identity_change,
+    refuse_identity_change,
+)
+from karvan.notifications.models import Notification  # noqa: E402
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(is_staff=True, language="en")
+
+
+def test_the_owner_sees_the_pending_change_and_others_do_not(client, organisation, owner, outsider):
+    _rename(organisation, owner)
+    assert get_public_identity(organisation=organisation).name == {"en": VERIFIED_NAME}
+    pending = get_pending_identity_revision(organisation=organisation)
+    assert pending.name == {"en": NEW_NAME} and pending.requested_by == owner
+    client.force_login(owner)
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert NEW_NAME in page and VERIFIED_NAME in page
+    edit = client.get(reverse("directory:edit", args=[organisation.pk])).content.decode()
+    assert f'value="{NEW_NAME}"' in edit
+    api = client.get(f"/api/organisations/{organisation.pk}").json()
+    assert api["name"] == {"en": VERIFIED_NAME}
+    assert api["pending_identity"]["name"] == {"en": NEW_NAME}
+    client.force_login(outsider)
+    assert NEW_NAME not in client.get(organisation.get_absolute_url()).content.decode()
+    assert client.get(f"/api/organisations/{organisation.pk}").json()["pending_identity"] is None
+
+
+def test_saving_the_profile_again_keeps_one_pending_change(organisation, owner):
+    _rename(organisation, owner)
+    _rename(organisation, owner, description={"en": "Also almonds."})
+    assert organisation.identity_revisions.filter(status="pending").count() == 1
+    # Asking for the verified name again withdraws the change.
+    update_organisation(
+        organisation=organisation, actor=owner, changes={"name": {"en": VERIFIED_NAME}}
+    )
+    assert get_pending_identity_revision(organisation=organisation) is None
+    assert organisation.identity_revisions.filter(status="withdrawn").count() == 1
+
+
+def test_staff_approve_from_the_queue_and_everyone_sees_the_new_identity(
+    client, organisation, owner, outsider, staff
+):
+    _rename(organisation, owner, registry_id=valid_iran_national_id(778))
+    client.force_login(staff)
+    queue = client.get(reverse("directory:verification_queue")).content.decode()
+    assert NEW_NAME in queue and VERIFIED_NAME in queue and valid_iran_national_id(778) in queue
+    pending = get_pending_identity_revision(organisation=organisation)
+    response = client.post(
+        reverse("directory:identity_decide", args=[organisation.pk, pending.pk]),
+        {"decision": "approve", "next": "queue"},
+    )
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.name == {"en": NEW_NAME}
+    assert organisation.registry_id == valid_iran_national_id(778)
+    assert organisation.is_verified
+    assert list_organisations(viewer=outsider, query="National Iranian Oil").exists()
+    assert Notification.objects.filter(recipient=owner, kind=kinds.IDENTITY_APPROVED).exists()
+    history = list(list_identity_revisions(organisation=organisation))
+    assert [revision.status for revision in history] == ["approved", "approved"]
+    assert history[0].decided_by == staff and history[0].previous["name"] == {"en": VERIFIED_NAME}
+    with pytest.raises(IdentityChangeDecidedError):
+        approve_identity_change(revision=history[0], actor=UserFactory(is_staff=True))
+
+
+def test_staff_refuse_with_a_reason_and_the_verified_identity_stays(
+    client, organisation, owner, staff
+):
+    _rename(organisation, owner)
+    pending = get_pending_identity_revision(organisation=organisation)
+    client.force_login(staff)
+    url = reverse("directory:identity_decide", args=[organisation.pk, pending.pk])
+    client.post(url, {"decision": "refuse"})  # no reason: nothing changes
+    assert get_pending_identity_revision(organisation=organisation) == pending
+    client.post(url, {"decision": "refuse", "reason": "The registry shows another name."})
+    pending.refresh_from_db()
+    assert pending.status == IdentityRevision.Status.REFUSED
+    assert pending.reason == "The registry shows another name."
+    organisation.refresh_from_db()
+    assert organisation.name == {"en": VERIFIED_NAME} and organisation.is_verified
+    notice = Notification.objects.get(recipient=owner, kind=kinds.IDENTITY_REFUSED)
+    assert notice.params["reason"] == "The registry shows another name."
+
+
+def test_only_other_staff_decide(client, organisation, owner, outsider, staff):
+    _rename(organisation, owner)
+    pending = get_pending_identity_revision(organisation=organisation)
+    colleague = UserFactory(is_staff=True)
+    MembershipFactory(user=colleague, organisation=organisation, role="member")
+    for person in (owner, outsider, colleague):
+        with pytest.raises(NotAllowedError):
+            approve_identity_change(revision=pending, actor=person)
+        with pytest.raises(NotAllowedError):
+            refuse_identity_change(revision=pending, actor=person, reason="no")
+    client.force_login(owner)
+    url = reverse("directory:identity_decide", args=[organisation.pk, pending.pk])
+    assert client.post(url, {"decision": "approve"}).status_code == 302  # to the staff log-in
+    client.force_login(colleague)
+    client.post(url, {"decision": "approve"})
+    organisation.refresh_from_db()
+    assert organisation.name == {"en": VERIFIED_NAME}
+    assert get_pending_identity_revision(organisation=organisation) == pending
+
+
+def test_an_organisation_awaiting_verification_edits_its_identity_at_once(owner):
+    from tests.factories import register_organisation
+
+    organisation = register_organisation(owner=owner, name={"en": VERIFIED_NAME})
+    update_organisation(organisation=organisation, actor=owner, changes={"name": {"en": NEW_NAME}})
+    organisation.refresh_from_db()
+    assert organisation.name == {"en": NEW_NAME}
+    assert not organisation.identity_revisions.exists()
+
+
+def test_a_taken_registry_identifier_is_refused_when_asked(organisation, owner):
+    from karvan.directory.errors import DuplicateRegistryIdError
+    from tests.factories import OrganisationFactory
+
+    taken = OrganisationFactory(registry_id=valid_iran_national_id(902))
+    with pytest.raises(DuplicateRegistryIdError):
+        update_organisation(
+            organisation=organisation,
+            actor=owner,
+            changes={"registry_id": taken.registry_id},
+        )
+    assert get_pending_identity_revision(organisation=organisation) is None
