@@ -169,6 +169,7 @@ def test_the_edit_page_tells_the_author_and_the_queue_shows_the_change(
     reviewed.refresh_from_db()
     assert reviewed.status == Opportunity.Status.IN_REVIEW, page
     assert "بازبینی" in page  # told, in Persian, that it awaits the staff's review again
+    assert BAIT in page and PISTACHIO_OFFER["title"] in page  # and what changed
     client.force_login(chinese.user)
     assert client.get(reviewed.get_absolute_url()).status_code == 404
     client.force_login(staff)

@@ -187,7 +187,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": can_review,
         "review_form": ReviewForm() if can_review else None,
         "review_changes": list_review_changes(opportunity=opportunity)
-        if can_review and opportunity.status == Opportunity.Status.IN_REVIEW
+        if (can_review or can_edit) and opportunity.status == Opportunity.Status.IN_REVIEW
         else [],
         "needs_review": can_edit and needs_review(opportunity),
         "quality": assess_opportunity(viewer=request.user, opportunity=opportunity)
