@@ -254,3 +254,16 @@ def test_a_taken_registry_identifier_is_refused_when_asked(organisation, owner):
             changes={"registry_id": taken.registry_id},
         )
     assert get_pending_identity_revision(organisation=organisation) is None
+
+
+def test_the_admin_shows_identity_versions_and_keeps_a_verified_identity_read_only(
+    client, organisation, owner
+):
+    _rename(organisation, owner)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    versions = client.get(reverse("admin:directory_identityrevision_changelist"))
+    assert versions.status_code == 200
+    page = client.get(reverse("admin:directory_organisation_change", args=[organisation.pk]))
+    assert page.status_code == 200
+    assert 'name="registry_id"' not in page.content.decode()
