@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors", "products"]
     inlines = [MembershipInline]
     actions = ["approve"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the profile form
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: Organisation | None = None
