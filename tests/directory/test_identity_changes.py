@@ -267,3 +267,31 @@ def test_the_admin_shows_identity_versions_and_keeps_a_verified_identity_read_on
     page = client.get(reverse("admin:directory_organisation_change", args=[organisation.pk]))
     assert page.status_code == 200
     assert 'name="registry_id"' not in page.content.decode()
+
+
+def test_the_edit_page_sends_a_new_name_to_the_staff(client, organisation, owner, outsider):
+    from karvan.directory.forms import OrganisationForm
+
+    client.force_login(owner)
+    data = {
+        key: value
+        for key, value in OrganisationForm.initial_from(organisation).items()
+        if value is not None
+    }
+    data["sectors"] = []
+    data["products"] = []
+    data["name_en"] = NEW_NAME
+    data["description_en"] = "Pistachios, and now also oil."
+    response = client.post(reverse("directory:edit", args=[organisation.pk]), data, follow=True)
+    page = response.content.decode()
+    assert "awaits the center" in page
+    organisation.refresh_from_db()
+    assert organisation.name == {"en": VERIFIED_NAME}
+    assert organisation.description["en"] == "Pistachios, and now also oil."
+    assert get_pending_identity_revision(organisation=organisation).name == {"en": NEW_NAME}
+    # Saving the form again, as it is shown, keeps the one pending change.
+    form = client.get(reverse("directory:edit", args=[organisation.pk])).content.decode()
+    assert f'value="{NEW_NAME}"' in form
+    client.post(reverse("directory:edit", args=[organisation.pk]), data)
+    assert organisation.identity_revisions.filter(status="pending").count() == 1
+    assert not organisation.identity_revisions.filter(status="withdrawn").exists()
