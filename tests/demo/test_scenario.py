@@ -7,6 +7,7 @@ from karvan.agreements.models import Agreement
 from karvan.demo.models import DemoRecord
 from karvan.demo.scenario import load_demo
 from karvan.directory.models import Organisation
+from karvan.directory.selectors import list_pending_identity_revisions
 from karvan.events.models import Event, Meeting
 from karvan.knowledge.models import Answer, Question
 from karvan.matching.index_cache import reset_index
@@ -78,8 +79,12 @@ def test_the_demo_loads_once_and_again_without_change(django_capture_on_commit_c
     ceremony = Event.objects.get(kind=Event.Kind.SIGNING_CEREMONY)
     assert in_signing.ceremony_session_id == ceremony.sessions.get().pk
     assert Answer.objects.exists()
+    # A verified organisation's new name waits for the staff; others still see the verified one.
+    (change,) = list_pending_identity_revisions()
+    assert "fa" in change.name and "fa" not in change.organisation.name
 
     before = _totals()
     with django_capture_on_commit_callbacks(execute=True):
         load_demo()
     assert _totals() == before
+    assert list(list_pending_identity_revisions()) == [change]

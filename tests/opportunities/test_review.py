@@ -165,3 +165,35 @@ def test_the_review_pages(client, unverified, chinese, staff, django_capture_on_
     assert (offer.status, offer.review_note) == (Opportunity.Status.DRAFT, "请补充数量。")
     client.force_login(unverified.user)
     assert "请补充数量。" in client.get(detail).content.decode()
+
+
+@pytest.mark.parametrize("role", ["owner", "member"])
+def test_staff_cannot_decide_on_their_own_organisations_opportunity(
+    client, unverified, staff, role, django_capture_on_commit_callbacks
+):
+    """Like an organisation's verification: a member of staff who belongs to it stays out."""
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=staff, organisation=unverified.organisation, role=role)
+    offer = _submitted(unverified, django_capture_on_commit_callbacks)
+    with pytest.raises(NotAllowedError):
+        approve_opportunity(opportunity=offer, actor=staff)
+    with pytest.raises(NotAllowedError):
+        return_opportunity(opportunity=offer, actor=staff, reason="fine")
+    client.force_login(staff)
+    queue = client.get(reverse("opportunities:review_queue"))
+    assert queue.status_code == 200
+    assert offer.title in queue.content.decode()
+    assert reverse("opportunities:review", args=[offer.pk]) not in queue.content.decode()
+    detail = client.get(reverse("opportunities:detail", args=[offer.pk])).content.decode()
+    assert 'name="reason"' not in detail
+    response = client.post(
+        reverse("opportunities:review", args=[offer.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert offer.status == Opportunity.Status.IN_REVIEW and offer.reviewed_by is None
+    # Another member of staff decides.
+    approve_opportunity(opportunity=offer, actor=UserFactory(is_staff=True))
+    offer.refresh_from_db()
+    assert offer.status == Opportunity.Status.PUBLISHED

@@ -1,3 +1,4 @@
+import datetime
 from typing import Literal
 
 from django.http import HttpRequest
@@ -8,7 +9,12 @@ from pydantic import HttpUrl
 from karvan.api.main import anyone
 from karvan.api.opportunities import RecommendationOut
 from karvan.directory.models import Organisation
-from karvan.directory.selectors import get_organisation, list_organisations
+from karvan.directory.permissions import can_edit_organisation
+from karvan.directory.selectors import (
+    get_organisation,
+    get_pending_identity_revision,
+    list_organisations,
+)
 from karvan.directory.services import update_organisation
 from karvan.matching.selectors import recommend_for_organisation
 
@@ -16,6 +22,16 @@ router = Router(tags=["organisations"])
 
 Language = Literal["fa", "zh-hans", "ar", "en"]
 Texts = dict[Language, str]
+
+
+class PendingIdentityOut(Schema):
+    """A change of name, country or registry identifier awaiting the center's approval."""
+
+    name: dict[str, str]
+    original_language: str
+    country: str
+    registry_id: str
+    requested_at: datetime.datetime
 
 
 class OrganisationOut(Schema):
@@ -51,9 +67,28 @@ class OrganisationOut(Schema):
     def resolve_logo_url(obj: Organisation) -> str | None:
         return obj.logo.url if obj.logo else None
 
+    pending_identity: PendingIdentityOut | None = Field(
+        None,
+        description="Shown to the organisation's managers only: the identity they asked for. "
+        "Everyone sees name, country and registry_id as the center verified them.",
+    )
+
     @staticmethod
     def resolve_url(obj: Organisation) -> str:
         return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_pending_identity(
+        obj: Organisation, context: dict[str, object]
+    ) -> dict[str, object] | None:
+        request = context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not can_edit_organisation(user, obj):
+            return None
+        pending = get_pending_identity_revision(organisation=obj)
+        if pending is None:
+            return None
+        return {**pending.as_identity(), "requested_at": pending.created_at}
 
 
 class OrganisationFilters(FilterSchema):

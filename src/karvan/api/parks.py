@@ -7,7 +7,14 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from karvan.api.main import anyone
 from karvan.parks.models import Inquiry, InquiryMessage, Park, Unit
-from karvan.parks.selectors import get_inquiry, get_park, list_inquiries, list_parks, list_units
+from karvan.parks.selectors import (
+    get_inquiry,
+    get_park,
+    list_inquiries,
+    list_park_opportunities,
+    list_parks,
+    list_units,
+)
 from karvan.parks.services import reply_to_inquiry, send_inquiry
 
 router = Router(tags=["parks"])
@@ -142,12 +149,14 @@ def park_units(request: HttpRequest, park_id: int, status: str = "") -> list[Uni
 @router.post("/{park_id}/inquiries", response={201: InquiryOut}, summary="Send an inquiry")
 def inquire(request: HttpRequest, park_id: int, payload: InquiryIn) -> tuple[int, Inquiry]:
     from karvan.directory.models import Organisation
-    from karvan.opportunities.models import Opportunity
 
     park = get_park(pk=park_id)
     unit = Unit.objects.get(pk=payload.unit_id) if payload.unit_id else None
+    # Resolved among the park's open listings: another id answers 404 like a missing one.
     opportunity = (
-        Opportunity.objects.get(pk=payload.opportunity_id) if payload.opportunity_id else None
+        list_park_opportunities(viewer=request.user, park=park).get(pk=payload.opportunity_id)
+        if payload.opportunity_id
+        else None
     )
     return Status(
         201,

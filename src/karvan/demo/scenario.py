@@ -22,6 +22,7 @@ from karvan.demo.agreements import load_agreements
 from karvan.demo.events import load_events
 from karvan.demo.models import DemoRecord
 from karvan.directory.models import Organisation
+from karvan.directory.selectors import get_pending_identity_revision
 from karvan.directory.services import (
     EDITABLE_FIELDS,
     add_member,
@@ -97,6 +98,9 @@ def _organisation(entry: dict, staff: User) -> Organisation:
         _record(key, organisation)
     else:
         add_member(organisation=organisation, user=owner, role="owner")
+        if get_pending_identity_revision(organisation=organisation) is not None:
+            # Loaded again: the change already asked for stays pending, as it was.
+            profile.update(entry.get("identity_change", {}))
         organisation = update_organisation(organisation=organisation, actor=owner, changes=profile)
     for user, role in members:
         add_member(organisation=organisation, user=user, role=role)
@@ -118,6 +122,11 @@ def _organisation(entry: dict, staff: User) -> Organisation:
             )
         elif wanted == "unverified":
             Organisation.objects.filter(pk=organisation.pk).update(verification=wanted)
+    if entry.get("identity_change") and organisation.is_verified:
+        # A verified organisation asks for a new name: it waits in the staff's queue.
+        organisation = update_organisation(
+            organisation=organisation, actor=owner, changes=entry["identity_change"]
+        )
     return organisation
 
 

@@ -1,10 +1,17 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.errors import DomainError
-from karvan.directory.models import Invitation, Membership, Organisation, VerificationEvent
+from karvan.directory.models import (
+    IdentityRevision,
+    Invitation,
+    Membership,
+    Organisation,
+    VerificationEvent,
+)
 from karvan.directory.services import approve_organisation
 
 
@@ -23,6 +30,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors", "products"]
     inlines = [MembershipInline]
     actions = ["approve"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the profile form
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Organisation | None = None
+    ) -> list[str]:
+        # A verified identity changes through the verification queue, where it is kept as a version.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_verified:
+            fields += ["name", "original_language", "country", "registry_id"]
+        return fields
 
     @admin.action(description=_("Verify the selected organisations"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
@@ -46,3 +63,19 @@ class InvitationAdmin(admin.ModelAdmin):
 class VerificationEventAdmin(admin.ModelAdmin):
     list_display = ["organisation", "action", "actor", "created_at"]
     list_filter = ["action"]
+
+
+@admin.register(IdentityRevision)
+class IdentityRevisionAdmin(admin.ModelAdmin):
+    """The versions of organisations' identities: read here, decided in the verification queue."""
+
+    list_display = ["organisation", "status", "requested_by", "decided_by", "created_at"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: IdentityRevision | None = None
+    ) -> bool:
+        return False

@@ -56,3 +56,9 @@ class AlreadyMemberError(DomainError):
     code = "invitation.already_member"
     message = _("This person is already a member of the organisation.")
     status = 409
+
+
+class IdentityChangeDecidedError(DomainError):
+    code = "organisation.identity_change_decided"
+    message = _("This change of identity was already decided or withdrawn.")
+    status = 409

@@ -9,7 +9,7 @@ from karvan.core.countries import country_choices
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.text import CONTENT_LANGUAGES
 from karvan.core.widgets import CodeChoiceField
-from karvan.directory.models import Membership, Organisation
+from karvan.directory.models import IdentityRevision, Membership, Organisation
 
 LANGUAGE_LABELS = dict(settings.LANGUAGES)
 
@@ -124,16 +124,21 @@ class OrganisationForm(forms.Form):
         return data
 
     @classmethod
-    def initial_from(cls, organisation: Organisation) -> dict[str, object]:
+    def initial_from(
+        cls, organisation: Organisation, pending: IdentityRevision | None = None
+    ) -> dict[str, object]:
+        """The profile to edit; with the pending change of identity, the managers see what they
+        asked for rather than the verified identity others still see."""
         language = organisation.original_language
+        name = pending.name if pending is not None else organisation.name
         initial: dict[str, object] = {
             "kind": organisation.kind,
             "original_language": language,
-            "country": organisation.country,
+            "country": pending.country if pending is not None else organisation.country,
             "province": organisation.province.get(language)
             or next(iter(organisation.province.values()), ""),
             "city": organisation.city.get(language) or next(iter(organisation.city.values()), ""),
-            "registry_id": organisation.registry_id,
+            "registry_id": pending.registry_id if pending is not None else organisation.registry_id,
             "size": organisation.size,
             "founded_year": organisation.founded_year,
             "website": organisation.website,
@@ -142,7 +147,7 @@ class OrganisationForm(forms.Form):
             "products": list(organisation.products.all()),
         }
         for code in CONTENT_LANGUAGES:
-            initial[f"name_{_field_suffix(code)}"] = organisation.name.get(code, "")
+            initial[f"name_{_field_suffix(code)}"] = name.get(code, "")
             initial[f"description_{_field_suffix(code)}"] = organisation.description.get(code, "")
         return initial
 

@@ -212,3 +212,76 @@ class VerificationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_action_display()}"
+
+
+class IdentityRevision(models.Model):
+    """One version of an organisation's identity (names, country, registry identifier): the one
+    staff verified, or a change its managers asked for, with the staff's decision.
+
+    The organisation's own fields always hold the identity others see; a change asked for by a
+    verified organisation waits here, pending, until staff approve (and it is copied there) or
+    refuse it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the center's decision")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="identity_revisions"
+    )
+    name = MultilingualTextField(_("name"))
+    original_language = models.CharField(_("language of the profile"), max_length=10)
+    country = models.CharField(_("country"), max_length=2)
+    registry_id = models.CharField(_("registry identifier"), max_length=32, blank=True)
+    previous = models.JSONField(
+        _("identity before"),
+        default=dict,
+        blank=True,
+        help_text=_("The identity others saw when the change was asked for."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason for refusal"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity revision")
+        verbose_name_plural = _("identity revisions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status="pending"),
+                name="directory_identity_one_pending_change",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "refused", "withdrawn"]),
+                name="directory_identity_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.get_status_display()}"
+
+    @property
+    def display_name(self) -> str:
+        return localize(self.name, get_language() or "en", original=self.original_language)[0]
+
+    def as_identity(self) -> dict[str, object]:
+        return {
+            "name": dict(self.name),
+            "original_language": self.original_language,
+            "country": self.country,
+            "registry_id": self.registry_id,
+        }

@@ -8,6 +8,9 @@ ORGANISATION_VERIFIED = "directory.organisation_verified"
 ORGANISATION_REJECTED = "directory.organisation_rejected"
 ORGANISATION_SUBMITTED = "directory.organisation_submitted"
 INVITATION_ACCEPTED = "directory.invitation_accepted"
+IDENTITY_SUBMITTED = "directory.identity_submitted"
+IDENTITY_APPROVED = "directory.identity_approved"
+IDENTITY_REFUSED = "directory.identity_refused"
 
 
 def register_kinds() -> None:
@@ -39,5 +42,32 @@ def register_kinds() -> None:
             INVITATION_ACCEPTED,
             title=_("%(person)s joined %(organisation)s"),
             body=_("%(person)s accepted your invitation and is now a member."),
+        )
+    )
+    register(
+        NotificationKind(
+            IDENTITY_SUBMITTED,
+            title=_("%(organisation)s asks to change its name, country or registry identifier"),
+            body=_(
+                "Others see the verified identity until you approve or refuse the change: "
+                "compare both in the verification queue."
+            ),
+        )
+    )
+    register(
+        NotificationKind(
+            IDENTITY_APPROVED,
+            title=_("The new identity of %(organisation)s is approved"),
+            body=_("Everyone now sees the name, country and registry identifier you asked for."),
+        )
+    )
+    register(
+        NotificationKind(
+            IDENTITY_REFUSED,
+            title=_("The change of identity of %(organisation)s was refused"),
+            body=_(
+                "Others keep seeing the verified identity. Reason given by the center's staff: "
+                "%(reason)s"
+            ),
         )
     )

@@ -1,11 +1,13 @@
 """Reading the directory: what a viewer may see, filtered and searched."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from karvan.accounts.models import User
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.search import filter_fulltext
-from karvan.directory.models import Invitation, Membership, Organisation
+from karvan.directory.models import IdentityRevision, Invitation, Membership, Organisation
 
 
 def list_organisations(
@@ -85,3 +87,70 @@ def list_sector_choices() -> QuerySet[IsicCode]:
 
 def list_hs_chapters() -> QuerySet[HsCode]:
     return HsCode.objects.filter(level=HsCode.Level.CHAPTER)
+
+
+@dataclass(frozen=True)
+class OrganisationIdentity:
+    """Who an organisation is to others: its names as shown, country and registry identifier."""
+
+    name: dict[str, str]
+    original_language: str
+    country: str
+    registry_id: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": dict(self.name),
+            "original_language": self.original_language,
+            "country": self.country,
+            "registry_id": self.registry_id,
+        }
+
+
+def get_public_identity(*, organisation: Organisation) -> OrganisationIdentity:
+    """The identity everyone but the organisation's managers sees: the last one the center
+    verified (before a first verification, the one registered). A change a verified organisation
+    asks for waits in an `IdentityRevision` and shows nowhere else until staff approve it."""
+    return OrganisationIdentity(
+        name=dict(organisation.name),
+        original_language=organisation.original_language,
+        country=organisation.country,
+        registry_id=organisation.registry_id,
+    )
+
+
+def get_pending_identity_revision(*, organisation: Organisation) -> IdentityRevision | None:
+    """The change of identity awaiting the staff's decision, if any (for managers and staff)."""
+    return organisation.identity_revisions.filter(status=IdentityRevision.Status.PENDING).first()
+
+
+def list_identity_revisions(*, organisation: Organisation) -> QuerySet[IdentityRevision]:
+    """Every version of the organisation's identity, newest first: verified, asked, decided."""
+    return organisation.identity_revisions.select_related("requested_by", "decided_by")
+
+
+def list_pending_identity_revisions() -> QuerySet[IdentityRevision]:
+    """Changes of identity awaiting the staff, the longest waiting first."""
+    return (
+        IdentityRevision.objects.filter(status=IdentityRevision.Status.PENDING)
+        .select_related("organisation", "requested_by")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class IdentityDifference:
+    field: str
+    before: object
+    after: object
+
+
+def list_identity_differences(*, revision: IdentityRevision) -> list[IdentityDifference]:
+    """What the change would alter, field by field, against the identity others see now."""
+    current = get_public_identity(organisation=revision.organisation).as_dict()
+    asked = revision.as_identity()
+    return [
+        IdentityDifference(field=field, before=current[field], after=asked[field])
+        for field in ("name", "country", "registry_id")
+        if current[field] != asked[field]
+    ]

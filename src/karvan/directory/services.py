@@ -1,5 +1,6 @@
 """Actions on organisations: create, edit, logo, verification, members and invitations."""
 
+import copy
 import io
 import secrets
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,7 @@ from karvan.directory import notifications as kinds
 from karvan.directory.errors import (
     AlreadyMemberError,
     DuplicateRegistryIdError,
+    IdentityChangeDecidedError,
     InvalidLogoError,
     InvalidRegistryIdError,
     InvitationClosedError,
@@ -34,12 +36,19 @@ from karvan.directory.errors import (
     NotPendingError,
     ReasonRequiredError,
 )
-from karvan.directory.models import Invitation, Membership, Organisation, VerificationEvent
+from karvan.directory.models import (
+    IdentityRevision,
+    Invitation,
+    Membership,
+    Organisation,
+    VerificationEvent,
+)
 from karvan.directory.permissions import (
     can_assign_role,
     can_edit_organisation,
     can_verify_organisation,
 )
+from karvan.directory.selectors import get_pending_identity_revision, get_public_identity
 from karvan.notifications.services import notify
 
 EDITABLE_FIELDS = frozenset(
@@ -58,6 +67,9 @@ EDITABLE_FIELDS = frozenset(
         "website",
     }
 )
+# Who the organisation is to others: a verified organisation changes these only with the staff's
+# approval (`request_identity_change`), so a verified badge never covers a name it was not given.
+IDENTITY_FIELDS = frozenset({"name", "country", "registry_id"})
 LOGO_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP"})
 LOGO_MAX_SIDE = 512
 
@@ -167,14 +179,27 @@ def _submit_for_verification(organisation: Organisation, actor: User) -> None:
 def update_organisation(
     *, organisation: Organisation, actor: User, changes: Mapping[str, object]
 ) -> Organisation:
-    """Edit a profile. A refused organisation that is edited goes back to the staff's queue."""
+    """Edit a profile. A refused organisation that is edited goes back to the staff's queue. A
+    verified organisation's new name, country or registry identifier waits for the staff's
+    approval in an `IdentityRevision`; the rest of the profile changes at once."""
     if not can_edit_organisation(actor, organisation):
         raise NotAllowedError()
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = _profile_snapshot(organisation)
+    identity_before = get_public_identity(organisation=organisation)
+    requested: dict[str, object] | None = None
+    if organisation.is_verified:
+        requested = _requested_identity(organisation, changes)
+        changes = {key: value for key, value in changes.items() if key not in IDENTITY_FIELDS}
+        if changes.get("original_language") not in organisation.name:
+            changes.pop("original_language", None)  # a language only the pending name has
     _apply_changes(organisation, changes)
     _save(organisation)
     _set_codes(organisation, changes)
+    if requested is not None:
+        _record_identity_request(organisation, actor, requested)
+    elif get_public_identity(organisation=organisation) != identity_before:
+        _identity_changed(organisation)
     changed = _profile_snapshot(organisation) != before
     # Saving an unchanged refused profile is not a new submission; a corrected one is.
     resubmitted = changed and organisation.verification == Organisation.Verification.REJECTED
@@ -185,6 +210,130 @@ def update_organisation(
     if resubmitted:
         _submit_for_verification(organisation, actor)
     return organisation
+
+
+def _requested_identity(
+    organisation: Organisation, changes: Mapping[str, object]
+) -> dict[str, object]:
+    """The identity the managers ask for: the pending one (or the verified one) with these
+    changes, checked like a profile (name given, identifier valid and not taken)."""
+    pending = get_pending_identity_revision(organisation=organisation)
+    probe = copy.copy(organisation)
+    if pending is not None:
+        for field, value in pending.as_identity().items():
+            setattr(probe, field, value)
+    asked = {key: changes[key] for key in IDENTITY_FIELDS | {"original_language"} if key in changes}
+    _apply_changes(probe, asked)
+    return {
+        "name": dict(probe.name),
+        "original_language": probe.original_language,
+        "country": probe.country,
+        "registry_id": probe.registry_id,
+    }
+
+
+def _same_identity(identity: Mapping[str, object], organisation: Organisation) -> bool:
+    return (identity["name"], identity["country"], identity["registry_id"]) == (
+        organisation.name,
+        organisation.country,
+        organisation.registry_id,
+    )
+
+
+def _record_identity_request(
+    organisation: Organisation, actor: User, requested: Mapping[str, object]
+) -> None:
+    """Keep one pending change per organisation: opened, revised, or withdrawn when the managers
+    ask for the verified identity again."""
+    pending = (
+        IdentityRevision.objects.select_for_update()
+        .filter(organisation=organisation, status=IdentityRevision.Status.PENDING)
+        .first()
+    )
+    if _same_identity(requested, organisation):
+        if pending is not None:
+            pending.status = IdentityRevision.Status.WITHDRAWN
+            pending.decided_by, pending.decided_at = actor, timezone.now()
+            pending.save(update_fields=["status", "decided_by", "decided_at"])
+        return
+    if pending is not None and pending.as_identity() == dict(requested):
+        return
+    if pending is None:
+        pending = IdentityRevision(
+            organisation=organisation,
+            previous=get_public_identity(organisation=organisation).as_dict(),
+        )
+    for field, value in requested.items():
+        setattr(pending, field, value)
+    pending.requested_by = actor
+    pending.save()
+    notify(
+        recipients=_staff(),
+        kind=kinds.IDENTITY_SUBMITTED,
+        params={"organisation": organisation.name},
+        url=reverse("directory:verification_queue"),
+    )
+
+
+def _identity_changed(organisation: Organisation) -> None:
+    """What others see of the organisation changed: opportunities reviewed under the former
+    identity go back to the staff where the review policy asks for it."""
+    from karvan.opportunities.services import review_again_after_organisation_change
+
+    review_again_after_organisation_change(organisation=organisation)
+
+
+def _lock_pending_revision(revision: IdentityRevision, actor: User) -> IdentityRevision:
+    if not can_verify_organisation(actor, revision.organisation):
+        raise NotAllowedError()
+    revision = IdentityRevision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status != IdentityRevision.Status.PENDING:
+        raise IdentityChangeDecidedError()
+    return revision
+
+
+@transaction.atomic
+def approve_identity_change(*, revision: IdentityRevision, actor: User) -> Organisation:
+    """Staff accept a verified organisation's new identity: everyone sees it from now on."""
+    revision = _lock_pending_revision(revision, actor)
+    organisation = Organisation.objects.select_for_update().get(pk=revision.organisation_id)
+    _apply_changes(organisation, revision.as_identity())
+    _save(organisation)
+    refresh_search_document(organisation=organisation)
+    revision.status = IdentityRevision.Status.APPROVED
+    revision.decided_by, revision.decided_at = actor, timezone.now()
+    revision.save(update_fields=["status", "decided_by", "decided_at"])
+    notify(
+        recipients=_managers(organisation),
+        kind=kinds.IDENTITY_APPROVED,
+        params={"organisation": organisation.name},
+        url=organisation.get_absolute_url(),
+    )
+    _identity_changed(organisation)
+    return organisation
+
+
+@transaction.atomic
+def refuse_identity_change(
+    *, revision: IdentityRevision, actor: User, reason: str
+) -> IdentityRevision:
+    """Staff refuse the change, with a reason the managers read; the verified identity stays."""
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequiredError(field="reason")
+    revision = _lock_pending_revision(revision, actor)
+    revision.status = IdentityRevision.Status.REFUSED
+    revision.reason = reason
+    revision.decided_by, revision.decided_at = actor, timezone.now()
+    revision.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    organisation = revision.organisation
+    notify(
+        recipients=_managers(organisation),
+        kind=kinds.IDENTITY_REFUSED,
+        params={"organisation": organisation.name, "reason": reason},
+        url=organisation.get_absolute_url(),
+    )
+    return revision
 
 
 def _profile_snapshot(organisation: Organisation) -> dict[str, object]:
@@ -265,6 +414,14 @@ def approve_organisation(*, organisation: Organisation, actor: User) -> Organisa
     )
     VerificationEvent.objects.create(
         organisation=organisation, actor=actor, action=VerificationEvent.Action.APPROVED
+    )
+    # The identity verified, as the first of its versions.
+    IdentityRevision.objects.create(
+        organisation=organisation,
+        **get_public_identity(organisation=organisation).as_dict(),
+        status=IdentityRevision.Status.APPROVED,
+        decided_by=actor,
+        decided_at=organisation.verified_at,
     )
     notify(
         recipients=_managers(organisation),

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/edit/", views.organisation_edit, name="edit"),
     path("<int:pk>/logo/", views.organisation_logo, name="logo"),
     path("<int:pk>/verify/", views.verify, name="verify"),
+    path(
+        "<int:pk>/identity/<int:revision_pk>/decide/",
+        views.identity_decide,
+        name="identity_decide",
+    ),
     path("<int:pk>/members/", views.members, name="members"),
     path("<int:pk>/members/<int:membership_pk>/role/", views.member_role, name="member_role"),
     path("<int:pk>/members/<int:membership_pk>/remove/", views.member_remove, name="member_remove"),

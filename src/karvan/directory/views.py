@@ -19,7 +19,7 @@ from karvan.directory.forms import (
     RejectionForm,
     RoleForm,
 )
-from karvan.directory.models import Invitation, Membership, Organisation
+from karvan.directory.models import IdentityRevision, Invitation, Membership, Organisation
 from karvan.directory.permissions import (
     can_edit_organisation,
     can_manage_members,
@@ -28,18 +28,24 @@ from karvan.directory.permissions import (
 from karvan.directory.selectors import (
     count_organisations_by_country,
     get_organisation,
+    get_pending_identity_revision,
+    list_identity_differences,
+    list_identity_revisions,
     list_memberships,
     list_memberships_of,
     list_open_invitations,
     list_organisations,
+    list_pending_identity_revisions,
     list_pending_verifications,
 )
 from karvan.directory.services import (
     accept_invitation,
+    approve_identity_change,
     approve_organisation,
     change_member_role,
     create_organisation,
     invite_member,
+    refuse_identity_change,
     reject_organisation,
     remove_member,
     set_organisation_logo,
@@ -105,12 +111,25 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _identity_context(request: HttpRequest, organisation: Organisation) -> dict[str, object]:
+    """The pending change of identity and the versions so far, for managers and staff only."""
+    if not (can_edit_organisation(request.user, organisation) or request.user.is_staff):
+        return {}
+    pending = get_pending_identity_revision(organisation=organisation)
+    return {
+        "pending_identity": pending,
+        "identity_differences": list_identity_differences(revision=pending) if pending else [],
+        "identity_history": list_identity_revisions(organisation=organisation)[:20],
+    }
+
+
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
     return render(
         request,
         "directory/organisation_detail.html",
         {
+            **_identity_context(request, organisation),
             "organisation": organisation,
             "members": list_memberships(organisation=organisation),
             "can_edit": can_edit_organisation(request.user, organisation),
@@ -162,14 +181,33 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.text)
             else:
-                messages.success(request, _("The profile is saved."))
+                if get_pending_identity_revision(organisation=organisation) is not None:
+                    messages.info(
+                        request,
+                        _(
+                            "The profile is saved. The new name, country or registry identifier "
+                            "awaits the center's approval: until then others see the verified "
+                            "identity."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("The profile is saved."))
                 return redirect(organisation)
     else:
-        form = OrganisationForm(initial=OrganisationForm.initial_from(organisation))
+        form = OrganisationForm(
+            initial=OrganisationForm.initial_from(
+                organisation, pending=get_pending_identity_revision(organisation=organisation)
+            )
+        )
     return render(
         request,
         "directory/organisation_form.html",
-        {"form": form, "organisation": organisation, "logo_form": LogoForm()},
+        {
+            **_identity_context(request, organisation),
+            "form": form,
+            "organisation": organisation,
+            "logo_form": LogoForm(),
+        },
     )
 
 
@@ -291,11 +329,53 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @staff_member_required
 def verification_queue(request: HttpRequest) -> HttpResponse:
+    identity_changes = [
+        {
+            "revision": revision,
+            "differences": list_identity_differences(revision=revision),
+            "can_decide": can_verify_organisation(request.user, revision.organisation),
+        }
+        for revision in list_pending_identity_revisions()
+    ]
     return render(
         request,
         "directory/verification_queue.html",
-        {"organisations": list_pending_verifications(), "rejection_form": RejectionForm()},
+        {
+            "organisations": list_pending_verifications(),
+            "identity_changes": identity_changes,
+            "rejection_form": RejectionForm(),
+        },
     )
+
+
+@staff_member_required
+@require_POST
+def identity_decide(request: HttpRequest, pk: int, revision_pk: int) -> HttpResponse:
+    """Staff approve or refuse a verified organisation's change of name, country or identifier."""
+    organisation = _visible_organisation(request, pk)
+    revision = get_object_or_404(IdentityRevision, pk=revision_pk, organisation=organisation)
+    try:
+        if request.POST.get("decision") == "approve":
+            approve_identity_change(revision=revision, actor=request.user)
+            messages.success(request, _("The new identity is approved; everyone now sees it."))
+        else:
+            form = RejectionForm(request.POST)
+            if not form.is_valid():
+                messages.error(
+                    request, _("Give the reason for the refusal: the organisation will read it.")
+                )
+                return redirect(organisation)
+            refuse_identity_change(
+                revision=revision, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request, _("The change is refused; the organisation keeps its verified identity.")
+            )
+    except DomainError as error:
+        messages.error(request, error.text)
+    if request.POST.get("next") == "queue":
+        return redirect("directory:verification_queue")
+    return redirect(organisation)
 
 
 @staff_member_required

@@ -139,6 +139,16 @@ class Opportunity(TimeStampedModel):
         blank=True,
         help_text=_("Written by the center's staff; the author reads it."),
     )
+    reviewed_facts = models.JSONField(
+        _("facts last made public"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Title, description, codes, kind, side, certifications and the organisation's "
+            "identity as they were when the opportunity was last published."
+        ),
+    )
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     is_rfq = models.BooleanField(

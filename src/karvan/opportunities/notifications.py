@@ -12,6 +12,7 @@ QUOTATION_RECEIVED = "opportunities.quotation_received"
 OPPORTUNITY_SUBMITTED = "opportunities.opportunity_submitted"
 OPPORTUNITY_APPROVED = "opportunities.opportunity_approved"
 OPPORTUNITY_RETURNED = "opportunities.opportunity_returned"
+OPPORTUNITY_CHANGED = "opportunities.opportunity_changed"
 
 
 def register_kinds() -> None:
@@ -67,5 +68,16 @@ def register_kinds() -> None:
             OPPORTUNITY_RETURNED,
             title=_("“%(opportunity)s” was sent back to you"),
             body=_("The center's staff say: %(reason)s"),
+        )
+    )
+    register(
+        NotificationKind(
+            OPPORTUNITY_CHANGED,
+            title=_("“%(opportunity)s” awaits review again"),
+            body=_(
+                "What the center's staff reviewed has changed (its text, codes, kind, side, "
+                "certifications or your organisation's identity): it is hidden from the other "
+                "side until they publish it again."
+            ),
         )
     )

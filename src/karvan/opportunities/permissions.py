@@ -27,8 +27,19 @@ def can_view_opportunity(user: User, opportunity: Opportunity) -> bool:
 
 
 def can_review_opportunity(user: User, opportunity: Opportunity) -> bool:
-    """The center's staff decide on the opportunities that await review."""
-    return user.is_authenticated and user.is_active and user.is_staff
+    """The center's staff decide on the opportunities that await review, never on their own
+    organisation's (as with an organisation's verification)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and not is_member_of(user, opportunity.organisation_id)
+    )
+
+
+def can_assess_opportunity(user: User, opportunity: Opportunity) -> bool:
+    """The clarity score is for those who act on it: its editors and the center's staff."""
+    return (user.is_authenticated and user.is_staff) or can_edit_opportunity(user, opportunity)
 
 
 def can_create_opportunity_for(user: User, organisation_id: int) -> bool:

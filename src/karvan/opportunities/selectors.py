@@ -1,16 +1,20 @@
 """Reading opportunities, interests and quotations as a given viewer may."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from karvan.accounts.models import User
 from karvan.core.errors import NotAllowedError
 from karvan.core.search import filter_fulltext
 from karvan.directory.models import Membership
+from karvan.directory.selectors import get_public_identity
 from karvan.opportunities.models import Interest, Opportunity, Quotation
-from karvan.opportunities.permissions import can_edit_opportunity, can_review_opportunity
+from karvan.opportunities.permissions import can_assess_opportunity
 from karvan.opportunities.quality import QualityReport, assess_listing
 
 
@@ -70,9 +74,7 @@ def get_opportunity(*, viewer: User, pk: int) -> Opportunity:
 
 def assess_opportunity(*, viewer: User, opportunity: Opportunity) -> QualityReport:
     """The clarity score and advice, for the people who act on it: its editors and reviewers."""
-    if not (
-        can_edit_opportunity(viewer, opportunity) or can_review_opportunity(viewer, opportunity)
-    ):
+    if not can_assess_opportunity(viewer, opportunity):
         raise NotAllowedError()
     return assess_listing(
         title=opportunity.title,
@@ -163,3 +165,75 @@ def list_viewer_organisations(*, viewer: User) -> QuerySet[Membership]:
     if not viewer.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=viewer).select_related("organisation")
+
+
+# What staff approve when they review an opportunity. Editing one of these on a published
+# opportunity sends it back to review (under KARVAN_OPPORTUNITY_REVIEW); quantities, prices,
+# Incoterm, port, target countries, expiry and the RFQ deadline are commercial terms that
+# change often and are edited without a new review.
+MATERIAL_FACTS: dict[str, Promise] = {
+    "title": _("title"),
+    "description": _("description"),
+    "side": _("side"),
+    "kind": _("kind"),
+    "hs_codes": _("HS codes"),
+    "sectors": _("sectors (ISIC)"),
+    "certifications": _("certifications"),
+    "organisation": _("organisation's identity"),
+}
+
+
+def get_material_facts(*, opportunity: Opportunity) -> dict[str, object]:
+    """The opportunity's reviewed facts as they stand now (JSON-ready, lists sorted)."""
+    return {
+        "title": opportunity.title,
+        "description": opportunity.description,
+        "side": opportunity.side,
+        "kind": opportunity.kind,
+        "hs_codes": sorted(opportunity.hs_codes.values_list("code", flat=True)),
+        "sectors": sorted(opportunity.sectors.values_list("code", flat=True)),
+        "certifications": sorted(opportunity.certifications),
+        "organisation": get_public_identity(organisation=opportunity.organisation).as_dict(),
+    }
+
+
+@dataclass(frozen=True)
+class ReviewChange:
+    """One fact changed since the opportunity was last public: what staff review again."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+def _as_text(field: str, value: object) -> str:
+    if field == "organisation" and isinstance(value, Mapping):
+        names = " / ".join(str(name) for name in dict(value.get("name") or {}).values())
+        return " · ".join(
+            part
+            for part in (names, str(value.get("country", "")), str(value.get("registry_id", "")))
+            if part
+        )
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def list_review_changes(*, opportunity: Opportunity) -> list[ReviewChange]:
+    """What changed in the reviewed facts since the opportunity was last public; empty for a
+    first submission."""
+    before = opportunity.reviewed_facts
+    if not before:
+        return []
+    now = get_material_facts(opportunity=opportunity)
+    return [
+        ReviewChange(
+            field=field,
+            label=str(label),
+            before=_as_text(field, before.get(field)),
+            after=_as_text(field, now[field]),
+        )
+        for field, label in MATERIAL_FACTS.items()
+        if before.get(field) != now[field]
+    ]

@@ -45,6 +45,7 @@ from karvan.opportunities.permissions import (
     can_review_opportunity,
     is_member_of,
 )
+from karvan.opportunities.selectors import MATERIAL_FACTS, get_material_facts
 
 DEFAULT_VALIDITY_DAYS = 90
 EDITABLE_FIELDS = frozenset(
@@ -152,16 +153,75 @@ def create_opportunity(
 def update_opportunity(
     *, opportunity: Opportunity, actor: User, changes: Mapping[str, object]
 ) -> Opportunity:
-    """Edit an opportunity; a published one is re-indexed for matching."""
+    """Edit an opportunity; a published one is re-indexed for matching. A published one whose
+    reviewed facts change (`MATERIAL_FACTS`) goes back to the staff's review when the policy
+    reviews it, and is hidden until they publish it again."""
     if not can_edit_opportunity(actor, opportunity):
         raise NotAllowedError()
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    before = get_material_facts(opportunity=opportunity)
     _apply_changes(opportunity, changes)
     opportunity.full_clean(exclude=["search_document"])
     opportunity.save()
     _set_codes(opportunity, changes)
+    after = get_material_facts(opportunity=opportunity)
+    if (
+        opportunity.status == Opportunity.Status.PUBLISHED
+        and before != after
+        and needs_review(opportunity)
+    ):
+        if not opportunity.reviewed_facts:  # published before the facts were kept
+            opportunity.reviewed_facts = before
+        _send_back_to_review(
+            opportunity,
+            changed=[field for field in MATERIAL_FACTS if before[field] != after[field]],
+        )
     _refresh(opportunity)
     return opportunity
+
+
+def _send_back_to_review(opportunity: Opportunity, *, changed: list[str]) -> None:
+    """Hide a published opportunity until staff publish it again; staff and its people hear why."""
+    opportunity.status = Opportunity.Status.IN_REVIEW
+    opportunity.submitted_at = timezone.now()
+    opportunity.save(update_fields=["status", "submitted_at", "reviewed_facts", "updated_at"])
+    _schedule_indexing(opportunity)  # its vector is withdrawn from matching
+    _ask_staff_to_review(opportunity)
+    notify(
+        recipients=_opportunity_people(opportunity),
+        kind=kinds.OPPORTUNITY_CHANGED,
+        params={"opportunity": opportunity.title, "fields": changed},
+        url=opportunity.get_absolute_url(),
+    )
+
+
+def _ask_staff_to_review(opportunity: Opportunity) -> None:
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+    notify(
+        recipients=staff,
+        kind=kinds.OPPORTUNITY_SUBMITTED,
+        params={"organisation": opportunity.organisation.name, "opportunity": opportunity.title},
+        url=reverse("opportunities:review_queue"),
+    )
+
+
+@transaction.atomic
+def review_again_after_organisation_change(*, organisation: Organisation) -> int:
+    """The organisation's identity changed: its published opportunities that the policy reviews
+    go back to the staff (they were approved under the former identity). Return how many."""
+    rows = Opportunity.objects.select_for_update().filter(
+        organisation=organisation, status=Opportunity.Status.PUBLISHED
+    )
+    count = 0
+    for opportunity in rows:
+        opportunity.organisation = organisation
+        if not needs_review(opportunity):
+            continue
+        if get_material_facts(opportunity=opportunity) == opportunity.reviewed_facts:
+            continue
+        _send_back_to_review(opportunity, changed=["organisation"])
+        count += 1
+    return count
 
 
 def needs_review(opportunity: Opportunity) -> bool:
@@ -181,7 +241,10 @@ def _make_public(opportunity: Opportunity) -> None:
         opportunity.expires_on = timezone.localdate() + datetime.timedelta(
             days=DEFAULT_VALIDITY_DAYS
         )
-    opportunity.save(update_fields=["status", "published_at", "expires_on", "updated_at"])
+    opportunity.reviewed_facts = get_material_facts(opportunity=opportunity)
+    opportunity.save(
+        update_fields=["status", "published_at", "expires_on", "reviewed_facts", "updated_at"]
+    )
     _refresh(opportunity)
 
 
@@ -200,13 +263,7 @@ def publish_opportunity(*, opportunity: Opportunity, actor: User) -> Opportunity
     opportunity.status = Opportunity.Status.IN_REVIEW
     opportunity.submitted_at = timezone.now()
     opportunity.save(update_fields=["status", "submitted_at", "updated_at"])
-    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
-    notify(
-        recipients=staff,
-        kind=kinds.OPPORTUNITY_SUBMITTED,
-        params={"organisation": opportunity.organisation.name, "opportunity": opportunity.title},
-        url=reverse("opportunities:review_queue"),
-    )
+    _ask_staff_to_review(opportunity)
     return opportunity
 
 

@@ -27,6 +27,7 @@ from karvan.opportunities.forms import (
 )
 from karvan.opportunities.models import Interest, Opportunity
 from karvan.opportunities.permissions import (
+    can_assess_opportunity,
     can_decide_interest,
     can_edit_opportunity,
     can_express_interest,
@@ -42,6 +43,7 @@ from karvan.opportunities.selectors import (
     list_opportunities,
     list_opportunities_in_review,
     list_quotations,
+    list_review_changes,
     list_viewer_organisations,
     summarise_opportunity_facets,
 )
@@ -184,9 +186,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "can_review": can_review,
         "review_form": ReviewForm() if can_review else None,
+        "review_changes": list_review_changes(opportunity=opportunity)
+        if (can_review or can_edit) and opportunity.status == Opportunity.Status.IN_REVIEW
+        else [],
         "needs_review": can_edit and needs_review(opportunity),
         "quality": assess_opportunity(viewer=request.user, opportunity=opportunity)
-        if can_edit or can_review
+        if can_assess_opportunity(request.user, opportunity)
         else None,
         "existing_interest": interest,
         "interest_form": InterestForm(organisations=choices)
@@ -244,14 +249,24 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = OpportunityForm(request.POST, organisations=choices)
         if form.is_valid():
+            was_published = opportunity.status == Opportunity.Status.PUBLISHED
             try:
-                update_opportunity(
+                saved = update_opportunity(
                     opportunity=opportunity, actor=request.user, changes=form.to_changes()
                 )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.text)
             else:
-                messages.success(request, _("The opportunity is saved."))
+                if was_published and saved.status == Opportunity.Status.IN_REVIEW:
+                    messages.warning(
+                        request,
+                        _(
+                            "Saved. You changed what the center's staff reviewed, so it awaits "
+                            "their review again and is hidden until they publish it."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("The opportunity is saved."))
                 return redirect(opportunity)
     else:
         form = OpportunityForm(
@@ -299,7 +314,12 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     items = [
-        {"opportunity": opportunity, "quality": quality}
+        {
+            "opportunity": opportunity,
+            "quality": quality,
+            "can_decide": can_review_opportunity(request.user, opportunity),
+            "changes": list_review_changes(opportunity=opportunity),
+        }
         for opportunity, quality in list_opportunities_in_review(viewer=request.user)
     ]
     return render(request, "opportunities/review_queue.html", {"items": items})

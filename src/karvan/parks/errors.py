@@ -37,3 +37,9 @@ class ForeignUnitError(DomainError):
 class InvalidValueError(DomainError):
     code = "park.invalid"
     message = _("Some values are missing or not valid.")
+
+
+class UnavailableOpportunityError(DomainError):
+    code = "park.unavailable_opportunity"
+    message = _("This opportunity is not open to inquiries.")
+    status = 404

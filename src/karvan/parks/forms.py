@@ -1,3 +1,4 @@
+import math
 import re
 
 from django import forms
@@ -19,14 +20,19 @@ class ParkFilterForm(forms.Form):
 
 
 class ParkForm(forms.Form):
+    # Digits as the columns hold them: a longer number is a form error, not a database error.
     latitude = forms.DecimalField(
-        label=_("Latitude"), min_value=-90, max_value=90, decimal_places=5
+        label=_("Latitude"), min_value=-90, max_value=90, max_digits=8, decimal_places=5
     )
     longitude = forms.DecimalField(
-        label=_("Longitude"), min_value=-180, max_value=180, decimal_places=5
+        label=_("Longitude"), min_value=-180, max_value=180, max_digits=8, decimal_places=5
     )
-    total_land_ha = forms.DecimalField(label=_("Total land (hectares)"), min_value=0)
-    available_land_ha = forms.DecimalField(label=_("Land available (hectares)"), min_value=0)
+    total_land_ha = forms.DecimalField(
+        label=_("Total land (hectares)"), min_value=0, max_digits=10, decimal_places=2
+    )
+    available_land_ha = forms.DecimalField(
+        label=_("Land available (hectares)"), min_value=0, max_digits=10, decimal_places=2
+    )
     utilities = forms.MultipleChoiceField(
         label=_("Utilities"),
         required=False,
@@ -69,11 +75,13 @@ class ParkForm(forms.Form):
             distance = parts[2] if len(parts) > 2 else ""
             try:
                 km = float(distance) if distance else None
-            except ValueError as error:
+            except ValueError:
+                km = math.nan
+            if km is not None and not (math.isfinite(km) and 0 <= km <= 100_000):
                 raise forms.ValidationError(
                     _("Line %(number)s: the distance must be a number of km."),
                     params={"number": number},
-                ) from error
+                )
             links.append({"kind": parts[0], "name": parts[1], "distance_km": km})
         return links
 

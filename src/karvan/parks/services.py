@@ -1,7 +1,8 @@
 """Actions on parks: their profile, units, and investors' inquiries with their threads."""
 
+import math
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,9 +24,11 @@ from karvan.parks.errors import (
     LandExceedsTotalError,
     NotAParkError,
     OwnParkInquiryError,
+    UnavailableOpportunityError,
 )
 from karvan.parks.models import Inquiry, InquiryMessage, Park, Unit
 from karvan.parks.permissions import MANAGING_ROLES, can_manage_park, can_view_inquiry
+from karvan.parks.selectors import list_park_opportunities
 
 PARK_FIELDS = frozenset(
     {
@@ -63,15 +66,24 @@ def _clean_logistics(items: object) -> list[dict[str, object]]:
         name = str(item.get("name", "")).strip()[:120]
         if kind not in {"port", "rail", "airport", "road"} or not name:
             continue
-        distance = item.get("distance_km")
-        cleaned.append(
-            {
-                "kind": kind,
-                "name": name,
-                "distance_km": None if distance in (None, "") else round(float(distance), 1),
-            }
-        )
+        cleaned.append({"kind": kind, "name": name, "distance_km": _distance(item)})
     return cleaned
+
+
+def _distance(item: Mapping[str, object]) -> float | None:
+    """Kilometres, or None for a distance that is missing or no real distance (JSON has no NaN)."""
+    try:
+        km = float(item.get("distance_km") or "nan")  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return round(km, 1) if math.isfinite(km) and 0 <= km <= 100_000 else None
+
+
+def _decimal(value: object, exponent: str, field: str) -> Decimal:
+    try:
+        return Decimal(str(value)).quantize(Decimal(exponent))
+    except (InvalidOperation, ValueError) as error:
+        raise InvalidValueError(field=field) from error
 
 
 def _apply(park: Park, data: Mapping[str, object]) -> None:
@@ -87,9 +99,9 @@ def _apply(park: Park, data: Mapping[str, object]) -> None:
         elif field == "incentives":
             value = clean_versions(value)  # type: ignore[arg-type]
         elif field in {"latitude", "longitude"} and value is not None:
-            value = Decimal(str(value)).quantize(Decimal("0.00001"))
+            value = _decimal(value, "0.00001", field)
         elif field in {"total_land_ha", "available_land_ha"} and value is not None:
-            value = Decimal(str(value)).quantize(Decimal("0.01"))
+            value = _decimal(value, "0.01", field)
         setattr(park, field, value)
     if (
         park.available_land_ha is not None
@@ -178,10 +190,15 @@ def send_inquiry(
         raise NotAllowedError()
     if organisation.pk == park.organisation_id:
         raise OwnParkInquiryError()
-    if (unit is not None and unit.park_id != park.pk) or (
-        opportunity is not None and opportunity.organisation_id != park.organisation_id
-    ):
+    if unit is not None and unit.park_id != park.pk:
         raise ForeignUnitError()
+    # Only what the park offers the inquirer on its page: a draft's or a closed listing's title
+    # would otherwise show on the inquiry page.
+    if (
+        opportunity is not None
+        and not list_park_opportunities(viewer=actor, park=park).filter(pk=opportunity.pk).exists()
+    ):
+        raise UnavailableOpportunityError(field="opportunity")
     subject, body = subject.strip()[:200], body.strip()
     if not subject or not body:
         raise EmptyMessageError(field="body" if subject else "subject")

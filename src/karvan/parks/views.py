@@ -10,6 +10,7 @@ from karvan.core.errors import DomainError
 from karvan.core.text import localize
 from karvan.directory.models import Membership, Organisation
 from karvan.directory.permissions import can_edit_organisation
+from karvan.opportunities.permissions import can_view_opportunity
 from karvan.parks.forms import InquiryForm, ParkFilterForm, ParkForm, ReplyForm, UnitForm
 from karvan.parks.map import MapPoint, render_map
 from karvan.parks.models import Inquiry, Park, Unit
@@ -195,13 +196,23 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     language=request.user.language,
                 )
             else:
-                return render(
-                    request, "parks/inquiry_detail.html", {"inquiry": inquiry, "form": form}
-                )
+                return _render_inquiry(request, inquiry, form)
         except DomainError as error:
             messages.error(request, error.text)
         return redirect(inquiry)
-    return render(request, "parks/inquiry_detail.html", {"inquiry": inquiry, "form": form})
+    return _render_inquiry(request, inquiry, form)
+
+
+def _render_inquiry(request: HttpRequest, inquiry: Inquiry, form: ReplyForm) -> HttpResponse:
+    # A listing closed or drafted since the inquiry is named only to those who may still see it.
+    opportunity = inquiry.opportunity
+    if opportunity is not None and not can_view_opportunity(request.user, opportunity):
+        opportunity = None
+    return render(
+        request,
+        "parks/inquiry_detail.html",
+        {"inquiry": inquiry, "form": form, "opportunity": opportunity},
+    )
 
 
 @login_required
