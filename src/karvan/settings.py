@@ -6,6 +6,7 @@ local disk, e-mail printed to the console. `DATABASE_URL`, `CELERY_BROKER_URL` a
 listed in the README.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -160,6 +161,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "karvan.core.net.client_address"
+
+# The reverse proxies (IP addresses or CIDR blocks) whose X-Forwarded-For is believed: log-in
+# throttling and the agreements' audit trail then see the client, not the proxy. Empty: none.
+KARVAN_TRUSTED_PROXIES = _env_list("KARVAN_TRUSTED_PROXIES")
+for _proxy in KARVAN_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"KARVAN_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from _error
 
 # Languages: the interface's four; user content keeps its own language.
 LANGUAGE_CODE = "en"

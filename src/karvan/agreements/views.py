@@ -57,6 +57,7 @@ from karvan.agreements.services import (
 from karvan.agreements.verification import verify_code, verify_pdf
 from karvan.core.calendars import format_datetime
 from karvan.core.errors import DomainError
+from karvan.core.net import client_address
 from karvan.core.text import localize
 from karvan.directory.models import Membership, Organisation
 from karvan.events.models import Session
@@ -77,7 +78,7 @@ def _name(organisation: Organisation) -> str:
 
 def _client(request: HttpRequest) -> dict[str, str | None]:
     return {
-        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "ip_address": client_address(request),
         "user_agent": request.headers.get("User-Agent", "")[:400],
     }
 

@@ -26,6 +26,7 @@ from karvan.agreements.selectors import (
 )
 from karvan.agreements.services import create_agreement, request_signing_code, sign_agreement
 from karvan.core.errors import NotAllowedError
+from karvan.core.net import client_address
 from karvan.directory.models import Organisation
 
 router = Router(tags=["agreements"])
@@ -140,7 +141,7 @@ def _out(agreement: Agreement) -> dict[str, object]:
 
 def _client(request: HttpRequest) -> dict[str, object]:
     return {
-        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "ip_address": client_address(request),
         "user_agent": request.headers.get("User-Agent", "")[:400],
     }
 
