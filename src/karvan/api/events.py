@@ -6,9 +6,9 @@ from typing import Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from karvan.api.main import anyone
+from karvan.api.main import BoundedPageNumberPagination, anyone
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Membership
 from karvan.events.models import (
@@ -168,7 +168,7 @@ class FeedbackIn(Schema):
 
 
 @router.get("", response=list[EventOut], auth=anyone, summary="List events")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def list_(request: HttpRequest, kind: str = "", upcoming: bool = False) -> object:
     return list_events(viewer=request.auth, kind=kind, upcoming_only=upcoming).prefetch_related(
         "sessions"
@@ -185,7 +185,7 @@ def read(request: HttpRequest, event_id: int) -> Event:
     response=list[ParticipantOut],
     summary="Approved participants (for approved participants and organisers)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def participants(request: HttpRequest, event_id: int) -> object:
     event = get_event(viewer=request.auth, pk=event_id)
     mine = list_registrations(viewer=request.auth, event=event, mine_only=True).filter(
@@ -219,13 +219,13 @@ def register(request: HttpRequest, event_id: int, payload: RegistrationIn) -> tu
 
 
 @registrations_router.get("", response=list[RegistrationOut], summary="My registrations")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def my_registrations(request: HttpRequest) -> object:
     return list_registrations(viewer=request.auth, mine_only=True)
 
 
 @requests_router.get("", response=list[MeetingRequestOut], summary="My meeting requests")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def my_requests(request: HttpRequest, status: str = "") -> object:
     return list_meeting_requests(viewer=request.auth, status=status)
 
@@ -275,7 +275,7 @@ def withdraw(request: HttpRequest, request_id: int) -> MeetingRequest:
 
 
 @meetings_router.get("", response=list[MeetingOut], summary="My published meetings (agenda)")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def my_meetings(request: HttpRequest, event_id: int | None = None) -> object:
     rows = list_meetings(viewer=request.auth, published_only=True).filter(
         status=Meeting.Status.SCHEDULED

@@ -1,16 +1,40 @@
 """The JSON API: token or session authentication, one error format, OpenAPI at /api/openapi.json."""
 
+from typing import Annotated
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, django_auth
 
 from karvan.accounts.models import User
 from karvan.accounts.services import authenticate_api_token
 from karvan.core.errors import DomainError
+from karvan.core.ids import MAX_ID
+
+# An id in a request body: a JSON integer within the database's range. Strict, so that `false`,
+# `true` or "12" is refused instead of read as 0, 1 or 12.
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+
+# Far beyond any list Karvan holds, and small enough that (page - 1) × page size stays a valid
+# SQL OFFSET on every database.
+MAX_PAGE = 1_000_000
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """Ninja's page-number pagination with the page and page size kept within range.
+
+    Every paginated operation uses it: an absurd page number is a 422 in the reader's language, not
+    an integer overflow in the database.
+    """
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=1000)
 
 
 class TokenAuth(HttpBearer):
