@@ -214,8 +214,20 @@ STATIC_ROOT = Path(os.environ.get("KARVAN_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("KARVAN_MEDIA_ROOT", DATA_DIR / "media"))
+# Quotation attachments and sealed agreements: outside MEDIA_ROOT, so /media/ never serves them;
+# views check the reader, then Django streams the file ("django") or the proxy sends it ("nginx":
+# X-Accel-Redirect to KARVAN_PRIVATE_FILE_ACCEL_PREFIX, an internal location aliased to
+# KARVAN_PRIVATE_ROOT; "apache": X-Sendfile with the file's path).
+KARVAN_PRIVATE_ROOT = Path(os.environ.get("KARVAN_PRIVATE_ROOT", DATA_DIR / "private"))
+KARVAN_PRIVATE_FILE_SERVER = os.environ.get("KARVAN_PRIVATE_FILE_SERVER", "django")
+if KARVAN_PRIVATE_FILE_SERVER not in {"django", "nginx", "apache"}:
+    raise ImproperlyConfigured("KARVAN_PRIVATE_FILE_SERVER must be django, nginx or apache.")
+KARVAN_PRIVATE_FILE_ACCEL_PREFIX = os.environ.get(
+    "KARVAN_PRIVATE_FILE_ACCEL_PREFIX", "/internal-private-files/"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "karvan.core.files.PrivateFileStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
