@@ -136,3 +136,23 @@ def test_marking_notifications_read_ignores_ids_that_are_not_plain_numbers(clien
     response = client.post(reverse("notifications:mark_read"), {"id": value})
     assert response.status_code == 302
     assert Notification.objects.get().read_at is None
+
+
+@pytest.mark.parametrize(
+    ("url", "payload"),
+    [
+        ("/api/opportunities", {"organisation_id": False}),
+        ("/api/opportunities/1/interests", {"organisation_id": False, "message": "x"}),
+        ("/api/opportunities/1/quotations", {"organisation_id": True}),
+        ("/api/parks/1/inquiries", {"organisation_id": False, "subject": "x", "body": "y"}),
+        ("/api/parks/1/inquiries", {"organisation_id": 1, "unit_id": True, "subject": "x"}),
+    ],
+)
+def test_a_boolean_where_an_organisation_or_unit_id_is_expected_is_refused(
+    client, member, url, payload
+):
+    client.force_login(member.user)
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 422, response.content
+    fields = response.json()["fields"]
+    assert any(key in fields for key in ("organisation_id", "unit_id"))
