@@ -73,7 +73,9 @@ api = NinjaAPI(
     description=(
         "Organisations, opportunities, events and agreements of a Karvan cooperation center. "
         "Authenticate with `Authorization: Bearer <token>` "
-        "(make a token on your preferences page). "
+        "(make a token on your preferences page: read-only or read-write, valid for up to a "
+        "year and only until your password changes; a read-only token is refused writes with "
+        "403). "
         "Errors answer `{code, message, fields}` with the message in your language."
     ),
     auth=signed_in,
