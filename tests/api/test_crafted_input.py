@@ -156,3 +156,26 @@ def test_a_boolean_where_an_organisation_or_unit_id_is_expected_is_refused(
     assert response.status_code == 422, response.content
     fields = response.json()["fields"]
     assert any(key in fields for key in ("organisation_id", "unit_id"))
+
+
+def test_field_errors_name_the_field_and_speak_the_readers_language(client, member):
+    client.force_login(member.user)
+    response = client.post(
+        "/api/questions",
+        {"category": "payments", "language": "fa", "title": "", "body": "y" * 10001},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+    assert response.status_code == 422
+    fields = response.json()["fields"]
+    assert set(fields) == {"title", "body"}  # "body" is the field, not the request body
+    assert fields["title"] == ["این مقدار نباید خالی باشد."]
+    assert fields["body"] == ["بیش از حد بلند است: حداکثر 10000 نویسه."]
+    client.logout()
+    paged = client.get("/api/questions?page=abc", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert paged["fields"] == {"page": ["请输入整数。"]}
+    client.force_login(UserFactory(language="ar"))
+    missing = client.post(
+        "/api/questions/1/vote", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ar"
+    ).json()
+    assert missing["fields"] == {"value": ["هذه القيمة مطلوبة."]}

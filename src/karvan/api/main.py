@@ -1,11 +1,14 @@
 """The JSON API: token or session authentication, one error format, OpenAPI at /api/openapi.json."""
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination
@@ -101,16 +104,78 @@ def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
     return error_response(request, error.status, error.code, error.text, fields)
 
 
+# Where a value was sent, as ninja reports it: ("body", <parameter>, field…), ("query", name)…
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+# Pydantic's error types, said in the reader's language (pydantic itself speaks only English).
+_FIELD_MESSAGES: dict[str, str | Promise] = {
+    "missing": gettext_lazy("This value is required."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "float_type": gettext_lazy("Enter a number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "decimal_type": gettext_lazy("Enter a number."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_too_long": gettext_lazy("Too long: at most %(max_length)s characters."),
+    "too_long": gettext_lazy("Too many items: at most %(max_length)s."),
+    "too_short": gettext_lazy("Too few items: at least %(min_length)s."),
+    "less_than_equal": gettext_lazy("At most %(le)s."),
+    "greater_than_equal": gettext_lazy("At least %(ge)s."),
+    "less_than": gettext_lazy("Less than %(lt)s."),
+    "greater_than": gettext_lazy("More than %(gt)s."),
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "date_type": gettext_lazy("Enter a date or time as ISO 8601, e.g. 2027-03-21T09:30:00Z."),
+    "date_parsing": gettext_lazy("Enter a date or time as ISO 8601, e.g. 2027-03-21T09:30:00Z."),
+    "datetime_type": gettext_lazy("Enter a date or time as ISO 8601, e.g. 2027-03-21T09:30:00Z."),
+    "datetime_parsing": gettext_lazy(
+        "Enter a date or time as ISO 8601, e.g. 2027-03-21T09:30:00Z."
+    ),
+    "datetime_from_date_parsing": gettext_lazy(
+        "Enter a date or time as ISO 8601, e.g. 2027-03-21T09:30:00Z."
+    ),
+    "dict_type": gettext_lazy("This value has the wrong type."),
+    "list_type": gettext_lazy("This value has the wrong type."),
+    "model_type": gettext_lazy("This value has the wrong type."),
+    "model_attributes_type": gettext_lazy("This value has the wrong type."),
+}
+
+
+def _field_name(location: tuple[object, ...] | list[object]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in _LOCATIONS:
+        root = parts.pop(0)
+        if root == "body" and len(parts) > 1:  # the handler's parameter name, e.g. "payload"
+            parts.pop(0)
+    return ".".join(parts) or "__all__"
+
+
+def _field_message(item: Mapping[str, object]) -> str:
+    kind = str(item.get("type", ""))
+    context = item.get("ctx")
+    params = dict(context) if isinstance(context, Mapping) else {}
+    if kind == "string_too_short":
+        if params.get("min_length") == 1:
+            return _("This value may not be empty.")
+        return _("Too short: at least %(min_length)s characters.") % params
+    template = _FIELD_MESSAGES.get(kind)
+    if template is None:
+        return str(item.get("msg", ""))
+    try:
+        return str(template) % params if "%(" in str(template) else str(template)
+    except (KeyError, TypeError, ValueError):
+        return str(item.get("msg", ""))
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for item in error.errors:
-        location = [
-            str(part)
-            for part in item.get("loc", [])
-            if part not in {"body", "query", "path", "payload"}
-        ]
-        fields.setdefault(".".join(location) or "__all__", []).append(str(item.get("msg", "")))
+        fields.setdefault(_field_name(item.get("loc", [])), []).append(_field_message(item))
     return error_response(
         request, 422, "invalid", _("Some values are missing or not valid."), fields
     )
