@@ -85,3 +85,4 @@ def _empty_cache() -> None:
 @pytest.fixture(autouse=True)
 def _media_root(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.KARVAN_PRIVATE_ROOT = tmp_path_factory.mktemp("private")

@@ -6,6 +6,7 @@ local disk, e-mail printed to the console. `DATABASE_URL`, `CELERY_BROKER_URL` a
 listed in the README.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -160,6 +161,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "karvan.core.net.client_address"
+
+# The reverse proxies (IP addresses or CIDR blocks) whose X-Forwarded-For is believed: log-in
+# throttling and the agreements' audit trail then see the client, not the proxy. Empty: none.
+KARVAN_TRUSTED_PROXIES = _env_list("KARVAN_TRUSTED_PROXIES")
+for _proxy in KARVAN_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"KARVAN_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from _error
 
 # Languages: the interface's four; user content keeps its own language.
 LANGUAGE_CODE = "en"
@@ -201,8 +214,20 @@ STATIC_ROOT = Path(os.environ.get("KARVAN_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("KARVAN_MEDIA_ROOT", DATA_DIR / "media"))
+# Quotation attachments and sealed agreements: outside MEDIA_ROOT, so /media/ never serves them;
+# views check the reader, then Django streams the file ("django") or the proxy sends it ("nginx":
+# X-Accel-Redirect to KARVAN_PRIVATE_FILE_ACCEL_PREFIX, an internal location aliased to
+# KARVAN_PRIVATE_ROOT; "apache": X-Sendfile with the file's path).
+KARVAN_PRIVATE_ROOT = Path(os.environ.get("KARVAN_PRIVATE_ROOT", DATA_DIR / "private"))
+KARVAN_PRIVATE_FILE_SERVER = os.environ.get("KARVAN_PRIVATE_FILE_SERVER", "django")
+if KARVAN_PRIVATE_FILE_SERVER not in {"django", "nginx", "apache"}:
+    raise ImproperlyConfigured("KARVAN_PRIVATE_FILE_SERVER must be django, nginx or apache.")
+KARVAN_PRIVATE_FILE_ACCEL_PREFIX = os.environ.get(
+    "KARVAN_PRIVATE_FILE_ACCEL_PREFIX", "/internal-private-files/"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "karvan.core.files.PrivateFileStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from karvan.accounts.errors import EmailTakenError, InvalidConfirmationError, InvalidTokenError
+from karvan.accounts.errors import InvalidConfirmationError, InvalidTokenError
 from karvan.accounts.models import ApiToken, User
 from karvan.accounts.services import (
     authenticate_api_token,
@@ -86,13 +86,31 @@ def test_sign_up_sends_nothing_when_the_transaction_rolls_back(
     assert mailoutbox == []
 
 
-def test_sign_up_with_a_taken_address_raises_email_taken():
-    UserFactory(email="reza@example.test")
-    with pytest.raises(EmailTakenError) as error:
-        _sign_up(email="REZA@example.test")
-    assert error.value.code == "account.email_taken"
-    assert error.value.field == "email"
+def test_sign_up_with_a_taken_address_changes_nothing_and_tells_its_owner(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """The answer does not reveal the account; its owner hears of the attempt, in their language."""
+    owner = UserFactory(email="reza@example.test", language="fa", full_name="Reza")
+    password = owner.password
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _sign_up(email="REZA@example.test", full_name="Mallory") is None
     assert User.objects.filter(email__iexact="reza@example.test").count() == 1
+    owner.refresh_from_db()
+    assert (owner.full_name, owner.password) == ("Reza", password)
+    assert [mail.to for mail in mailoutbox] == [["reza@example.test"]]
+    assert "/accounts/confirm/" not in mailoutbox[0].body
+    assert "/accounts/password/reset/" in mailoutbox[0].body
+    assert mailoutbox[0].subject != "Someone tried to sign up to Karvan with your address"
+
+
+def test_repeated_sign_up_attempts_mail_the_owner_at_most_once_a_minute(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    UserFactory(email="reza@example.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _attempt in range(5):
+            _sign_up(email="reza@example.test")
+    assert len(mailoutbox) == 1
 
 
 def test_sign_up_without_a_calendar_takes_the_languages_default():

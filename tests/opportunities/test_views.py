@@ -416,7 +416,10 @@ def test_quoting_with_a_pdf_attachment(client, iranian, chinese, rfq):
     assert quotation.attachment.read().startswith(b"%PDF-1.4")
     client.force_login(chinese.user)
     compare = client.get(reverse("opportunities:quotations", args=[rfq.pk]))
-    assert quotation.attachment.url in compare.content.decode()
+    assert (
+        reverse("opportunities:quotation_attachment", args=[quotation.pk])
+        in compare.content.decode()
+    )
 
 
 def test_quoting_with_a_fake_pdf_shows_the_error_and_saves_nothing(client, iranian, rfq):

@@ -39,5 +39,5 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
-    readonly_fields = ["prefix", "key_hash", "last_used_at"]
+    list_display = ["name", "user", "prefix", "scope", "expires_at", "last_used_at"]
+    readonly_fields = ["prefix", "key_hash", "password_fingerprint", "last_used_at"]

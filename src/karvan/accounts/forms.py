@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from karvan.accounts.models import User
+from karvan.accounts.models import ApiToken, User
 from karvan.core.calendars import default_calendar
 
 _ZONES = sorted(zoneinfo.available_timezones())
@@ -135,3 +135,20 @@ class LocalisedPasswordResetForm(PasswordResetForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        choices=[
+            (7, _("7 days")),
+            (30, _("30 days")),
+            (90, _("90 days")),
+            (365, _("one year")),
+        ],
+        initial=90,
+    )

@@ -6,6 +6,8 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.models import TimeStampedModel
@@ -91,13 +93,31 @@ class User(AbstractUser):
         return self.full_name or self.email
 
 
+def password_fingerprint(user: User) -> str:
+    """A keyed digest of the person's password hash: it changes whenever the password does."""
+    return salted_hmac(
+        "karvan.accounts.api-token", user.password or "", algorithm="sha256"
+    ).hexdigest()
+
+
 class ApiToken(TimeStampedModel):
-    """A personal API token; only its SHA-256 is kept, the token itself is shown once."""
+    """A personal API token; only its SHA-256 is kept, the token itself is shown once.
+
+    A token works until it expires, is revoked, or its person's password changes (the fingerprint
+    of the password it was made under no longer matches); a read-only one only reads.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read_write", _("Read and write")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    expires_at = models.DateTimeField(_("expires"))
+    password_fingerprint = models.CharField(max_length=64, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
@@ -111,3 +131,11 @@ class ApiToken(TimeStampedModel):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.scope == self.Scope.READ

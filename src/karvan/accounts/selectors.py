@@ -1,7 +1,9 @@
 from django.db.models import QuerySet
 
-from karvan.accounts.models import ApiToken, User
+from karvan.accounts.models import ApiToken, User, password_fingerprint
 
 
 def list_api_tokens(*, viewer: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=viewer)
+    """The viewer's tokens, expired ones included; those made before their password last changed
+    are dead and not listed."""
+    return ApiToken.objects.filter(user=viewer, password_fingerprint=password_fingerprint(viewer))

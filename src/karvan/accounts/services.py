@@ -1,16 +1,25 @@
 """Actions on people's accounts: sign-up, e-mail confirmation, preferences, API tokens."""
 
+import datetime
+import hmac
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from karvan.accounts.errors import EmailTakenError, InvalidConfirmationError, InvalidTokenError
-from karvan.accounts.models import ApiToken, User
+from karvan.accounts.errors import (
+    InvalidConfirmationError,
+    InvalidTokenError,
+    InvalidTokenLifetimeError,
+    InvalidTokenScopeError,
+    ReadOnlyTokenError,
+)
+from karvan.accounts.models import ApiToken, User, password_fingerprint
 from karvan.core.calendars import default_calendar
 from karvan.core.mail import send_mail_to_person
 
@@ -52,6 +61,19 @@ def request_new_confirmation(*, email: str) -> None:
         send_confirmation_email(user=user)
 
 
+def send_signup_attempt_email(*, user: User) -> None:
+    """Tell the owner of an address that someone tried to sign up with it."""
+    send_mail_to_person(
+        user,
+        template="accounts/email/signup_attempt",
+        context={
+            "user": user,
+            "login_path": reverse("accounts:login"),
+            "reset_path": reverse("accounts:password_reset"),
+        },
+    )
+
+
 @transaction.atomic
 def sign_up(
     *,
@@ -62,27 +84,40 @@ def sign_up(
     time_zone: str,
     calendar: str | None = None,
     full_name_native: str = "",
-) -> User:
-    """Create an account whose e-mail address still needs confirming, and send the link."""
+) -> User | None:
+    """Create an account whose e-mail address still needs confirming, and send the link.
+
+    An address that already has an account gets a mail saying someone tried to sign up with it,
+    and nothing else changes; the caller answers the same either way (and the password is hashed
+    either way, so the time taken does not tell), so sign-up does not reveal who has an account.
+    Returns the new account, or None for a taken address.
+    """
     email = email.strip().lower()
     user_model = get_user_model()
-    if user_model.objects.filter(email__iexact=email).exists():
-        raise EmailTakenError(field="email")
-    try:
-        with transaction.atomic():
-            user = user_model.objects.create_user(
-                email=email,
-                password=password,
-                full_name=full_name.strip(),
-                full_name_native=full_name_native.strip(),
-                language=language,
-                time_zone=time_zone,
-                calendar=calendar or default_calendar(language),
-            )
-    except IntegrityError as error:  # the same address signed up a moment ago
-        raise EmailTakenError(field="email") from error
-    transaction.on_commit(lambda: send_confirmation_email(user=user))
-    return user
+    existing = user_model.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = user_model.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name.strip(),
+                    full_name_native=full_name_native.strip(),
+                    language=language,
+                    time_zone=time_zone,
+                    calendar=calendar or default_calendar(language),
+                )
+        except IntegrityError:  # the same address signed up a moment ago
+            existing = user_model.objects.filter(email__iexact=email).first()
+        else:
+            transaction.on_commit(lambda: send_confirmation_email(user=user))
+            return user
+    make_password(password)
+    if existing is not None and cache.add(
+        f"karvan:signup-attempt:{existing.pk}", 1, timeout=RESEND_INTERVAL_SECONDS
+    ):
+        transaction.on_commit(lambda: send_signup_attempt_email(user=existing))
+    return None
 
 
 @transaction.atomic
@@ -134,11 +169,34 @@ def update_preferences(
     return user
 
 
-def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Make a token; return the row and the token text, which is never shown again."""
+TOKEN_LIFETIMES_DAYS = (7, 30, 90, 365)
+
+
+def create_api_token(
+    *,
+    user: User,
+    name: str,
+    scope: str = ApiToken.Scope.READ_WRITE,
+    expires_in_days: int = 90,
+) -> tuple[ApiToken, str]:
+    """Make a token; return the row and the token text, which is never shown again.
+
+    It lives `expires_in_days` (one of TOKEN_LIFETIMES_DAYS), and only until the person's password
+    changes. The preferences page offers read-only first; programs calling this choose.
+    """
+    if scope not in ApiToken.Scope.values:
+        raise InvalidTokenScopeError(field="scope")
+    if expires_in_days not in TOKEN_LIFETIMES_DAYS:
+        raise InvalidTokenLifetimeError(field="expires_in_days")
     key = f"kv_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        user=user, name=name.strip()[:100], prefix=key[:8], key_hash=ApiToken.hash_key(key)
+        user=user,
+        name=name.strip()[:100],
+        prefix=key[:8],
+        key_hash=ApiToken.hash_key(key),
+        scope=scope,
+        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
+        password_fingerprint=password_fingerprint(user),
     )
     return token, key
 
@@ -148,11 +206,21 @@ def revoke_api_token(*, user: User, token_id: int) -> None:
     ApiToken.objects.filter(user=user, pk=token_id).delete()
 
 
-def authenticate_api_token(*, key: str) -> User:
-    """The active person a token belongs to; records its use."""
+def authenticate_api_token(*, key: str, writes: bool = False) -> User:
+    """The active person a live token belongs to; records its use.
+
+    Raises InvalidTokenError for an unknown, expired or revoked token, or one made before its
+    person's password last changed (such a token is deleted), and ReadOnlyTokenError when a
+    read-only token is used to change something.
+    """
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.is_expired:
         raise InvalidTokenError()
+    if not hmac.compare_digest(token.password_fingerprint, password_fingerprint(token.user)):
+        token.delete()
+        raise InvalidTokenError()
+    if writes and token.is_read_only:
+        raise ReadOnlyTokenError()
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

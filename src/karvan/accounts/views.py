@@ -102,10 +102,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the token a name."))
+        messages.error(request, _("Give the token a name, an access and a lifetime."))
         return redirect("accounts:preferences")
-    _token, key = create_api_token(user=request.user, name=form.cleaned_data["name"])
-    return render(request, "accounts/token_created.html", {"key": key})
+    token, key = create_api_token(user=request.user, **form.cleaned_data)
+    return render(request, "accounts/token_created.html", {"key": key, "token": token})
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from karvan.core.files import private_storage
 from karvan.core.models import TimeStampedModel
 from karvan.core.text import MultilingualTextField, localize
 from karvan.directory.models import Organisation
@@ -110,7 +111,9 @@ class Agreement(TimeStampedModel):
     ceremony_starts_at = models.DateTimeField(_("ceremony starts at"), null=True, blank=True)
     ceremony_room_url = models.URLField(_("video room"), blank=True)
     ceremony_session_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
-    sealed_pdf = models.FileField(upload_to=sealed_pdf_path, blank=True, editable=False)
+    sealed_pdf = models.FileField(
+        upload_to=sealed_pdf_path, storage=private_storage, blank=True, editable=False
+    )
     sealed_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True, editable=False)
 

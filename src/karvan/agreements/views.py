@@ -4,7 +4,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -65,6 +65,8 @@ from karvan.agreements.services import (
 from karvan.agreements.verification import count_verification, verify_code, verify_pdf
 from karvan.core.calendars import format_datetime
 from karvan.core.errors import DomainError
+from karvan.core.files import serve_private_file
+from karvan.core.net import client_address
 from karvan.core.text import localize
 from karvan.directory.models import Membership, Organisation
 from karvan.events.models import Session
@@ -87,7 +89,7 @@ def _name(organisation: Organisation) -> str:
 
 def _client(request: HttpRequest) -> dict[str, str | None]:
     return {
-        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "ip_address": client_address(request),
         "user_agent": request.headers.get("User-Agent", "")[:400],
     }
 
@@ -560,11 +562,8 @@ def download_pdf(request: HttpRequest, code: str) -> HttpResponse:
     agreement = _visible(request, code)
     if not agreement.is_sealed:
         raise Http404
-    return FileResponse(
-        agreement.sealed_pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{agreement.code}.pdf",
-        content_type="application/pdf",
+    return serve_private_file(
+        agreement.sealed_pdf, filename=f"{agreement.code}.pdf", content_type="application/pdf"
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from karvan.agreements.errors import (
     InvalidDrawingError,
@@ -27,7 +27,9 @@ from karvan.agreements.selectors import (
     signing_progress,
 )
 from karvan.agreements.services import create_agreement, request_signing_code, sign_agreement
+from karvan.api.main import BoundedPageNumberPagination
 from karvan.core.errors import NotAllowedError
+from karvan.core.net import client_address
 from karvan.directory.models import Organisation
 
 router = Router(tags=["agreements"])
@@ -148,7 +150,7 @@ def _out(agreement: Agreement) -> dict[str, object]:
 
 def _client(request: HttpRequest) -> dict[str, object]:
     return {
-        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "ip_address": client_address(request),
         "user_agent": request.headers.get("User-Agent", "")[:400],
     }
 
@@ -159,7 +161,7 @@ def templates(request: HttpRequest) -> list[AgreementTemplate]:
 
 
 @router.get("", response=list[AgreementOut], summary="Your organisations' agreements")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def list_(request: HttpRequest, signed: bool = False) -> list[dict[str, object]]:
     rows = list_agreements(viewer=request.auth, signed_only=signed).order_by("-created_at", "pk")
     return [_out(agreement) for agreement in rows[:500]]

@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from karvan.api.main import anyone
+from karvan.api.main import BoundedPageNumberPagination, Id, anyone
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Membership
 from karvan.events.models import (
@@ -38,18 +38,6 @@ from karvan.events.services import (
     send_meeting_request,
     withdraw_meeting_request,
 )
-
-# An id in a request body: a JSON integer (never `false` or "12") that a database key can hold.
-Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
-
-
-class Pages(PageNumberPagination):
-    """Page numbers bounded, so a huge page gives 422, not an offset the database rejects."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int | None = Field(None, ge=1, le=1000)
-
 
 router = Router(tags=["events"])
 registrations_router = Router(tags=["events"])
@@ -180,7 +168,7 @@ class FeedbackIn(Schema):
 
 
 @router.get("", response=list[EventOut], auth=anyone, summary="List events")
-@paginate(Pages, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def list_(request: HttpRequest, kind: str = "", upcoming: bool = False) -> object:
     return list_events(viewer=request.auth, kind=kind, upcoming_only=upcoming).prefetch_related(
         "sessions"
@@ -197,7 +185,7 @@ def read(request: HttpRequest, event_id: int) -> Event:
     response=list[ParticipantOut],
     summary="Approved participants (for approved participants and organisers)",
 )
-@paginate(Pages, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def participants(request: HttpRequest, event_id: int) -> object:
     event = get_event(viewer=request.auth, pk=event_id)
     mine = list_registrations(viewer=request.auth, event=event, mine_only=True).filter(
@@ -231,13 +219,13 @@ def register(request: HttpRequest, event_id: int, payload: RegistrationIn) -> tu
 
 
 @registrations_router.get("", response=list[RegistrationOut], summary="My registrations")
-@paginate(Pages, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def my_registrations(request: HttpRequest) -> object:
     return list_registrations(viewer=request.auth, mine_only=True)
 
 
 @requests_router.get("", response=list[MeetingRequestOut], summary="My meeting requests")
-@paginate(Pages, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def my_requests(request: HttpRequest, status: str = "") -> object:
     return list_meeting_requests(viewer=request.auth, status=status)
 
@@ -287,7 +275,7 @@ def withdraw(request: HttpRequest, request_id: int) -> MeetingRequest:
 
 
 @meetings_router.get("", response=list[MeetingOut], summary="My published meetings (agenda)")
-@paginate(Pages, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def my_meetings(
     request: HttpRequest, event_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
 ) -> object:

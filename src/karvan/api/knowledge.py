@@ -3,9 +3,10 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from karvan.api.main import anyone
+from karvan.api.main import BoundedPageNumberPagination, Id, anyone
+from karvan.core.errors import NotFoundError
 from karvan.knowledge.models import Answer, Question
 from karvan.knowledge.selectors import get_question, list_questions, search_questions
 from karvan.knowledge.services import (
@@ -80,16 +81,16 @@ class AnswerIn(Schema):
 class CommentIn(Schema):
     language: Language
     body: str = Field(min_length=1, max_length=1000)
-    answer_id: int | None = None
+    answer_id: Id | None = None
 
 
 class VoteIn(Schema):
     value: Literal[-1, 1]
-    answer_id: int | None = None
+    answer_id: Id | None = None
 
 
 class AcceptIn(Schema):
-    answer_id: int | None
+    answer_id: Id | None
 
 
 class VoteOut(Schema):
@@ -97,13 +98,17 @@ class VoteOut(Schema):
 
 
 def _answer(question: Question, answer_id: int | None) -> Answer | None:
+    """The question's answer with this id; another question's answer is not found."""
     if answer_id is None:
         return None
-    return next(row for row in question.answers.all() if row.pk == answer_id)
+    for row in question.answers.all():  # the visible answers, prefetched by get_question
+        if row.pk == answer_id:
+            return row
+    raise NotFoundError()
 
 
 @router.get("", response=list[QuestionOut], auth=anyone, summary="List or search questions")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def list_(
     request: HttpRequest, q: str = "", category: str = "", tag: str = "", kind: str = ""
 ) -> object:

@@ -1,25 +1,55 @@
 """The JSON API: token or session authentication, one error format, OpenAPI at /api/openapi.json."""
 
+from collections.abc import Mapping
+from typing import Annotated
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from django.utils.translation import gettext_lazy
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, django_auth
 
+from karvan.accounts.errors import InvalidTokenError
 from karvan.accounts.models import User
 from karvan.accounts.services import authenticate_api_token
 from karvan.core.errors import DomainError
+from karvan.core.ids import MAX_ID
+
+# An id in a request body: a JSON integer within the database's range. Strict, so that `false`,
+# `true` or "12" is refused instead of read as 0, 1 or 12.
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+
+# Far beyond any list Karvan holds, and small enough that (page - 1) × page size stays a valid
+# SQL OFFSET on every database.
+MAX_PAGE = 1_000_000
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """Ninja's page-number pagination with the page and page size kept within range.
+
+    Every paginated operation uses it: an absurd page number is a 422 in the reader's language, not
+    an integer overflow in the database.
+    """
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=1000)
 
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>` with a personal token made on the preferences page."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        """The token's person; a read-only token used to change something is refused with 403."""
+        writes = request.method not in {"GET", "HEAD", "OPTIONS"}
         try:
-            user = authenticate_api_token(key=token)
-        except DomainError:
+            user = authenticate_api_token(key=token, writes=writes)
+        except InvalidTokenError:
             return None
         request.user = user
         return user
@@ -46,7 +76,9 @@ api = NinjaAPI(
     description=(
         "Organisations, opportunities, events and agreements of a Karvan cooperation center. "
         "Authenticate with `Authorization: Bearer <token>` "
-        "(make a token on your preferences page). "
+        "(make a token on your preferences page: read-only or read-write, valid for up to a "
+        "year and only until your password changes; a read-only token is refused writes with "
+        "403). "
         "Errors answer `{code, message, fields}` with the message in your language."
     ),
     auth=signed_in,
@@ -72,16 +104,78 @@ def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
     return error_response(request, error.status, error.code, error.text, fields)
 
 
+# Where a value was sent, as ninja reports it: ("body", <parameter>, field…), ("query", name)…
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+# Pydantic's error types, said in the reader's language (pydantic itself speaks only English).
+_FIELD_MESSAGES: dict[str, str | Promise] = {
+    "missing": gettext_lazy("This value is required."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "float_type": gettext_lazy("Enter a number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "decimal_type": gettext_lazy("Enter a number."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_too_long": gettext_lazy("Too long: at most %(max_length)s characters."),
+    "too_long": gettext_lazy("Too many items: at most %(max_length)s."),
+    "too_short": gettext_lazy("Too few items: at least %(min_length)s."),
+    "less_than_equal": gettext_lazy("At most %(le)s."),
+    "greater_than_equal": gettext_lazy("At least %(ge)s."),
+    "less_than": gettext_lazy("Less than %(lt)s."),
+    "greater_than": gettext_lazy("More than %(gt)s."),
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "date_type": gettext_lazy("Enter a date or time as ISO 8601, e.g. 2027-03-21T09:30:00Z."),
+    "date_parsing": gettext_lazy("Enter a date or time as ISO 8601, e.g. 2027-03-21T09:30:00Z."),
+    "datetime_type": gettext_lazy("Enter a date or time as ISO 8601, e.g. 2027-03-21T09:30:00Z."),
+    "datetime_parsing": gettext_lazy(
+        "Enter a date or time as ISO 8601, e.g. 2027-03-21T09:30:00Z."
+    ),
+    "datetime_from_date_parsing": gettext_lazy(
+        "Enter a date or time as ISO 8601, e.g. 2027-03-21T09:30:00Z."
+    ),
+    "dict_type": gettext_lazy("This value has the wrong type."),
+    "list_type": gettext_lazy("This value has the wrong type."),
+    "model_type": gettext_lazy("This value has the wrong type."),
+    "model_attributes_type": gettext_lazy("This value has the wrong type."),
+}
+
+
+def _field_name(location: tuple[object, ...] | list[object]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in _LOCATIONS:
+        root = parts.pop(0)
+        if root == "body" and len(parts) > 1:  # the handler's parameter name, e.g. "payload"
+            parts.pop(0)
+    return ".".join(parts) or "__all__"
+
+
+def _field_message(item: Mapping[str, object]) -> str:
+    kind = str(item.get("type", ""))
+    context = item.get("ctx")
+    params = dict(context) if isinstance(context, Mapping) else {}
+    if kind == "string_too_short":
+        if params.get("min_length") == 1:
+            return _("This value may not be empty.")
+        return _("Too short: at least %(min_length)s characters.") % params
+    template = _FIELD_MESSAGES.get(kind)
+    if template is None:
+        return str(item.get("msg", ""))
+    try:
+        return str(template) % params if "%(" in str(template) else str(template)
+    except (KeyError, TypeError, ValueError):
+        return str(item.get("msg", ""))
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for item in error.errors:
-        location = [
-            str(part)
-            for part in item.get("loc", [])
-            if part not in {"body", "query", "path", "payload"}
-        ]
-        fields.setdefault(".".join(location) or "__all__", []).append(str(item.get("msg", "")))
+        fields.setdefault(_field_name(item.get("loc", [])), []).append(_field_message(item))
     return error_response(
         request, 422, "invalid", _("Some values are missing or not valid."), fields
     )

@@ -5,10 +5,10 @@ from typing import Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import field_validator
 
-from karvan.api.main import anyone
+from karvan.api.main import BoundedPageNumberPagination, Id, anyone
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
@@ -114,7 +114,7 @@ class OpportunityFields(Schema):
 
 
 class OpportunityIn(OpportunityFields):
-    organisation_id: int
+    organisation_id: Id
     side: Side
     kind: Kind
 
@@ -196,7 +196,7 @@ class RenewIn(Schema):
 
 
 class InterestIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     message: str = Field(..., min_length=1, max_length=5000)
     language: Language
 
@@ -229,7 +229,7 @@ class MessageIn(Schema):
 
 
 class QuotationIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     unit_price: Decimal = Field(..., ge=0, max_digits=16, decimal_places=2)
     currency: Literal["USD", "CNY", "EUR", "IRR", "AED"]
     price_unit: Unit = ""
@@ -274,7 +274,7 @@ def _fresh(opportunity: Opportunity) -> Opportunity:
 
 
 @router.get("", response=list[OpportunityOut], auth=anyone, summary="List and search opportunities")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def list_(request: HttpRequest, filters: Query[OpportunityFilters]) -> object:
     return list_opportunities(
         viewer=request.auth,
@@ -397,7 +397,7 @@ def quote(request: HttpRequest, opportunity_id: int, payload: QuotationIn) -> St
 @interests_router.get(
     "", response=list[InterestOut], summary="Interests your organisations sent or received"
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def interests(request: HttpRequest, received: bool | None = None) -> object:
     return list_interests(viewer=request.auth, received=received).prefetch_related("messages")
 

@@ -3,10 +3,10 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import HttpUrl
 
-from karvan.api.main import anyone
+from karvan.api.main import BoundedPageNumberPagination, anyone
 from karvan.api.opportunities import RecommendationOut
 from karvan.directory.models import Organisation
 from karvan.directory.permissions import can_edit_organisation
@@ -117,7 +117,7 @@ class OrganisationPatchIn(Schema):
 
 
 @router.get("", response=list[OrganisationOut], auth=anyone, summary="List organisations")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def list_(request: HttpRequest, filters: Query[OrganisationFilters]) -> object:
     return list_organisations(
         viewer=request.auth,

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from karvan.api.main import anyone
+from karvan.api.main import BoundedPageNumberPagination, Id, anyone
 from karvan.parks.models import Inquiry, InquiryMessage, Park, Unit
 from karvan.parks.selectors import (
     get_inquiry,
@@ -97,11 +97,11 @@ class InquiryOut(Schema):
 
 
 class InquiryIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     subject: str
     body: str
-    unit_id: int | None = None
-    opportunity_id: int | None = None
+    unit_id: Id | None = None
+    opportunity_id: Id | None = None
 
 
 class ReplyIn(Schema):
@@ -109,13 +109,13 @@ class ReplyIn(Schema):
 
 
 @router.get("", response=list[ParkOut], auth=anyone, summary="List industrial parks")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_(request: HttpRequest, country: str = "", free_zone: bool | None = None) -> object:
     return list_parks(country=country.upper(), free_zone=free_zone)
 
 
 @router.get("/inquiries", response=list[InquiryOut], summary="Inquiries you may read")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def inquiries(request: HttpRequest) -> object:
     return list_inquiries(viewer=request.user).prefetch_related("messages")
 
@@ -174,6 +174,6 @@ def inquire(request: HttpRequest, park_id: int, payload: InquiryIn) -> tuple[int
 
 
 @units_router.get("", response=list[UnitOut], auth=anyone, summary="Units and plots of all parks")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def all_units(request: HttpRequest, status: str = "", kind: str = "") -> object:
     return list_units(status=status, kind=kind)

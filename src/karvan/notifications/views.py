@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from karvan.core.ids import parse_id
 from karvan.notifications.selectors import list_notifications
 from karvan.notifications.services import mark_notifications_read
 
@@ -20,6 +21,6 @@ def mark_read(request: HttpRequest) -> HttpResponse:
     # Without ids the button means "all"; ids that are not numbers mean none.
     ids = None
     if "id" in request.POST:
-        ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+        ids = [value for value in map(parse_id, request.POST.getlist("id")) if value is not None]
     mark_notifications_read(actor=request.user, notification_ids=ids)
     return redirect("notifications:list")

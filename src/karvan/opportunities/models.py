@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from karvan.core.files import private_storage
 from karvan.core.models import HsCode, IsicCode, TimeStampedModel
 from karvan.directory.models import Organisation
 
@@ -294,7 +295,9 @@ class Quotation(TimeStampedModel):
         _("Incoterm"), max_length=3, choices=Opportunity.Incoterm.choices, blank=True
     )
     terms = models.TextField(_("terms"), max_length=5000, blank=True)
-    attachment = models.FileField(_("attachment"), upload_to=quotation_attachment_path, blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to=quotation_attachment_path, storage=private_storage, blank=True
+    )
 
     @property
     def price_per(self) -> str:

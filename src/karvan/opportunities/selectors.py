@@ -14,7 +14,10 @@ from karvan.core.search import filter_fulltext
 from karvan.directory.models import Membership
 from karvan.directory.selectors import get_public_identity
 from karvan.opportunities.models import Interest, Opportunity, Quotation
-from karvan.opportunities.permissions import can_assess_opportunity
+from karvan.opportunities.permissions import (
+    can_assess_opportunity,
+    can_view_quotation,
+)
 from karvan.opportunities.quality import QualityReport, assess_listing
 
 
@@ -159,6 +162,17 @@ def list_quotations(*, viewer: User, opportunity: Opportunity) -> QuerySet[Quota
     if opportunity.organisation_id in mine:
         return rows
     return rows.filter(organisation_id__in=mine)
+
+
+def get_quotation(*, viewer: User, pk: int) -> Quotation:
+    """A quotation the viewer may read: its buyer's and its supplier's members only.
+
+    Raises Quotation.DoesNotExist for anyone else (other suppliers included), as for a missing one.
+    """
+    quotation = Quotation.objects.select_related("opportunity", "organisation").get(pk=pk)
+    if not can_view_quotation(viewer, quotation):
+        raise Quotation.DoesNotExist
+    return quotation
 
 
 def list_viewer_organisations(*, viewer: User) -> QuerySet[Membership]:

@@ -20,4 +20,9 @@ urlpatterns = [
     path("<int:pk>/interest/", views.interest_create, name="interest_create"),
     path("<int:pk>/quotations/", views.quotations, name="quotations"),
     path("<int:pk>/quote/", views.quote, name="quote"),
+    path(
+        "quotations/<int:pk>/attachment/",
+        views.quotation_attachment,
+        name="quotation_attachment",
+    ),
 ]

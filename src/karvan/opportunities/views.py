@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from karvan.core.errors import DomainError
+from karvan.core.files import serve_private_file
 from karvan.core.text import localize
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
@@ -25,7 +26,7 @@ from karvan.opportunities.forms import (
     ReplyForm,
     ReviewForm,
 )
-from karvan.opportunities.models import Interest, Opportunity
+from karvan.opportunities.models import Interest, Opportunity, Quotation
 from karvan.opportunities.permissions import (
     can_assess_opportunity,
     can_decide_interest,
@@ -38,6 +39,7 @@ from karvan.opportunities.selectors import (
     assess_opportunity,
     get_interest,
     get_opportunity,
+    get_quotation,
     get_viewer_interest,
     list_interests,
     list_opportunities,
@@ -487,6 +489,17 @@ def quotations(request: HttpRequest, pk: int) -> HttpResponse:
             "is_buyer": can_view_quotations_of(request.user, opportunity),
         },
     )
+
+
+@login_required
+def quotation_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A quotation's attachment, for the buyer's and the supplier's members only."""
+    try:
+        quotation = get_quotation(viewer=request.user, pk=pk)
+    except Quotation.DoesNotExist as error:
+        raise Http404 from error
+    extension = quotation.attachment.name.rsplit(".", 1)[-1] if quotation.attachment else "bin"
+    return serve_private_file(quotation.attachment, filename=f"quotation-{pk}.{extension}")
 
 
 @login_required

@@ -1,0 +1,83 @@
+"""Private files: kept outside MEDIA_ROOT, read only through views that check the reader.
+
+Logos are public and live under MEDIA_ROOT, which the reverse proxy serves as /media/. Quotation
+attachments and sealed agreement PDFs live in the private storage (KARVAN_PRIVATE_ROOT), which has
+no URL: a view checks who asks, then hands the file over itself (KARVAN_PRIVATE_FILE_SERVER=django)
+or tells the proxy to send it (nginx's X-Accel-Redirect, Apache's X-Sendfile), so large files do not
+hold a worker.
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
+
+
+@deconstructible
+class PrivateFileStorage(FileSystemStorage):
+    """Files on local disk under KARVAN_PRIVATE_ROOT (unless given a location); they have no URL.
+
+    The root is read from the settings when first needed and again after it changes, like
+    FileSystemStorage does with MEDIA_ROOT: a model field holds its storage from import time on.
+    """
+
+    @cached_property
+    def base_location(self) -> str:
+        return str(self._value_or_setting(self._location, settings.KARVAN_PRIVATE_ROOT))
+
+    def _clear_cached_properties(self, setting: str, **kwargs: object) -> None:
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "KARVAN_PRIVATE_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no URL: serve them through a view that checks access.")
+
+
+def private_storage() -> Storage:
+    """The storage of private files (a callable, so that tests may point it elsewhere)."""
+    return storages["private"]
+
+
+def _content_disposition(filename: str, *, as_attachment: bool) -> str:
+    kind = "attachment" if as_attachment else "inline"
+    ascii_name = filename.encode("ascii", "ignore").decode() or "file"
+    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def serve_private_file(
+    file: FieldFile, *, filename: str, as_attachment: bool = True, content_type: str | None = None
+) -> HttpResponse:
+    """Hand a private file to a reader the caller has already checked.
+
+    Raises Http404 when the row has no file or the file is gone from the disk.
+    """
+    if not file or not file.storage.exists(file.name):
+        raise Http404
+    content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    server = settings.KARVAN_PRIVATE_FILE_SERVER
+    if server == "django":
+        return FileResponse(
+            file.open("rb"),
+            as_attachment=as_attachment,
+            filename=filename,
+            content_type=content_type,
+        )
+    response = HttpResponse(content_type=content_type)
+    if server == "nginx":
+        prefix = settings.KARVAN_PRIVATE_FILE_ACCEL_PREFIX.rstrip("/")
+        response["X-Accel-Redirect"] = quote(f"{prefix}/{file.name}")
+    else:  # apache, with mod_xsendfile allowed to read KARVAN_PRIVATE_ROOT
+        response["X-Sendfile"] = str(Path(file.path))
+    response["Content-Disposition"] = _content_disposition(filename, as_attachment=as_attachment)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
