@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplianceConfig(AppConfig):
+    name = "karvan.compliance"
+    label = "compliance"
+    verbose_name = _("Compliance screening")
