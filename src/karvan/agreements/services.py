@@ -64,6 +64,8 @@ from karvan.agreements.permissions import (
     can_view_agreement,
 )
 from karvan.agreements.selectors import current_version, event_payload, signing_progress
+from karvan.compliance.errors import ScreeningPendingError
+from karvan.compliance.selectors import signing_blocked_reason
 from karvan.core.errors import NotAllowedError
 from karvan.core.mail import send_mail_to_person
 from karvan.core.text import CONTENT_LANGUAGES, localize
@@ -748,6 +750,8 @@ def sign_agreement(
     if not can_view_agreement(actor, agreement):
         raise NotAllowedError()
     signatory = _pending_signatory(actor, agreement)
+    if signing_blocked_reason(agreement) is not None:
+        raise ScreeningPendingError()
     if current_version(agreement).document_sha256 != document_sha256.strip().lower():
         raise TextChangedError()
     names = {_normalise_name(actor.full_name), _normalise_name(actor.full_name_native or "")}

@@ -55,6 +55,7 @@ from karvan.agreements.services import (
     sign_agreement,
 )
 from karvan.agreements.verification import verify_code, verify_pdf
+from karvan.compliance.selectors import signing_blocked_reason
 from karvan.core.calendars import format_datetime
 from karvan.core.errors import DomainError
 from karvan.core.text import localize
@@ -494,6 +495,7 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
         "agreements/sign.html",
         {
             "agreement": agreement,
+            "screening_blocked": signing_blocked_reason(agreement),
             "version": version,
             "columns": [
                 (lang, version.title.get(lang, ""), version.texts.get(lang, ""))

@@ -6,10 +6,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from karvan.compliance.errors import ListFileError
+from karvan.accounts.models import User
+from karvan.compliance import adapters
+from karvan.compliance.engine import MATCHER_VERSION, Candidate, Query, ScreeningIndex
+from karvan.compliance.errors import (
+    CaseClosedError,
+    DecisionNeedsCommentError,
+    ListFileError,
+    SecondApprovalError,
+)
 from karvan.compliance.loaders import (
     BadRecord,
     ListFormatError,
@@ -18,7 +29,19 @@ from karvan.compliance.loaders import (
     is_delta,
     read_list,
 )
-from karvan.compliance.models import ListEntry, ListEntryChange, ListVersion
+from karvan.compliance.models import (
+    Case,
+    CaseEvent,
+    ListEntry,
+    ListEntryChange,
+    ListVersion,
+    Screening,
+)
+from karvan.compliance.notifications import CASE_OPENED
+from karvan.compliance.permissions import can_decide_case, can_review_cases
+from karvan.core.errors import NotAllowedError
+from karvan.directory.models import Organisation
+from karvan.notifications.services import notify
 
 Progress = Callable[[int], None]
 BATCH = 2000
@@ -78,6 +101,7 @@ def load_list(
             version = _load(path, source, list_format, checksum, delta, progress)
     except (ListFormatError, UnicodeDecodeError) as error:
         raise ListFileError(reason=str(error)) from error
+    transaction.on_commit(lambda: _rescreen_later(version.pk))
     return LoadReport(version=version, is_new=True, bad_records=list(version.bad_records))
 
 
@@ -222,3 +246,273 @@ def _remove(entry_ids: list[int], version: ListVersion, counts: dict[str, int]) 
         ListEntryChange(entry_id=pk, version=version, kind="removed", data={}) for pk in entry_ids
     )
     counts["removed"] += len(entry_ids)
+
+
+def _rescreen_later(version_id: int) -> None:
+    from karvan.compliance import tasks
+
+    tasks.rescreen_after_list_change.delay(version_id=version_id)
+
+
+# --- screening ------------------------------------------------------------------------------------
+
+Subject = Organisation | User
+
+
+def _query_of(subject: Subject) -> Query:
+    if isinstance(subject, Organisation):
+        return adapters.organisation_query(subject)
+    return adapters.person_query(subject)
+
+
+def _subject_filter(subject: Subject) -> Q:
+    if isinstance(subject, Organisation):
+        return Q(organisation=subject)
+    return Q(person=subject)
+
+
+def _latest_versions() -> dict[str, int]:
+    latest: dict[str, int] = {}
+    for source, pk in ListVersion.objects.order_by("loaded_at", "pk").values_list("source", "pk"):
+        latest[source] = pk
+    return latest
+
+
+def _query_hash(query: Query) -> str:
+    data = [query.schema, sorted(query.names), sorted(query.countries), sorted(query.identifiers)]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+
+
+@transaction.atomic
+def screen_subject(
+    *, subject: Subject, index: ScreeningIndex | None = None, force: bool = False
+) -> list[Case]:
+    """Screen an organisation or a person against the loaded lists; open or update its cases.
+
+    Skipped (returns []) when neither the subject's names and identity nor the lists changed since
+    its last screening, unless forced. Returns the cases the screening opened, reopened or updated.
+    """
+    versions = _latest_versions()
+    if not versions:
+        return []
+    query = _query_of(subject)
+    query_hash = _query_hash(query)
+    versions_key = {k: v for k, v in sorted(versions.items())}
+    last = (
+        Screening.objects.filter(_subject_filter(subject)).order_by("-screened_at", "-pk").first()
+    )
+    if (
+        not force
+        and last is not None
+        and last.query_hash == query_hash
+        and last.versions == {k: v for k, v in versions_key.items()}
+        and last.matcher_version == MATCHER_VERSION
+    ):
+        return []
+    if not query.names:
+        return []
+    index = index or adapters.current_index()
+    threshold = float(settings.KARVAN_SCREENING_THRESHOLD)
+    candidates = index.screen(query, threshold=threshold)
+    Screening.objects.create(
+        organisation=subject if isinstance(subject, Organisation) else None,
+        person=subject if isinstance(subject, User) else None,
+        query={
+            "schema": query.schema,
+            "names": list(query.names),
+            "countries": list(query.countries),
+            "identifiers": list(query.identifiers),
+        },
+        query_hash=query_hash,
+        versions=versions_key,
+        matcher_version=MATCHER_VERSION,
+        candidates=len(candidates),
+        screened_at=timezone.now(),
+    )
+    entries = ListEntry.objects.in_bulk([int(c.entity_id) for c in candidates])
+    touched = []
+    for candidate in candidates:
+        entry = entries.get(int(candidate.entity_id))
+        if entry is not None:
+            case = _open_or_update_case(subject, entry, candidate)
+            if case is not None:
+                touched.append(case)
+    return touched
+
+
+def _reasons(candidate: Candidate) -> list[dict[str, object]]:
+    return [{"code": r.code, "params": r.as_dict()} for r in candidate.reasons]
+
+
+def _event(case: Case, action: str, *, actor: User | None = None, comment: str = "") -> None:
+    CaseEvent.objects.create(
+        case=case,
+        action=action,
+        actor=actor,
+        comment=comment,
+        score=case.score,
+        list_version=case.list_version,
+        matcher_version=case.matcher_version,
+        created_at=timezone.now(),
+    )
+
+
+def _open_or_update_case(subject: Subject, entry: ListEntry, candidate: Candidate) -> Case | None:
+    now = timezone.now()
+    case = Case.objects.select_for_update().filter(_subject_filter(subject), entry=entry).first()
+    fields = {
+        "score": candidate.score,
+        "reasons": _reasons(candidate),
+        "list_version": entry.last_version,
+        "matcher_version": MATCHER_VERSION,
+    }
+    if case is None:
+        case = Case.objects.create(
+            organisation=subject if isinstance(subject, Organisation) else None,
+            person=subject if isinstance(subject, User) else None,
+            entry=entry,
+            entry_hash=entry.content_hash,
+            opened_at=now,
+            **fields,
+        )
+        _event(case, CaseEvent.Action.OPENED)
+        _notify_officers(case)
+        return case
+    if case.status == Case.Status.CONFIRMED:
+        return None
+    if case.status == Case.Status.CLEARED:
+        if case.entry_hash == entry.content_hash:
+            return None  # a false positive stays cleared until the list entry changes
+        for key, value in fields.items():
+            setattr(case, key, value)
+        case.status, case.entry_hash, case.proposed_decision = (
+            Case.Status.OPEN,
+            entry.content_hash,
+            "",
+        )
+        case.decided_at = case.decided_by = case.proposed_by = None
+        case.save()
+        _event(case, CaseEvent.Action.REOPENED)
+        _notify_officers(case)
+        return case
+    if abs(case.score - candidate.score) < 1e-6 and case.list_version_id == entry.last_version_id:
+        return None
+    for key, value in fields.items():
+        setattr(case, key, value)
+    case.entry_hash = entry.content_hash
+    case.save()
+    _event(case, CaseEvent.Action.RESCORED)
+    return case
+
+
+def _notify_officers(case: Case) -> None:
+    officers = [
+        user
+        for user in User.objects.filter(is_staff=True, is_active=True)
+        if can_review_cases(user)
+    ]
+    if officers:
+        notify(
+            recipients=officers,
+            kind=CASE_OPENED,
+            params={"subject": case.subject_name, "score": f"{case.score:.2f}"},
+            url=reverse("compliance:case", args=[case.pk]),
+        )
+
+
+def rescreen_after_list_change(*, version: ListVersion) -> int:
+    """Screen again whoever the entries a new list version added, changed or removed may concern.
+
+    A small index of the changed entries finds the subjects they resemble; those, and the subjects
+    with a case on a changed entry, are screened in full. Returns how many were screened.
+    """
+    changed_ids = set(
+        ListEntryChange.objects.filter(version=version).values_list("entry_id", flat=True)
+    )
+    if not changed_ids:
+        return 0
+    changed = ListEntry.objects.filter(pk__in=changed_ids, is_active=True)
+    small = adapters.build_index(list(changed))
+    threshold = float(settings.KARVAN_SCREENING_THRESHOLD)
+    subjects: list[Subject] = []
+    for organisation in Organisation.objects.all().iterator():
+        if small.screen(_query_of(organisation), threshold=threshold):
+            subjects.append(organisation)
+    for person in User.objects.filter(signatory_filter()).distinct().iterator():
+        if small.screen(_query_of(person), threshold=threshold):
+            subjects.append(person)
+    with_cases = Case.objects.filter(entry_id__in=changed_ids).select_related(
+        "organisation", "person"
+    )
+    for case in with_cases:
+        subject = case.organisation or case.person
+        if subject is not None:
+            subjects.append(subject)
+    index = adapters.current_index()
+    seen: set[tuple[str, int]] = set()
+    for subject in subjects:
+        key = (type(subject).__name__, subject.pk)
+        if key not in seen:
+            seen.add(key)
+            screen_subject(subject=subject, index=index, force=True)
+    return len(seen)
+
+
+def signatory_filter() -> Q:
+    """People named as signatories of an agreement (read through the relation's query name)."""
+    return Q(agreement_signatories__isnull=False)
+
+
+# --- the review queue -----------------------------------------------------------------------------
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+@transaction.atomic
+def start_review(*, actor: User, case: Case) -> Case:
+    """An officer takes an open case in hand."""
+    if not can_review_cases(actor):
+        raise NotAllowedError()
+    case = _locked(case)
+    if case.status != Case.Status.OPEN:
+        raise CaseClosedError()
+    case.status = Case.Status.IN_REVIEW
+    case.save(update_fields=["status"])
+    _event(case, CaseEvent.Action.REVIEW_STARTED, actor=actor)
+    return case
+
+
+@transaction.atomic
+def decide_case(*, actor: User, case: Case, decision: str, comment: str) -> Case:
+    """Confirm a match or clear a false positive, with a comment; with the second-approval setting,
+    the first officer proposes and another approves (by deciding the same way)."""
+    if not can_review_cases(actor):
+        raise NotAllowedError()
+    if decision not in (Case.Status.CONFIRMED, Case.Status.CLEARED):
+        raise CaseClosedError()
+    if not comment.strip():
+        raise DecisionNeedsCommentError(field="comment")
+    case = _locked(case)
+    if not case.is_unresolved:
+        raise CaseClosedError()
+    if settings.KARVAN_SCREENING_SECOND_APPROVAL:
+        if not case.proposed_decision or case.proposed_decision != decision:
+            case.proposed_decision, case.proposed_by = decision, actor
+            case.status = Case.Status.IN_REVIEW
+            case.save(update_fields=["proposed_decision", "proposed_by", "status"])
+            _event(case, CaseEvent.Action.PROPOSED, actor=actor, comment=f"{decision}: {comment}")
+            return case
+        if not can_decide_case(actor, case.proposed_by):
+            raise SecondApprovalError()
+    case.status, case.decided_by, case.decided_at = decision, actor, timezone.now()
+    case.proposed_decision = ""
+    case.save(update_fields=["status", "decided_by", "decided_at", "proposed_decision"])
+    action = (
+        CaseEvent.Action.CONFIRMED
+        if decision == Case.Status.CONFIRMED
+        else CaseEvent.Action.CLEARED
+    )
+    _event(case, action, actor=actor, comment=comment.strip())
+    return case
