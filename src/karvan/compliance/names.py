@@ -360,8 +360,11 @@ _LATIN_CONSONANTS = {
 }  # fmt: skip
 
 
+_DOUBLES = re.compile(r"(.)\1+")
+
+
 def _collapse(key: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", key)
+    return _DOUBLES.sub(r"\1", key)
 
 
 def _drop_final_h(key: str) -> str:
@@ -389,44 +392,34 @@ def arabic_keys(word: str) -> tuple[str, str]:
     return _drop_final_h(_collapse("".join(skeleton))), _drop_final_h(_collapse("".join(vowels)))
 
 
+_LATIN_UNITS = re.compile(r"tch|kh|gh|sh|ch|zh|th|dh|ph|ck|dj|ee|ei|ey|ie|iy|ou|oo|uu|.")
+_VOWEL_UNITS = {
+    "ee": "i", "ei": "i", "ey": "i", "ie": "i", "iy": "i", "ou": "u", "oo": "u", "uu": "u",
+}  # fmt: skip
+_LATIN_UNIT_CODES = {**dict(_LATIN_DIGRAPHS), **_LATIN_CONSONANTS}
+
+
+@lru_cache(maxsize=262144)
 def latin_keys(word: str) -> tuple[str, str]:
     """The skeleton and vowel key of a Latin word, read as a romanised Perso-Arabic name."""
     skeleton, vowels = [], []
-    text = word
-    index = 0
     # Initial vowels are written in Perso-Arabic with an alef or ع, which the keys drop.
-    while index < len(text) and text[index] in "aeiou":
-        index += 1
-    while index < len(text):
-        pair, triple = text[index : index + 2], text[index : index + 3]
-        mapped = next(
-            (code for spelling, code in _LATIN_DIGRAPHS if triple.startswith(spelling)), None
-        )
-        if mapped is not None:
-            length = 3 if triple == "tch" else 2
-            skeleton.append(mapped)
-            vowels.append(mapped)
-            index += length
-            continue
-        char = text[index]
-        if pair in ("ee", "ei", "ey", "ie", "iy"):
-            vowels.append("i")
-            index += 2
-            continue
-        if pair in ("ou", "oo", "uu"):
+    text = word.lstrip("aeiou")
+    initial = len(word) - len(text)
+    for match in _LATIN_UNITS.finditer(text):
+        unit = match.group()
+        code = _LATIN_UNIT_CODES.get(unit)
+        if code is not None:
+            skeleton.append(code)
+            vowels.append(code)
+        elif unit in _VOWEL_UNITS:
+            vowels.append(_VOWEL_UNITS[unit])
+        elif unit in ("v", "w"):
             vowels.append("u")
-            index += 2
-            continue
-        if char in _LATIN_CONSONANTS:
-            skeleton.append(_LATIN_CONSONANTS[char])
-            vowels.append(_LATIN_CONSONANTS[char])
-        elif char in "vw":
-            vowels.append("u")
-        elif char == "y":
-            vowels.append("y" if index == 0 else "i")
-        elif char == "i":
+        elif unit == "y":
+            vowels.append("y" if initial + match.start() == 0 else "i")
+        elif unit == "i":
             vowels.append("i")
-        index += 1
     return _drop_final_h(_collapse("".join(skeleton))), _drop_final_h(_collapse("".join(vowels)))
 
 
@@ -465,6 +458,7 @@ _SURNAME_READINGS = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=262144)
 def latin_part(word: str, *, transliteration: str = "") -> Part:
     skeleton, vowel_key = latin_keys(word)
     alternatives = (
@@ -482,6 +476,7 @@ def latin_part(word: str, *, transliteration: str = "") -> Part:
     )
 
 
+@lru_cache(maxsize=262144)
 def arabic_part(word: str) -> Part:
     skeleton, vowel_key = arabic_keys(word)
     return Part(
@@ -527,10 +522,14 @@ def _split_han(text: str) -> list[tuple[str, str]]:
     return runs
 
 
+_HAN_CHARS = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
+_ARABIC_CHARS = re.compile("[\u0600-\u06ff\u0750-\u077f]")
+
+
 def _script_of(word: str) -> str:
-    if any(is_han(c) for c in word):
+    if _HAN_CHARS.search(word):
         return HAN
-    if any(is_arabic(c) for c in word):
+    if _ARABIC_CHARS.search(word):
         return ARABIC
     return LATIN
 
