@@ -50,6 +50,7 @@ from karvan.compliance.names import (
     STOP,
     ParsedName,
     Part,
+    arabic_part,
     identifier_scheme,
     merged,
     normalise_identifier,
@@ -149,6 +150,15 @@ def _short_similarity(a: str, b: str) -> float:
 
 
 def _cross_script(latin: Part, arabic: Part) -> float:
+    score = _cross_keys(latin, arabic.skeleton, arabic.vowel_key)
+    if arabic.whole:
+        whole = arabic_part(arabic.whole)
+        score = max(score, _cross_keys(latin, whole.skeleton, whole.vowel_key))
+    return score
+
+
+def _cross_keys(latin: Part, skeleton: str, vowel_key: str) -> float:
+    arabic = Part(text="", script=ARABIC, plain="", skeleton=skeleton, vowel_key=vowel_key)
     if max(len(latin.skeleton), len(arabic.skeleton)) <= 1:
         return 1.0 if latin.vowel_key == arabic.vowel_key and latin.vowel_key else 0.0
     if min(len(latin.vowel_key), len(arabic.vowel_key)) <= 2:
@@ -249,10 +259,7 @@ def align(
         pairs.append((query[i], entity[j], similarity, how))
     left_q = [weights.get(p, 1.0) for i, p in enumerate(query) if i not in used_q]
     left_e = [weights.get(p, 1.0) for j, p in enumerate(entity) if j not in used_e]
-    total = 2 * sum(
-        max(weights.get(query[i], 1.0), weights.get(entity[j], 1.0))
-        for i, j in zip(sorted(used_q), sorted(used_e), strict=False)
-    )
+    total = 2 * sum(max(weights.get(q, 1.0), weights.get(e, 1.0)) for q, e, _s, _h in pairs)
     if not pairs or total == 0:
         return Alignment(0.0, ())
     # Parts on both sides left unpaired disagree; parts only one side has are missing detail.

@@ -47,6 +47,9 @@ class Part:
     vowel_key: str = ""
     alternatives: frozenset[str] = field(default_factory=frozenset)
     transliteration: str = ""
+    # A Perso-Arabic word split after a leading ال: the word as written (البرز is Alborz, not
+    # al-Borz; النور is al-Noor), compared too.
+    whole: str = ""
 
     @property
     def is_generic(self) -> bool:
@@ -477,11 +480,11 @@ def latin_part(word: str, *, transliteration: str = "") -> Part:
 
 
 @lru_cache(maxsize=262144)
-def arabic_part(word: str) -> Part:
+def arabic_part(word: str, whole: str = "") -> Part:
     skeleton, vowel_key = arabic_keys(word)
     return Part(
-        text=word, script=ARABIC, plain=word, skeleton=skeleton, vowel_key=vowel_key,
-        transliteration=vowel_key,
+        text=whole or word, script=ARABIC, plain=word, skeleton=skeleton, vowel_key=vowel_key,
+        transliteration=vowel_key, whole=whole,
     )  # fmt: skip
 
 
@@ -538,9 +541,11 @@ def parse_name(name: str, *, is_person: bool = False) -> list[ParsedName]:
     """A name's readings: one, or several when a Chinese character has another name reading."""
     text = normalise(name)
     # Persian and Arabic write the article joined (النور); Latin lists write Al Noor or Al-Noor.
-    words = []
+    words: list[str] = []
+    wholes: dict[int, str] = {}
     for word in text.split():
         if _script_of(word) == ARABIC and word.startswith("ال") and len(word) > 4:
+            wholes[len(words) + 1] = word
             words.extend(["ال", word[2:]])
         elif _script_of(word) == ARABIC and word.startswith(("لل", "بال", "وال")) and len(word) > 5:
             # Prepositions joined to the article: للتجاره (for trade), والصناعه (and industry).
@@ -575,7 +580,7 @@ def parse_name(name: str, *, is_person: bool = False) -> list[ParsedName]:
             elif script == HAN:
                 pieces.append(_han_pieces(word, is_person=is_person, legal=legal))
             elif script == ARABIC:
-                pieces.append([[arabic_part(word)]])
+                pieces.append([[arabic_part(word, wholes.get(index - 1, ""))]])
             else:
                 pieces.append([[latin_part(word)]])
     readings: list[list[Part]] = [[]]
