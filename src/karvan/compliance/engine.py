@@ -19,8 +19,8 @@ Method.
    `EngineSettings.candidates` are scored. A million entities are never compared one by one.
 3. Scoring: the parts of the query's and the entity's names are aligned regardless of order
    (greedily, by similarity, also trying adjacent parts merged: Abdol Reza/Abdolreza, Hua Xin/
-   Huaxin); each pair is scored by an edit-distance measure suited to its kind (Levenshtein on the
-   romanisation-neutral forms for Latin, skeleton and long-vowel keys across scripts, phonetic
+   Huaxin); each pair is scored by an edit-distance measure suited to its kind (optimal string alignment,
+   where a transposition is one edit, on the romanisation-neutral forms for Latin, skeleton and long-vowel keys across scripts, phonetic
    equivalents and one edit allowed for the short parts of Chinese names); the name score is the
    weighted share of aligned parts, weights by rarity in the list, generic words and articles
    light, parts left over on the longer side half-weighted.
@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from karvan.compliance.names import (
     ARABIC,
@@ -52,6 +52,8 @@ from karvan.compliance.names import (
     Part,
     arabic_part,
     identifier_scheme,
+    is_known_chinese_spelling,
+    is_pinyin_syllable,
     merged,
     normalise_identifier,
     parse_names,
@@ -108,8 +110,8 @@ class Candidate:
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
     candidates: int = 40
-    part_floor: float = 0.7
-    surplus_weight: float = 0.5
+    part_floor: float = 0.75
+    surplus_weight: float = 0.75
     country_factor: float = 0.72
     birth_date_factor: float = 0.7
     identifier_mismatch_factor: float = 0.6
@@ -137,14 +139,16 @@ def schemas_compatible(query_schema: str, entity_schema: str) -> bool:
 def _similar(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
-    return float(Levenshtein.normalized_similarity(a, b))
+    # Optimal string alignment: a transposition (Karman/Kamran) is one edit, not two.
+    return float(OSA.normalized_similarity(a, b))
 
 
 def _short_similarity(a: str, b: str) -> float:
-    """Short parts (Li, Wei, Hu): one edit allowed when the first letter agrees."""
+    """Short parts (Li, Wie for Wei): one edit (a transposition too) allowed when the first letter
+    agrees; two valid pinyin syllables never get here."""
     if a == b:
         return 1.0
-    if len(a) >= 2 and len(b) >= 2 and a[0] == b[0] and Levenshtein.distance(a, b) == 1:
+    if len(a) >= 2 and len(b) >= 2 and a[0] == b[0] and OSA.distance(a, b) == 1:
         return 0.75
     return 0.0
 
@@ -186,13 +190,19 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
         return 1.0, "pinyin" if how == "pinyin" else "exact"
     if (a.alternatives | {a.plain}) & (b.alternatives | {b.plain}):
         return 0.95, how
+    if is_pinyin_syllable(a.plain) and is_pinyin_syllable(b.plain):
+        # Two different syllables are two different characters (Zhang 张, Zheng 郑, Zeng 曾).
+        return 0.0, how
     if min(len(a.plain), len(b.plain)) <= 3:
-        return _short_similarity(a.canon, b.canon), how
+        if is_known_chinese_spelling(a.plain) and is_known_chinese_spelling(b.plain):
+            return 0.0, how  # Ho and Hu, Hsu and Hu: two names, not a typo
+        return _short_similarity(a.plain, b.plain), how
     if a.canon == b.canon:
         return 0.95, how
     score = max(_similar(a.canon, b.canon), _similar(a.plain, b.plain))
-    if a.skeleton == b.skeleton and len(a.skeleton) >= 3:
-        score = max(score, 0.9 * _similar(a.vowel_key, b.vowel_key))
+    if a.canon[:1] != b.canon[:1]:
+        # A different first letter (Walid, Khalid) is rarely a slip of the pen.
+        score *= 0.9
     return score, "spelling"
 
 
@@ -263,8 +273,18 @@ def align(
     if not pairs or total == 0:
         return Alignment(0.0, ())
     # Parts on both sides left unpaired disagree; parts only one side has are missing detail.
-    surplus = 1.0 if left_q and left_e else settings.surplus_weight
+    # Generic words left on both sides (Electronics here, Trading there) disagree too: they
+    # weigh twice their usual weight.
+    conflict = bool(left_q and left_e)
+    surplus = 1.0 if conflict else settings.surplus_weight
     total += surplus * (sum(left_q) + sum(left_e))
+    if conflict:
+        total += sum(
+            weights.get(p, 1.0)
+            for side, used in ((query, used_q), (entity, used_e))
+            for i, p in enumerate(side)
+            if i not in used and p.script == CONCEPT
+        )
     real_pairs = [p for p in pairs if not p[0].is_generic]
     if not real_pairs:
         # Two names alike only in generic words (International Trading) are not alike.

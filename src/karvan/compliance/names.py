@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
+from rapidfuzz.distance import OSA
 
 LATIN, ARABIC, HAN, CONCEPT, STOP = "latin", "arabic", "han", "concept", "stop"
 
@@ -431,7 +432,7 @@ def canonical_latin(word: str) -> str:
     text = word
     for old, new in (
         ("ou", "u"), ("oo", "u"), ("ee", "i"), ("kh", "x"), ("gh", "q"), ("ph", "f"), ("ck", "k"),
-        ("dj", "j"), ("w", "v"), ("y", "i"), ("e", "a"), ("o", "u"),
+        ("dj", "j"), ("zh", "j"), ("q", "k"), ("w", "v"), ("y", "i"), ("e", "a"), ("o", "u"),
     ):  # fmt: skip
         text = text.replace(old, new)
     text = re.sub(r"ian$", "ian", text)
@@ -441,7 +442,7 @@ def canonical_latin(word: str) -> str:
 # Common Wade-Giles, Cantonese and older spellings of Chinese surnames and syllables, to pinyin.
 _CHINESE_SPELLINGS = {
     "chang": "zhang", "cheung": "zhang", "hsu": "xu", "hsieh": "xie", "tse": "xie", "tsai": "cai",
-    "choi": "cai", "lee": "li", "wong": "huang", "chow": "zhou", "chou": "zhou", "chan": "chen",
+    "choi": "cai", "lee": "li", "wong": "huang|wang", "chow": "zhou", "chou": "zhou", "chan": "chen",
     "lau": "liu", "ng": "wu", "kwok": "guo", "kuo": "guo", "ho": "he", "yeung": "yang",
     "leung": "liang", "lam": "lin", "chiang": "jiang", "tsang": "zeng", "cheng": "zheng",
     "hung": "hong", "hsiao": "xiao", "teng": "deng", "tang": "tang", "tsui": "cui", "soong": "song",
@@ -462,6 +463,43 @@ _SURNAME_READINGS = {
 
 
 @lru_cache(maxsize=262144)
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable, read from pypinyin's character table."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    syllables = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            bare = unicodedata.normalize("NFKD", reading)
+            syllables.add("".join(c for c in bare if not unicodedata.combining(c)))
+    return frozenset(syllables)
+
+
+def is_pinyin_syllable(word: str) -> bool:
+    return word in pinyin_syllables()
+
+
+def is_known_chinese_spelling(word: str) -> bool:
+    """A pinyin syllable or an older spelling of one (Hsu, Wong): a name part, not a typo."""
+    return word in pinyin_syllables() or word in _CHINESE_SPELLINGS
+
+
+@lru_cache(maxsize=65536)
+def _fuzzy_concept(word: str) -> str:
+    """A misspelt generic word (Sihpping, Industires) is still that word: one edit allowed from
+    five letters, two from nine, transpositions counting one."""
+    if len(word) < 5:
+        return ""
+    allowed = 1 if len(word) < 9 else 2
+    for spelling, code in _CONCEPT_PHRASES.items():
+        if " " in spelling or not spelling.isascii() or abs(len(spelling) - len(word)) > allowed:
+            continue
+        if len(spelling) >= 5 and OSA.distance(word, spelling) <= allowed:
+            return code
+    return ""
+
+
 def latin_part(word: str, *, transliteration: str = "") -> Part:
     skeleton, vowel_key = latin_keys(word)
     alternatives = (
@@ -581,6 +619,8 @@ def parse_name(name: str, *, is_person: bool = False) -> list[ParsedName]:
                 pieces.append(_han_pieces(word, is_person=is_person, legal=legal))
             elif script == ARABIC:
                 pieces.append([[arabic_part(word, wholes.get(index - 1, ""))]])
+            elif not is_person and (concept := _fuzzy_concept(word)):
+                pieces.append([[Part(text=word, script=CONCEPT, plain=concept, canon=concept)]])
             else:
                 pieces.append([[latin_part(word)]])
     readings: list[list[Part]] = [[]]
