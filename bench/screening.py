@@ -285,8 +285,10 @@ def _typo(rng: random.Random, name: str) -> str:
 def _registry_id(rng: random.Random, country: str) -> str:
     if country == "CN":
         alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-        return "9131" + "".join(rng.choice("0123456789") for _ in range(4)) + "".join(
-            rng.choice(alphabet) for _ in range(10)
+        return (
+            "9131"
+            + "".join(rng.choice("0123456789") for _ in range(4))
+            + "".join(rng.choice(alphabet) for _ in range(10))
         )
     return "10" + "".join(rng.choice("0123456789") for _ in range(9))
 
@@ -442,29 +444,31 @@ class DevSet:
                 s = rng.randrange(len(surnames))
                 if (country, "p", str(g), str(s)) not in self.used:
                     break
-            name = (
-                f"{given[g][1][0]} {surnames[s][1][0]}"
-                if country != "CN"
-                else f"{given[g][1][0]} {surnames[s][1][0]}"
-            )
+            name = f"{given[g][1][0]} {surnames[s][1][0]}"
             self._query("negative_same_part", "Person", name, country, None)
         for entity in rng.sample([e for e in targets if e.schema == "Person"], 20):
             other = {"IR": "AF", "IQ": "SY", "CN": "SG"}[entity.countries[0]]
             self._query("negative_other_country", "Person", entity.names[0], other, None)
         for _ in range(25):
-            key, (words, kind, legal) = self._fa_org()
+            _key, (words, kind, _legal) = self._fa_org()
             name = " ".join(w[1] for w in words) + f" {kind[1][0]} Company"
             self._query("negative_company_words", "Organization", name, "IR", None)
         for _ in range(20):
-            key, (city, word, kind) = self._zh_org()
+            _key, (city, word, kind) = self._zh_org()
             self._query("negative_company_words", "Organization",
                         f"{city[1]} {word[1]} {kind[1]} Co., Ltd.", "CN", None)  # fmt: skip
         for _ in range(10):
-            key, (word, kind) = self._ar_org()
+            _key, (word, kind) = self._ar_org()
             self._query("negative_company_words", "Organization", f"{word[1]} {kind[1]} LLC",
                         "AE", None)  # fmt: skip
-        for name in ("International Trading LLC", "Pars Sanat Company", "Sanat Gostar Co.",
-                     "Global Trading Group", "Huaxin International", "Al Noor Medical Center"):
+        for name in (
+            "International Trading LLC",
+            "Pars Sanat Company",
+            "Sanat Gostar Co.",
+            "Global Trading Group",
+            "Huaxin International",
+            "Al Noor Medical Center",
+        ):
             self._query("negative_company_words", "Organization", name, "", None)  # fmt: skip
 
     def _distractors(self, count: int) -> None:
@@ -497,10 +501,76 @@ class DevSet:
 
 
 _PINYIN = sorted(
-    "zhang wang li liu chen yang zhao zhou wu xu sun hu guo lin he luo zheng liang xie song zeng "
-    "shan wei ming jian guo zhi qiang hai tao xiao dong hua xiu ying wen bo xin hong mei chun sheng "
-    "yong kang de jun jie yu hang peng lei jing min jin long da tong yuan heng tian cheng rui feng "
-    "tai fu xing chen jia".split(),
+    [
+        "zhang",
+        "wang",
+        "li",
+        "liu",
+        "chen",
+        "yang",
+        "zhao",
+        "zhou",
+        "wu",
+        "xu",
+        "sun",
+        "hu",
+        "guo",
+        "lin",
+        "he",
+        "luo",
+        "zheng",
+        "liang",
+        "xie",
+        "song",
+        "zeng",
+        "shan",
+        "wei",
+        "ming",
+        "jian",
+        "guo",
+        "zhi",
+        "qiang",
+        "hai",
+        "tao",
+        "xiao",
+        "dong",
+        "hua",
+        "xiu",
+        "ying",
+        "wen",
+        "bo",
+        "xin",
+        "hong",
+        "mei",
+        "chun",
+        "sheng",
+        "yong",
+        "kang",
+        "de",
+        "jun",
+        "jie",
+        "yu",
+        "hang",
+        "peng",
+        "lei",
+        "jing",
+        "min",
+        "jin",
+        "long",
+        "da",
+        "tong",
+        "yuan",
+        "heng",
+        "tian",
+        "cheng",
+        "rui",
+        "feng",
+        "tai",
+        "fu",
+        "xing",
+        "chen",
+        "jia",
+    ],
     key=len,
     reverse=True,
 )
@@ -618,7 +688,8 @@ def quality(folder: Path | None) -> None:
     results = {"Karvan": evaluate(dev, karvan), "rapidfuzz token_sort_ratio": evaluate(dev, plain)}
     print(f"time: Karvan {karvan_seconds:.1f} s (index and screen), baseline {plain_seconds:.1f} s")
     kinds = list(results["Karvan"])
-    print(f"\n| kind | queries | {' | '.join(f'{s} recall | precision | negatives raising' for s in results)} |")
+    columns = " | ".join(f"{s} recall | precision | negatives raising" for s in results)
+    print(f"\n| kind | queries | {columns} |")
     print("|---|---|" + "---|---|---|" * len(results))
     for kind in sorted(kinds, key=lambda k: (k == "all", k.startswith("negative"), k)):
         cells = []
@@ -656,7 +727,7 @@ def synthetic(count: int, rng: random.Random) -> list[ListEntity]:
 def speed(sizes: list[int], query_count: int) -> None:
     rng = random.Random(5)
     dev = DevSet()
-    sample = [q for q in _queries(dev)][: query_count]
+    sample = [q for q in _queries(dev)][:query_count]
     for size in sizes:
         index = ScreeningIndex()
         started = time.perf_counter()
@@ -697,7 +768,8 @@ def _rescreen(index: ScreeningIndex, rng: random.Random) -> None:
         index.screen(query, threshold=THRESHOLD)
     seconds = time.perf_counter() - started
     print(
-        f"           re-screening 100,000 organisations after 1,000 changed entries: {seconds:.0f} s "
+        f"           re-screening 100,000 organisations after 1,000 changed entries: "
+        f"{seconds:.0f} s "
         f"({len(resembling)} screened in full)"
     )
 

@@ -19,11 +19,13 @@ Method.
    `EngineSettings.candidates` are scored. A million entities are never compared one by one.
 3. Scoring: the parts of the query's and the entity's names are aligned regardless of order
    (greedily, by similarity, also trying adjacent parts merged: Abdol Reza/Abdolreza, Hua Xin/
-   Huaxin); each pair is scored by an edit-distance measure suited to its kind (optimal string alignment,
-   where a transposition is one edit, on the romanisation-neutral forms for Latin, skeleton and long-vowel keys across scripts, phonetic
-   equivalents and one edit allowed for the short parts of Chinese names); the name score is the
-   weighted share of aligned parts, weights by rarity in the list, generic words and articles
-   light, parts left over on the longer side half-weighted.
+   Huaxin); each pair is scored by an edit-distance measure suited to its kind: optimal string
+   alignment (a transposition is one edit) on the romanisation-neutral forms for Latin, skeleton
+   and long-vowel keys across scripts; pinyin syllables equal or not at all (Zhang is not Zheng),
+   older spellings as equivalents (Hsu, Wong), one edit for short parts that are not syllables.
+   The name score is the weighted share of aligned parts (weights by rarity in the list, generic
+   words and articles light); parts only one side has weigh less than parts both sides have and
+   that disagree.
 4. Evidence beyond the name: an identifier (registry id, Chinese USCC, Iranian national id) that is
    equal decides a match; one of the same scheme that differs, a country or a birth year that
    disagrees, or incompatible legal forms lower the score.

@@ -326,9 +326,15 @@ _STOPWORDS = frozenset(
 
 
 def _phrase_table(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {
-        normalise(spelling): code for code, spellings in table.items() for spelling in spellings
-    }
+    phrases = {}
+    for code, spellings in table.items():
+        for spelling in spellings:
+            phrase = normalise(spelling)
+            phrases[phrase] = code
+            # Names split the Arabic article off (الملاحه → ال ملاحه): the bare word too.
+            if phrase.startswith("ال") and len(phrase) > 4:
+                phrases.setdefault(phrase[2:], code)
+    return phrases
 
 
 _LEGAL_PHRASES = _phrase_table(_LEGAL_FORMS)
@@ -442,7 +448,8 @@ def canonical_latin(word: str) -> str:
 # Common Wade-Giles, Cantonese and older spellings of Chinese surnames and syllables, to pinyin.
 _CHINESE_SPELLINGS = {
     "chang": "zhang", "cheung": "zhang", "hsu": "xu", "hsieh": "xie", "tse": "xie", "tsai": "cai",
-    "choi": "cai", "lee": "li", "wong": "huang|wang", "chow": "zhou", "chou": "zhou", "chan": "chen",
+    "choi": "cai", "lee": "li", "wong": "huang|wang", "chow": "zhou", "chou": "zhou",
+    "chan": "chen",
     "lau": "liu", "ng": "wu", "kwok": "guo", "kuo": "guo", "ho": "he", "yeung": "yang",
     "leung": "liang", "lam": "lin", "chiang": "jiang", "tsang": "zeng", "cheng": "zheng",
     "hung": "hong", "hsiao": "xiao", "teng": "deng", "tang": "tang", "tsui": "cui", "soong": "song",
@@ -485,19 +492,33 @@ def is_known_chinese_spelling(word: str) -> bool:
     return word in pinyin_syllables() or word in _CHINESE_SPELLINGS
 
 
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict[int, list[str]]:
+    """The Latin words of legal forms and generic words, by length."""
+    words: dict[int, list[str]] = {}
+    for phrase in (*_LEGAL_PHRASES, *_CONCEPT_PHRASES):
+        for word in phrase.split():
+            if word.isascii() and len(word) >= 5 and word not in words.get(len(word), []):
+                words.setdefault(len(word), []).append(word)
+    return words
+
+
 @lru_cache(maxsize=65536)
-def _fuzzy_concept(word: str) -> str:
-    """A misspelt generic word (Sihpping, Industires) is still that word: one edit allowed from
-    five letters, two from nine, transpositions counting one."""
-    if len(word) < 5:
-        return ""
+def corrected(word: str) -> str:
+    """A misspelt legal-form or generic word (Compaany, Sihpping) as it should be spelt: one edit
+    allowed from five letters, two from nine, a transposition counting one; other words as given."""
+    if len(word) < 5 or not word.isascii():
+        return word
     allowed = 1 if len(word) < 9 else 2
-    for spelling, code in _CONCEPT_PHRASES.items():
-        if " " in spelling or not spelling.isascii() or abs(len(spelling) - len(word)) > allowed:
-            continue
-        if len(spelling) >= 5 and OSA.distance(word, spelling) <= allowed:
-            return code
-    return ""
+    vocabulary = _vocabulary()
+    lengths = range(len(word) - allowed, len(word) + allowed + 1)
+    if word in vocabulary.get(len(word), ()):
+        return word
+    for length in lengths:
+        for known in vocabulary.get(length, ()):
+            if OSA.distance(word, known) <= allowed:
+                return known
+    return word
 
 
 def latin_part(word: str, *, transliteration: str = "") -> Part:
@@ -588,6 +609,8 @@ def parse_name(name: str, *, is_person: bool = False) -> list[ParsedName]:
         elif _script_of(word) == ARABIC and word.startswith(("لل", "بال", "وال")) and len(word) > 5:
             # Prepositions joined to the article: للتجاره (for trade), والصناعه (and industry).
             words.extend(["ال", word[2:] if word.startswith("لل") else word[3:]])
+        elif not is_person and _script_of(word) == LATIN:
+            words.append(corrected(word))
         else:
             words.append(word)
     legal: set[str] = set()
@@ -619,8 +642,6 @@ def parse_name(name: str, *, is_person: bool = False) -> list[ParsedName]:
                 pieces.append(_han_pieces(word, is_person=is_person, legal=legal))
             elif script == ARABIC:
                 pieces.append([[arabic_part(word, wholes.get(index - 1, ""))]])
-            elif not is_person and (concept := _fuzzy_concept(word)):
-                pieces.append([[Part(text=word, script=CONCEPT, plain=concept, canon=concept)]])
             else:
                 pieces.append([[latin_part(word)]])
     readings: list[list[Part]] = [[]]
