@@ -278,3 +278,32 @@ def test_the_engine_loads_without_django():
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_misspelt_legal_forms_and_generic_words_are_still_read_as_such():
+    name = parse_name("Kavir Sihpping Private Joint Stock Compaany", is_person=False)[0]
+    assert name.legal_forms == {"jsc"}
+    assert [p.plain for p in name.parts] == ["kavir", "shipping"]
+    arabic = parse_name("شركة النخبة للملاحة ذ.م.م", is_person=False)[0]
+    assert arabic.legal_forms == {"llc", "company"}
+    assert [p.plain for p in arabic.parts if p.script != "stop"] == ["نخبه", "shipping"]
+
+
+@pytest.mark.parametrize(
+    ("query", "entry", "alike"),
+    [
+        ("Wong Haitao", "WANG Haitao", True),  # Cantonese Wong is Wang or Huang
+        ("Wong Haitao", "HUANG Haitao", True),
+        ("Walid al-Dulaimi", "Khalid al-Dulaimi", False),  # another first letter, another name
+        ("Mahmoud Ghasemi", "Mohammad Ghasemi", False),
+        ("Tarek al-Otaibi", "Tariq al-Otaibi", True),
+        ("Karman Dehghan", "Kamran Dehghan", True),  # a transposition is one edit
+    ],
+)
+def test_spellings_and_their_limits(query, entry, alike):
+    candidate = score_entity(
+        Query(id="q", schema="Person", names=(query,)),
+        parse_name(query, is_person=True),
+        ListEntity("e", "Person", (entry,)),
+    )
+    assert (candidate.score >= THRESHOLD) is alike, candidate.score

@@ -469,7 +469,6 @@ _SURNAME_READINGS = {
 }  # fmt: skip
 
 
-@lru_cache(maxsize=262144)
 @lru_cache(maxsize=1)
 def pinyin_syllables() -> frozenset[str]:
     """Every toneless pinyin syllable, read from pypinyin's character table."""
@@ -521,11 +520,10 @@ def corrected(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=262144)
 def latin_part(word: str, *, transliteration: str = "") -> Part:
     skeleton, vowel_key = latin_keys(word)
-    alternatives = (
-        frozenset({_CHINESE_SPELLINGS[word]}) if word in _CHINESE_SPELLINGS else frozenset()
-    )
+    alternatives = frozenset(_CHINESE_SPELLINGS.get(word, "").split("|")) - {""}
     return Part(
         text=word,
         script=LATIN,
