@@ -16,12 +16,9 @@ from karvan.compliance.models import Case, CaseEvent, Screening
 from karvan.compliance.selectors import count_cases, list_cases, signing_blocked_reason
 from karvan.compliance.services import decide_case, load_list, screen_subject, start_review
 from karvan.core.errors import NotAllowedError
-from karvan.directory.models import Organisation
 from karvan.notifications.models import Notification
 from tests.agreements.conftest import ask_code
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-
-from .conftest import DATA
 
 
 def _csv(tmp_path, *rows: str, name: str = "list.csv"):
@@ -248,8 +245,3 @@ def test_an_officer_decides_on_the_case_page_in_persian(tmp_path, client, huaxin
     assert case.events.filter(action=CaseEvent.Action.CLEARED, comment="شرکت دیگری است").exists()
     bad = client.get(reverse("compliance:queue") + "?status=nonsense")
     assert bad.status_code == 200
-
-
-def test_the_fixture_files_are_marked_invented():
-    assert "Invented" in (DATA / "targets.simple.csv").read_text(encoding="utf-8")
-    assert Organisation is not None
