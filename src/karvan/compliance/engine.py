@@ -582,6 +582,40 @@ def _forms_conflict(query: frozenset[str], entity: frozenset[str]) -> bool:
     return bool(left and right and not left & right)
 
 
+def subjects_resembling(
+    subjects: Iterable[Query], changed: Iterable[ListEntity], *, threshold: float
+) -> set[str]:
+    """The ids of the subjects that changed list entries may concern: the subjects are indexed and
+    each changed entry is screened against them, so a list version changing a thousand entries
+    costs a thousand look-ups, however many subjects there are. A margin below the threshold
+    keeps those the full screening may still raise."""
+    index = ScreeningIndex()
+    for subject in subjects:
+        birth = (subject.birth_date,) if subject.birth_date else ()
+        index.add(
+            ListEntity(
+                subject.id,
+                subject.schema,
+                subject.names,
+                subject.countries,
+                birth,
+                subject.identifiers,
+            )
+        )
+    found: set[str] = set()
+    for entry in changed:
+        query = Query(
+            id=entry.id,
+            schema=entry.schema,
+            names=entry.names,
+            countries=entry.countries,
+            birth_date=entry.birth_dates[0] if entry.birth_dates else "",
+            identifiers=entry.identifiers,
+        )
+        found.update(c.entity_id for c in index.screen(query, threshold=threshold - 0.1))
+    return found
+
+
 def screen_names(
     entities: Iterable[ListEntity], queries: Iterable[Query], *, threshold: float
 ) -> dict[str, list[Candidate]]:
@@ -604,4 +638,5 @@ __all__ = [
     "schemas_compatible",
     "score_entity",
     "screen_names",
+    "subjects_resembling",
 ]

@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from karvan.accounts.models import User
 from karvan.compliance import adapters
-from karvan.compliance.engine import MATCHER_VERSION, Candidate, Query, ScreeningIndex
+from karvan.compliance.engine import (
+    MATCHER_VERSION,
+    Candidate,
+    Query,
+    ScreeningIndex,
+    subjects_resembling,
+)
 from karvan.compliance.errors import (
     CaseClosedError,
     DecisionNeedsCommentError,
@@ -423,24 +429,27 @@ def _notify_officers(case: Case) -> None:
 def rescreen_after_list_change(*, version: ListVersion) -> int:
     """Screen again whoever the entries a new list version added, changed or removed may concern.
 
-    A small index of the changed entries finds the subjects they resemble; those, and the subjects
-    with a case on a changed entry, are screened in full. Returns how many were screened.
+    The subjects are indexed and each changed entry looked up among them; those it resembles, and
+    the subjects with a case on a changed entry, are screened in full. Returns how many were.
     """
     changed_ids = set(
         ListEntryChange.objects.filter(version=version).values_list("entry_id", flat=True)
     )
     if not changed_ids:
         return 0
-    changed = ListEntry.objects.filter(pk__in=changed_ids, is_active=True)
-    small = adapters.build_index(list(changed))
+    changed = [
+        adapters.entry_entity(entry)
+        for entry in ListEntry.objects.filter(pk__in=changed_ids, is_active=True)
+    ]
+    organisations = {f"organisation:{o.pk}": o for o in Organisation.objects.all().iterator()}
+    people = {
+        f"person:{p.pk}": p for p in User.objects.filter(signatory_filter()).distinct().iterator()
+    }
+    queries = [_query_of(o) for o in organisations.values()]
+    queries += [_query_of(p) for p in people.values()]
     threshold = float(settings.KARVAN_SCREENING_THRESHOLD)
-    subjects: list[Subject] = []
-    for organisation in Organisation.objects.all().iterator():
-        if small.screen(_query_of(organisation), threshold=threshold):
-            subjects.append(organisation)
-    for person in User.objects.filter(signatory_filter()).distinct().iterator():
-        if small.screen(_query_of(person), threshold=threshold):
-            subjects.append(person)
+    resembling = subjects_resembling(queries, changed, threshold=threshold)
+    subjects: list[Subject] = [organisations.get(key) or people[key] for key in sorted(resembling)]
     with_cases = Case.objects.filter(entry_id__in=changed_ids).select_related(
         "organisation", "person"
     )
