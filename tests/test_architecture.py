@@ -149,7 +149,9 @@ def test_models_selectors_and_permissions_never_import_services(layer):
     assert offenders == []
 
 
-@pytest.mark.parametrize("engine", ["karvan.scheduling.solver", "karvan.scheduling"])
+@pytest.mark.parametrize(
+    "engine", ["karvan.scheduling.solver", "karvan.scheduling", "karvan.compliance.engine"]
+)
 def test_the_engines_load_in_a_fresh_interpreter_without_django(engine):
     code = (
         f"import sys, {engine}\n"

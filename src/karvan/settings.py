@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "karvan.agreements",
     "karvan.knowledge",
     "karvan.parks",
+    "karvan.compliance",
     "karvan.api",
     "karvan.demo",
 ]
@@ -355,3 +356,8 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
+
+# Compliance screening: the score from which a list entry opens a case for review, and whether a
+# second compliance officer must approve each decision.
+KARVAN_SCREENING_THRESHOLD = float(os.environ.get("KARVAN_SCREENING_THRESHOLD", "0.8"))
+KARVAN_SCREENING_SECOND_APPROVAL = os.environ.get("KARVAN_SCREENING_SECOND_APPROVAL", "") == "1"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("agreements/", include("karvan.agreements.urls")),
     path("knowledge/", include("karvan.knowledge.urls")),
     path("parks/", include("karvan.parks.urls")),
+    path("compliance/", include("karvan.compliance.urls")),
     path("", include("karvan.insights.urls")),
     path("api/", api.urls),
     path("staff/admin/", admin.site.urls),

@@ -76,6 +76,8 @@ from karvan.agreements.selectors import (
     signing_progress,
     snapshot_parties,
 )
+from karvan.compliance.errors import ScreeningPendingError
+from karvan.compliance.selectors import signing_blocked_reason
 from karvan.core.errors import DomainError, NotAllowedError
 from karvan.core.mail import send_mail_to_person
 from karvan.core.text import CONTENT_LANGUAGES, localize
@@ -867,6 +869,8 @@ def sign_agreement(
     if not can_view_agreement(actor, agreement):
         raise NotAllowedError()
     signatory = _pending_signatory(actor, agreement)
+    if signing_blocked_reason(agreement) is not None:
+        raise ScreeningPendingError()
     if signing_document_sha256(agreement) != document_sha256.strip().lower():
         raise TextChangedError()
     names = {_normalise_name(actor.full_name), _normalise_name(actor.full_name_native or "")}

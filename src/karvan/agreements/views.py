@@ -63,6 +63,7 @@ from karvan.agreements.services import (
     unlock_signing,
 )
 from karvan.agreements.verification import count_verification, verify_code, verify_pdf
+from karvan.compliance.selectors import signing_blocked_reason
 from karvan.core.calendars import format_datetime
 from karvan.core.errors import DomainError
 from karvan.core.files import serve_private_file
@@ -531,6 +532,7 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
         "agreements/sign.html",
         {
             "agreement": agreement,
+            "screening_blocked": signing_blocked_reason(agreement),
             "version": version,
             "columns": [
                 (lang, version.title.get(lang, ""), version.texts.get(lang, ""))
