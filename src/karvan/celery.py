@@ -15,12 +15,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "karvan.settings")
 
 
 def _transient_errors() -> tuple[type[BaseException], ...]:
-    from django.db import InterfaceError, OperationalError
+    from django.db import IntegrityError, InterfaceError, OperationalError
     from redis.exceptions import ConnectionError as RedisConnectionError
 
     return (
         OperationalError,
         InterfaceError,
+        IntegrityError,  # two deliveries creating the same row at once: the retry finds it
         RedisConnectionError,
         ConnectionError,
         TimeoutError,

@@ -303,6 +303,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "karvan.notifications.tasks.send_notification_digests",
         "schedule": 60 * 60,
     },
+    "send-pending-mail": {
+        "task": "karvan.notifications.tasks.send_pending_mail",
+        "schedule": 60 * 5,
+    },
 }
 
 # Events: the self-hosted Jitsi Meet that online meetings use (rooms get unguessable names; empty:
