@@ -280,7 +280,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task (the scheduler's solve, sealing a long PDF): a task still running
 # when it passes is delivered a second time.
 KARVAN_TASK_VISIBILITY_TIMEOUT = int(os.environ.get("KARVAN_TASK_VISIBILITY_TIMEOUT", "3600"))
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": KARVAN_TASK_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": KARVAN_TASK_VISIBILITY_TIMEOUT,
+    # How often a worker looks for messages whose worker vanished (past the visibility timeout).
+    "unacked_restore_interval": min(10, KARVAN_TASK_VISIBILITY_TIMEOUT),
+    "unacked_restore_throttle": 1,
+    # A broker that vanishes without closing the connection fails a publish instead of hanging it.
+    "socket_timeout": 10,
+    "socket_connect_timeout": 5,
+}
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("KARVAN_TASK_TIME_LIMIT", "900"))
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
