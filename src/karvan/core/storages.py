@@ -23,9 +23,10 @@ def public_storage() -> Storage:
 
 def is_object_storage(storage: Storage) -> bool:
     """Whether files of this storage are fetched from a bucket rather than from this machine."""
-    # By module, so that the embedded mode never imports boto3.
+    # By module, so that the embedded mode never imports boto3; `__class__`, not type(), sees
+    # through `default_storage`'s lazy wrapper.
     return any(
-        klass.__module__.startswith("storages.backends.s3") for klass in type(storage).__mro__
+        klass.__module__.startswith("storages.backends.s3") for klass in storage.__class__.__mro__
     )
 
 
