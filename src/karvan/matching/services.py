@@ -15,9 +15,10 @@ from karvan.matching import notifications as kinds
 from karvan.matching import tasks
 from karvan.matching.adapters import to_listing
 from karvan.matching.engine import Match, Reason
-from karvan.matching.index_cache import REMOVAL_RETENTION, current_index, get_embedder
+from karvan.matching.index_cache import REMOVAL_RETENTION, get_embedder
 from karvan.matching.models import ListingRemoval, ListingVector
 from karvan.matching.reasons import describe_reasons
+from karvan.matching.stores import current_store
 from karvan.notifications.services import notify
 from karvan.opportunities.models import Opportunity
 
@@ -92,6 +93,7 @@ def index_opportunities(
                 lambda pk=opportunity.pk: tasks.send_match_alerts.delay(opportunity_id=pk)
             )
         rows.append(row)
+    current_store().store_vectors(rows)
     return rows
 
 
@@ -111,7 +113,7 @@ def send_match_alerts(*, opportunity: Opportunity) -> int:
         return 0
     matches = [
         match
-        for match in current_index().recommend(to_listing(opportunity), top=ALERT_TOP)
+        for match in current_store().recommend(to_listing(opportunity), top=ALERT_TOP)
         if match.score >= settings.KARVAN_MATCH_ALERT_SCORE
     ]
     partners = Opportunity.objects.select_related("organisation", "author").in_bulk(
