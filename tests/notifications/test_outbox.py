@@ -63,6 +63,10 @@ def test_a_claimed_mail_waits_for_its_worker_and_the_sweep_sends_it_once_the_cla
         assert send_pending_mail() == 1
         assert send_pending_mail() == 0
     assert len(mailoutbox) == 1
+    # Kept a while as a record of what went out, then pruned by the sweep.
+    with time_machine.travel(later + datetime.timedelta(days=OutgoingMail.KEEP_DAYS + 1)):
+        send_pending_mail()
+    assert not OutgoingMail.objects.exists()
 
 
 def test_a_failed_send_releases_its_claim_for_the_retry(settings, mailoutbox):

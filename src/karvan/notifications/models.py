@@ -53,6 +53,7 @@ class OutgoingMail(models.Model):
     """
 
     CLAIM_SECONDS = 300
+    KEEP_DAYS = 90
 
     key = models.CharField(max_length=120, unique=True)
     to = models.EmailField()

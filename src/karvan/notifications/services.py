@@ -80,8 +80,14 @@ def send_outgoing_mail(*, mail: OutgoingMail) -> bool:
 
 
 def send_pending_mail() -> int:
-    """Send the outbox mails still unsent whose claim lapsed (periodic); return how many."""
+    """Send the outbox mails still unsent whose claim lapsed (periodic); return how many.
+
+    Sent mails are kept `OutgoingMail.KEEP_DAYS` days (what went out, to whom, when), then pruned.
+    """
     now = timezone.now()
+    OutgoingMail.objects.filter(
+        sent_at__lt=now - datetime.timedelta(days=OutgoingMail.KEEP_DAYS)
+    ).delete()
     pending = OutgoingMail.objects.filter(sent_at__isnull=True).filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     )
