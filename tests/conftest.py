@@ -53,6 +53,10 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 
     with django_db_blocker.unblock():
         load_taxonomies()
+        if USE_PGVECTOR:
+            # As an operator does once (README): tests' transactions would roll it back.
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS vector")
     yield
     if connection.vendor == "postgresql":
         # Live-server threads may still hold a session, which would block dropping the database.
