@@ -83,6 +83,15 @@ def _eager_and_quiet(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _matching_store_chosen_per_test() -> None:
+    """The pgvector store remembers that its table exists; a test's rollback takes it away."""
+    if USE_PGVECTOR:
+        from karvan.matching.stores import reset_store
+
+        reset_store()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Throttles keep their counts in the cache: every test starts with none."""
     from django.core.cache import cache
