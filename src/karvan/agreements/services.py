@@ -999,6 +999,11 @@ def seal_agreement(*, agreement: Agreement) -> Agreement:
         locked = _lock(agreement)
         if locked.is_sealed:
             return locked
+        name = locked.sealed_pdf.field.generate_filename(locked, f"{locked.code}.pdf")
+        if locked.sealed_pdf.storage.exists(name):
+            # Left by a run that stored the file and died before its commit: replaced, so the
+            # agreement has one sealed PDF however many runs it took.
+            locked.sealed_pdf.storage.delete(name)
         locked.sealed_pdf.save(f"{locked.code}.pdf", ContentFile(sealed), save=False)
         locked.sealed_sha256, locked.sealed_at = sha256_hex(sealed), timezone.now()
         locked.save(update_fields=["sealed_pdf", "sealed_sha256", "sealed_at", "updated_at"])

@@ -14,9 +14,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
+
+from karvan.core.storages import signed_url
 
 
 @deconstructible
@@ -58,10 +60,16 @@ def serve_private_file(
 ) -> HttpResponse:
     """Hand a private file to a reader the caller has already checked.
 
-    Raises Http404 when the row has no file or the file is gone from the disk.
+    Raises Http404 when the row has no file or the file is gone from its storage. Files in object
+    storage are handed over as a redirect to a short-lived signed URL.
     """
     if not file or not file.storage.exists(file.name):
         raise Http404
+    url = signed_url(file, download_name=filename, inline=not as_attachment)
+    if url:  # object storage: the reader fetches it from the bucket, for a few minutes only
+        redirect = HttpResponseRedirect(url)
+        redirect["Cache-Control"] = "private, no-store"
+        return redirect
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     server = settings.KARVAN_PRIVATE_FILE_SERVER
     if server == "django":

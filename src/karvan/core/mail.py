@@ -2,6 +2,7 @@
 
 import zoneinfo
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
@@ -19,7 +20,15 @@ def render_text(template_name: str, context: Mapping[str, object]) -> str:
     return get_template(template_name).template.render(Context(dict(context), autoescape=False))
 
 
-def send_rendered_mail(
+@dataclass(frozen=True)
+class RenderedMail:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+def render_mail(
     *,
     to: str,
     language: str,
@@ -27,8 +36,8 @@ def send_rendered_mail(
     calendar: str,
     template: str,
     context: Mapping[str, object],
-) -> None:
-    """Render `<template>_subject.txt` and `_body.txt` as the recipient reads them; send."""
+) -> RenderedMail:
+    """Render `<template>_subject.txt` and `_body.txt` as the recipient reads them."""
     with (
         translation.override(language),
         override_calendar(calendar),
@@ -39,9 +48,37 @@ def send_rendered_mail(
         text = render_text(f"{template}_body.txt", full_context)
         # The text is plain and unescaped: escape it once for the HTML version.
         html = render_to_string("core/email_base.html", {**full_context, "body": escape(text)})
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
+    return RenderedMail(to=to, subject=subject, text=text, html=html)
+
+
+def send_mail_now(mail: RenderedMail, *, headers: Mapping[str, str] | None = None) -> None:
+    message = EmailMultiAlternatives(
+        mail.subject, mail.text, settings.DEFAULT_FROM_EMAIL, [mail.to], headers=dict(headers or {})
+    )
+    message.attach_alternative(mail.html, "text/html")
     message.send()
+
+
+def send_rendered_mail(
+    *,
+    to: str,
+    language: str,
+    time_zone: str,
+    calendar: str,
+    template: str,
+    context: Mapping[str, object],
+) -> None:
+    """Render `<template>_subject.txt` and `_body.txt` as the recipient reads them; send."""
+    send_mail_now(
+        render_mail(
+            to=to,
+            language=language,
+            time_zone=time_zone,
+            calendar=calendar,
+            template=template,
+            context=context,
+        )
+    )
 
 
 class Reader(Protocol):
@@ -51,6 +88,20 @@ class Reader(Protocol):
     language: str
     time_zone: str
     calendar: str
+
+
+def render_mail_to_person(
+    person: Reader, *, template: str, context: Mapping[str, object]
+) -> RenderedMail:
+    """A mail to a person rendered in their own language, zone and calendar."""
+    return render_mail(
+        to=person.email,
+        language=person.language,
+        time_zone=person.time_zone,
+        calendar=person.calendar,
+        template=template,
+        context=context,
+    )
 
 
 def send_mail_to_person(person: Reader, *, template: str, context: Mapping[str, object]) -> None:

@@ -2,7 +2,7 @@
 
 import zoneinfo
 from collections.abc import Callable
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
@@ -29,13 +29,29 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def content_security_policy() -> str:
+    """The policy, allowing images from the public files' bucket when they live in one."""
+    from karvan.core.storages import is_object_storage, public_storage
+
+    storage = public_storage()
+    if not is_object_storage(storage):
+        return CONTENT_SECURITY_POLICY
+    address = urlsplit(storage.url("logo"))
+    return CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data:", f"img-src 'self' data: {address.scheme}://{address.netloc}"
+    )
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.policy = ""
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if not self.policy:
+            self.policy = content_security_policy()
+        response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
 
 

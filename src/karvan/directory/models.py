@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.models import HsCode, IsicCode, TimeStampedModel
+from karvan.core.storages import public_storage
 from karvan.core.text import MultilingualTextField, localize
 
 
@@ -74,7 +75,7 @@ class Organisation(TimeStampedModel):
     )
     certifications = models.JSONField(_("certifications"), default=list, blank=True)
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to=logo_path, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=logo_path, storage=public_storage, blank=True)
     verification = models.CharField(
         _("verification"),
         max_length=12,

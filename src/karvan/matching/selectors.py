@@ -6,8 +6,8 @@ from karvan.accounts.models import User
 from karvan.directory.models import Organisation
 from karvan.matching.adapters import to_listing
 from karvan.matching.engine import Listing, Match
-from karvan.matching.index_cache import current_index
 from karvan.matching.reasons import describe_reasons
+from karvan.matching.stores import current_store
 from karvan.opportunities.models import Opportunity
 from karvan.opportunities.selectors import list_opportunities
 
@@ -42,7 +42,7 @@ def recommend_for_opportunity(
     *, viewer: User, opportunity: Opportunity, top: int = 10
 ) -> list[Recommendation]:
     """Partners on the other side for one opportunity."""
-    matches = current_index().recommend(to_listing(opportunity), top=top * 2)
+    matches = current_store().recommend(to_listing(opportunity), top=top * 2)
     return _visible(viewer, matches, top)
 
 
@@ -76,10 +76,10 @@ def recommend_for_organisation(
         list_opportunities(viewer=viewer, organisation_id=organisation.pk, open_only=True)[:20]
     )
     listings = [to_listing(opportunity) for opportunity in own] or _profile_listings(organisation)
-    index = current_index()
+    store = current_store()
     best: dict[str, Match] = {}
     for listing in listings:
-        for match in index.recommend(listing, top=top):
+        for match in store.recommend(listing, top=top):
             if match.id not in best or best[match.id].score < match.score:
                 best[match.id] = match
     ranked = sorted(best.values(), key=lambda match: match.score, reverse=True)
@@ -90,7 +90,7 @@ def search_opportunities_across_languages(
     *, viewer: User, query: str, top: int = 50
 ) -> list[Opportunity]:
     """Opportunities about the query, whatever language each was written in."""
-    matches = current_index().search(query, top=top)
+    matches = current_store().search(query, top=top)
     if matches:
         # The tail of a free-text search is noise: keep what scores near the best.
         floor = matches[0].score * SEARCH_RELATIVE_FLOOR

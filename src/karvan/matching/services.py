@@ -14,10 +14,11 @@ from karvan.directory.models import Membership
 from karvan.matching import notifications as kinds
 from karvan.matching import tasks
 from karvan.matching.adapters import to_listing
-from karvan.matching.engine import Reason
-from karvan.matching.index_cache import REMOVAL_RETENTION, current_index, get_embedder
+from karvan.matching.engine import Match, Reason
+from karvan.matching.index_cache import REMOVAL_RETENTION, get_embedder
 from karvan.matching.models import ListingRemoval, ListingVector
 from karvan.matching.reasons import describe_reasons
+from karvan.matching.stores import current_store
 from karvan.notifications.services import notify
 from karvan.opportunities.models import Opportunity
 
@@ -92,6 +93,7 @@ def index_opportunities(
                 lambda pk=opportunity.pk: tasks.send_match_alerts.delay(opportunity_id=pk)
             )
         rows.append(row)
+    current_store().store_vectors(rows)
     return rows
 
 
@@ -101,18 +103,32 @@ def index_opportunity(*, opportunity: Opportunity) -> ListingVector:
 
 
 def send_match_alerts(*, opportunity: Opportunity) -> int:
-    """Tell the organisations whose open opportunities this new one fits best; once per listing."""
-    row = ListingVector.objects.filter(opportunity=opportunity, alerted_at__isnull=True).first()
-    if row is None or not opportunity.is_open:
+    """Tell the organisations whose open opportunities this new one fits best; once per listing.
+
+    The listing is claimed (its `alerted_at` set) in the transaction that writes the alerts, so a
+    task delivered twice alerts once, and one that dies half-way alerts nobody until it is rerun.
+    """
+    pending = ListingVector.objects.filter(opportunity=opportunity, alerted_at__isnull=True)
+    if not opportunity.is_open or not pending.exists():
         return 0
     matches = [
         match
-        for match in current_index().recommend(to_listing(opportunity), top=ALERT_TOP)
+        for match in current_store().recommend(to_listing(opportunity), top=ALERT_TOP)
         if match.score >= settings.KARVAN_MATCH_ALERT_SCORE
     ]
     partners = Opportunity.objects.select_related("organisation", "author").in_bulk(
         [int(match.id) for match in matches]
     )
+    with transaction.atomic():
+        if not pending.update(alerted_at=timezone.now()):
+            return 0  # another delivery of the task got there first
+        sent = _alert_partners(opportunity, matches, partners)
+    return sent
+
+
+def _alert_partners(
+    opportunity: Opportunity, matches: list[Match], partners: dict[int, Opportunity]
+) -> int:
     sent = 0
     for match in matches:
         partner = partners.get(int(match.id))
@@ -144,7 +160,6 @@ def send_match_alerts(*, opportunity: Opportunity) -> int:
             url=opportunity.get_absolute_url(),
         )
         sent += 1
-    ListingVector.objects.filter(pk=row.pk).update(alerted_at=timezone.now())
     return sent
 
 

@@ -42,3 +42,33 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class OutgoingMail(models.Model):
+    """One e-mail, rendered when queued, sent at most once: the outbox.
+
+    Tasks run at least once, so a mail is queued under a key naming what it is about (a
+    notification, a digest) and sent by whichever worker claims it first. A claim lasts
+    `CLAIM_SECONDS`; a mail whose worker died before sending it is sent by the next sweep.
+    """
+
+    CLAIM_SECONDS = 300
+    KEEP_DAYS = 90
+
+    key = models.CharField(max_length=120, unique=True)
+    to = models.EmailField()
+    subject = models.TextField()
+    text = models.TextField()
+    html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.to}"

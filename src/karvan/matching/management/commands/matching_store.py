@@ -1,0 +1,20 @@
+"""`karvan matching_store`: which matching store this configuration uses; `--sync` refills it."""
+
+from argparse import ArgumentParser
+
+from django.core.management.base import BaseCommand
+
+from karvan.matching.stores import current_store
+
+
+class Command(BaseCommand):
+    help = "Show the matching store (memory or pgvector); --sync refills the pgvector table."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--sync", action="store_true", help="refill the pgvector table")
+
+    def handle(self, *args: object, **options: object) -> None:
+        store = current_store()
+        self.stdout.write(f"matching store: {store.name}")
+        if options["sync"] and hasattr(store, "sync"):
+            self.stdout.write(f"listings in the database's index: {store.sync()}")

