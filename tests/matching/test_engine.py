@@ -111,13 +111,14 @@ def test_reasons_explain_the_match_most_important_first(embedder):
     match = index.recommend(PISTACHIO_OFFER_FA, top=1)[0]
     codes = [reason.code for reason in match.reasons]
     assert codes[0] == "complementary"
-    assert dict(match.reasons[0].params) == {"side": "request", "kind": "product"}
+    assert dict(match.reasons[0].params) == {"side": "request", "kind": "product", "yours": "offer"}
     shared = next(reason for reason in match.reasons if reason.code == "shared_terms")
     assert "پسته" in shared.params["terms"] and "开心果" in shared.params["terms"]
     assert shared.params["concepts"] == "pistachio"
-    # The request gave heading 0802; its text names pistachios, which implies 080251 as well.
+    # The offer declared 080251 and the request heading 0802: the heading is what both declared
+    # (that the request's words imply 080251 as well is said as "both mention", not as a code).
     hs = next(reason for reason in match.reasons if reason.code.startswith("same_hs_"))
-    assert (hs.code, hs.params["code"]) == ("same_hs_code", "080251")
+    assert (hs.code, hs.params["code"]) == ("same_hs_heading", "0802")
     country = next(reason for reason in match.reasons if reason.code == "other_country")
     assert country.params["country"] == "CN"
     assert all(
