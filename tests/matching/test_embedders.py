@@ -50,6 +50,11 @@ def test_the_rank_command_writes_rankings_for_every_query(tmp_path):
     source.write_text(json.dumps(dataset), encoding="utf-8")
     call_command("match", "rank", "--dataset", str(source), "--out", str(target), "--top", "2")
     assert json.loads(target.read_text(encoding="utf-8")) == {"a": ["b", "c"]}
+    # --shown keeps what the product would show: the dates buyer, not the steel billet buyer.
+    call_command(
+        "match", "rank", "--dataset", str(source), "--out", str(target), "--top", "2", "--shown"
+    )
+    assert json.loads(target.read_text(encoding="utf-8")) == {"a": ["b"]}
 
 
 def test_the_rank_command_reports_an_unreadable_dataset(tmp_path):

@@ -167,6 +167,10 @@ class EngineSettings:
     # ... and at least this share of the best match's score (a clear best match makes the far
     # weaker ones noise).
     shown_relative_floor: float = 0.6
+    # What search shows: listings scoring at least this (a search score has no complementarity
+    # or corridor part; calibrated on the demo's data, where nonsense queries score below 0.16
+    # and true cross-lingual finds above 0.24).
+    search_threshold: float = 0.2
     # Scale: above this many listings, dense candidates come from an HNSW index per side.
     ann_threshold: int = 50_000
     ann_candidates: int = 128
@@ -673,8 +677,14 @@ class MatchingIndex:
         df = max(self._df.get(key, 0), 1)
         return math.log(1 + live / df) / math.log(1 + live)
 
-    def _accumulate(self, query: _Features, candidates: int) -> dict[str, Floats]:
-        """Concept, HS, ISIC and lexical scores of every slot, from the postings."""
+    def _accumulate(
+        self, query: _Features, candidates: int, *, coverage: bool = False
+    ) -> dict[str, Floats]:
+        """Concept, HS, ISIC and lexical scores of every slot, from the postings.
+
+        The concept score is a cosine between two listings; with `coverage` (a search query, a
+        few words against a whole listing) it is how much of the query's concepts the listing
+        holds, however much else it also says."""
         settings = self.settings
         concept = np.zeros(candidates, dtype=np.float32)
         hs = np.zeros(candidates, dtype=np.float32)
@@ -687,7 +697,13 @@ class MatchingIndex:
                 continue
             # A concept counts by how discriminating it is (its rarity in the index, less for a
             # group concept): generic ones (machinery, services, partnership) nearly nothing.
-            scale = weight * self._specificity(name) / max(query_norm, 1e-9)
+            # A search query names its subject in a few words: there, rarity alone weighs them.
+            specificity = (self._idf("c:" + name) if coverage else self._specificity(name)) * (
+                self.settings.group_concept_factor
+                if coverage and self.vocabulary.is_generic(name)
+                else 1.0
+            )
+            scale = weight * specificity / max(query_norm, 1e-9)
             slots = np.frombuffer(postings.slots, dtype=np.int64)
             weights = np.frombuffer(postings.weights, dtype=np.float32)
             np.add.at(concept, slots, weights * scale)
@@ -723,8 +739,11 @@ class MatchingIndex:
             slots = np.frombuffer(postings.slots, dtype=np.int64)
             np.add.at(lexical, slots, np.float32(idf / total))
             del slots
-        norms = self._concept_norm[:candidates]
-        concept = np.divide(concept, norms, out=np.zeros_like(concept), where=norms > 0)
+        if coverage:
+            concept /= max(query_norm, 1e-9)
+        else:
+            norms = self._concept_norm[:candidates]
+            concept = np.divide(concept, norms, out=np.zeros_like(concept), where=norms > 0)
         return {"concept": concept, "hs": hs, "isic": isic, "lexical": lexical}
 
     def _dense(self, query_vector: Floats, slots: Ints) -> Floats:
@@ -783,8 +802,9 @@ class MatchingIndex:
         sides: Sequence[int],
         fallback_sides: Sequence[int] = (),
         wanted: int = 0,
+        coverage: bool = False,
     ) -> tuple[Ints, dict[str, Floats]]:
-        sparse = self._accumulate(query, self._size)
+        sparse = self._accumulate(query, self._size, coverage=coverage)
         slots = self._candidates(query_vector, sparse, sides)
         if fallback_sides and self._ann is not None and len(slots) < wanted:
             more = self._candidates(query_vector, sparse, fallback_sides)
@@ -803,13 +823,18 @@ class MatchingIndex:
         ]
         return max(values, default=0.0)
 
-    def _relevance(self, components: Mapping[str, Floats], query: _Features) -> Floats:
+    def _relevance(
+        self, components: Mapping[str, Floats], query: _Features, *, search: bool = False
+    ) -> Floats:
         """The weighted sum of the components. Evidence the query cannot give passes its weight to
         the dense similarity: the concepts' weight as far as the vocabulary is unsure of the
         query's subject, the codes' when the query has none. So on a subject the vocabulary does
         not know, the language-centred dense similarity decides."""
         settings = self.settings
         confidence = self._confidence(query) if settings.confidence_shift else 1.0
+        if search:
+            # A few words that name a specific concept name the subject.
+            confidence = 1.0 if confidence > 0 else 0.0
         concept_weight = settings.concept_weight * confidence
         hs_weight = settings.hs_weight if query.hs or not settings.confidence_shift else 0.0
         isic_weight = settings.isic_weight if query.isic or not settings.confidence_shift else 0.0
@@ -941,14 +966,13 @@ class MatchingIndex:
                 return []
             query_vector = self._centred_query(vector, language)
             sides = [SIDES.index(side)] if side in SIDES else [0, 1]
-            slots, components = self._score(features, query_vector, sides=sides)
+            slots, components = self._score(features, query_vector, sides=sides, coverage=True)
             keep = self._alive[slots] & np.isin(self._side[slots], sides)
             slots = slots[keep]
             components = {name: values[keep] for name, values in components.items()}
-            score = self._relevance(components, features)
+            score = self._relevance(components, features, search=True)
             if min_score is not None:
-                best = float(score.max()) if len(score) else 0.0
-                confident = score >= max(min_score, best * self.settings.shown_relative_floor)
+                confident = score >= min_score
                 slots, score = slots[confident], score[confident]
                 components = {name: values[confident] for name, values in components.items()}
             return self._matches(features, None, slots, components, score, top)
