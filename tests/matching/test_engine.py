@@ -472,7 +472,9 @@ def test_a_generic_concept_in_common_counts_for_almost_nothing(embedder):
 
     assert (
         generic_score(
-            dataclasses.replace(concept_only, group_concept_factor=1.0, specificity_power=1.0)
+            dataclasses.replace(
+                concept_only, group_concept_factor=1.0, specificity_power=1.0, specific_share=1.0
+            )
         )
         > 0.1
     )

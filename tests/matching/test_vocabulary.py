@@ -142,6 +142,8 @@ def test_extraction_never_fails_on_any_text(text):
         ("چوب عود و بخور", "fa", "musical_instruments"),
         # Persian شمع خودرو is a spark plug, not a candle.
         ("فروش شمع خودرو و وایر شمع", "fa", "candles_home_decor"),
+        # Persian تور is a fishing net (or tulle) as often as a tour.
+        ("خرید تور ماهیگیری برای صیادان", "fa", "tourism"),
     ],
 )
 def test_a_false_friend_is_not_read_as_the_concept(text, language, not_concept):
@@ -159,6 +161,7 @@ def test_a_false_friend_is_not_read_as_the_concept(text, language, not_concept):
         ("مطلوب جوز ولوز", "ar", "almond"),  # the Arabic و- prefix on a short word
         ("آلة العود المصنوعة يدويا", "ar", "musical_instruments"),
         ("شمع معطر دست‌ساز", "fa", "candles_home_decor"),
+        ("برگزاری تور گردشگری چین", "fa", "tourism"),
     ],
 )
 def test_the_true_sense_is_still_read(text, language, concept):

@@ -13,19 +13,23 @@ format. Nothing here imports Django or another Karvan app.
 
 Method. A candidate's relevance is a weighted sum (weights in `EngineSettings`) of
 - concept overlap: both texts are read with a four-language vocabulary (`vocabulary.py`); concepts
-  are expanded to broader and value-chain-related ones, weighted by rarity in the index, compared
-  as a cosine. This is what crosses languages with certainty;
+  are expanded to broader and value-chain-related ones, weighted by how discriminating they are
+  in the index (`_specificity`: generic ones nearly nothing), compared as a cosine (for a search
+  query: how much of the query's concepts a listing holds). This crosses languages with certainty;
 - HS proximity (same 6-digit code > same heading > same chapter) and ISIC proximity (same division >
-  same section), from the codes given and those the concepts imply;
+  same section), from the codes given and those concepts below the top-level groups imply;
 - lexical overlap of words and Chinese character pairs, weighted by rarity;
 - dense similarity of the model's vectors after language-mean centering: each language's mean
   vector (kept incrementally over the indexed listings, shrunk towards a reference mean for small
   indexes) is subtracted before the cosine. Much of what separates languages in the model's space
   is a per-language offset; removing it leaves what the texts are about.
-The relevance is scaled by how well the two kinds complement each other; a candidate from another
-country than the listing's gains a small bonus (other things equal, the corridor comes first);
+Evidence the query cannot give (no specific concept, no codes) passes its weight to the dense
+similarity, which so decides on subjects the vocabulary does not know. The relevance is scaled
+by how well the two kinds complement each other; a candidate from another country than the
+listing's gains a small bonus (other things equal, the corridor comes first);
 candidates on the listing's own side (competitors) always rank below every complementary one; the
-listing itself and its owner's other listings are never returned.
+listing itself and its owner's other listings are never returned. What the product shows is
+what passes `EngineSettings.shown_threshold` (recommendations) or `search_threshold` (search).
 
 Scale. Every feature lives in an inverted index of NumPy-backed postings. Up to
 `EngineSettings.ann_threshold` listings the dense part is an exact matrix product; above it, an HNSW
@@ -153,9 +157,11 @@ class EngineSettings:
     # A group concept (one that narrower concepts refine: machinery, food, services) says less
     # than its rarity alone suggests.
     group_concept_factor: float = 0.3
-    # A concept's weight is its rarity (idf, in (0, 1]) to this power: the higher, the less a
-    # common concept counts.
+    # A concept's weight is its rarity (`MatchingIndex._rarity`, in (0, 1]) to this power: the
+    # higher, the less a common concept counts.
     specificity_power: float = 2.0
+    # A concept in at most this share of the listings counts fully.
+    specific_share: float = 0.02
     # Whether evidence a query cannot give (no specific concept, no codes) passes its weight to
     # the dense similarity (see `MatchingIndex._relevance`).
     confidence_shift: bool = True
@@ -163,7 +169,7 @@ class EngineSettings:
     # scoring at least this. Calibrated on the development sets (bench/matching_quality.py) for
     # precision >= 0.6 at recall >= 0.85 of the shown lists on both; `KARVAN_MATCH_THRESHOLD`
     # overrides it in the product.
-    shown_threshold: float = 0.12
+    shown_threshold: float = 0.10
     # ... and at least this share of the best match's score (a clear best match makes the far
     # weaker ones noise).
     shown_relative_floor: float = 0.6
@@ -677,6 +683,15 @@ class MatchingIndex:
         df = max(self._df.get(key, 0), 1)
         return math.log(1 + live / df) / math.log(1 + live)
 
+    def _rarity(self, key: str) -> float:
+        """How discriminating a feature is, in (0, 1]: 1 for one in at most
+        `EngineSettings.specific_share` of the listings, falling as it grows commoner (about 0.45
+        for one in a third of them, 0.23 for one in all). Unlike `_idf`, a specific concept keeps
+        its weight however large the index grows."""
+        share = max(self._df.get(key, 0), 1) / max(self._live, 1)
+        reference = math.log(1 + 1 / self.settings.specific_share)
+        return min(1.0, math.log(1 + 1 / share) / reference)
+
     def _accumulate(
         self, query: _Features, candidates: int, *, coverage: bool = False
     ) -> dict[str, Floats]:
@@ -817,7 +832,7 @@ class MatchingIndex:
         """How surely the vocabulary names the query's subject, in [0, 1]: the rarity of its most
         specific concept (0 when it names only top-level groups, or none)."""
         values = [
-            self._idf("c:" + name)
+            self._rarity("c:" + name)
             for name in query.direct
             if not self.vocabulary.is_generic(name) and self._df.get("c:" + name, 0)
         ]
@@ -1176,7 +1191,7 @@ class MatchingIndex:
     def _specificity(self, concept: str) -> float:
         """How much a shared concept says, in [0, 1]: its rarity among the indexed listings,
         discounted for a group concept (machinery, food, services) that narrower ones refine."""
-        weight = self._idf("c:" + concept) ** self.settings.specificity_power
+        weight = self._rarity("c:" + concept) ** self.settings.specificity_power
         if self.vocabulary.is_generic(concept):
             weight *= self.settings.group_concept_factor
         return weight
