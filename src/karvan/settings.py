@@ -364,6 +364,10 @@ KARVAN_MATCH_ALERT_SCORE = float(os.environ.get("KARVAN_MATCH_ALERT_SCORE", "0.3
 KARVAN_MATCHING_STORE = os.environ.get("KARVAN_MATCHING_STORE", "auto")
 if KARVAN_MATCHING_STORE not in {"auto", "memory", "pgvector"}:
     raise ImproperlyConfigured("KARVAN_MATCHING_STORE must be auto, memory or pgvector.")
+# The score from which a match is shown at all (partners for you, meeting suggestions, alerts);
+# unset, the engine's calibrated default (`EngineSettings.shown_threshold`).
+_MATCH_THRESHOLD = os.environ.get("KARVAN_MATCH_THRESHOLD", "")
+KARVAN_MATCH_THRESHOLD = float(_MATCH_THRESHOLD) if _MATCH_THRESHOLD else None
 
 # Which opportunities staff review before they are published: "unverified" (those of organisations
 # the center has not verified), "all", or "none".

@@ -343,7 +343,18 @@ def test_recommendations_for_an_organisation_come_from_its_open_opportunities(
 
 # Each reason the engine gives, and what its sentence must name (None: a fixed sentence).
 ENGINE_REASONS = [
-    (Reason("complementary", {"side": "offer", "kind": "product"}), None),
+    (Reason("complementary", {"side": "offer", "kind": "product", "yours": "request"}), "product"),
+    (
+        Reason("complementary", {"side": "request", "kind": "technology", "yours": "offer"}),
+        "technology",
+    ),
+    (
+        Reason(
+            "value_chain",
+            {"concepts": "pistachio, packaging_machine", "mine": "پسته", "theirs": "包装机"},
+        ),
+        "包装机",
+    ),
     (Reason("same_side", {"side": "offer"}), None),
     (Reason("shared_terms", {"terms": "开心果, پسته", "concepts": "pistachio"}), "开心果 and پسته"),
     (Reason("shared_concepts", {"concepts": "pistachio", "terms": "开心果"}), "pistachio"),
@@ -404,3 +415,29 @@ def test_the_listing_the_engine_sees(iranian):
     )
     assert listing.hs_codes == ("0802",)
     assert listing.owner == str(iranian.organisation_id)
+
+
+# --- Only confident matches are shown ----------------------------------------------------------
+
+
+def test_partners_for_you_hold_only_confident_complementary_matches(
+    iranian, chinese, django_capture_on_commit_callbacks, settings
+):
+    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    competitor = MembershipFactory(organisation__name={"fa": "پسته دامغان"})
+    _published(
+        competitor,
+        {**PISTACHIO_OFFER, "title": "پسته فندقی دامغان برای صادرات"},
+        django_capture_on_commit_callbacks,
+    )
+    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    found = recommend_for_opportunity(viewer=chinese.user, opportunity=request)
+    # Two Iranian offers of pistachios for a Chinese pistachio buyer: both shown, nothing else.
+    assert offer.pk in [item.opportunity.pk for item in found]
+    assert all(item.opportunity.side == "offer" for item in found)
+    # The offer's own list never shows the other pistachio offer (a competitor).
+    partners = recommend_for_opportunity(viewer=iranian.user, opportunity=offer)
+    assert [item.opportunity.pk for item in partners] == [request.pk]
+    # A threshold nothing reaches shows nothing rather than padding the list.
+    settings.KARVAN_MATCH_THRESHOLD = 5.0
+    assert recommend_for_opportunity(viewer=iranian.user, opportunity=offer) == []

@@ -50,6 +50,20 @@ def test_the_rank_command_writes_rankings_for_every_query(tmp_path):
     source.write_text(json.dumps(dataset), encoding="utf-8")
     call_command("match", "rank", "--dataset", str(source), "--out", str(target), "--top", "2")
     assert json.loads(target.read_text(encoding="utf-8")) == {"a": ["b", "c"]}
+    # --shown keeps what the product would show: never another date exporter (a competitor),
+    # which the full ranking still lists last.
+    dataset["items"].append(
+        {"id": "d", "side": "offer", "kind": "product", "lang": "fa", "country": "IR",
+         "title": "صادرات خرما زاهدی", "description": "خرمای زاهدی بوشهر"}
+    )  # fmt: skip
+    source.write_text(json.dumps(dataset), encoding="utf-8")
+    call_command("match", "rank", "--dataset", str(source), "--out", str(target), "--top", "3")
+    assert json.loads(target.read_text(encoding="utf-8"))["a"][-1] == "d"
+    call_command(
+        "match", "rank", "--dataset", str(source), "--out", str(target), "--top", "3", "--shown"
+    )
+    shown = json.loads(target.read_text(encoding="utf-8"))["a"]
+    assert shown[0] == "b" and "d" not in shown
 
 
 def test_the_rank_command_reports_an_unreadable_dataset(tmp_path):

@@ -111,13 +111,14 @@ def test_reasons_explain_the_match_most_important_first(embedder):
     match = index.recommend(PISTACHIO_OFFER_FA, top=1)[0]
     codes = [reason.code for reason in match.reasons]
     assert codes[0] == "complementary"
-    assert dict(match.reasons[0].params) == {"side": "request", "kind": "product"}
+    assert dict(match.reasons[0].params) == {"side": "request", "kind": "product", "yours": "offer"}
     shared = next(reason for reason in match.reasons if reason.code == "shared_terms")
     assert "پسته" in shared.params["terms"] and "开心果" in shared.params["terms"]
     assert shared.params["concepts"] == "pistachio"
-    # The request gave heading 0802; its text names pistachios, which implies 080251 as well.
+    # The offer declared 080251 and the request heading 0802: the heading is what both declared
+    # (that the request's words imply 080251 as well is said as "both mention", not as a code).
     hs = next(reason for reason in match.reasons if reason.code.startswith("same_hs_"))
-    assert (hs.code, hs.params["code"]) == ("same_hs_code", "080251")
+    assert (hs.code, hs.params["code"]) == ("same_hs_heading", "0802")
     country = next(reason for reason in match.reasons if reason.code == "other_country")
     assert country.params["country"] == "CN"
     assert all(
@@ -398,3 +399,119 @@ def test_the_engine_modules_load_without_django():
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- Generic concepts, confidence, the shown threshold -----------------------------------------
+
+
+def test_a_generic_concept_in_common_counts_for_almost_nothing(embedder):
+    index = MatchingIndex(embedder)
+    wig_offer = _listing(
+        "wig-offer",
+        language="fa",
+        title="کلاه‌گیس و اکستنشن موی طبیعی انسان",
+        description="کلاه‌گیس از موی طبیعی انسان، دوخت با ماشین آلات، همراه خدمات.",
+    )
+    wig_request = _listing(
+        "wig-request",
+        side="request",
+        language="zh",
+        country="CN",
+        title="求购真人发假发",
+        description="美发沙龙采购医用假发。",
+    )
+    generic_request = _listing(
+        "generic-request",
+        side="request",
+        language="zh",
+        country="CN",
+        title="机械设备 服务",
+        description="采购机械设备和服务。",
+    )
+    fillers = [
+        ("request", "en", "GB", "Machinery and services for a bakery"),
+        ("offer", "zh", "CN", "机械设备出口"),
+        ("offer", "ar", "IQ", "خدمات وآلات صناعية"),
+        ("request", "fa", "IR", "خرید ماشین آلات صنعتی"),
+    ]
+    listings = [
+        wig_offer,
+        wig_request,
+        generic_request,
+        *[
+            _listing(
+                f"filler-{n}",
+                side=side,
+                language=language,
+                country=country,
+                title=title,
+                description=title,
+            )
+            for n, (side, language, country, title) in enumerate(fillers)
+        ],
+    ]
+    index.upsert(listings)
+    wig = index.features(listings[0])
+    generic = index.features(listings[2])
+    assert "machinery" in wig.direct and "machinery" in generic.direct
+    assert index._specificity("machinery") < 0.15
+    # The wig offer's vocabulary is unsure of its subject: dense similarity decides.
+    assert index._confidence(wig) == 0.0
+    # Counted fully (the former flat weighting), the shared generic concepts lift the generic
+    # request; weighted by how discriminating they are, they lift it by almost nothing.
+    concept_only = EngineSettings(
+        dense_weight=0, lexical_weight=0, corridor_bonus=0, confidence_shift=False
+    )
+
+    def generic_score(settings: EngineSettings) -> float:
+        probe = MatchingIndex(embedder, settings)
+        probe.upsert(listings)
+        return next(
+            m.score for m in probe.recommend(listings[0], top=10) if m.id == "generic-request"
+        )
+
+    assert (
+        generic_score(
+            dataclasses.replace(
+                concept_only, group_concept_factor=1.0, specificity_power=1.0, specific_share=1.0
+            )
+        )
+        > 0.1
+    )
+    assert generic_score(concept_only) < 0.02
+
+
+def test_only_confident_complementary_matches_are_shown(embedder):
+    competitor = _listing(
+        "fa-competitor", language="fa", owner="other-farm",
+        title="فروش پسته فندقی", description="پسته فندقی صادراتی از دامغان.",
+    )  # fmt: skip
+    index = _index(
+        embedder, [PISTACHIO_OFFER_FA, PISTACHIO_REQUEST_ZH, competitor, *OTHER_REQUESTS_ZH]
+    )
+    everything = index.recommend(PISTACHIO_OFFER_FA, top=10)
+    assert {"fa-competitor", "zh-solar", "zh-tiles", "zh-steel"} <= {m.id for m in everything}
+    shown = index.recommend(PISTACHIO_OFFER_FA, top=10, min_score=0.12)
+    assert [match.id for match in shown] == ["zh-pistachio"]
+    # A threshold nothing reaches shows nothing, rather than padding the list.
+    assert index.recommend(PISTACHIO_OFFER_FA, top=10, min_score=5.0) == []
+
+
+def test_a_nonsense_query_finds_nothing_confident(demo_index):
+    threshold = demo_index.settings.search_threshold
+    assert demo_index.search("سنگ تراورتن", min_score=threshold)
+    for nonsense in ("qwxz blorf snark", "ضصثق غعهخ", "啊哦嗯呃"):
+        assert demo_index.search(nonsense, min_score=threshold) == [], nonsense
+
+
+def test_a_chinese_query_finds_the_persian_pistachio_packaging_line_rfq(demo_index):
+    """The one lead that matters to a Chinese packaging maker, written in Persian."""
+    found = demo_index.search(
+        "开心果 包装线", top=50, min_score=demo_index.settings.search_threshold
+    )
+    ids = [match.id for match in found]
+    assert "op-pistachio-kerman-sorting-line" in ids
+    match = found[ids.index("op-pistachio-kerman-sorting-line")]
+    shared = next(reason for reason in match.reasons if reason.code == "shared_terms")
+    assert "pistachio" in shared.params["concepts"]
+    assert "packaging_machine" in shared.params["concepts"]

@@ -116,3 +116,58 @@ def test_word_forms_always_contain_the_word_and_only_shorter_forms(word):
 def test_extraction_never_fails_on_any_text(text):
     found = default_vocabulary().extract(text)
     assert set(found) <= set(default_vocabulary().concepts)
+
+
+# --- False friends, fixed at their root (each failed before the fix) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "not_concept"),
+    [
+        # Persian تأمین is "supply"; only Arabic تأمين is insurance.
+        ("تأمین قطعات یدکی از چین برای کارخانه", "fa", "insurance"),
+        ("تأمین‌کننده مواد اولیه", "fa", "insurance"),
+        # Persian واردات is "imports": no و- prefix and -ات suffix around آرد (flour).
+        ("واردات ماشین‌آلات بسته‌بندی", "fa", "wheat_flour"),
+        # Persian چادر is a tent as often as a chador.
+        ("تولید چادر مسافرتی و کمپینگ", "fa", "hijab_scarf"),
+        # Sea cucumber is a seafood, not a cucumber; "dried" is not DRI.
+        ("Dried sea cucumber from the Gulf", "en", "cucumber_pepper"),
+        ("Dried sea cucumber from the Gulf", "en", "dri_pig_iron"),
+        ("صادرات خیار دریایی خشک", "fa", "cucumber_pepper"),
+        ("خيار البحر المجفف", "ar", "cucumber_pepper"),
+        # Arabic عود is agarwood (incense) as often as the oud.
+        ("خشب العود ودهن العود والبخور", "ar", "musical_instruments"),
+        ("سبح وعود للبخور", "ar", "musical_instruments"),
+        ("چوب عود و بخور", "fa", "musical_instruments"),
+        # Persian شمع خودرو is a spark plug, not a candle.
+        ("فروش شمع خودرو و وایر شمع", "fa", "candles_home_decor"),
+        # Persian تور is a fishing net (or tulle) as often as a tour.
+        ("خرید تور ماهیگیری برای صیادان", "fa", "tourism"),
+    ],
+)
+def test_a_false_friend_is_not_read_as_the_concept(text, language, not_concept):
+    assert not_concept not in default_vocabulary().extract(text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "concept"),
+    [
+        ("شركة تأمين بحري على الشحنات", "ar", "insurance"),  # Arabic تأمين is insurance
+        ("بیمه باربری محموله", "fa", "insurance"),
+        ("واردات آرد گندم", "fa", "wheat_flour"),  # آرد itself is still flour
+        ("Fresh cucumbers from greenhouses", "en", "cucumber_pepper"),
+        ("DRI pellets for steel mills", "en", "dri_pig_iron"),
+        ("مطلوب جوز ولوز", "ar", "almond"),  # the Arabic و- prefix on a short word
+        ("آلة العود المصنوعة يدويا", "ar", "musical_instruments"),
+        ("شمع معطر دست‌ساز", "fa", "candles_home_decor"),
+        ("برگزاری تور گردشگری چین", "fa", "tourism"),
+    ],
+)
+def test_the_true_sense_is_still_read(text, language, concept):
+    assert concept in default_vocabulary().extract(text, language)
+
+
+def test_without_a_language_every_language_s_terms_are_tried():
+    # Text of unknown language (a free-text search) keeps the old, permissive reading.
+    assert "insurance" in default_vocabulary().extract("تأمين")

@@ -272,7 +272,9 @@ class PgvectorStore:
         text = f"{listing.title}\n{listing.description}"
         return get_embedder().embed_passages([text])[0].astype(np.float32)
 
-    def recommend(self, listing: Listing, *, top: int) -> list[Match]:
+    def recommend(
+        self, listing: Listing, *, top: int, min_score: float | None = None
+    ) -> list[Match]:
         if top <= 0:
             return []
         vector = self._vector_of(listing) if listing.id.isdigit() else None
@@ -288,9 +290,16 @@ class PgvectorStore:
             found += self.candidates(vector, sides=[own], headings=headings, exclude_owner=owner)
         found = [(pk, v) for pk, v in found if str(pk) != listing.id]
         index = self._ranking_index(found, [(listing, vector)])
-        return index.recommend(listing, top=top)
+        return index.recommend(listing, top=top, min_score=min_score)
 
-    def search(self, query: str, *, top: int, side: str | None = None) -> list[Match]:
+    def search(
+        self,
+        query: str,
+        *,
+        top: int,
+        side: str | None = None,
+        min_score: float | None = None,
+    ) -> list[Match]:
         if not query.strip() or top <= 0:
             return []
         vector = get_embedder().embed_passages([query])[0].astype(np.float32)
@@ -300,4 +309,4 @@ class PgvectorStore:
         )  # fmt: skip
         sides = [side] if side in {"offer", "request"} else ["offer", "request"]
         found = self.candidates(vector, sides=sides, headings=self._headings(probe))
-        return self._ranking_index(found, []).search(query, top=top, side=side)
+        return self._ranking_index(found, []).search(query, top=top, side=side, min_score=min_score)

@@ -50,7 +50,16 @@ def describe_reason(reason: Reason) -> str:
     params = dict(reason.params)
     code = reason.code
     if code == "complementary":
-        return _("they ask for what you offer, or offer what you ask for")
+        kind = KIND_LABELS.get(params.get("kind", ""))
+        label = kind() if kind else params.get("kind", "")
+        if params.get("side") == "offer":
+            return _("their offer meets your request: %(kind)s") % {"kind": label}
+        return _("their request meets your offer: %(kind)s") % {"kind": label}
+    if code == "value_chain":
+        return _("one value chain: your %(mine)s, their %(theirs)s") % {
+            "mine": params.get("mine", ""),
+            "theirs": params.get("theirs", ""),
+        }
     if code == "other_country":
         return _("a partner in %(country)s") % {"country": country_name(params.get("country", ""))}
     if code == "same_hs_code":

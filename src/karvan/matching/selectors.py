@@ -2,16 +2,24 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from karvan.accounts.models import User
 from karvan.directory.models import Organisation
-from karvan.matching.adapters import to_listing
-from karvan.matching.engine import Listing, Match
+from karvan.matching.adapters import ENGINE_LANGUAGES, to_listing
+from karvan.matching.engine import DEFAULT_SETTINGS, Listing, Match
 from karvan.matching.reasons import describe_reasons
 from karvan.matching.stores import current_store
+from karvan.matching.text import guess_language
 from karvan.opportunities.models import Opportunity
 from karvan.opportunities.selectors import list_opportunities
 
-SEARCH_RELATIVE_FLOOR = 0.6
+
+def shown_threshold() -> float:
+    """The score from which a match is shown: `KARVAN_MATCH_THRESHOLD`, else the engine's
+    calibrated default. Fewer matches than asked, or none, are shown when fewer are good."""
+    value = getattr(settings, "KARVAN_MATCH_THRESHOLD", None)
+    return DEFAULT_SETTINGS.shown_threshold if value is None else float(value)
 
 
 @dataclass(frozen=True)
@@ -41,8 +49,10 @@ def _visible(viewer: User, matches: list[Match], top: int) -> list[Recommendatio
 def recommend_for_opportunity(
     *, viewer: User, opportunity: Opportunity, top: int = 10
 ) -> list[Recommendation]:
-    """Partners on the other side for one opportunity."""
-    matches = current_store().recommend(to_listing(opportunity), top=top * 2)
+    """Partners on the other side for one opportunity: only confident ones, never competitors."""
+    matches = current_store().recommend(
+        to_listing(opportunity), top=top * 2, min_score=shown_threshold()
+    )
     return _visible(viewer, matches, top)
 
 
@@ -71,7 +81,7 @@ def _profile_listings(organisation: Organisation) -> list[Listing]:
 def recommend_for_organisation(
     *, viewer: User, organisation: Organisation, top: int = 10
 ) -> list[Recommendation]:
-    """Partners for an organisation: the best matches of its open opportunities, merged."""
+    """Partners for an organisation: the confident matches of its open opportunities, merged."""
     own = list(
         list_opportunities(viewer=viewer, organisation_id=organisation.pk, open_only=True)[:20]
     )
@@ -79,7 +89,7 @@ def recommend_for_organisation(
     store = current_store()
     best: dict[str, Match] = {}
     for listing in listings:
-        for match in store.recommend(listing, top=top):
+        for match in store.recommend(listing, top=top, min_score=shown_threshold()):
             if match.id not in best or best[match.id].score < match.score:
                 best[match.id] = match
     ranked = sorted(best.values(), key=lambda match: match.score, reverse=True)
@@ -87,13 +97,15 @@ def recommend_for_organisation(
 
 
 def search_opportunities_across_languages(
-    *, viewer: User, query: str, top: int = 50
+    *, viewer: User, query: str, top: int = 50, other_languages_only: bool = False
 ) -> list[Opportunity]:
-    """Opportunities about the query, whatever language each was written in."""
-    matches = current_store().search(query, top=top)
-    if matches:
-        # The tail of a free-text search is noise: keep what scores near the best.
-        floor = matches[0].score * SEARCH_RELATIVE_FLOOR
-        matches = [match for match in matches if match.score >= floor]
+    """Opportunities about the query, whatever language each was written in: only confident
+    ones (a query with no good match finds nothing). With `other_languages_only`, only those
+    written in another language than the query's."""
+    matches = current_store().search(query, top=top, min_score=DEFAULT_SETTINGS.search_threshold)
     rows = list_opportunities(viewer=viewer, open_only=True).in_bulk([int(m.id) for m in matches])
-    return [rows[int(match.id)] for match in matches if int(match.id) in rows]
+    found = [rows[int(match.id)] for match in matches if int(match.id) in rows]
+    if other_languages_only:
+        language = guess_language(query)
+        found = [row for row in found if ENGINE_LANGUAGES.get(row.language, "en") != language]
+    return found

@@ -19,6 +19,7 @@ from karvan.matching.index_cache import REMOVAL_RETENTION, get_embedder
 from karvan.matching.models import ListingRemoval, ListingVector
 from karvan.matching.reasons import describe_reasons
 from karvan.matching.stores import current_store
+from karvan.matching.selectors import shown_threshold
 from karvan.notifications.services import notify
 from karvan.opportunities.models import Opportunity
 
@@ -113,7 +114,9 @@ def send_match_alerts(*, opportunity: Opportunity) -> int:
         return 0
     matches = [
         match
-        for match in current_store().recommend(to_listing(opportunity), top=ALERT_TOP)
+        for match in current_store().recommend(
+            to_listing(opportunity), top=ALERT_TOP, min_score=shown_threshold()
+        )
         if match.score >= settings.KARVAN_MATCH_ALERT_SCORE
     ]
     partners = Opportunity.objects.select_related("organisation", "author").in_bulk(

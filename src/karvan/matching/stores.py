@@ -29,10 +29,19 @@ logger = logging.getLogger(__name__)
 class MatchStore(Protocol):
     name: str
 
-    def recommend(self, listing: Listing, *, top: int) -> list[Match]:
+    def recommend(
+        self, listing: Listing, *, top: int, min_score: float | None = None
+    ) -> list[Match]:
         """Complementary partners for a listing, best first (the engine's `recommend`)."""
 
-    def search(self, query: str, *, top: int, side: str | None = None) -> list[Match]:
+    def search(
+        self,
+        query: str,
+        *,
+        top: int,
+        side: str | None = None,
+        min_score: float | None = None,
+    ) -> list[Match]:
         """Listings about a free-text query, best first (the engine's `search`)."""
 
     def store_vectors(self, rows: list[object]) -> None:
@@ -44,15 +53,24 @@ class MemoryStore:
 
     name = "memory"
 
-    def recommend(self, listing: Listing, *, top: int) -> list[Match]:
+    def recommend(
+        self, listing: Listing, *, top: int, min_score: float | None = None
+    ) -> list[Match]:
         from karvan.matching.index_cache import current_index
 
-        return current_index().recommend(listing, top=top)
+        return current_index().recommend(listing, top=top, min_score=min_score)
 
-    def search(self, query: str, *, top: int, side: str | None = None) -> list[Match]:
+    def search(
+        self,
+        query: str,
+        *,
+        top: int,
+        side: str | None = None,
+        min_score: float | None = None,
+    ) -> list[Match]:
         from karvan.matching.index_cache import current_index
 
-        return current_index().search(query, top=top, side=side)
+        return current_index().search(query, top=top, side=side, min_score=min_score)
 
     def store_vectors(self, rows: list[object]) -> None:
         return None  # each process's index catches up from the rows on its next use

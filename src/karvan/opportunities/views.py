@@ -116,7 +116,9 @@ def search(request: HttpRequest) -> HttpResponse:
         if query:
             # Words match words in one language; the engine finds the same thing said in another.
             lexical = set(opportunities.values_list("pk", flat=True))
-            candidates = search_opportunities_across_languages(viewer=request.user, query=query)
+            candidates = search_opportunities_across_languages(
+                viewer=request.user, query=query, other_languages_only=True
+            )
             semantic = [
                 opportunity
                 for opportunity in candidates

@@ -1,5 +1,7 @@
-"""`karvan match rank --dataset FILE --out FILE [--top N]`: rank a dataset as the product does."""
+"""`karvan match rank --dataset FILE --out FILE [--top N] [--shown]`: rank a dataset as the product
+does; with `--shown`, each list holds only what the product would show (at most `--top`)."""
 
+import dataclasses
 import json
 import sys
 import time
@@ -26,6 +28,11 @@ class Command(BaseCommand):
         rank.add_argument("--dataset", required=True, type=Path, help="dataset JSON file")
         rank.add_argument("--out", required=True, type=Path, help="rankings JSON file to write")
         rank.add_argument("--top", type=int, default=100, help="items ranked per query")
+        rank.add_argument(
+            "--shown",
+            action="store_true",
+            help="keep only what the product would show: confident complementary matches",
+        )
         rank.add_argument(
             "--embedder",
             default=None,
@@ -61,8 +68,19 @@ class Command(BaseCommand):
             elapsed = time.monotonic() - started
             print(f"{stage} {done}/{total} ({elapsed:.0f} s)", file=sys.stderr, flush=True)
 
+        threshold = getattr(settings, "KARVAN_MATCH_THRESHOLD", None)
+        engine_settings = (
+            DEFAULT_SETTINGS
+            if threshold is None
+            else dataclasses.replace(DEFAULT_SETTINGS, shown_threshold=float(threshold))
+        )
         rankings = rank_dataset(
-            dataset, top=top, embedder=embedder, settings=DEFAULT_SETTINGS, progress=progress
+            dataset,
+            top=top,
+            embedder=embedder,
+            settings=engine_settings,
+            progress=progress,
+            shown=bool(options["shown"]),
         )
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps(rankings, ensure_ascii=False), encoding="utf-8")
