@@ -162,3 +162,26 @@ def diff_versions(
 def list_ceremony_agreements(*, viewer: User, session_id: int) -> QuerySet[Agreement]:
     """The agreements to be signed during an event session (for the events app's pages)."""
     return list_agreements(viewer=viewer).filter(ceremony_session_id=session_id)
+
+
+def list_agreements_to_sign(*, viewer: User) -> list[Agreement]:
+    """Agreements out for signature where the viewer is a signatory whose turn it is and who has
+    not signed yet (in a signing order, only once the signatories before them have signed)."""
+    if not viewer.is_authenticated:
+        return []
+    rows = (
+        Agreement.objects.filter(status=Agreement.Status.SIGNING, signatories__user_id=viewer.pk)
+        .distinct()
+        .prefetch_related(
+            Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
+        )
+        .order_by("sent_at", "pk")
+    )
+    return [
+        agreement
+        for agreement in rows
+        if any(
+            row.is_next and row.signatory.user_id == viewer.pk
+            for row in signing_progress(agreement)
+        )
+    ]

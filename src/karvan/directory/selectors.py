@@ -85,3 +85,10 @@ def list_sector_choices() -> QuerySet[IsicCode]:
 
 def list_hs_chapters() -> QuerySet[HsCode]:
     return HsCode.objects.filter(level=HsCode.Level.CHAPTER)
+
+
+def is_profile_complete(organisation: Organisation) -> bool:
+    """Whether an organisation's profile says what it is and what it deals in: a description and
+    at least one product (HS code) or sector, what partners are found by."""
+    has_description = any(text.strip() for text in (organisation.description or {}).values())
+    return has_description and (organisation.products.exists() or organisation.sectors.exists())
