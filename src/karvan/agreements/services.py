@@ -64,6 +64,7 @@ from karvan.agreements.permissions import (
     can_view_agreement,
 )
 from karvan.agreements.selectors import current_version, event_payload, signing_progress
+from karvan.core.digits import normalize_code
 from karvan.core.errors import NotAllowedError
 from karvan.core.mail import send_mail_to_person
 from karvan.core.text import CONTENT_LANGUAGES, localize
@@ -219,7 +220,8 @@ def _clean_drawing(data: bytes | None) -> bytes | None:
 
 def _code_hash(signatory: Signatory, code: str) -> str:
     key = hashlib.sha256(f"agreements.signing-code:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, f"{signatory.pk}:{code.strip()}".encode(), hashlib.sha256).hexdigest()
+    code = normalize_code(code)  # ۱۲۳۴۵۶ and １２３４５６ are the code 123456
+    return hmac.new(key, f"{signatory.pk}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def _lock(agreement: Agreement) -> Agreement:
