@@ -147,3 +147,12 @@ def test_the_api_schema_types_read_native_digits():
     assert Payload(year=7, quantity=Decimal("1"), on=datetime.date(2026, 1, 1), code="1").year == 7
     with pytest.raises(ValidationError):
         Payload(year="۱۴۰۴ سال", quantity="1", on="2026-01-01", code="1")
+
+
+def test_number_fields_render_as_text_inputs_a_persian_keyboard_can_fill():
+    """Chromium leaves <input type="number"> empty when Persian digits are typed into it."""
+    form = Listing()
+    quantity, year = str(form["quantity"]), str(form["year"])
+    assert 'type="text"' in quantity and 'inputmode="decimal"' in quantity
+    assert 'type="text"' in year and 'inputmode="numeric"' in year
+    assert 'type="number"' not in str(form)

@@ -27,9 +27,28 @@ class NativeDigitsMixin:
     Persian separators ٬ ٫, are read like ASCII ones: in number fields (quantities, prices, years),
     date and time fields, and code fields (a text input with `inputmode="numeric"`, such as a
     signing code, or one named in `digit_fields`, such as a badge code). Other text is untouched.
+    Number inputs become text inputs with `inputmode`, since browsers refuse native digits in
+    `<input type="number">`; the field still checks the value and its limits.
     """
 
     digit_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        # Browsers drop Persian and Arabic-Indic digits typed into <input type="number">: number
+        # fields are text inputs asking phones for their number keyboard.
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field.widget, forms.NumberInput):
+                attrs = {
+                    key: value
+                    for key, value in field.widget.attrs.items()
+                    if key not in {"min", "max", "step"}
+                }
+                # DecimalField and FloatField are IntegerFields too in Django.
+                whole = not isinstance(field, (forms.DecimalField, forms.FloatField))
+                attrs["inputmode"] = "numeric" if whole else "decimal"
+                field.widget = forms.TextInput(attrs=attrs)
+                field.widget.is_required = field.required
 
     def _digit_normalizers(self) -> dict[str, object]:
         found: dict[str, object] = {}
