@@ -39,6 +39,8 @@ def test_digits_of_every_script_become_ascii(typed, ascii):
         (" ۱ ۲۰۰ ", "1200"),
         ("－７", "-7"),
         ("12.5", "12.5"),
+        ("12,500.75", "12500.75"),
+        ("1,2", "1,2"),  # no thousands grouping: left for the field to refuse
         ("twelve", "twelve"),  # no number stays no number: the field says so
     ],
 )
@@ -156,3 +158,18 @@ def test_number_fields_render_as_text_inputs_a_persian_keyboard_can_fill():
     assert 'type="text"' in quantity and 'inputmode="decimal"' in quantity
     assert 'type="text"' in year and 'inputmode="numeric"' in year
     assert 'type="number"' not in str(form)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("fa", "۱۲٬۵۰۰٫۷۵"), ("ar", "١٢٬٥٠٠٫٧٥"), ("zh-hans", "12,500.75"), ("en", "12,500.75")],
+)
+def test_amounts_are_shown_with_the_readers_digits_and_separators(language, shown):
+    from django.utils import translation
+
+    from karvan.core.templatetags.karvan import amount
+
+    with translation.override(language):
+        assert amount(Decimal("12500.75")) == shown
+        # What is shown can be typed back.
+        assert Decimal(normalize_number(amount(Decimal("12500.75")))) == Decimal("12500.75")
