@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from karvan.agreements.models import Agreement, AgreementTemplate
 from karvan.agreements.rendering import LANGUAGE_NAMES
 from karvan.core.text import CONTENT_LANGUAGES
-from karvan.core.widgets import CalendarDateTimeField
+from karvan.core.widgets import CalendarDateTimeField, NativeDigitsMixin
 
 LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES[code]) for code in CONTENT_LANGUAGES]
 PLACEHOLDER_FIELDS = {
@@ -152,7 +152,7 @@ class SignatoryForm(forms.Form):
         self.fields["person"].choices = choices
 
 
-class CeremonyForm(forms.Form):
+class CeremonyForm(NativeDigitsMixin, forms.Form):
     """Either a session of a signing ceremony event, or a time and a room the parties choose."""
 
     session = forms.TypedChoiceField(
@@ -176,7 +176,7 @@ class CeremonyForm(forms.Form):
             del self.fields["session"]
 
 
-class SignForm(forms.Form):
+class SignForm(NativeDigitsMixin, forms.Form):
     document_sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
     code = forms.RegexField(
         label=_("One-time code"),

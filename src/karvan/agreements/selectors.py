@@ -272,3 +272,26 @@ def signing_document_sha256(agreement: Agreement) -> str:
 def party_of(parties: list[dict[str, object]], organisation_id: int) -> dict[str, object]:
     """One party's entry in a snapshot (empty when the snapshot has none for it)."""
     return next((p for p in parties if p.get("organisation_id") == organisation_id), {})
+
+
+def list_agreements_to_sign(*, viewer: User) -> list[Agreement]:
+    """Agreements out for signature where the viewer is a signatory whose turn it is and who has
+    not signed yet (in a signing order, only once the signatories before them have signed)."""
+    if not viewer.is_authenticated:
+        return []
+    rows = (
+        Agreement.objects.filter(status=Agreement.Status.SIGNING, signatories__user_id=viewer.pk)
+        .distinct()
+        .prefetch_related(
+            Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
+        )
+        .order_by("sent_at", "pk")
+    )
+    return [
+        agreement
+        for agreement in rows
+        if any(
+            row.is_next and row.signatory.user_id == viewer.pk
+            for row in signing_progress(agreement)
+        )
+    ]

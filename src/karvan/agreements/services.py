@@ -78,6 +78,7 @@ from karvan.agreements.selectors import (
 )
 from karvan.compliance.errors import ScreeningPendingError
 from karvan.compliance.selectors import signing_blocked_reason
+from karvan.core.digits import normalize_code
 from karvan.core.errors import DomainError, NotAllowedError
 from karvan.core.mail import send_mail_to_person
 from karvan.core.text import CONTENT_LANGUAGES, localize
@@ -228,11 +229,9 @@ def _clean_drawing(data: bytes | None) -> bytes | None:
 def _code_hash(signatory: Signatory, code: str) -> str:
     # Persian and Arabic-Indic digits count as the same digits: a code typed on a Persian
     # keyboard is the right code, not a wrong one that brings the signatory nearer a lock.
-    digits = "".join(
-        str(unicodedata.decimal(char)) if char.isdecimal() else char for char in code.strip()
-    )
     key = hashlib.sha256(f"agreements.signing-code:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, f"{signatory.pk}:{digits}".encode(), hashlib.sha256).hexdigest()
+    code = normalize_code(code)
+    return hmac.new(key, f"{signatory.pk}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def _lock(agreement: Agreement) -> Agreement:

@@ -27,6 +27,7 @@ from karvan.agreements.selectors import (
     signing_progress,
 )
 from karvan.agreements.services import create_agreement, request_signing_code, sign_agreement
+from karvan.api.digits import NativeCode
 from karvan.api.main import BoundedPageNumberPagination
 from karvan.core.errors import NotAllowedError
 from karvan.core.net import client_address
@@ -95,7 +96,7 @@ class AgreementIn(Schema):
 
 
 class SignIn(Schema):
-    code: str = Field(..., pattern=r"^\s*\d{6}\s*$")
+    code: NativeCode = Field(..., pattern=r"^[0-9]{6}$")
     typed_name: str = Field(..., min_length=1, max_length=150)
     document_sha256: str = Field(..., pattern=r"^[0-9a-f]{64}$")
     drawing_png_base64: str = Field("", max_length=500_000)

@@ -8,6 +8,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
+from karvan.api.digits import NativeDate, NativeDateTime, NativeDecimal, NativeInt
 from karvan.api.main import BoundedPageNumberPagination, Id, anyone
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Organisation
@@ -98,19 +99,19 @@ class OpportunityFields(Schema):
     language: Language
     hs_codes: list[str] = []
     sectors: list[str] = []
-    quantity: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=3)
+    quantity: NativeDecimal | None = Field(None, ge=0, max_digits=16, decimal_places=3)
     quantity_unit: Unit = ""
-    price_min: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
-    price_max: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
+    price_min: NativeDecimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
+    price_max: NativeDecimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
     currency: Currency = ""
     price_unit: Unit = ""
     incoterm: Incoterm = ""
     port: str = Field("", max_length=120)
     certifications: list[str] = []
     target_countries: list[str] = []
-    expires_on: datetime.date | None = None
+    expires_on: NativeDate | None = None
     is_rfq: bool = False
-    quotation_deadline: datetime.datetime | None = None
+    quotation_deadline: NativeDateTime | None = None
 
 
 class OpportunityIn(OpportunityFields):
@@ -127,19 +128,19 @@ class OpportunityPatchIn(Schema):
     language: Language | None = None
     hs_codes: list[str] | None = None
     sectors: list[str] | None = None
-    quantity: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=3)
+    quantity: NativeDecimal | None = Field(None, ge=0, max_digits=16, decimal_places=3)
     quantity_unit: Unit | None = None
-    price_min: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
-    price_max: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
+    price_min: NativeDecimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
+    price_max: NativeDecimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
     currency: Currency | None = None
     price_unit: Unit | None = None
     incoterm: Incoterm | None = None
     port: str | None = Field(None, max_length=120)
     certifications: list[str] | None = None
     target_countries: list[str] | None = None
-    expires_on: datetime.date | None = None
+    expires_on: NativeDate | None = None
     is_rfq: bool | None = None
-    quotation_deadline: datetime.datetime | None = None
+    quotation_deadline: NativeDateTime | None = None
 
     @field_validator(
         "side",
@@ -192,7 +193,7 @@ class RecommendationOut(Schema):
 
 
 class RenewIn(Schema):
-    days: int = Field(90, ge=1, le=365)
+    days: NativeInt = Field(90, ge=1, le=365)
 
 
 class InterestIn(Schema):
@@ -230,12 +231,12 @@ class MessageIn(Schema):
 
 class QuotationIn(Schema):
     organisation_id: Id
-    unit_price: Decimal = Field(..., ge=0, max_digits=16, decimal_places=2)
+    unit_price: NativeDecimal = Field(..., ge=0, max_digits=16, decimal_places=2)
     currency: Literal["USD", "CNY", "EUR", "IRR", "AED"]
     price_unit: Unit = ""
-    quantity: Decimal = Field(..., ge=0, max_digits=16, decimal_places=3)
+    quantity: NativeDecimal = Field(..., ge=0, max_digits=16, decimal_places=3)
     quantity_unit: Unit = ""
-    lead_time_days: int = Field(..., ge=0, le=3650)
+    lead_time_days: NativeInt = Field(..., ge=0, le=3650)
     incoterm: Incoterm = ""
     terms: str = Field("", max_length=5000)
 

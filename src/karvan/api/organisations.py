@@ -6,6 +6,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import HttpUrl
 
+from karvan.api.digits import NativeInt
 from karvan.api.main import BoundedPageNumberPagination, anyone
 from karvan.api.opportunities import RecommendationOut
 from karvan.directory.models import Organisation
@@ -109,7 +110,7 @@ class OrganisationPatchIn(Schema):
     city: Texts | None = None
     registry_id: str | None = Field(None, max_length=32)
     size: Literal["", *Organisation.Size.values] | None = None  # type: ignore[valid-type]
-    founded_year: int | None = Field(None, ge=1800, le=2100)
+    founded_year: NativeInt | None = Field(None, ge=1800, le=2100)
     certifications: list[str] | None = None
     website: HttpUrl | None = None
     sectors: list[str] | None = None

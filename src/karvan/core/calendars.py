@@ -15,6 +15,8 @@ import jdatetime
 from django.utils import formats, timezone, translation
 from django.utils.translation import pgettext_lazy
 
+from karvan.core.digits import normalize_digits
+
 JALALI = "jalali"
 GREGORIAN = "gregorian"
 
@@ -106,7 +108,6 @@ def format_datetime(value: datetime.datetime, *, calendar: str | None = None) ->
     return f"{format_date(local.date(), calendar=calendar)}{separator}{time_text}"
 
 
-_ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _TYPED_MOMENT_RE = re.compile(
     r"^\s*(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<day>\d{1,2})"
     r"(?:\s*[T ,،]\s*(?P<hour>\d{1,2})[:٫.](?P<minute>\d{2}))?\s*$"
@@ -119,9 +120,10 @@ def parse_typed_moment(text: str) -> tuple[datetime.date, datetime.time | None]:
     """A date (and maybe a time) as a person types it: "1405/09/02", "۱۴۰۵/۹/۲ ۱۴:۳۰", "2026-11-23".
 
     The year tells the calendar, whatever the person's preference, so a Persian reader may type
-    either. Persian and Arabic-Indic digits are accepted. Raises ValueError when it is no date.
+    either. Persian, Arabic-Indic and full-width digits are accepted. Raises ValueError when it
+    is no date.
     """
-    match = _TYPED_MOMENT_RE.match(text.translate(_ASCII_DIGITS))
+    match = _TYPED_MOMENT_RE.match(normalize_digits(text))
     if match is None:
         raise ValueError(text)
     year, month, day = (int(match[name]) for name in ("year", "month", "day"))

@@ -8,18 +8,18 @@ Plain functions: forms, the API, the importer and the demo loader all call these
 
 import re
 
+from karvan.core.digits import normalize_code
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 IRAN_ID_WEIGHTS = (29, 27, 23, 19, 17, 29, 27, 23, 19, 17)
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-
 
 def normalize_registry_id(value: str) -> str:
     """Uppercase, Latin digits, no spaces or dashes: the form identifiers are stored in."""
-    return re.sub(r"[\s\-]", "", value.translate(_DIGITS)).upper()
+    return re.sub(r"[\s\-]", "", normalize_code(value)).upper()
 
 
 def uscc_check_character(first17: str) -> str:

@@ -1,5 +1,5 @@
-"""Form widgets and fields shared by the apps: code pickers searchable in all four languages, and
-dates and times entered in the person's own calendar."""
+"""Form widgets and fields shared by the apps: code pickers searchable in all four languages,
+dates and times entered in the person's own calendar, and numbers typed in any script's digits."""
 
 import datetime
 
@@ -15,7 +15,69 @@ from karvan.core.calendars import (
     localize_digits,
     parse_typed_moment,
 )
+from karvan.core.digits import normalize_code, normalize_digits, normalize_number, normalize_values
 from karvan.core.models import HsCode, IsicCode
+
+_NUMBER_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
+_MOMENT_FIELDS = (forms.DateField, forms.DateTimeField, forms.TimeField)
+
+
+class NativeDigitsMixin:
+    """Numbers typed in Persian (۰–۹), Arabic-Indic (٠–٩) or full-width (０–９) digits, with the
+    Persian separators ٬ ٫, are read like ASCII ones: in number fields (quantities, prices, years),
+    date and time fields, and code fields (a text input with `inputmode="numeric"`, such as a
+    signing code, or one named in `digit_fields`, such as a badge code). Other text is untouched.
+    Number inputs become text inputs with `inputmode`, since browsers refuse native digits in
+    `<input type="number">`; the field still checks the value and its limits.
+    """
+
+    digit_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        # Browsers drop Persian and Arabic-Indic digits typed into <input type="number">: number
+        # fields are text inputs asking phones for their number keyboard.
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field.widget, forms.NumberInput):
+                attrs = {
+                    key: value
+                    for key, value in field.widget.attrs.items()
+                    if key not in {"min", "max", "step"}
+                }
+                # DecimalField and FloatField are IntegerFields too in Django.
+                whole = not isinstance(field, (forms.DecimalField, forms.FloatField))
+                attrs["inputmode"] = "numeric" if whole else "decimal"
+                field.widget = forms.TextInput(attrs=attrs)
+                field.widget.is_required = field.required
+
+    def _digit_normalizers(self) -> dict[str, object]:
+        found: dict[str, object] = {}
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if isinstance(field, _NUMBER_FIELDS):
+                normalize = normalize_number
+            elif isinstance(field, _MOMENT_FIELDS):
+                normalize = normalize_digits
+            elif name in self.digit_fields or field.widget.attrs.get("inputmode") == "numeric":
+                normalize = normalize_code
+            else:
+                continue
+            found[self.add_prefix(name)] = normalize  # type: ignore[attr-defined]
+        return found
+
+    def full_clean(self) -> None:
+        if self.is_bound:  # type: ignore[attr-defined]
+            normalizers = self._digit_normalizers()
+            data = self.data  # type: ignore[has-type]
+            present = [name for name in normalizers if name in data]
+            if present:
+                data = data.copy()
+                for name in present:
+                    if hasattr(data, "getlist"):
+                        data.setlist(name, normalize_values(data.getlist(name), normalizers[name]))
+                    elif isinstance(data[name], str):
+                        data[name] = normalizers[name](data[name])  # type: ignore[operator]
+                self.data = data
+        super().full_clean()  # type: ignore[misc]
 
 
 class CodePickerWidget(forms.SelectMultiple):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from karvan.core.countries import country_choices
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.text import CONTENT_LANGUAGES
-from karvan.core.widgets import CodeChoiceField
+from karvan.core.widgets import CodeChoiceField, NativeDigitsMixin
 from karvan.directory.models import IdentityRevision, Membership, Organisation
 
 LANGUAGE_LABELS = dict(settings.LANGUAGES)
@@ -43,7 +43,7 @@ class DirectoryFilterForm(forms.Form):
         ]
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(NativeDigitsMixin, forms.Form):
     """An organisation's profile, with its name and description in any of the four languages."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)

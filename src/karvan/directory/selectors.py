@@ -154,3 +154,10 @@ def list_identity_differences(*, revision: IdentityRevision) -> list[IdentityDif
         for field in ("name", "country", "registry_id")
         if current[field] != asked[field]
     ]
+
+
+def is_profile_complete(organisation: Organisation) -> bool:
+    """Whether an organisation's profile says what it is and what it deals in: a description and
+    at least one product (HS code) or sector, what partners are found by."""
+    has_description = any(text.strip() for text in (organisation.description or {}).values())
+    return has_description and (organisation.products.exists() or organisation.sectors.exists())

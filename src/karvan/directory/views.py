@@ -6,10 +6,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.agreements.selectors import list_agreements_to_sign
 from karvan.core.errors import DomainError
 from karvan.directory.forms import (
     DirectoryFilterForm,
@@ -29,6 +31,7 @@ from karvan.directory.selectors import (
     count_organisations_by_country,
     get_organisation,
     get_pending_identity_revision,
+    is_profile_complete,
     list_identity_differences,
     list_identity_revisions,
     list_memberships,
@@ -51,8 +54,20 @@ from karvan.directory.services import (
     set_organisation_logo,
     update_organisation,
 )
-from karvan.matching.selectors import recommend_for_organisation
-from karvan.opportunities.selectors import list_opportunities
+from karvan.events.selectors import (
+    list_invitations_to_answer,
+    list_next_meetings,
+    list_requests_to_answer,
+    list_upcoming_registrations,
+)
+from karvan.matching.selectors import recommend_confident_partners, recommend_for_organisation
+from karvan.notifications.selectors import list_notifications
+from karvan.opportunities.selectors import (
+    has_published_listing,
+    list_interests_to_answer,
+    list_opportunities,
+    list_quotations_to_compare,
+)
 
 PAGE_SIZE = 20
 
@@ -65,6 +80,8 @@ def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return dashboard(request)
     organisations = list_organisations(viewer=request.user, verified_only=True)
     return render(
         request,
@@ -75,6 +92,67 @@ def home(request: HttpRequest) -> HttpResponse:
             "corridor": settings.KARVAN_CORRIDOR,
             "filter_form": DirectoryFilterForm(),
             "my_memberships": list_memberships_of(viewer=request.user),
+        },
+    )
+
+
+DASHBOARD_ROWS = 5
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The member's workspace: what waits for them, what is next, partners, first steps."""
+    viewer = request.user
+    memberships = list(list_memberships_of(viewer=viewer))
+    waiting = {
+        "requests": list_requests_to_answer(viewer=viewer),
+        "interests": list_interests_to_answer(viewer=viewer),
+        "quotations": list_quotations_to_compare(viewer=viewer),
+        "invitations": list_invitations_to_answer(viewer=viewer),
+        "notifications": list_notifications(viewer=viewer, unread_only=True),
+    }
+    counts = {name: rows.count() for name, rows in waiting.items()}
+    agreements = list_agreements_to_sign(viewer=viewer)
+    counts["agreements"] = len(agreements)
+    shown = {name: rows[:DASHBOARD_ROWS] for name, rows in waiting.items()}
+    shown["agreements"] = agreements[:DASHBOARD_ROWS]
+    meetings = list_next_meetings(viewer=viewer)
+    registrations = list_upcoming_registrations(viewer=viewer)
+    first = memberships[0].organisation if memberships else None
+    steps = [
+        (_("Register your organisation"), bool(memberships), reverse("directory:create")),
+        (
+            _("Complete its profile: description, products and sectors"),
+            first is not None and is_profile_complete(first),
+            reverse("directory:edit", args=[first.pk]) if first else "",
+        ),
+        (
+            _("Publish a first listing"),
+            has_published_listing(viewer=viewer),
+            reverse("opportunities:create") if first else "",
+        ),
+    ]
+    return render(
+        request,
+        "directory/dashboard.html",
+        {
+            "counts": counts,
+            "shown": shown,
+            "waiting_total": sum(counts.values()),
+            "meetings": meetings[:DASHBOARD_ROWS],
+            "meeting_count": meetings.count(),
+            "registrations": registrations[:DASHBOARD_ROWS],
+            "registration_count": registrations.count(),
+            "partners": [
+                (
+                    membership.organisation,
+                    recommend_confident_partners(
+                        viewer=viewer, organisation=membership.organisation
+                    ),
+                )
+                for membership in memberships[:2]
+            ],
+            "steps": steps if not all(done for _label, done, _url in steps) else [],
+            "memberships": memberships,
         },
     )
 

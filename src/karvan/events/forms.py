@@ -5,11 +5,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from karvan.core.widgets import CalendarDateField
+from karvan.core.widgets import CalendarDateField, NativeDigitsMixin
 from karvan.events.models import Event, MeetingParticipant, Session, Slot
 
 
-class EventForm(forms.Form):
+class EventForm(NativeDigitsMixin, forms.Form):
     organiser = forms.ChoiceField(label=_("Organised by"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
     original_language = forms.ChoiceField(
@@ -58,7 +58,7 @@ class EventForm(forms.Form):
         return data
 
 
-class SessionForm(forms.Form):
+class SessionForm(NativeDigitsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
     day = CalendarDateField(label=_("Day"))
     start_time = forms.TimeField(label=_("Starts"), widget=forms.TimeInput({"type": "time"}))
@@ -225,7 +225,7 @@ class PriorityForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(NativeDigitsMixin, forms.Form):
     slot = SlotChoiceField(label=_("Slot"), queryset=Slot.objects.none())
     table = forms.IntegerField(label=_("Table"), min_value=1, required=False)
 
@@ -234,7 +234,7 @@ class MoveForm(forms.Form):
         self.fields["slot"].queryset = slots
 
 
-class ScheduleRunForm(forms.Form):
+class ScheduleRunForm(NativeDigitsMixin, forms.Form):
     time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, initial=30)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -245,7 +245,8 @@ class ScheduleRunForm(forms.Form):
         field.widget.attrs["max"] = field.max_value
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(NativeDigitsMixin, forms.Form):
+    digit_fields = ("code",)
     code = forms.CharField(
         label=_("Badge code"),
         max_length=40,

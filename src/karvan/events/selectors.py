@@ -421,3 +421,62 @@ def summarise_outcomes(*, event: Event) -> dict[str, int]:
     for outcome in MeetingParticipant.Outcome:
         figures[outcome.value] = attendance.filter(outcome=outcome).count()
     return figures
+
+
+def list_requests_to_answer(*, viewer: User) -> QuerySet[MeetingRequest]:
+    """Pending meeting requests sent to a registration the viewer acts for, still open."""
+    if not viewer.is_authenticated:
+        return MeetingRequest.objects.none()
+    mine = organisation_ids(viewer)
+    return (
+        MeetingRequest.objects.filter(
+            Q(recipient__person_id=viewer.pk) | Q(recipient__organisation_id__in=mine),
+            status=MeetingRequest.Status.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("event", "sender__organisation", "sender__person")
+        .order_by("expires_at", "pk")
+    )
+
+
+def list_invitations_to_answer(*, viewer: User) -> QuerySet[DelegationInvitation]:
+    """Delegation invitations awaiting an answer from an organisation the viewer manages."""
+    return list_delegation_invitations(viewer=viewer).filter(
+        status=DelegationInvitation.Status.PENDING,
+        delegation__event__ends_on__gte=timezone.localdate(),
+    )
+
+
+def list_next_meetings(*, viewer: User) -> QuerySet[Meeting]:
+    """The viewer's own scheduled, published meetings still to come, soonest first."""
+    if not viewer.is_authenticated:
+        return Meeting.objects.none()
+    mine = organisation_ids(viewer)
+    return (
+        _meeting_rows()
+        .filter(
+            Q(attendance__registration__person_id=viewer.pk)
+            | Q(attendance__registration__organisation_id__in=mine),
+            status=Meeting.Status.SCHEDULED,
+            is_published=True,
+            slot__ends_at__gt=timezone.now(),
+        )
+        .distinct()
+        .order_by("slot__starts_at", "pk")
+    )
+
+
+def list_upcoming_registrations(*, viewer: User) -> QuerySet[Registration]:
+    """The viewer's own registrations (their person's or their organisations') for events not
+    over yet, pending or approved."""
+    if not viewer.is_authenticated:
+        return Registration.objects.none()
+    return (
+        list_registrations(viewer=viewer, mine_only=True)
+        .filter(
+            Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids(viewer)),
+            status__in=[Registration.Status.PENDING, Registration.Status.APPROVED],
+            event__ends_on__gte=timezone.localdate(),
+        )
+        .order_by("event__starts_on", "pk")
+    )

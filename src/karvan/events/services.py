@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from karvan.accounts.models import User
 from karvan.core.calendars import localize_digits
+from karvan.core.digits import normalize_code
 from karvan.core.errors import DomainError, NotAllowedError
 from karvan.directory.models import Membership, Organisation
 from karvan.events import notifications as kinds
@@ -1101,7 +1102,7 @@ def fail_schedule_run(*, run: ScheduleRun, message: str) -> None:
 def check_in(*, actor: User, event: Event, code: str) -> tuple[Registration, bool]:
     """Check a participant in by their badge code; returns (registration, was already in)."""
     _require_organiser(actor, event)
-    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    cleaned = "".join(ch for ch in normalize_code(code).upper() if ch.isalnum())
     registration = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("person", "organisation")

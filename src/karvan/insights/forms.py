@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
 from karvan.core.text import CONTENT_LANGUAGES
+from karvan.core.widgets import NativeDigitsMixin
 
 
 class DashboardFilterForm(forms.Form):
@@ -25,7 +26,7 @@ class DashboardFilterForm(forms.Form):
         ]
 
 
-class FigureForm(forms.Form):
+class FigureForm(NativeDigitsMixin, forms.Form):
     key = forms.SlugField(label=_("Key"), max_length=60)
     value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=2)
     period = forms.CharField(label=_("Period"), required=False, max_length=60)

@@ -22,6 +22,23 @@ def shown_threshold() -> float:
     return DEFAULT_SETTINGS.shown_threshold if value is None else float(value)
 
 
+# A recommendation shown without being asked for (the dashboard) must score at least this and
+# give one of these reasons.
+CONFIDENT_SCORE = 0.3
+SUBSTANTIVE_REASONS = frozenset(
+    {
+        "same_hs_code",
+        "same_hs_heading",
+        "same_hs_chapter",
+        "same_sector",
+        "shared_terms",
+        "shared_concepts",
+        "similar_description",
+        "value_chain",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Recommendation:
     opportunity: Opportunity
@@ -82,6 +99,11 @@ def recommend_for_organisation(
     *, viewer: User, organisation: Organisation, top: int = 10
 ) -> list[Recommendation]:
     """Partners for an organisation: the confident matches of its open opportunities, merged."""
+    return _visible(viewer, _organisation_matches(viewer, organisation, top), top)
+
+
+def _organisation_matches(viewer: User, organisation: Organisation, top: int) -> list[Match]:
+    """The best matches of an organisation's open opportunities (or its profile), merged."""
     own = list(
         list_opportunities(viewer=viewer, organisation_id=organisation.pk, open_only=True)[:20]
     )
@@ -92,8 +114,33 @@ def recommend_for_organisation(
         for match in store.recommend(listing, top=top, min_score=shown_threshold()):
             if match.id not in best or best[match.id].score < match.score:
                 best[match.id] = match
-    ranked = sorted(best.values(), key=lambda match: match.score, reverse=True)
-    return _visible(viewer, ranked, top)
+    return sorted(best.values(), key=lambda match: match.score, reverse=True)
+
+
+def is_confident(match: Match) -> bool:
+    """A match worth showing unasked: complementary, scoring well, and with a reason about what
+    the two sides deal in (a shared code, concept or description), not only their sides."""
+    codes = {reason.code for reason in match.reasons}
+    return (
+        match.score >= CONFIDENT_SCORE
+        and "same_side" not in codes
+        and bool(codes & SUBSTANTIVE_REASONS)
+    )
+
+
+def recommend_confident_partners(
+    *, viewer: User, organisation: Organisation, top: int = 5
+) -> list[Recommendation]:
+    """Partners for an organisation's dashboard: confident matches only, one per partner
+    organisation, best first; an empty list rather than noise."""
+    confident = [m for m in _organisation_matches(viewer, organisation, 20) if is_confident(m)]
+    partners: list[Recommendation] = []
+    seen = {organisation.pk}
+    for recommendation in _visible(viewer, confident, len(confident)):
+        if recommendation.opportunity.organisation_id not in seen:
+            seen.add(recommendation.opportunity.organisation_id)
+            partners.append(recommendation)
+    return partners[:top]
 
 
 def search_opportunities_across_languages(

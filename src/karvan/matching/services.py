@@ -18,8 +18,8 @@ from karvan.matching.engine import Match, Reason
 from karvan.matching.index_cache import REMOVAL_RETENTION, get_embedder
 from karvan.matching.models import ListingRemoval, ListingVector
 from karvan.matching.reasons import describe_reasons
-from karvan.matching.stores import current_store
 from karvan.matching.selectors import shown_threshold
+from karvan.matching.stores import current_store
 from karvan.notifications.services import notify
 from karvan.opportunities.models import Opportunity
 

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
 from karvan.core.models import HsCode, IsicCode
-from karvan.core.widgets import CalendarDateField, CalendarDateTimeField, CodeChoiceField
+from karvan.core.widgets import (
+    CalendarDateField,
+    CalendarDateTimeField,
+    CodeChoiceField,
+    NativeDigitsMixin,
+)
 from karvan.opportunities.models import Opportunity, Quotation
 
 CURRENCIES = [
@@ -51,7 +56,7 @@ class OpportunityFilterForm(forms.Form):
         ]
 
 
-class OpportunityForm(forms.Form):
+class OpportunityForm(NativeDigitsMixin, forms.Form):
     organisation = forms.ChoiceField(label=_("On behalf of"))
     side = forms.ChoiceField(
         label=_("Side"),
@@ -249,7 +254,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class QuotationForm(forms.ModelForm):
+class QuotationForm(NativeDigitsMixin, forms.ModelForm):
     organisation = forms.ChoiceField(label=_("On behalf of"))
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES[1:])
     attachment = forms.FileField(
@@ -280,7 +285,7 @@ class QuotationForm(forms.ModelForm):
             self.fields["organisation"].initial = str(organisations[0][0])
 
 
-class RenewForm(forms.Form):
+class RenewForm(NativeDigitsMixin, forms.Form):
     days = forms.IntegerField(min_value=1, max_value=365, initial=90)
 
 

@@ -251,3 +251,36 @@ def list_review_changes(*, opportunity: Opportunity) -> list[ReviewChange]:
         for field, label in MATERIAL_FACTS.items()
         if before.get(field) != now[field]
     ]
+
+
+def list_interests_to_answer(*, viewer: User) -> QuerySet[Interest]:
+    """Interests shown in the viewer's organisations' listings that await their answer."""
+    return (
+        list_interests(viewer=viewer, received=True)
+        .filter(status=Interest.Status.PENDING)
+        .order_by("created_at", "pk")
+    )
+
+
+def list_quotations_to_compare(*, viewer: User) -> QuerySet[Opportunity]:
+    """The viewer's organisations' open requests for quotation that have received quotations,
+    the nearest deadline first, each with `quotation_count`."""
+    return (
+        Opportunity.objects.filter(
+            organisation_id__in=_viewer_organisation_ids(viewer),
+            is_rfq=True,
+            status=Opportunity.Status.PUBLISHED,
+            quotation_deadline__gt=timezone.now(),
+        )
+        .annotate(quotation_count=Count("quotations"))
+        .filter(quotation_count__gt=0)
+        .select_related("organisation")
+        .order_by("quotation_deadline", "pk")
+    )
+
+
+def has_published_listing(*, viewer: User) -> bool:
+    """Whether one of the viewer's organisations has ever published a listing."""
+    return Opportunity.objects.filter(
+        organisation_id__in=_viewer_organisation_ids(viewer), published_at__isnull=False
+    ).exists()

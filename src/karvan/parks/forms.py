@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
+from karvan.core.widgets import NativeDigitsMixin
 from karvan.parks.models import Park, Unit
 
 LOGISTICS_KINDS = {"port", "rail", "airport", "road"}
@@ -19,7 +20,7 @@ class ParkFilterForm(forms.Form):
         self.fields["country"].choices = [("", _("All countries")), *country_choices()]
 
 
-class ParkForm(forms.Form):
+class ParkForm(NativeDigitsMixin, forms.Form):
     # Digits as the columns hold them: a longer number is a form error, not a database error.
     latitude = forms.DecimalField(
         label=_("Latitude"), min_value=-90, max_value=90, max_digits=8, decimal_places=5
@@ -89,7 +90,7 @@ class ParkForm(forms.Form):
         return [code for code in re.split(r"[,،，、\s]+", self.cleaned_data["sectors"]) if code]
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(NativeDigitsMixin, forms.ModelForm):
     description_text = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

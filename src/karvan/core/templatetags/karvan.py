@@ -121,6 +121,9 @@ def get_item(mapping: Mapping[str, object] | None, key: str) -> object:
     return (mapping or {}).get(key)
 
 
+_ARABIC_SEPARATORS = str.maketrans({",": "٬", ".": "٫"})
+
+
 @register.filter
 def amount(value: object) -> str:
     """A quantity or price as the viewer writes numbers: grouped, no exponent, their digits."""
@@ -132,4 +135,6 @@ def amount(value: object) -> str:
         return str(value)
     language = translation.get_language() or "en"
     text = format_decimal(number, locale=babel_locale(language), decimal_quantization=False)
+    if language.split("-")[0] in {"fa", "ar"}:
+        text = text.translate(_ARABIC_SEPARATORS)  # ۱۲٬۵۰۰٫۷۵, not ۱۲,۵۰۰.۷۵
     return localize_digits(text)

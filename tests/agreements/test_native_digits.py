@@ -1,0 +1,95 @@
+"""A signatory types the e-mailed code in the digits of their keyboard: Persian, Arabic-Indic or
+full-width, on the page and through the API."""
+
+import pytest
+from django.test import TestCase
+from django.urls import reverse
+
+from karvan.agreements.selectors import current_version
+from tests.agreements.conftest import code_from_outbox
+
+pytestmark = pytest.mark.django_db
+
+PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize(
+    ("side", "digits"), [("iran", PERSIAN), ("china", FULL_WIDTH), ("iran", ARABIC_INDIC)]
+)
+def test_signing_on_the_page_with_the_code_in_native_digits(
+    client, signing, side, digits, request, django_capture_on_commit_callbacks
+):
+    signatory = request.getfixturevalue(side).signatory
+    client.force_login(signatory)
+    url = reverse("agreements:sign", args=[signing.code])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "code"})
+    code = code_from_outbox().translate(digits)
+    assert code.isdigit() and not code.isascii()
+    response = client.post(
+        url,
+        {
+            "action": "sign",
+            "code": f" {code} ",
+            "typed_name": signatory.full_name,
+            "document_sha256": current_version(signing).document_sha256,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert signing.signatures.get().user == signatory
+
+
+def test_signing_through_the_api_with_a_persian_code(client, signing, iran):
+    client.force_login(iran.signatory)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(f"/api/agreements/{signing.code}/signing-code")
+    signed = client.post(
+        f"/api/agreements/{signing.code}/sign",
+        {
+            "code": code_from_outbox().translate(PERSIAN),
+            "typed_name": "مریم احمدی",
+            "document_sha256": current_version(signing).document_sha256,
+        },
+        content_type="application/json",
+    )
+    assert signed.status_code == 200, signed.json()
+    assert signed.json()["signatories"][0]["signed_at"]
+
+
+def test_a_wrong_native_code_is_still_wrong(
+    client, signing, iran, django_capture_on_commit_callbacks
+):
+    client.force_login(iran.signatory)
+    url = reverse("agreements:sign", args=[signing.code])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "code"})
+    right = code_from_outbox()
+    wrong = str((int(right) + 1) % 1_000_000).zfill(6).translate(PERSIAN)
+    response = client.post(
+        url,
+        {
+            "action": "sign",
+            "code": wrong,
+            "typed_name": iran.signatory.full_name,
+            "document_sha256": current_version(signing).document_sha256,
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["code"]
+    assert not signing.signatures.exists()
+
+
+def test_the_service_reads_a_full_width_code_whoever_calls_it(signing, china):
+    from karvan.agreements.services import sign_agreement
+    from tests.agreements.conftest import ask_code
+
+    code = ask_code(china.signatory, signing).translate(FULL_WIDTH)
+    signature = sign_agreement(
+        actor=china.signatory,
+        agreement=signing,
+        code=code,
+        typed_name=china.signatory.full_name,
+        document_sha256=current_version(signing).document_sha256,
+    )
+    assert signature.signatory.user == china.signatory
