@@ -1,0 +1,141 @@
+"""Schemathesis over the whole OpenAPI description, in-process against the WSGI application.
+
+Shared by the suite's short run (tests/security/test_api_fuzz.py) and the long run
+(bench/fuzz_api.py). Checks: no server error, and every documented response matches its schema
+and content type. Each operation runs with generated inputs (positive and negative); the
+stateful run chains operations through the links Schemathesis infers from the description (a
+created opportunity's id feeds its read, update, publish, close and interest operations).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import hypothesis
+import schemathesis
+from hypothesis import HealthCheck, Phase, given
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+#: 5xx that belong to listed findings of issue 10, fixed on another branch: reported, not failed.
+#: The lead removes this once the branches are merged.
+KNOWN_SERVER_ERRORS = {
+    "POST /api/questions/{question_id}/vote": "issue 10 finding 13",
+    "POST /api/questions/{question_id}/accept": "issue 10 finding 13",
+    "POST /api/questions/{question_id}/comments": "issue 10 finding 13",
+    "GET /api/interests": "issue 10 finding 13",
+    "GET /api/questions": "issue 10 finding 13",
+    "GET /api/parks/inquiries": "issue 10 finding 13",
+}
+
+
+def load_schema() -> schemathesis.schemas.BaseSchema:
+    from django.core.wsgi import get_wsgi_application
+
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@dataclass
+class Report:
+    operations: int = 0
+    cases: int = 0
+    failures: dict[str, str] = field(default_factory=dict)
+    known: dict[str, str] = field(default_factory=dict)
+
+    def add(self, label: str, error: BaseException) -> None:
+        message = str(error).strip().splitlines()
+        summary = " | ".join(line for line in message[:12] if line.strip())
+        if label in KNOWN_SERVER_ERRORS and "Server error" in str(error):
+            self.known[label] = f"{KNOWN_SERVER_ERRORS[label]}: {summary[:300]}"
+        else:
+            self.failures[label] = summary[:1200]
+
+
+def _settings(examples: int, **extra: object) -> hypothesis.settings:
+    return hypothesis.settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        **extra,
+    )
+
+
+def fuzz_operation(
+    operation: object,
+    *,
+    headers: dict[str, str],
+    examples: int,
+    report: Report,
+    known_ids: dict[str, object] | None = None,
+) -> None:
+    """Generated calls to one operation; failures go to the report.
+
+    Valid inputs (positive) are sent to objects that exist (`known_ids`, by path parameter name:
+    random ids would almost never reach one); invalid inputs (negative) anywhere.
+    """
+    from schemathesis import GenerationMode
+
+    label = operation.label  # type: ignore[attr-defined]
+    names = [p.name for p in operation.path_parameters]  # type: ignore[attr-defined]
+    fixed = {name: (known_ids or {})[name] for name in names if name in (known_ids or {})}
+    report.operations += 1
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        kwargs = {"path_parameters": fixed} if fixed and mode == GenerationMode.POSITIVE else {}
+        strategy = operation.as_strategy(generation_mode=mode, **kwargs)  # type: ignore[attr-defined]
+
+        @_settings(examples)
+        @given(case=strategy)
+        def run(case: object) -> None:
+            report.cases += 1
+            response = case.call(headers=headers)  # type: ignore[attr-defined]
+            case.validate_response(response, checks=CHECKS, headers=headers)  # type: ignore[attr-defined]
+
+        try:
+            run()
+        except (Exception, BaseExceptionGroup) as error:  # reported, not raised
+            report.add(label, error)
+
+
+def fuzz_all(
+    schema: object,
+    *,
+    headers: dict[str, str],
+    examples: int,
+    report: Report,
+    known_ids: dict[str, object] | None = None,
+    only: Callable[[str], bool] = lambda label: True,
+) -> Report:
+    for result in schema.get_all_operations():  # type: ignore[attr-defined]
+        operation = result.ok()
+        if only(operation.label):
+            fuzz_operation(
+                operation, headers=headers, examples=examples, report=report, known_ids=known_ids
+            )
+    return report
+
+
+def fuzz_stateful(
+    schema: object, *, headers: dict[str, str], scenarios: int, steps: int, report: Report
+) -> Report:
+    """Chains of calls along the inferred links (create, then read, update, publish...)."""
+
+    class Machine(schema.as_state_machine()):  # type: ignore[attr-defined, misc]
+        def get_call_kwargs(self, case: object) -> dict[str, object]:
+            return {"headers": headers}
+
+        def validate_response(self, response: object, case: object, **kwargs: object) -> None:
+            report.cases += 1
+            case.validate_response(response, checks=CHECKS, headers=headers)  # type: ignore[attr-defined]
+
+    try:
+        Machine.run(settings=_settings(scenarios, stateful_step_count=steps))
+    except (Exception, BaseExceptionGroup) as error:  # reported, not raised
+        report.add("stateful", error)
+    return report
