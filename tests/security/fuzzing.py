@@ -7,6 +7,7 @@ stateful run chains operations through the links Schemathesis infers from the de
 created opportunity's id feeds its read, update, publish, close and interest operations).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,13 +47,37 @@ class Report:
     failures: dict[str, str] = field(default_factory=dict)
     known: dict[str, str] = field(default_factory=dict)
 
+    def render(self, title: str) -> str:
+        lines = [
+            f"{title}: {self.operations} operations, {self.cases} cases, "
+            f"{len(self.failures)} failures, {len(self.known)} known (other branches)"
+        ]
+        lines += [f"  FAILURE {label}: {text}" for label, text in sorted(self.failures.items())]
+        lines += [f"  known   {label}: {text[:160]}" for label, text in sorted(self.known.items())]
+        return "\n".join(lines)
+
     def add(self, label: str, error: BaseException) -> None:
-        message = str(error).strip().splitlines()
-        summary = " | ".join(line for line in message[:12] if line.strip())
-        if label in KNOWN_SERVER_ERRORS and "Server error" in str(error):
-            self.known[label] = f"{KNOWN_SERVER_ERRORS[label]}: {summary[:300]}"
+        text = str(error)
+        summary = " | ".join(line for line in text.strip().splitlines()[:12] if line.strip())
+        known = _known_server_error(label, text)
+        if known:
+            self.known[label] = f"{KNOWN_SERVER_ERRORS[known]}: {summary[:300]}"
         else:
             self.failures[label] = summary[:1200]
+
+
+def _known_server_error(label: str, text: str) -> str | None:
+    """The known operation a server error came from (the stateful run names the URL it called)."""
+    if "Server error" not in text:
+        return None
+    if label in KNOWN_SERVER_ERRORS:
+        return label
+    for known in KNOWN_SERVER_ERRORS:
+        method, path = known.split(" ", 1)
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/ ?]+", re.escape(path))
+        if re.search(rf"-X {method} .*http://[^/ ]+{pattern}(?:[ ?'\n]|$)", text, re.MULTILINE):
+            return known
+    return None
 
 
 def _settings(examples: int, **extra: object) -> hypothesis.settings:

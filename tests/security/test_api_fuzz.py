@@ -11,6 +11,13 @@ from tests.security.fuzzing import Report, fuzz_all, fuzz_stateful, load_schema
 from tests.security.world import World
 
 EXAMPLES = int(os.environ.get("KARVAN_FUZZ_EXAMPLES", "5"))
+#: bench/fuzz_api.py sets it to print each run's report.
+REPORT = os.environ.get("KARVAN_FUZZ_REPORT") == "1"
+
+
+def _show(report: Report, title: str) -> None:
+    if REPORT:
+        print(report.render(title))
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +68,7 @@ def test_every_operation_answers_without_server_error_and_within_its_schema(
         report=Report(),
         known_ids=known_ids(world),
     )
+    _show(report, f"operations as {actor}")
     assert report.operations == 60 and report.cases > report.operations
     assert not report.failures, "\n\n".join(f"{k}: {v}" for k, v in report.failures.items())
 
@@ -70,5 +78,6 @@ def test_chains_of_operations_along_the_links(world: World, schema: object) -> N
     report = fuzz_stateful(
         schema, headers=_headers(world, "owner"), scenarios=EXAMPLES * 3, steps=4, report=Report()
     )
+    _show(report, "chains along the links, as Acme's owner")
     assert report.cases > 0
     assert not report.failures, "\n\n".join(f"{k}: {v}" for k, v in report.failures.items())
