@@ -1,16 +1,22 @@
 """The world is built once per module inside a transaction that is rolled back at its end; every
 test runs in a savepoint within it (pytest-django's `db`), so a case never sees another's writes."""
 
+import datetime
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.utils import timezone
 
 from karvan.agreements.sealing import create_sealing_key
+from karvan.directory.models import Membership
+from karvan.events.models import Event
+from karvan.events.services import create_delegation, create_event, set_event_status
 from karvan.knowledge.index import reset_knowledge_index
 from karvan.matching.index_cache import reset_index
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, valid_uscc
 from tests.security.world import World, build_world
 
 
@@ -60,3 +66,41 @@ def world(
             atomic.__exit__(None, None, None)
             reset_index()
             reset_knowledge_index()
+
+
+@pytest.fixture
+def people(db: None) -> dict[str, object]:
+    """A small world for the form fuzzing: Acme's owner, logged in; an open event; a delegation."""
+    owner = UserFactory(email="fuzz-owner@world.example")
+    partner = UserFactory(email="fuzz-partner@world.example")
+    acme = OrganisationFactory(name={"en": "Fuzz Acme"})
+    partner_co = OrganisationFactory(
+        name={"en": "Fuzz Partner"}, country="CN", registry_id=valid_uscc(99)
+    )
+    MembershipFactory(user=owner, organisation=acme, role=Membership.Role.OWNER)
+    MembershipFactory(user=partner, organisation=partner_co, role=Membership.Role.OWNER)
+    starts = timezone.localdate() + datetime.timedelta(days=30)
+    event = create_event(
+        actor=owner,
+        organiser=acme,
+        data={
+            "kind": Event.Kind.FAIR,
+            "title": {"en": "Fuzz fair"},
+            "time_zone": "Asia/Tehran",
+            "starts_on": starts,
+            "ends_on": starts,
+            "countries": ["IR", "CN"],
+        },
+    )
+    event = set_event_status(actor=owner, event=event, status=Event.Status.PUBLISHED)
+    delegation = create_delegation(actor=owner, event=event, leader=acme, name="Fuzzers")
+    client = Client()
+    client.force_login(owner)
+    return {
+        "client": client,
+        "owner": owner,
+        "acme": acme,
+        "partner_co": partner_co,
+        "event": event,
+        "delegation": delegation,
+    }
