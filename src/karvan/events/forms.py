@@ -94,10 +94,26 @@ class MeetingPointsForm(forms.Form):
     )
 
 
+class SessionsField(forms.ModelMultipleChoiceField):
+    """Session ids; one too large for a database integer is refused like an unknown one (the
+    database would otherwise fail on it: a server error)."""
+
+    def _check_values(self, value: object) -> object:
+        for pk in value or ():
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and not -(2**63) <= int(text) < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class RegistrationForm(forms.Form):
     organisation = forms.ChoiceField(label=_("Organisation"))
     person = forms.ChoiceField(label=_("Person"))
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = SessionsField(
         label=_("Sessions"),
         queryset=Session.objects.none(),
         required=False,
@@ -120,7 +136,7 @@ class RegistrationForm(forms.Form):
 
 
 class SessionsForm(forms.Form):
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = SessionsField(
         label=_("Sessions"),
         queryset=Session.objects.none(),
         required=False,
