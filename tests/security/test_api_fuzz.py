@@ -28,11 +28,13 @@ def schema() -> object:
 @pytest.fixture(autouse=True)
 def _quiet_request_log() -> object:
     """Thousands of refused calls would each log a warning line."""
-    logger = logging.getLogger("django.request")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
     yield
-    logger.setLevel(level)
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
 
 def known_ids(world: World) -> dict[str, object]:
