@@ -83,3 +83,46 @@ def test_chains_of_operations_along_the_links(world: World, schema: object) -> N
     _show(report, "chains along the links, as Acme's owner")
     assert report.cases > 0
     assert not report.failures, "\n\n".join(f"{k}: {v}" for k, v in report.failures.items())
+
+
+FINDING_13 = pytest.mark.xfail(strict=True, reason="issue 10 finding 13: fixed on another branch")
+
+
+@FINDING_13
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/questions/{question}/vote", {"value": 1, "answer_id": 999999}),
+        ("/api/questions/{question}/vote", {"value": 1, "answer_id": False}),
+        ("/api/questions/{question}/accept", {"answer_id": 999999}),
+        (
+            "/api/questions/{question}/comments",
+            {"language": "en", "body": "x", "answer_id": 999999},
+        ),
+    ],
+    ids=["vote-unknown-answer", "vote-answer-false", "accept-unknown-answer", "comment-unknown"],
+)
+def test_crafted_answer_ids_answer_4xx(world: World, client: object, path: str, body: dict) -> None:
+    response = client.post(
+        path.format(question=world.question.pk),
+        body,
+        content_type="application/json",
+        headers=_headers(world, "owner"),
+    )
+    assert 400 <= response.status_code < 500
+
+
+@FINDING_13
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/interests?received=true&page=1152921504606846977",
+        "/api/questions?page=8239313113810634752",
+        "/api/parks/inquiries?page=503000625642099968",
+    ],
+)
+def test_huge_page_numbers_answer_4xx(world: World, client: object, url: str) -> None:
+    response = client.get(url, headers=_headers(world, "owner"))
+    assert 400 <= response.status_code < 500
