@@ -113,8 +113,9 @@ def _send(client: Client, route: Route, method: str, url: str, world: World, act
 
 def _body(response: object) -> str:
     if response.streaming:
+        # Reading to the end closes the file; closing the response again would fire
+        # request_finished, which closes the database connection holding the world.
         content = b"".join(response.streaming_content)
-        response.close()
     else:
         content = response.content
     return content.decode("utf-8", "replace")
