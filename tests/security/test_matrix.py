@@ -112,12 +112,9 @@ def _send(client: Client, route: Route, method: str, url: str, world: World, act
 
 
 def _body(response: object) -> str:
-    if response.streaming:
-        # Reading to the end closes the file; closing the response again would fire
-        # request_finished, which closes the database connection holding the world.
-        content = b"".join(response.streaming_content)
-    else:
-        content = response.content
+    # Reading a file response to the end closes it; closing the response again would fire
+    # request_finished, which closes the database connection holding the world.
+    content = b"".join(response.streaming_content) if response.streaming else response.content
     return content.decode("utf-8", "replace")
 
 
