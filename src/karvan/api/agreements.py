@@ -25,6 +25,7 @@ from karvan.agreements.selectors import (
     signing_progress,
 )
 from karvan.agreements.services import create_agreement, request_signing_code, sign_agreement
+from karvan.api.types import Id
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Organisation
 
@@ -77,8 +78,8 @@ class AgreementOut(Schema):
 
 
 class AgreementIn(Schema):
-    organisation_id: int = Field(..., description="your organisation, the first party")
-    partner_ids: list[int] = Field(..., min_length=1, max_length=10)
+    organisation_id: Id = Field(..., description="your organisation, the first party")
+    partner_ids: list[Id] = Field(..., min_length=1, max_length=10)
     template: str = Field(..., max_length=60, description="a template key, e.g. mou")
     languages: list[Language] = Field(..., min_length=1, max_length=4)
     prevailing_language: Language

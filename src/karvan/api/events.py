@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from karvan.api.main import anyone
+from karvan.api.types import Id
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Membership
 from karvan.events.models import (
@@ -94,9 +95,9 @@ class RegistrationOut(Schema):
 
 
 class RegistrationIn(Schema):
-    organisation_id: int
-    person_id: int
-    session_ids: list[int] = []
+    organisation_id: Id
+    person_id: Id
+    session_ids: list[Id] = []
 
 
 class ParticipantOut(Schema):
@@ -128,14 +129,14 @@ class MeetingRequestOut(Schema):
 
 
 class MeetingRequestIn(Schema):
-    sender_id: int
-    recipient_id: int
+    sender_id: Id
+    recipient_id: Id
     reason: str
     language: str = "en"
 
 
 class AcceptIn(Schema):
-    slot_id: int | None = None
+    slot_id: Id | None = None
 
 
 class MeetingOut(Schema):
@@ -162,7 +163,7 @@ class MeetingOut(Schema):
 
 
 class FeedbackIn(Schema):
-    registration_id: int
+    registration_id: Id
     outcome: Literal[*MeetingParticipant.Outcome.values]  # type: ignore[valid-type]
     notes: str = ""
 

@@ -9,6 +9,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
 from karvan.api.main import anyone
+from karvan.api.types import Id
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
@@ -114,7 +115,7 @@ class OpportunityFields(Schema):
 
 
 class OpportunityIn(OpportunityFields):
-    organisation_id: int
+    organisation_id: Id
     side: Side
     kind: Kind
 
@@ -196,7 +197,7 @@ class RenewIn(Schema):
 
 
 class InterestIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     message: str = Field(..., min_length=1, max_length=5000)
     language: Language
 
@@ -229,7 +230,7 @@ class MessageIn(Schema):
 
 
 class QuotationIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     unit_price: Decimal = Field(..., ge=0, max_digits=16, decimal_places=2)
     currency: Literal["USD", "CNY", "EUR", "IRR", "AED"]
     price_unit: Unit = ""

@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from karvan.api.main import anyone
+from karvan.api.types import Id
 from karvan.parks.models import Inquiry, InquiryMessage, Park, Unit
 from karvan.parks.selectors import get_inquiry, get_park, list_inquiries, list_parks, list_units
 from karvan.parks.services import reply_to_inquiry, send_inquiry
@@ -90,11 +91,11 @@ class InquiryOut(Schema):
 
 
 class InquiryIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     subject: str
     body: str
-    unit_id: int | None = None
-    opportunity_id: int | None = None
+    unit_id: Id | None = None
+    opportunity_id: Id | None = None
 
 
 class ReplyIn(Schema):
