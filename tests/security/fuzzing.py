@@ -103,12 +103,22 @@ def call(case: object, headers: dict[str, str]) -> object:
     """One call in its own savepoint, as a request is its own transaction in production: a
     server error rolls back its writes (on PostgreSQL its failed statement would otherwise
     abort every later call of the run)."""
-    from django.db import transaction
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, transaction
 
-    with transaction.atomic():
-        response = case.call(headers=headers)  # type: ignore[attr-defined]
-        if response.status_code >= 500:
-            transaction.set_rollback(True)
+    # The WSGI handler closes "old" connections around each request; the test's connection is
+    # inside the test's transaction, and on PostgreSQL closing it would lose the world (Django's
+    # test client disconnects these receivers the same way).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with transaction.atomic():
+            response = case.call(headers=headers)  # type: ignore[attr-defined]
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return response
 
 
