@@ -7,8 +7,9 @@ stateful run chains operations through the links Schemathesis infers from the de
 created opportunity's id feeds its read, update, publish, close and interest operations).
 """
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import hypothesis
@@ -42,7 +43,8 @@ HUGE_PAGE = re.compile(r"[?&]page=\d{10,}")
 def load_schema() -> schemathesis.schemas.BaseSchema:
     from django.core.wsgi import get_wsgi_application
 
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    with keeping_the_connection():
+        return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
 
 @dataclass
@@ -103,23 +105,30 @@ def call(case: object, headers: dict[str, str]) -> object:
     """One call in its own savepoint, as a request is its own transaction in production: a
     server error rolls back its writes (on PostgreSQL its failed statement would otherwise
     abort every later call of the run)."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections, transaction
+    from django.db import transaction
 
-    # The WSGI handler closes "old" connections around each request; the test's connection is
-    # inside the test's transaction, and on PostgreSQL closing it would lose the world (Django's
-    # test client disconnects these receivers the same way).
+    with keeping_the_connection(), transaction.atomic():
+        response = case.call(headers=headers)  # type: ignore[attr-defined]
+        if response.status_code >= 500:
+            transaction.set_rollback(True)
+    return response
+
+
+@contextlib.contextmanager
+def keeping_the_connection() -> Iterator[None]:
+    """The WSGI handler closes "old" database connections around each request; the test's
+    connection is inside the test's transaction, and on PostgreSQL closing it would lose the
+    world (Django's test client disconnects these receivers the same way)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        with transaction.atomic():
-            response = case.call(headers=headers)  # type: ignore[attr-defined]
-            if response.status_code >= 500:
-                transaction.set_rollback(True)
+        yield
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
-    return response
 
 
 def validate(case: object, response: object, headers: dict[str, str], report: Report) -> None:
