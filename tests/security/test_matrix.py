@@ -188,3 +188,33 @@ def test_route(
             assert status >= 400, f"{method} {url} as {actor}: {status} (accepted)"
         changed = changed_tables(baseline, snapshot())
         assert not changed, f"{method} {url} as {actor} changed {changed} (status {status})"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 finding 1: fixed on another branch")
+@pytest.mark.django_db
+def test_a_delegation_import_never_makes_anyone_a_member_of_the_victim(world: World) -> None:
+    """Another event's organiser sets up a delegation at its own event and imports a row with
+    Acme's registry identifier and its own e-mail."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from karvan.directory.models import Membership
+    from karvan.events.services import create_delegation
+
+    attacker = world.people["other_organiser"]
+    delegation = create_delegation(
+        actor=attacker,
+        event=world.other_event,
+        leader=attacker.memberships.get().organisation,
+        name="Visitors",
+    )
+    client = Client()
+    client.force_login(attacker)
+    row = f"Acme Pistachio,{world.acme.registry_id},IR,Attacker,{attacker.email},en,\n"
+    upload = SimpleUploadedFile(
+        "people.csv",
+        ("organisation,registry_id,country,full_name,email,language,sessions\n" + row).encode(),
+        "text/csv",
+    )
+    url = reverse("events:delegation", kwargs={"pk": delegation.pk})
+    assert client.post(url, {"action": "import", "file": upload}).status_code < 500
+    assert not Membership.objects.filter(user=attacker, organisation=world.acme).exists()
