@@ -5,7 +5,7 @@ every operation as a member and anonymously, then chains along the links) with m
 examples per operation, on a throw-away test database, and prints the report of each run.
 Exit status 1 when any failure (a server error or a response breaking its schema) was found.
 
-    .venv/bin/python bench/fuzz_api.py                 # [--examples 200] [--postgres]
+    .venv/bin/python bench/fuzz_api.py                 # [--examples 50] [--postgres]
 """
 
 import argparse
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=200, help="examples per operation and mode")
+    parser.add_argument("--examples", type=int, default=50, help="examples per operation and mode")
     parser.add_argument("--postgres", action="store_true", help="on PostgreSQL instead of SQLite")
     args = parser.parse_args()
     env = {
