@@ -38,6 +38,14 @@ def can_edit_agreement(user: User, agreement: Agreement) -> bool:
     return is_party_member(user, agreement)
 
 
+def can_revise_agreement(user: User, agreement: Agreement) -> bool:
+    """Any party member revises a draft; once out for signature a change voids the signatures
+    collected, so only a party's managers may make it."""
+    if agreement.status == Agreement.Status.SIGNING:
+        return can_send_agreement(user, agreement)
+    return can_edit_agreement(user, agreement)
+
+
 def can_manage_party(user: User, party: AgreementParty) -> bool:
     """A party's owners and administrators name its signatories and send the text out."""
     if not user.is_authenticated:

@@ -60,6 +60,7 @@ from karvan.agreements.permissions import (
     can_be_signatory,
     can_edit_agreement,
     can_manage_party,
+    can_revise_agreement,
     can_send_agreement,
     can_sign,
     can_start_agreement_for,
@@ -374,11 +375,11 @@ def revise_agreement(
 ) -> Agreement:
     """Change the text: a new version. Out for signature, only with void_signatures=True, and
     only by a party's manager: a plain member or a signatory cannot void what others signed."""
-    if not can_edit_agreement(actor, agreement):
+    if not can_revise_agreement(actor, agreement):
         raise NotAllowedError()
     _lock(agreement)
     if agreement.status == Agreement.Status.SIGNING:
-        if not can_send_agreement(actor, agreement):
+        if not can_revise_agreement(actor, agreement):  # the status as read under the lock
             raise NotAllowedError()
         if not void_signatures:
             raise LockedError()

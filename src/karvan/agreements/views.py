@@ -4,6 +4,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -26,6 +27,7 @@ from karvan.agreements.pdf import render_pdf
 from karvan.agreements.permissions import (
     can_edit_agreement,
     can_manage_party,
+    can_revise_agreement,
     can_send_agreement,
 )
 from karvan.agreements.platform import root_certificate_pem
@@ -226,8 +228,8 @@ def progress(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, code: str) -> HttpResponse:
     agreement = _visible(request, code)
-    if not can_edit_agreement(request.user, agreement):
-        raise Http404
+    if not can_revise_agreement(request.user, agreement):
+        raise PermissionDenied
     version = current_version(agreement)
     initial = {f"title_{lang}": version.title.get(lang, "") for lang in agreement.languages}
     initial.update({f"text_{lang}": version.texts.get(lang, "") for lang in agreement.languages})

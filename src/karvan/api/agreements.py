@@ -3,7 +3,7 @@
 import base64
 import binascii
 import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -28,7 +28,7 @@ from karvan.agreements.selectors import (
 )
 from karvan.agreements.services import create_agreement, request_signing_code, sign_agreement
 from karvan.api.digits import NativeCode
-from karvan.api.main import BoundedPageNumberPagination
+from karvan.api.main import BoundedPageNumberPagination, Id
 from karvan.core.errors import NotAllowedError
 from karvan.core.net import client_address
 from karvan.directory.models import Organisation
@@ -36,9 +36,6 @@ from karvan.directory.models import Organisation
 router = Router(tags=["agreements"])
 
 Language = Literal["fa", "zh-hans", "ar", "en"]
-RowId = Annotated[
-    int, Field(ge=1, le=2**63 - 1)
-]  # a larger number is no row, and SQLite refuses it
 
 
 class TemplateOut(Schema):
@@ -86,8 +83,8 @@ class AgreementOut(Schema):
 
 
 class AgreementIn(Schema):
-    organisation_id: RowId = Field(..., description="your organisation, the first party")
-    partner_ids: list[RowId] = Field(..., min_length=1, max_length=10)
+    organisation_id: Id = Field(..., description="your organisation, the first party")
+    partner_ids: list[Id] = Field(..., min_length=1, max_length=10)
     template: str = Field(..., max_length=60, description="a template key, e.g. mou")
     languages: list[Language] = Field(..., min_length=1, max_length=4)
     prevailing_language: Language

@@ -114,4 +114,7 @@ def read_people(upload: UploadedFile) -> list[dict[str, str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return _records(iter(csv.reader(io.StringIO(text), dialect)))
+    try:
+        return _records(iter(csv.reader(io.StringIO(text), dialect)))
+    except csv.Error as error:  # a stray carriage return or NUL inside a field
+        raise ImportFileError() from error
