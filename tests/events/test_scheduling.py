@@ -232,3 +232,30 @@ def test_without_a_broker_the_scheduler_runs_in_a_background_thread_not_in_the_r
     meeting.refresh_from_db()
     assert run.status == ScheduleRun.Status.DONE and run.placed == 1
     assert meeting.is_scheduled
+
+
+def test_a_result_met_by_a_busy_database_is_written_when_it_frees(
+    event, organiser, iranian, chinese, monkeypatch
+):
+    """SQLite has one writer: a page polling the run may hold the meetings' table for a moment.
+    The result is written again rather than the run failed (a browser run in CI failed so)."""
+    from django.db import OperationalError
+
+    from karvan.events import services
+
+    meeting = _accepted(iranian, chinese)
+    store = services._store_solution
+    calls = []
+
+    def busy_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database table is locked: events_meeting")
+        return store(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_store_solution", busy_once)
+    run = _run(organiser, event)
+    assert len(calls) == 2
+    assert run.status == ScheduleRun.Status.DONE
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED

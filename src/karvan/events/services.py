@@ -3,6 +3,8 @@ the day itself (check-in, no-shows, feedback) and the system's periodic work (ex
 """
 
 import datetime
+import logging
+import time
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -92,6 +94,10 @@ from karvan.events.selectors import (
 )
 from karvan.notifications.services import notify
 from karvan.scheduling import solver
+
+logger = logging.getLogger(__name__)
+# Tries at writing a scheduler run's result while the database is busy.
+STORE_ATTEMPTS = 5
 
 EVENT_FIELDS = frozenset(
     {
@@ -1022,27 +1028,10 @@ def build_problem(event: Event) -> tuple[solver.Problem, set[str]]:
     return problem, placeholders
 
 
-def run_schedule(*, run: ScheduleRun) -> ScheduleRun:
-    """Solve one queued run and store its result (a system service: the task calls it)."""
-    event = run.event
-    ScheduleRun.objects.filter(pk=run.pk).update(
-        status=ScheduleRun.Status.RUNNING, message="building", progress=0.0
-    )
-
-    def progress(fraction: float, message: str) -> None:
-        ScheduleRun.objects.filter(pk=run.pk).update(
-            progress=max(0.0, min(1.0, fraction)), message=message[:200]
-        )
-
-    problem, placeholders = build_problem(event)
-    try:
-        solution = solver.solve(problem, time_limit=run.time_limit, progress=progress)
-    except solver.ProblemError as error:
-        # The event's data cannot make a schedule (say, a meeting whose people share no session):
-        # the organiser reads why on the run's page; nothing already published changes.
-        fail_schedule_run(run=run, message=str(error))
-        run.refresh_from_db()
-        return run
+def _store_solution(
+    run: ScheduleRun, event: Event, solution: solver.Solution, placeholders: set[str]
+) -> None:
+    """Write a run's result in one transaction: meetings placed, the rest with their reason."""
     with transaction.atomic():
         meetings = {
             str(m.pk): m
@@ -1085,6 +1074,42 @@ def run_schedule(*, run: ScheduleRun) -> ScheduleRun:
             seconds=solution.seconds,
             finished_at=timezone.now(),
         )
+
+
+def run_schedule(*, run: ScheduleRun) -> ScheduleRun:
+    """Solve one queued run and store its result (a system service: the task calls it)."""
+    event = run.event
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        status=ScheduleRun.Status.RUNNING, message="building", progress=0.0
+    )
+
+    def progress(fraction: float, message: str) -> None:
+        try:
+            ScheduleRun.objects.filter(pk=run.pk).update(
+                progress=max(0.0, min(1.0, fraction)), message=message[:200]
+            )
+        except OperationalError:  # a busy database: the next report will do
+            logger.info("Scheduler run %s: progress not saved (database busy)", run.pk)
+
+    problem, placeholders = build_problem(event)
+    try:
+        solution = solver.solve(problem, time_limit=run.time_limit, progress=progress)
+    except solver.ProblemError as error:
+        # The event's data cannot make a schedule (say, a meeting whose people share no session):
+        # the organiser reads why on the run's page; nothing already published changes.
+        fail_schedule_run(run=run, message=str(error))
+        run.refresh_from_db()
+        return run
+    # The result is written in one transaction, tried again when the database is busy (SQLite
+    # has one writer at a time; a page polling the run's progress may hold a table).
+    for attempt in range(STORE_ATTEMPTS):
+        try:
+            _store_solution(run, event, solution, placeholders)
+            break
+        except OperationalError:
+            if attempt == STORE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * 2**attempt)
     run.refresh_from_db()
     return run
 
