@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -426,60 +428,66 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _staff_decision(
+    request: HttpRequest,
+    organisation: Organisation,
+    *,
+    approve: Callable[[], object],
+    refuse: Callable[[str], object],
+    approved: str,
+    refused: str,
+) -> HttpResponse:
+    """A staff member's approve-or-refuse on an organisation: a refusal needs the reason the
+    organisation will read; back to the queue when the decision was taken there."""
+    try:
+        if request.POST.get("decision") == "approve":
+            approve()
+            messages.success(request, approved)
+        else:
+            form = RejectionForm(request.POST)
+            if not form.is_valid():
+                messages.error(
+                    request, _("Give the reason for the refusal: the organisation will read it.")
+                )
+                return redirect(organisation)
+            refuse(form.cleaned_data["reason"])
+            messages.success(request, refused)
+    except DomainError as error:
+        messages.error(request, error.text)
+    if request.POST.get("next") == "queue":
+        return redirect("directory:verification_queue")
+    return redirect(organisation)
+
+
 @staff_member_required
 @require_POST
 def identity_decide(request: HttpRequest, pk: int, revision_pk: int) -> HttpResponse:
     """Staff approve or refuse a verified organisation's change of name, country or identifier."""
     organisation = _visible_organisation(request, pk)
     revision = get_object_or_404(IdentityRevision, pk=revision_pk, organisation=organisation)
-    try:
-        if request.POST.get("decision") == "approve":
-            approve_identity_change(revision=revision, actor=request.user)
-            messages.success(request, _("The new identity is approved; everyone now sees it."))
-        else:
-            form = RejectionForm(request.POST)
-            if not form.is_valid():
-                messages.error(
-                    request, _("Give the reason for the refusal: the organisation will read it.")
-                )
-                return redirect(organisation)
-            refuse_identity_change(
-                revision=revision, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(
-                request, _("The change is refused; the organisation keeps its verified identity.")
-            )
-    except DomainError as error:
-        messages.error(request, error.text)
-    if request.POST.get("next") == "queue":
-        return redirect("directory:verification_queue")
-    return redirect(organisation)
+    return _staff_decision(
+        request,
+        organisation,
+        approve=lambda: approve_identity_change(revision=revision, actor=request.user),
+        refuse=lambda reason: refuse_identity_change(
+            revision=revision, actor=request.user, reason=reason
+        ),
+        approved=_("The new identity is approved; everyone now sees it."),
+        refused=_("The change is refused; the organisation keeps its verified identity."),
+    )
 
 
 @staff_member_required
 @require_POST
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
-    decision = request.POST.get("decision")
-    try:
-        if decision == "approve":
-            approve_organisation(organisation=organisation, actor=request.user)
-            messages.success(request, _("The organisation is verified."))
-        else:
-            form = RejectionForm(request.POST)
-            if not form.is_valid():
-                messages.error(
-                    request, _("Give the reason for the refusal: the organisation will read it.")
-                )
-                return redirect(organisation)
-            reject_organisation(
-                organisation=organisation, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(
-                request, _("The verification is refused; the organisation is told why.")
-            )
-    except DomainError as error:
-        messages.error(request, error.text)
-    if request.POST.get("next") == "queue":
-        return redirect("directory:verification_queue")
-    return redirect(organisation)
+    return _staff_decision(
+        request,
+        organisation,
+        approve=lambda: approve_organisation(organisation=organisation, actor=request.user),
+        refuse=lambda reason: reject_organisation(
+            organisation=organisation, actor=request.user, reason=reason
+        ),
+        approved=_("The organisation is verified."),
+        refused=_("The verification is refused; the organisation is told why."),
+    )
