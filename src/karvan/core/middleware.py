@@ -1,11 +1,13 @@
-"""Per-request viewer preferences (language, zone, calendar) and the content security policy."""
+"""Per-request viewer preferences (language, zone, calendar), the content security policy, and
+input no text may hold refused at the door."""
 
 import zoneinfo
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from karvan.core.calendars import activate_calendar, deactivate_calendar, default_calendar
 
@@ -98,3 +100,36 @@ class ViewerPreferencesMiddleware:
         finally:
             deactivate_calendar(token)
             timezone.deactivate()
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    """Whether the path, a query or form value, or a JSON body holds a NUL character: no text
+    Karvan keeps has one, and PostgreSQL refuses it in any string (a server error otherwise)."""
+    if "\x00" in request.path:
+        return True
+    for values in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+        for key, items in values.lists():
+            if "\x00" in key or any("\x00" in item for item in items):
+                return True
+    if request.content_type == "application/json":
+        body = request.body
+        return b"\x00" in body or b"\\u0000" in body.lower()
+    return False
+
+
+class RejectNulCharactersMiddleware:
+    """Input with a NUL character is refused at the door with a 400 in the reader's language,
+    for every page and API operation alike (uploaded files are not looked at)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _carries_nul(request):
+            message = str(_("The request holds a NUL character, which no text may contain."))
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "invalid_input", "message": message, "fields": {}}, status=400
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
