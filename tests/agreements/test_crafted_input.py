@@ -42,7 +42,15 @@ def test_a_crafted_diff_query_is_a_message(client, signing, iran, query):
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("code", ["\x00", "KV-" + "A" * 5000, "²", "KV-AAAA-AAAA\x00"])
+@pytest.mark.parametrize("code", ["\x00", "KV-AAAA-AAAA\x00"])
+def test_a_code_with_a_nul_character_is_refused_at_the_door(client, iran, code):
+    client.force_login(iran.owner)
+    assert client.get(reverse("agreements:detail", args=[code])).status_code == 400
+    assert client.get(f"/api/agreements/{code.replace(chr(0), '%00')}").status_code == 400
+    assert client.get(reverse("agreements:verify_code", args=[code])).status_code == 400
+
+
+@pytest.mark.parametrize("code", ["KV-" + "A" * 5000, "²"])
 def test_a_crafted_code_is_not_found(client, iran, code):
     client.force_login(iran.owner)
     assert client.get(reverse("agreements:detail", args=[code])).status_code == 404
