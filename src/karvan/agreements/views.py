@@ -69,7 +69,7 @@ from karvan.compliance.selectors import signing_blocked_reason
 from karvan.core.calendars import format_datetime
 from karvan.core.errors import DomainError
 from karvan.core.files import serve_private_file
-from karvan.core.net import client_address
+from karvan.core.net import client_address, request_origin
 from karvan.core.text import localize
 from karvan.directory.models import Membership, Organisation
 from karvan.events.models import Session
@@ -88,13 +88,6 @@ def _visible(request: HttpRequest, code: str) -> Agreement:
 def _name(organisation: Organisation) -> str:
     language = translation.get_language() or "en"
     return localize(organisation.name, language, original=organisation.original_language)[0]
-
-
-def _client(request: HttpRequest) -> dict[str, str | None]:
-    return {
-        "ip_address": client_address(request),
-        "user_agent": request.headers.get("User-Agent", "")[:400],
-    }
 
 
 def _form_error(form: object, error: DomainError) -> None:
@@ -500,7 +493,7 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
     form = SignForm(initial={"document_sha256": document_sha256})
     if request.method == "POST" and request.POST.get("action") == "code":
         try:
-            request_signing_code(actor=request.user, agreement=agreement, **_client(request))
+            request_signing_code(actor=request.user, agreement=agreement, **request_origin(request))
         except DomainError as error:
             messages.error(request, error.text)
         else:
@@ -520,7 +513,7 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
                     typed_name=form.cleaned_data["typed_name"],
                     document_sha256=form.cleaned_data["document_sha256"],
                     drawing_png=form.cleaned_data["drawing"],
-                    **_client(request),
+                    **request_origin(request),
                 )
             except DomainError as error:
                 _form_error(form, error)
@@ -574,7 +567,7 @@ def download_pdf(request: HttpRequest, code: str) -> HttpResponse:
 def _too_many_checks(request: HttpRequest, form: VerifyForm) -> HttpResponse | None:
     """The verification page with a 429 once this client address has checked too often."""
     try:
-        count_verification(client_address=_client(request)["ip_address"])
+        count_verification(client_address=client_address(request))
     except VerificationRateLimitedError as error:
         return render(
             request, "agreements/verify.html", {"form": form, "limited": error.text}, status=429

@@ -30,7 +30,7 @@ from karvan.agreements.services import create_agreement, request_signing_code, s
 from karvan.api.digits import NativeCode
 from karvan.api.main import BoundedPageNumberPagination, Id
 from karvan.core.errors import NotAllowedError
-from karvan.core.net import client_address
+from karvan.core.net import request_origin
 from karvan.directory.models import Organisation
 
 router = Router(tags=["agreements"])
@@ -146,13 +146,6 @@ def _out(agreement: Agreement) -> dict[str, object]:
     }
 
 
-def _client(request: HttpRequest) -> dict[str, object]:
-    return {
-        "ip_address": client_address(request),
-        "user_agent": request.headers.get("User-Agent", "")[:400],
-    }
-
-
 @router.get("/templates", response=list[TemplateOut], summary="Agreement templates")
 def templates(request: HttpRequest) -> list[AgreementTemplate]:
     return list(list_templates())
@@ -197,7 +190,7 @@ def create(request: HttpRequest, payload: AgreementIn) -> tuple[int, dict[str, o
 @router.post("/{code}/signing-code", response={202: CodeOut}, summary="E-mail me a signing code")
 def signing_code(request: HttpRequest, code: str) -> tuple[int, object]:
     agreement = get_agreement(viewer=request.auth, code=code)
-    row = request_signing_code(actor=request.auth, agreement=agreement, **_client(request))
+    row = request_signing_code(actor=request.auth, agreement=agreement, **request_origin(request))
     return Status(202, row)
 
 
@@ -217,7 +210,7 @@ def sign(request: HttpRequest, code: str, payload: SignIn) -> dict[str, object]:
         typed_name=payload.typed_name,
         document_sha256=payload.document_sha256,
         drawing_png=drawing,
-        **_client(request),
+        **request_origin(request),
     )
     agreement.refresh_from_db()
     return _out(agreement)

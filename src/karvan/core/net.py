@@ -65,3 +65,12 @@ def client_address(request: HttpRequest) -> str | None:
         if not _is_trusted(address, networks):
             break
     return str(client)
+
+
+def request_origin(request: HttpRequest) -> dict[str, str | None]:
+    """Where a request came from, as an audit trail records it: the client's address (behind
+    trusted proxies) and its user agent, cut to the column's length."""
+    return {
+        "ip_address": client_address(request),
+        "user_agent": request.headers.get("User-Agent", "")[:400],
+    }
