@@ -1,17 +1,12 @@
 """Who may do what to an organisation. Services ask these; pages and API never decide alone."""
 
 from karvan.accounts.models import User
+from karvan.directory import memberships
 from karvan.directory.models import Membership, Organisation
 
 
 def _role(user: User, organisation: Organisation) -> str | None:
-    if not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.filter(user=user, organisation=organisation)
-        .values_list("role", flat=True)
-        .first()
-    )
+    return memberships.role_in(user, organisation.pk)
 
 
 def is_member(user: User, organisation: Organisation) -> bool:

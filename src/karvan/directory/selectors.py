@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from karvan.accounts.models import User
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.search import filter_fulltext
+from karvan.directory import memberships
 from karvan.directory.models import IdentityRevision, Invitation, Membership, Organisation
 
 
@@ -54,9 +55,7 @@ def list_memberships(*, organisation: Organisation) -> QuerySet[Membership]:
 
 def list_memberships_of(*, viewer: User) -> QuerySet[Membership]:
     """The viewer's own organisations."""
-    if not viewer.is_authenticated:
-        return Membership.objects.none()
-    return Membership.objects.filter(user=viewer).select_related("organisation")
+    return memberships.memberships_of(viewer)
 
 
 def list_open_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:

@@ -22,6 +22,7 @@ from karvan.core.models import HsCode, IsicCode
 from karvan.core.registry_ids import is_valid_registry_id, normalize_registry_id
 from karvan.core.search import document_tokens
 from karvan.core.text import CONTENT_LANGUAGES, clean_versions
+from karvan.directory import memberships
 from karvan.directory import notifications as kinds
 from karvan.directory.errors import (
     AlreadyMemberError,
@@ -157,6 +158,7 @@ def create_organisation(*, actor: User, data: Mapping[str, object]) -> Organisat
     _save(organisation)
     _set_codes(organisation, data)
     Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.OWNER)
+    memberships.forget(actor)
     refresh_search_document(organisation=organisation)
     _submit_for_verification(organisation, actor)
     return organisation
@@ -463,12 +465,7 @@ def reject_organisation(*, organisation: Organisation, actor: User, reason: str)
 
 
 def _managers(organisation: Organisation) -> list[User]:
-    return [
-        membership.user
-        for membership in organisation.memberships.select_related("user").filter(
-            role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
-        )
-    ]
+    return memberships.people_of(organisation.pk, roles=memberships.MANAGER_ROLES)
 
 
 @transaction.atomic
@@ -519,6 +516,7 @@ def accept_invitation(*, invitation: Invitation, actor: User) -> Membership:
     )
     if not created:
         raise AlreadyMemberError()
+    memberships.forget(actor)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
     if invitation.invited_by is not None:
@@ -546,6 +544,7 @@ def change_member_role(*, membership: Membership, actor: User, role: str) -> Mem
     membership.role = role
     membership.full_clean()
     membership.save(update_fields=["role", "updated_at"])
+    memberships.forget(actor)
     return membership
 
 
@@ -559,6 +558,7 @@ def remove_member(*, membership: Membership, actor: User) -> None:
     if membership.role == Membership.Role.OWNER:
         _keep_an_owner(membership)
     membership.delete()
+    memberships.forget(actor)
 
 
 def _keep_an_owner(membership: Membership) -> None:
@@ -575,4 +575,5 @@ def add_member(*, organisation: Organisation, user: User, role: str) -> Membersh
     membership, _created = Membership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
+    memberships.forget(user)
     return membership
