@@ -24,7 +24,6 @@ def _complete_product(**overrides: object) -> dict[str, object]:
         "has_quantity": True,
         "has_price": True,
         "has_incoterm": True,
-        "has_expiry": True,
         "target_countries": 1,
     }
     return {**values, **overrides}
@@ -106,7 +105,7 @@ def test_a_product_missing_its_trade_terms_gets_each_piece_of_advice():
         "incoterm_missing",
         "targets_missing",
     }
-    assert report.score == 100 - (10 + 5 + 5 + 2)
+    assert report.score == 100 - (10 + 5 + 5 + 5)
 
 
 def test_an_empty_listing_scores_low_but_never_below_zero():
@@ -120,8 +119,42 @@ def test_an_empty_listing_scores_low_but_never_below_zero():
         has_quantity=False,
         has_price=False,
         has_incoterm=False,
-        has_expiry=False,
         target_countries=0,
     )
     assert report.score == 0
     assert "hs_missing" in _codes(report)
+
+
+def test_a_blank_expiry_gets_no_advice_because_it_means_ninety_days():
+    """The form says "Leave empty for 90 days": the score must not contradict it."""
+    report = assess_listing(**_complete_product())
+    assert "expiry_missing" not in _codes(report)
+    assert report.score == 100
+
+
+@pytest.mark.parametrize(
+    ("language", "description"),
+    [
+        (
+            "en",
+            "We sell dates. They are sweet and dry. We pack them in boxes. "
+            "We ship each week. Ask us for samples.",
+        ),
+        (
+            "fa",
+            "ما خرما می‌فروشیم. خرمای ما شیرین است. در جعبه بسته‌بندی می‌کنیم. "
+            "هر هفته بار می‌فرستیم. نمونه بخواهید.",
+        ),
+    ],
+)
+def test_five_plain_sentences_are_neither_too_short_nor_thin(language, description):
+    assert len(description) < 120  # short in letters, yet five real sentences
+    report = assess_listing(**_complete_product(description=description, language=language))
+    assert not {"description_short", "description_thin"} & _codes(report)
+
+
+def test_one_sentence_of_the_same_length_is_still_flagged():
+    report = assess_listing(
+        **_complete_product(description="We sell sweet dry dates packed in boxes every week.")
+    )
+    assert {"description_short", "description_thin"} <= _codes(report)

@@ -3,6 +3,7 @@
 A plain function over the listing's values, so the form can show it live and the API return it.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -11,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 MIN_DESCRIPTION = 120
 GOOD_DESCRIPTION = 300
 MIN_TITLE_WORDS = 3
+# A description of a few real sentences is enough however short its words: the advice must agree
+# with what the writer sees, and five plain sentences are not "too short".
+ENOUGH_SENTENCES_NOT_SHORT = 2
+ENOUGH_SENTENCES_NOT_THIN = 3
+_SENTENCE_END = re.compile(r"[.!?\u061f\u06d4\u3002\uff01\uff1f]+(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,16 @@ def _title_words(title: str, language: str) -> int:
     return len(title.split())
 
 
+def _sentences(text: str) -> int:
+    """Sentences with at least three words (or six CJK characters) before their full stop."""
+    count = 0
+    for part in _SENTENCE_END.split(text):
+        part = part.strip()
+        if len(part.split()) >= 3 or len(part) >= 6 and not part.isascii() and " " not in part:
+            count += 1
+    return count
+
+
 def assess_listing(
     *,
     title: str,
@@ -44,20 +60,23 @@ def assess_listing(
     has_quantity: bool,
     has_price: bool,
     has_incoterm: bool,
-    has_expiry: bool,
     target_countries: int,
 ) -> QualityReport:
-    """Score a listing and say what would make it clearer."""
+    """Score a listing and say what would make it clearer.
+
+    A blank expiry is no fault: the listing then stays open 90 days, as the form says.
+    """
     description_length = len(description.strip())
     if language.startswith("zh"):
         description_length *= 3  # a Chinese character carries about three Latin letters' worth
+    sentences = _sentences(description)
     checks = [
         (
             _title_words(title, language) >= MIN_TITLE_WORDS,
             Advice("title_short", _("Make the title say what and how much, in a few words."), 10),
         ),
         (
-            description_length >= MIN_DESCRIPTION,
+            description_length >= MIN_DESCRIPTION or sentences >= ENOUGH_SENTENCES_NOT_SHORT,
             Advice(
                 "description_short",
                 _("The description is too short: describe specifications, capacity and packaging."),
@@ -65,7 +84,7 @@ def assess_listing(
             ),
         ),
         (
-            description_length >= GOOD_DESCRIPTION,
+            description_length >= GOOD_DESCRIPTION or sentences >= ENOUGH_SENTENCES_NOT_THIN,
             Advice(
                 "description_thin",
                 _("A longer description (a few sentences) helps partners judge the fit."),
@@ -96,10 +115,9 @@ def assess_listing(
             kind != "product" or has_incoterm,
             Advice("incoterm_missing", _("Say the delivery terms (Incoterm) and the port."), 5),
         ),
-        (has_expiry, Advice("expiry_missing", _("Set how long the opportunity stays open."), 3)),
         (
             target_countries > 0,
-            Advice("targets_missing", _("Name the countries you want partners in."), 2),
+            Advice("targets_missing", _("Name the countries you want partners in."), 5),
         ),
     ]
     advice = tuple(item for passed, item in checks if not passed)

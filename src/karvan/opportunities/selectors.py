@@ -89,7 +89,6 @@ def assess_opportunity(*, viewer: User, opportunity: Opportunity) -> QualityRepo
         has_quantity=opportunity.quantity is not None,
         has_price=opportunity.price_min is not None or opportunity.price_max is not None,
         has_incoterm=bool(opportunity.incoterm),
-        has_expiry=opportunity.expires_on is not None,
         target_countries=len(opportunity.target_countries),
     )
 
