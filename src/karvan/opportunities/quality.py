@@ -44,7 +44,7 @@ def _sentences(text: str) -> int:
     count = 0
     for part in _SENTENCE_END.split(text):
         part = part.strip()
-        if len(part.split()) >= 3 or len(part) >= 6 and not part.isascii() and " " not in part:
+        if len(part.split()) >= 3 or (len(part) >= 6 and not part.isascii() and " " not in part):
             count += 1
     return count
 
