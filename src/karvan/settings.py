@@ -55,6 +55,10 @@ ALLOWED_HOSTS = _env_list(
 )
 CSRF_TRUSTED_ORIGINS = _env_list("KARVAN_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("KARVAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Outside production the site's own address is always an allowed host (`karvan demo --site-url`).
+_SITE_HOST = SITE_URL.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+if not PRODUCTION and _SITE_HOST and _SITE_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_SITE_HOST)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -211,6 +215,9 @@ KARVAN_COUNTRY_PROFILES = {
 }
 
 STATIC_URL = "/static/"
+# Outside production WhiteNoise serves the app folders directly, so the demo (DEBUG off, Karvan's
+# own error pages) has its styles and scripts without a collectstatic step.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("KARVAN_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

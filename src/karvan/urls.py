@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.templatetags.static import static as static_url
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from karvan.api.main import api
+from karvan.core.files import serve_public_file
 from karvan.directory.views import home
 
 admin.site.site_header = "Karvan"
@@ -32,5 +32,13 @@ urlpatterns = [
     path("api/", api.urls),
     path("staff/admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not settings.KARVAN_S3_BUCKET and not settings.PRODUCTION:
+    # Public uploads (logos) on local disk, served by Karvan itself in the embedded mode whatever
+    # DEBUG says; in production the proxy or object storage serves them.
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
+            serve_public_file,
+            name="public_file",
+        )
+    ]

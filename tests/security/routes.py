@@ -163,6 +163,8 @@ ROUTES: list[Route] = [
     Route("directory:create", None, get=SIGNED_IN, open=True),
     Route("directory:verification_queue", None, get=STAFF, secret=lambda w: "Acme Pending"),
     Route("favicon", None, get=EVERYONE, open=True),
+    # Public uploads (logos) served from local disk in the embedded mode: public by design.
+    Route("public_file", None, lambda w: {"path": "logos/none.png"}, get=EVERYONE, open=True),
     # A verified organisation's change of identity waits for the staff's decision.
     Route(
         "directory:identity_decide",

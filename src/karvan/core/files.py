@@ -14,7 +14,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 
@@ -89,3 +89,13 @@ def serve_private_file(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def serve_public_file(request: HttpRequest, path: str) -> HttpResponse:
+    """Public uploads (logos) from local disk, in the embedded mode, whatever DEBUG says.
+
+    MEDIA_ROOT is read per request, so a changed setting (a test's folder) is honoured.
+    """
+    from django.views.static import serve
+
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
