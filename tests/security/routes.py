@@ -152,6 +152,12 @@ ROUTES: list[Route] = [
         "accounts:set_language", None, post=EVERYONE, data=lambda w: {"language": "fa"}, open=True
     ),
     Route(
+        "accounts:time_zone_proposal",
+        None,
+        post=SIGNED_IN,
+        data=lambda w: {"zone": "Asia/Tehran", "answer": "use"},
+    ),
+    Route(
         "accounts:token_create",
         None,
         post=SIGNED_IN,

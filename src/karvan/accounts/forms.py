@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -9,16 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from karvan.accounts.models import ApiToken, User
 from karvan.core.calendars import default_calendar
-
-_ZONES = sorted(zoneinfo.available_timezones())
-TIME_ZONE_CHOICES = [
-    (zone, zone.replace("_", " ")) for zone in _ZONES if "/" in zone or zone == "UTC"
-]
+from karvan.core.time_zones import is_known_zone, time_zone_choices
 
 
 class PreferencesFields(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
     calendar = forms.ChoiceField(label=_("Calendar"), choices=User.Calendar.choices)
 
 
@@ -48,7 +42,7 @@ class SignUpForm(PreferencesFields):
     @classmethod
     def initial_for(cls, language: str, time_zone: str | None) -> dict[str, str]:
         """Defaults from the browser: its language, its zone (sent by the page script)."""
-        zone = time_zone if time_zone in _ZONES else "UTC"
+        zone = time_zone if time_zone and is_known_zone(time_zone) else "UTC"
         return {"language": language, "time_zone": zone, "calendar": default_calendar(language)}
 
     def clean_password(self) -> str:

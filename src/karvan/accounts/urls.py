@@ -58,6 +58,7 @@ urlpatterns = [
     ),
     path("preferences/", views.preferences, name="preferences"),
     path("language/", views.set_language, name="set_language"),
+    path("time-zone/", views.answer_time_zone_proposal, name="time_zone_proposal"),
     path("tokens/new/", views.token_create, name="token_create"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,8 @@ from karvan.accounts.services import (
     update_preferences,
 )
 from karvan.core.errors import DomainError
-from karvan.core.middleware import browser_time_zone
+from karvan.core.middleware import KEPT_TIME_ZONE_COOKIE, browser_time_zone
+from karvan.core.time_zones import is_known_zone, zone_label
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -131,4 +134,26 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
     )
+    return response
+
+
+@login_required
+@require_POST
+def answer_time_zone_proposal(request: HttpRequest) -> HttpResponse:
+    """Take the browser's zone into the profile, or keep the profile's and stop asking."""
+    zone = request.POST.get("zone", "")
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if not is_known_zone(zone):
+        messages.error(request, _("This time zone is unknown."))
+        return response
+    if request.POST.get("answer") == "use":
+        update_preferences(user=request.user, time_zone=zone)
+        messages.success(request, _("Your time zone is now %(zone)s.") % {"zone": zone_label(zone)})
+    else:
+        response.set_cookie(
+            KEPT_TIME_ZONE_COOKIE, quote(zone, safe=""), max_age=365 * 24 * 3600, samesite="Lax"
+        )
     return response

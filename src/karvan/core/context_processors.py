@@ -2,7 +2,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
+from karvan.core.middleware import proposed_time_zone
 from karvan.core.text import text_direction
+from karvan.core.time_zones import zone_label
 
 
 def viewer(request: HttpRequest) -> dict[str, object]:
@@ -13,4 +15,16 @@ def viewer(request: HttpRequest) -> dict[str, object]:
         "viewer_calendar": getattr(request, "viewer_calendar", ""),
         "viewer_time_zone": timezone.get_current_timezone_name(),
         "interface_languages": settings.LANGUAGES,
+        **_time_zone_proposal(request),
+    }
+
+
+def _time_zone_proposal(request: HttpRequest) -> dict[str, object]:
+    zone = proposed_time_zone(request)
+    if not zone:
+        return {}
+    return {
+        "proposed_time_zone": zone,
+        "proposed_time_zone_label": zone_label(zone),
+        "current_time_zone_label": zone_label(request.user.time_zone),
     }

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from karvan.core.calendars import activate_calendar, deactivate_calendar, default_calendar
 
 TIME_ZONE_COOKIE = "karvan_tz"
+#: The browser zone a signed-in person chose to ignore: not proposed again until it changes.
+KEPT_TIME_ZONE_COOKIE = "karvan_tz_kept"
 
 # Everything comes from Karvan's own host: no CDN, font service or third-party script, which are
 # blocked or slow in one or both countries of the corridor.
@@ -71,6 +73,25 @@ def browser_time_zone(request: HttpRequest) -> str:
     # The page script writes it percent-encoded (Asia%2FShanghai).
     zone = unquote(request.COOKIES.get(TIME_ZONE_COOKIE, ""))
     return zone if _zone(zone) else ""
+
+
+def proposed_time_zone(request: HttpRequest) -> str:
+    """The browser's zone, when a signed-in person's profile says another one and they have not
+    said to keep theirs: on the first visit from a device the page proposes to switch."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    zone = browser_time_zone(request)
+    if not zone or zone == user.time_zone:
+        return ""
+    if unquote(request.COOKIES.get(KEPT_TIME_ZONE_COOKIE, "")) == zone:
+        return ""
+    # Two names of one zone (Asia/Calcutta, Asia/Kolkata) are not a difference worth a question.
+    here, there = _zone(zone), _zone(user.time_zone)
+    now = timezone.now()
+    if here and there and now.astimezone(here).utcoffset() == now.astimezone(there).utcoffset():
+        return ""
+    return zone
 
 
 class ViewerPreferencesMiddleware:
