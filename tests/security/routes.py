@@ -15,6 +15,8 @@ answers 2xx/3xx and changes the database (unless `changes=False`). Attackers nev
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from tests.security.world import ACTORS, World
 
 EVERYONE = frozenset(ACTORS)
@@ -253,6 +255,28 @@ ROUTES: list[Route] = [
         pk("pending_org"),
         post=STAFF,
         data=lambda w: {"decision": "approve"},
+    ),
+    # Only the person who verified may undo, within minutes: staff here verified nothing, so the
+    # allowed control changes nothing either.
+    Route("directory:verify_undo", "pending_org", pk("pending_org"), post=STAFF, changes=False),
+    # Verification evidence: the organisation's members and the center's staff; managers add.
+    Route(
+        "directory:documents",
+        "acme",
+        pk("acme"),
+        get=ACME | STAFF,
+        post=ACME_MANAGERS,
+        data=lambda w: {
+            "title": "Registration certificate",
+            "file": SimpleUploadedFile("cert.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        },
+        secret=lambda w: "Business licence of Acme",
+    ),
+    Route(
+        "directory:document_file",
+        "verification_document",
+        lambda w: {"pk": w.acme.pk, "document_pk": w.verification_document.pk},
+        get=ACME | STAFF,
     ),
     Route(
         "directory:members",

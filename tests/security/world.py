@@ -38,7 +38,11 @@ from karvan.agreements.services import (
     sign_agreement,
 )
 from karvan.directory.models import IdentityRevision, Invitation, Membership, Organisation
-from karvan.directory.services import invite_member, update_organisation
+from karvan.directory.services import (
+    add_verification_document,
+    invite_member,
+    update_organisation,
+)
 from karvan.events.models import Event, Meeting, MeetingParticipant, Registration, Slot
 from karvan.events.services import (
     accept_meeting_request,
@@ -240,6 +244,13 @@ def build_world() -> World:
             "terms": "30% in advance",
         },
         attachment=SimpleUploadedFile("price-list.pdf", MINIMAL_PDF, "application/pdf"),
+    )
+
+    o["verification_document"] = add_verification_document(
+        organisation=acme,
+        actor=owner,
+        title="Business licence of Acme",
+        upload=SimpleUploadedFile("licence.pdf", MINIMAL_PDF, "application/pdf"),
     )
 
     # --- events: registration, delegation, requests, meeting, schedule run, check-in ---------

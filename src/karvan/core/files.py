@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.deconstruct import deconstructible
@@ -99,3 +100,21 @@ def serve_public_file(request: HttpRequest, path: str) -> HttpResponse:
     from django.views.static import serve
 
     return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+
+
+#: Documents people attach (quotations, interest messages, verification evidence): recognised by
+#: their first bytes, never by the name or the type the browser claims.
+DOCUMENT_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def document_extension(upload: UploadedFile) -> str | None:
+    """The extension of an acceptable document (PDF, PNG, JPEG, at most 10 MB), or None."""
+    if upload.size is None or upload.size > DOCUMENT_MAX_BYTES:
+        return None
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, extension in DOCUMENT_TYPES.items():
+        if head.startswith(magic):
+            return extension
+    return None

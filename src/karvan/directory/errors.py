@@ -62,3 +62,22 @@ class IdentityChangeDecidedError(DomainError):
     code = "organisation.identity_change_decided"
     message = _("This change of identity was already decided or withdrawn.")
     status = 409
+
+
+class InvalidDocumentError(DomainError):
+    code = "organisation.invalid_document"
+    message = _("The document must be a PDF, PNG or JPEG file of at most %(max_mb)s MB.")
+
+
+class UndoExpiredError(DomainError):
+    code = "organisation.undo_expired"
+    message = _(
+        "This verification can no longer be undone here: only the person who verified may undo "
+        "it, within %(minutes)s minutes."
+    )
+    status = 409
+
+
+class DocumentTitleRequiredError(DomainError):
+    code = "organisation.document_title_required"
+    message = _("Say what the document is, e.g. business licence.")

@@ -199,3 +199,12 @@ class RejectionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for refusal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class VerificationDocumentForm(forms.Form):
+    title = forms.CharField(
+        label=_("What the document is"),
+        max_length=160,
+        help_text=_("E.g. business licence, registration certificate, articles of association."),
+    )
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG or JPEG, at most 10 MB."))

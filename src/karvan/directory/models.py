@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from karvan.core.files import private_storage
 from karvan.core.models import HsCode, IsicCode, TimeStampedModel
 from karvan.core.storages import public_storage
 from karvan.core.text import MultilingualTextField, localize
@@ -195,6 +196,7 @@ class VerificationEvent(models.Model):
         SUBMITTED = "submitted", _("submitted for verification")
         APPROVED = "approved", _("verified")
         REJECTED = "rejected", _("refused")
+        UNDONE = "undone", _("verification undone")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="verification_events"
@@ -286,3 +288,38 @@ class IdentityRevision(models.Model):
             "country": self.country,
             "registry_id": self.registry_id,
         }
+
+
+def verification_document_path(instance: "VerificationDocument", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"verification/{secrets.token_hex(12)}.{extension}"
+
+
+class VerificationDocument(models.Model):
+    """Evidence an organisation gives the center for its verification (a business licence, a
+    registration certificate): private, seen by its own members and the center's staff only,
+    kept with the verification's history (never deleted, as the verification it supports)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="verification_documents"
+    )
+    title = models.CharField(_("what the document is"), max_length=160)
+    file = models.FileField(
+        _("file"), upload_to=verification_document_path, storage=private_storage
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("verification document")
+        verbose_name_plural = _("verification documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else "bin"

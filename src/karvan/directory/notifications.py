@@ -11,9 +11,20 @@ INVITATION_ACCEPTED = "directory.invitation_accepted"
 IDENTITY_SUBMITTED = "directory.identity_submitted"
 IDENTITY_APPROVED = "directory.identity_approved"
 IDENTITY_REFUSED = "directory.identity_refused"
+VERIFICATION_UNDONE = "directory.verification_undone"
 
 
 def register_kinds() -> None:
+    register(
+        NotificationKind(
+            VERIFICATION_UNDONE,
+            title=_("The verification of %(organisation)s is under review again"),
+            body=_(
+                "The center's staff took back the verification a moment after giving it. "
+                "%(organisation)s waits for their decision; nothing else changes."
+            ),
+        )
+    )
     register(
         NotificationKind(
             ORGANISATION_VERIFIED,

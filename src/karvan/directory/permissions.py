@@ -43,3 +43,8 @@ def can_assign_role(user: User, organisation: Organisation, role: str) -> bool:
     if not can_manage_members(user, organisation):
         return False
     return role != Membership.Role.OWNER or _role(user, organisation) == Membership.Role.OWNER
+
+
+def can_view_verification_documents(user: User, organisation: Organisation) -> bool:
+    """An organisation's verification evidence is its own members' and the center's staff's."""
+    return user.is_authenticated and (user.is_staff or is_member(user, organisation))

@@ -8,7 +8,14 @@ from karvan.accounts.models import User
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.search import filter_fulltext
 from karvan.directory import memberships
-from karvan.directory.models import IdentityRevision, Invitation, Membership, Organisation
+from karvan.directory.models import (
+    IdentityRevision,
+    Invitation,
+    Membership,
+    Organisation,
+    VerificationDocument,
+    VerificationEvent,
+)
 
 
 def list_organisations(
@@ -160,3 +167,84 @@ def is_profile_complete(organisation: Organisation) -> bool:
     at least one product (HS code) or sector, what partners are found by."""
     has_description = any(text.strip() for text in (organisation.description or {}).values())
     return has_description and (organisation.products.exists() or organisation.sectors.exists())
+
+
+@dataclass(frozen=True)
+class VerificationEvidence:
+    """What staff look at before verifying: the identifier and its check, who asked, since when."""
+
+    organisation: Organisation
+    registry_id: str
+    #: "valid" (its country's check characters agree), "invalid", "unchecked" (no rule for the
+    #: country) or "missing".
+    registry_check: str
+    submitted_at: object
+    waiting_days: int
+    owners: list[Membership]
+    documents: list[VerificationDocument]
+
+
+def get_verification_evidence(*, organisation: Organisation) -> VerificationEvidence:
+    from django.utils import timezone
+
+    from karvan.core.registry_ids import has_registry_format, is_valid_registry_id
+
+    registry_id = organisation.registry_id or ""
+    if not registry_id:
+        check = "missing"
+    elif not has_registry_format(organisation.country):
+        check = "unchecked"
+    else:
+        check = "valid" if is_valid_registry_id(organisation.country, registry_id) else "invalid"
+    submission = (
+        organisation.verification_events.filter(action=VerificationEvent.Action.SUBMITTED)
+        .order_by("-created_at")
+        .first()
+    )
+    submitted_at = submission.created_at if submission else organisation.created_at
+    return VerificationEvidence(
+        organisation=organisation,
+        registry_id=registry_id,
+        registry_check=check,
+        submitted_at=submitted_at,
+        waiting_days=(timezone.now() - submitted_at).days,
+        owners=list(
+            memberships.members_of(organisation.pk, roles=[Membership.Role.OWNER]).select_related(
+                "user"
+            )
+        ),
+        documents=list(organisation.verification_documents.all())
+        if hasattr(organisation, "verification_documents")
+        else [],
+    )
+
+
+def list_verification_evidence() -> list[VerificationEvidence]:
+    """The queue, oldest waiting first, each with its evidence."""
+    return [
+        get_verification_evidence(organisation=organisation)
+        for organisation in list_pending_verifications()
+    ]
+
+
+def list_undoable_verifications(*, actor: User, minutes: int) -> list[Organisation]:
+    """Organisations this staff member verified in the last minutes, which they may take back."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if not actor.is_authenticated:
+        return []
+    since = timezone.now() - timedelta(minutes=minutes)
+    verified = Organisation.objects.filter(
+        verification=Organisation.Verification.VERIFIED,
+        verification_events__action=VerificationEvent.Action.APPROVED,
+        verification_events__actor=actor,
+        verification_events__created_at__gte=since,
+    ).distinct()
+    return [
+        organisation
+        for organisation in verified
+        if (last := organisation.verification_events.order_by("-created_at", "-pk").first())
+        and last.action == VerificationEvent.Action.APPROVED
+    ]

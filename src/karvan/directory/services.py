@@ -1,6 +1,7 @@
 """Actions on organisations: create, edit, logo, verification, members and invitations."""
 
 import copy
+import datetime
 import io
 import secrets
 from collections.abc import Iterable, Mapping
@@ -17,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 from karvan.accounts.models import User
 from karvan.core.countries import country_name
 from karvan.core.errors import NotAllowedError
+from karvan.core.files import DOCUMENT_MAX_BYTES, document_extension
 from karvan.core.mail import send_rendered_mail
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.registry_ids import is_valid_registry_id, normalize_registry_id
@@ -26,8 +28,10 @@ from karvan.directory import memberships
 from karvan.directory import notifications as kinds
 from karvan.directory.errors import (
     AlreadyMemberError,
+    DocumentTitleRequiredError,
     DuplicateRegistryIdError,
     IdentityChangeDecidedError,
+    InvalidDocumentError,
     InvalidLogoError,
     InvalidRegistryIdError,
     InvitationClosedError,
@@ -36,12 +40,14 @@ from karvan.directory.errors import (
     NameRequiredError,
     NotPendingError,
     ReasonRequiredError,
+    UndoExpiredError,
 )
 from karvan.directory.models import (
     IdentityRevision,
     Invitation,
     Membership,
     Organisation,
+    VerificationDocument,
     VerificationEvent,
 )
 from karvan.directory.permissions import (
@@ -432,6 +438,66 @@ def approve_organisation(*, organisation: Organisation, actor: User) -> Organisa
         url=organisation.get_absolute_url(),
     )
     return organisation
+
+
+#: How long the person who verified an organisation may take it back (a click on the wrong row).
+VERIFICATION_UNDO_MINUTES = 15
+
+
+@transaction.atomic
+def undo_verification(*, organisation: Organisation, actor: User) -> Organisation:
+    """Take back one's own verification within minutes: the organisation waits again, the
+    identity recorded at that moment is withdrawn, and its managers are told; the history keeps
+    both steps."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    last = organisation.verification_events.order_by("-created_at", "-pk").first()
+    window = datetime.timedelta(minutes=VERIFICATION_UNDO_MINUTES)
+    if (
+        organisation.verification != Organisation.Verification.VERIFIED
+        or last is None
+        or last.action != VerificationEvent.Action.APPROVED
+        or last.actor_id != actor.pk
+        or timezone.now() - last.created_at > window
+    ):
+        raise UndoExpiredError(minutes=VERIFICATION_UNDO_MINUTES)
+    organisation.verification = Organisation.Verification.PENDING
+    organisation.verified_at = None
+    organisation.save(update_fields=["verification", "verified_at", "updated_at"])
+    IdentityRevision.objects.filter(
+        organisation=organisation,
+        status=IdentityRevision.Status.APPROVED,
+        decided_at__gte=last.created_at - datetime.timedelta(seconds=5),
+    ).update(status=IdentityRevision.Status.WITHDRAWN)
+    VerificationEvent.objects.create(
+        organisation=organisation, actor=actor, action=VerificationEvent.Action.UNDONE
+    )
+    notify(
+        recipients=_managers(organisation),
+        kind=kinds.VERIFICATION_UNDONE,
+        params={"organisation": organisation.name},
+        url=organisation.get_absolute_url(),
+    )
+    return organisation
+
+
+@transaction.atomic
+def add_verification_document(
+    *, organisation: Organisation, actor: User, title: str, upload: UploadedFile
+) -> VerificationDocument:
+    """A manager gives the center a document for the verification (kept privately)."""
+    if not can_edit_organisation(actor, organisation):
+        raise NotAllowedError()
+    extension = document_extension(upload)
+    if extension is None:
+        raise InvalidDocumentError(field="file", max_mb=DOCUMENT_MAX_BYTES // (1024 * 1024))
+    title = title.strip()
+    if not title:
+        raise DocumentTitleRequiredError(field="title")
+    document = VerificationDocument(organisation=organisation, title=title, uploaded_by=actor)
+    document.file.save(f"document.{extension}", upload, save=False)
+    document.full_clean()
+    document.save()
+    return document
 
 
 @transaction.atomic

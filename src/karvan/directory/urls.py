@@ -12,6 +12,13 @@ urlpatterns = [
     path("<int:pk>/edit/", views.organisation_edit, name="edit"),
     path("<int:pk>/logo/", views.organisation_logo, name="logo"),
     path("<int:pk>/verify/", views.verify, name="verify"),
+    path("<int:pk>/verify/undo/", views.verify_undo, name="verify_undo"),
+    path("<int:pk>/documents/", views.verification_documents, name="documents"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/",
+        views.verification_document_file,
+        name="document_file",
+    ),
     path(
         "<int:pk>/identity/<int:revision_pk>/decide/",
         views.identity_decide,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from karvan.agreements.selectors import list_agreements_to_sign
 from karvan.core.errors import DomainError
+from karvan.core.files import serve_private_file
 from karvan.directory.forms import (
     DirectoryFilterForm,
     InvitationForm,
@@ -22,12 +23,20 @@ from karvan.directory.forms import (
     OrganisationForm,
     RejectionForm,
     RoleForm,
+    VerificationDocumentForm,
 )
-from karvan.directory.models import IdentityRevision, Invitation, Membership, Organisation
+from karvan.directory.models import (
+    IdentityRevision,
+    Invitation,
+    Membership,
+    Organisation,
+    VerificationDocument,
+)
 from karvan.directory.permissions import (
     can_edit_organisation,
     can_manage_members,
     can_verify_organisation,
+    can_view_verification_documents,
 )
 from karvan.directory.selectors import (
     count_organisations_by_country,
@@ -41,10 +50,13 @@ from karvan.directory.selectors import (
     list_open_invitations,
     list_organisations,
     list_pending_identity_revisions,
-    list_pending_verifications,
+    list_undoable_verifications,
+    list_verification_evidence,
 )
 from karvan.directory.services import (
+    VERIFICATION_UNDO_MINUTES,
     accept_invitation,
+    add_verification_document,
     approve_identity_change,
     approve_organisation,
     change_member_role,
@@ -54,6 +66,7 @@ from karvan.directory.services import (
     reject_organisation,
     remove_member,
     set_organisation_logo,
+    undo_verification,
     update_organisation,
 )
 from karvan.events.selectors import (
@@ -214,6 +227,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": list_memberships(organisation=organisation),
             "can_edit": can_edit_organisation(request.user, organisation),
             "can_verify": can_verify_organisation(request.user, organisation),
+            "can_view_documents": can_view_verification_documents(request.user, organisation),
             "rejection_form": RejectionForm(),
             "events": organisation.verification_events.select_related("actor")[:10],
             "recommendations": recommend_for_organisation(
@@ -417,11 +431,17 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
         }
         for revision in list_pending_identity_revisions()
     ]
+    evidence = list_verification_evidence()
     return render(
         request,
         "directory/verification_queue.html",
         {
-            "organisations": list_pending_verifications(),
+            "evidence": evidence,
+            "organisations": [item.organisation for item in evidence],
+            "undoable": list_undoable_verifications(
+                actor=request.user, minutes=VERIFICATION_UNDO_MINUTES
+            ),
+            "undo_minutes": VERIFICATION_UNDO_MINUTES,
             "identity_changes": identity_changes,
             "rejection_form": RejectionForm(),
         },
@@ -490,4 +510,64 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         approved=_("The organisation is verified."),
         refused=_("The verification is refused; the organisation is told why."),
+    )
+
+
+@staff_member_required
+@require_POST
+def verify_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back one's own verification, minutes after a click on the wrong row."""
+    organisation = _visible_organisation(request, pk)
+    try:
+        undo_verification(organisation=organisation, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("The verification is undone; the organisation waits again."))
+    return redirect("directory:verification_queue")
+
+
+@login_required
+def verification_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence an organisation gives for its verification: its managers add, staff read."""
+    organisation = _visible_organisation(request, pk)
+    if not can_view_verification_documents(request.user, organisation):
+        raise Http404
+    can_add = can_edit_organisation(request.user, organisation)
+    form = VerificationDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_add:
+            raise Http404
+        if form.is_valid():
+            try:
+                add_verification_document(
+                    organisation=organisation,
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    upload=form.cleaned_data["file"],
+                )
+            except DomainError as error:
+                form.add_error(error.field or None, error.text)
+            else:
+                messages.success(request, _("The document is added to your verification."))
+                return redirect("directory:documents", pk=organisation.pk)
+    return render(
+        request,
+        "directory/verification_documents.html",
+        {
+            "organisation": organisation,
+            "documents": organisation.verification_documents.select_related("uploaded_by"),
+            "form": form if can_add else None,
+        },
+    )
+
+
+@login_required
+def verification_document_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    if not can_view_verification_documents(request.user, organisation):
+        raise Http404
+    document = get_object_or_404(VerificationDocument, pk=document_pk, organisation=organisation)
+    return serve_private_file(
+        document.file, filename=f"verification-{document.pk}.{document.extension}"
     )

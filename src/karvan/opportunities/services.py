@@ -15,6 +15,7 @@ from django.utils import timezone
 from karvan.accounts.models import User
 from karvan.core.countries import country_name
 from karvan.core.errors import NotAllowedError
+from karvan.core.files import DOCUMENT_MAX_BYTES, document_extension
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.search import document_tokens
 from karvan.core.text import CONTENT_LANGUAGES
@@ -70,8 +71,7 @@ EDITABLE_FIELDS = frozenset(
         "quotation_deadline",
     }
 )
-ATTACHMENT_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = DOCUMENT_MAX_BYTES
 
 
 def build_search_document(opportunity: Opportunity) -> str:
@@ -478,15 +478,10 @@ def decline_interest(*, interest: Interest, actor: User) -> Interest:
 
 
 def _check_attachment(upload: UploadedFile) -> str:
-    max_mb = ATTACHMENT_MAX_BYTES // (1024 * 1024)
-    if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
-        raise InvalidAttachmentError(field="attachment", max_mb=max_mb)
-    head = upload.read(8)
-    upload.seek(0)
-    for magic, extension in ATTACHMENT_TYPES.items():
-        if head.startswith(magic):
-            return extension
-    raise InvalidAttachmentError(field="attachment", max_mb=max_mb)
+    extension = document_extension(upload)
+    if extension is None:
+        raise InvalidAttachmentError(field="attachment", max_mb=attachment_limit_mb())
+    return extension
 
 
 @transaction.atomic
