@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from karvan.matching.selectors import search_opportunities_across_languages
 from karvan.opportunities.models import Interest, Opportunity
 from karvan.opportunities.services import create_opportunity, publish_opportunity
+from tests.browser.pickers import pick
 from tests.factories import UserFactory, register_verified_organisation, valid_uscc
 
 TITLE = "پسته اکبری صادراتی، برداشت ۱۴۰۴"
@@ -80,19 +81,15 @@ def publish_pistachio_offer(page, live_server) -> int:
     page.fill("#id_title", TITLE)
     page.fill("#id_description", DESCRIPTION)
 
-    # The code picker: a filter box above the list narrows 300-odd headings to the one about پسته.
-    picker = page.locator("#id_hs_codes")
-    picker_filter = picker.locator("xpath=preceding-sibling::input[@type='search'][1]")
-    picker_filter.fill("پسته")
-    visible = picker.locator("option:not([hidden])")
-    expect(visible).to_have_count(1)
-    expect(visible).to_have_attribute("value", "0802")
-    picker.select_option("0802")
-    expect(picker.locator("xpath=following-sibling::div[1]")).to_have_text("0802")
-    # Clearing the filter shows every heading again, the chosen one still chosen.
-    picker_filter.fill("")
-    assert picker.locator("option:not([hidden])").count() > 100
-    assert picker.evaluate("select => [...select.selectedOptions].map(o => o.value)") == ["0802"]
+    # The code picker: typing the Persian word narrows 300-odd headings to the one about پسته,
+    # which becomes a chip; the form's list holds it.
+    pick(page, "id_hs_codes", "پسته", "0802")
+    picked = page.locator("#id_hs_codes").evaluate(
+        "select => [...select.selectedOptions].map(o => o.value)"
+    )
+    assert picked == ["0802"]
+    # Target countries: found by their Persian name, in the same kind of picker.
+    pick(page, "id_target_countries", "چین", "CN", only_match=False)
 
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()

@@ -25,6 +25,7 @@ from karvan.opportunities.services import (
     reply_to_interest,
     submit_quotation,
 )
+from tests.browser.pickers import pick
 from tests.factories import UserFactory, register_organisation, valid_uscc
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -347,11 +348,7 @@ def test_opportunity_pages_in_each_language(new_page, live_server, log_in, marke
         if name == "detail":
             expect(page.locator("#partners + .row .card")).not_to_have_count(0)
         if name == "form":  # the picker's filter finds HS 0802 by the word in this language
-            picker = page.locator("#id_hs_codes")
-            picker.locator("xpath=preceding-sibling::input[@type='search'][1]").fill(pistachio)
-            expect(picker.locator("option:not([hidden])")).to_have_count(1)
-            picker.select_option("0802")
-            expect(picker.locator("xpath=following-sibling::div[1]")).to_have_text("0802")
+            pick(page, "id_hs_codes", pistachio, "0802")
         if name == "quotations":
             expect(page.locator("main table thead th")).to_have_count(4)
             # Each supplier's terms read in their own direction, whatever the page's.

@@ -2,6 +2,7 @@
 dates and times entered in the person's own calendar, and numbers typed in any script's digits."""
 
 import datetime
+import json
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -80,18 +81,32 @@ class NativeDigitsMixin:
         super().full_clean()  # type: ignore[misc]
 
 
-class CodePickerWidget(forms.SelectMultiple):
-    """A multiple select whose options carry their names in every language for the page filter."""
+def _search_variants(text: str) -> str:
+    """The text with Persian and Arabic letter forms both present, so ي finds ی and ك finds ک."""
+    persian = text.replace("ي", "ی").replace("ك", "ک")
+    arabic = text.replace("ی", "ي").replace("ک", "ك")
+    return " ".join(dict.fromkeys([text, persian, arabic]))
+
+
+class PickerSelectMultiple(forms.SelectMultiple):
+    """A multiple choice as a searchable picker with chips (the vendored Tom Select, started by
+    karvan.js): typed into with a thumb or a keyboard, read by screen readers, right-to-left
+    aware. Without the script it stays a plain list, so the form always works."""
 
     def __init__(self, attrs: dict[str, object] | None = None) -> None:
         super().__init__(
             attrs={
-                "size": 8,
-                "data-code-picker": "1",
-                "data-filter-placeholder": _("Filter: a code or a name in any language"),
+                "data-picker": "multiple",
+                "data-placeholder": _("Type to search…"),
+                "data-no-results": _("Nothing matches."),
+                "data-remove-label": _("Remove"),
                 **(attrs or {}),
             }
         )
+
+    def search_text(self, value: object, label: str) -> str:
+        """Words the option is also found by, besides its label."""
+        return label
 
     def create_option(
         self,
@@ -104,10 +119,30 @@ class CodePickerWidget(forms.SelectMultiple):
         attrs: dict[str, object] | None = None,
     ) -> dict[str, object]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        instance = getattr(value, "instance", None)
-        if instance is not None:
-            option["attrs"]["data-search"] = " ".join([instance.code, *instance.names.values()])
+        option["attrs"]["data-data"] = json.dumps(
+            {"search": _search_variants(self.search_text(value, str(label)))}, ensure_ascii=False
+        )
         return option
+
+
+class CodePickerWidget(PickerSelectMultiple):
+    """A picker of HS or ISIC codes, found by the code or its name in any of the four languages."""
+
+    def search_text(self, value: object, label: str) -> str:
+        instance = getattr(value, "instance", None)
+        if instance is None:
+            return label
+        return " ".join([instance.code, *instance.names.values()])
+
+
+class CountryPickerWidget(PickerSelectMultiple):
+    """A picker of countries, found by their name in the reader's language, in English, by code."""
+
+    def search_text(self, value: object, label: str) -> str:
+        from karvan.core.countries import country_name
+
+        code = str(value)
+        return " ".join([label, code, country_name(code, "en")])
 
 
 class CodeChoiceField(forms.ModelMultipleChoiceField):

@@ -11,6 +11,7 @@ from karvan.core.widgets import (
     CalendarDateField,
     CalendarDateTimeField,
     CodeChoiceField,
+    CountryPickerWidget,
     NativeDigitsMixin,
 )
 from karvan.opportunities.models import Opportunity, Quotation
@@ -108,7 +109,7 @@ class OpportunityForm(NativeDigitsMixin, forms.Form):
         help_text=_("Separate them with commas, e.g. ISO 9001, HACCP, Halal."),
     )
     target_countries = forms.MultipleChoiceField(
-        label=_("Target countries"), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+        label=_("Target countries"), required=False, widget=CountryPickerWidget()
     )
     expires_on = CalendarDateField(
         label=_("Open until"),

@@ -21,33 +21,30 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
-  // Code pickers (HS, ISIC): a filter box above the list that matches the code or its name in any
-  // of the four languages, and the chosen codes listed beneath.
-  document.querySelectorAll("select[data-code-picker]").forEach(function (select) {
-    var filter = document.createElement("input");
-    filter.type = "search";
-    filter.className = "form-control form-control-sm mb-1";
-    filter.placeholder = select.getAttribute("data-filter-placeholder") || "…";
-    filter.setAttribute("aria-label", filter.placeholder);
-    select.parentNode.insertBefore(filter, select);
-    var chosen = document.createElement("div");
-    chosen.className = "small text-body-secondary mt-1";
-    select.parentNode.insertBefore(chosen, select.nextSibling);
-    function fold(text) { return text.toLowerCase().replace(/ي/g, "ی").replace(/ك/g, "ک"); }
-    function showChosen() {
-      chosen.textContent = Array.prototype.filter.call(select.options, function (o) { return o.selected; })
-        .map(function (o) { return o.value; }).join(" · ");
-    }
-    filter.addEventListener("input", function () {
-      var needle = fold(filter.value.trim());
-      Array.prototype.forEach.call(select.options, function (option) {
-        var haystack = fold((option.getAttribute("data-search") || "") + " " + option.text);
-        option.hidden = needle !== "" && haystack.indexOf(needle) === -1 && !option.selected;
+  // Pickers with chips (HS and ISIC codes, countries, partners, participants): the vendored
+  // Tom Select on every <select data-picker>; the option's data-data carries the words it is also
+  // found by (a code's names in four languages, a country's English name). Without the script the
+  // plain list stays usable.
+  if (window.TomSelect) {
+    document.querySelectorAll("select[data-picker]").forEach(function (select) {
+      var removeLabel = select.getAttribute("data-remove-label") || "×";
+      var noResults = select.getAttribute("data-no-results") || "";
+      new window.TomSelect(select, {
+        plugins: { remove_button: { title: removeLabel, label: "×" } },
+        dataAttr: "data-data",
+        searchField: ["text", "search"],
+        maxOptions: null,
+        hideSelected: true,
+        closeAfterSelect: select.multiple ? false : true,
+        placeholder: select.getAttribute("data-placeholder") || "",
+        render: {
+          no_results: function (_data, escape) {
+            return '<div class="no-results">' + escape(noResults) + "</div>";
+          }
+        }
       });
     });
-    select.addEventListener("change", showChosen);
-    showChosen();
-  });
+  }
 
   // Confirmation before destructive actions.
   document.addEventListener("submit", function (event) {
