@@ -199,6 +199,13 @@ ROUTES: list[Route] = [
         pk("quotation"),
         get=only("owner", "member", "partner", "other_signatory"),
     ),
+    Route(
+        "opportunities:interest_attachment",
+        "interest",
+        lambda w: {"pk": w.interest.pk, "message_pk": w.interest.messages.first().pk},
+        # Who reads the thread (staff included) reads its documents.
+        get=ACME | only("partner", "other_signatory", "staff"),
+    ),
     # A delegation's invitation: the invited organisation's managers answer it; the leader and
     # the event's organisers read it.
     Route("events:invitations", None, get=SIGNED_IN),

@@ -228,6 +228,7 @@ def build_world() -> World:
         organisation=partner_co,
         message="We would buy two containers a month.",
         language="en",
+        attachment=SimpleUploadedFile("catalogue.pdf", MINIMAL_PDF, "application/pdf"),
     )
     o["quotation"] = submit_quotation(
         opportunity=o["rfq"],

@@ -238,6 +238,9 @@ class InterestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Say who you are and what you propose; write in your own language."),
     )
+    attachment = forms.FileField(
+        label=_("Attachment"), required=False, help_text=_("A PDF, PNG or JPEG of at most 10 MB.")
+    )
 
     def __init__(
         self, *args: object, organisations: list[tuple[int, str]], **kwargs: object
@@ -252,6 +255,9 @@ class InterestForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachment = forms.FileField(
+        label=_("Attachment"), required=False, help_text=_("A PDF, PNG or JPEG of at most 10 MB.")
     )
 
 

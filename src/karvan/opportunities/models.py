@@ -21,6 +21,11 @@ def quotation_attachment_path(instance: "Quotation", filename: str) -> str:
     return f"quotations/{secrets.token_hex(12)}.{extension}"
 
 
+def interest_attachment_path(instance: "InterestMessage", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"interests/{secrets.token_hex(12)}.{extension}"
+
+
 _PER_UNIT = {
     "t": pgettext_lazy("price per", "per tonne"),
     "kg": pgettext_lazy("price per", "per kilogram"),
@@ -256,6 +261,9 @@ class InterestMessage(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(_("message"), max_length=5000)
     language = models.CharField(max_length=10, blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to=interest_attachment_path, storage=private_storage, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -263,6 +271,11 @@ class InterestMessage(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+    @property
+    def attachment_extension(self) -> str:
+        name = self.attachment.name if self.attachment else ""
+        return name.rsplit(".", 1)[-1] if "." in name else "bin"
 
 
 class Quotation(TimeStampedModel):

@@ -376,8 +376,10 @@ def express_interest(
     organisation: Organisation,
     message: str,
     language: str,
+    attachment: UploadedFile | None = None,
 ) -> Interest:
-    """Tell an opportunity's organisation that one of the actor's organisations is interested."""
+    """Tell an opportunity's organisation that one of the actor's organisations is interested
+    (with a document, e.g. a catalogue, checked as quotations' attachments are)."""
     if not is_member_of(actor, organisation.pk):
         raise NotAllowedError()
     if organisation.pk == opportunity.organisation_id:
@@ -387,6 +389,7 @@ def express_interest(
         raise NotPublishedError()
     if Interest.objects.filter(opportunity=opportunity, organisation=organisation).exists():
         raise DuplicateInterestError()
+    extension = _check_attachment(attachment) if attachment is not None else None
     try:
         with transaction.atomic():
             interest = Interest.objects.create(
@@ -394,13 +397,16 @@ def express_interest(
             )
     except IntegrityError as error:
         raise DuplicateInterestError() from error
-    InterestMessage.objects.create(
+    first = InterestMessage(
         interest=interest,
         author=actor,
         organisation=organisation,
         body=message.strip(),
         language=language,
     )
+    if attachment is not None:
+        first.attachment.save(f"attachment.{extension}", attachment, save=False)
+    first.save()
     notify(
         recipients=_opportunity_people(opportunity),
         kind=kinds.INTEREST_RECEIVED,
@@ -412,9 +418,14 @@ def express_interest(
 
 @transaction.atomic
 def reply_to_interest(
-    *, interest: Interest, actor: User, body: str, language: str
+    *,
+    interest: Interest,
+    actor: User,
+    body: str,
+    language: str,
+    attachment: UploadedFile | None = None,
 ) -> InterestMessage:
-    """Add a message to the thread; the other organisation is told."""
+    """Add a message (and a document, if given) to the thread; the other organisation is told."""
     # Staff may read a thread but only the two organisations' members write in it.
     from_buyer_side = is_member_of(actor, interest.opportunity.organisation_id)
     if not (from_buyer_side or is_member_of(actor, interest.organisation_id)):
@@ -422,13 +433,17 @@ def reply_to_interest(
     organisation_id = (
         interest.opportunity.organisation_id if from_buyer_side else interest.organisation_id
     )
-    message = InterestMessage.objects.create(
+    extension = _check_attachment(attachment) if attachment is not None else None
+    message = InterestMessage(
         interest=interest,
         author=actor,
         organisation_id=organisation_id,
         body=body.strip(),
         language=language,
     )
+    if attachment is not None:
+        message.attachment.save(f"attachment.{extension}", attachment, save=False)
+    message.save()
     Interest.objects.filter(pk=interest.pk).update(updated_at=timezone.now())
     other = interest.organisation if from_buyer_side else interest.opportunity.organisation
     me = interest.opportunity.organisation if from_buyer_side else interest.organisation

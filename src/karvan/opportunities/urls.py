@@ -25,4 +25,9 @@ urlpatterns = [
         views.quotation_attachment,
         name="quotation_attachment",
     ),
+    path(
+        "interests/<int:pk>/messages/<int:message_pk>/attachment/",
+        views.interest_attachment,
+        name="interest_attachment",
+    ),
 ]

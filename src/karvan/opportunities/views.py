@@ -3,7 +3,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +26,7 @@ from karvan.opportunities.forms import (
     ReplyForm,
     ReviewForm,
 )
-from karvan.opportunities.models import Interest, Opportunity, Quotation
+from karvan.opportunities.models import Interest, InterestMessage, Opportunity, Quotation
 from karvan.opportunities.permissions import (
     can_assess_opportunity,
     can_decide_interest,
@@ -382,6 +382,7 @@ def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = _visible(request, pk)
     form = InterestForm(
         request.POST,
+        request.FILES,
         organisations=_organisation_choices(request, exclude=opportunity.organisation_id),
     )
     if not form.is_valid():
@@ -394,6 +395,7 @@ def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
             organisation=Organisation.objects.get(pk=int(form.cleaned_data["organisation"])),
             message=form.cleaned_data["message"],
             language=translation.get_language() or "en",
+            attachment=form.cleaned_data.get("attachment"),
         )
     except DomainError as error:
         messages.error(request, error.text)
@@ -412,7 +414,7 @@ def _visible_interest(request: HttpRequest, pk: int) -> Interest:
 @login_required
 def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     interest = _visible_interest(request, pk)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             reply_to_interest(
@@ -420,9 +422,10 @@ def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 body=form.cleaned_data["body"],
                 language=translation.get_language() or "en",
+                attachment=form.cleaned_data.get("attachment"),
             )
         except DomainError as error:
-            messages.error(request, error.text)
+            form.add_error("attachment" if error.field == "attachment" else None, error.text)
         else:
             return redirect(interest)
     return render(
@@ -538,4 +541,16 @@ def quote(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(opportunity)
     return render(
         request, "opportunities/quotation_form.html", {"form": form, "opportunity": opportunity}
+    )
+
+
+@login_required
+def interest_attachment(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """A document sent in an interest thread, for the thread's two organisations only."""
+    interest = _visible_interest(request, pk)
+    message = get_object_or_404(InterestMessage, pk=message_pk, interest=interest)
+    if not message.attachment:
+        raise Http404
+    return serve_private_file(
+        message.attachment, filename=f"message-{message.pk}.{message.attachment_extension}"
     )
