@@ -6,11 +6,12 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.models import TimeStampedModel
+from karvan.core.names import name_for_reader, name_versions
 
 
 def validate_time_zone(value: str) -> None:
@@ -88,9 +89,17 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        if self.full_name_native and self.full_name_native != self.full_name:
-            return f"{self.full_name_native} ({self.full_name})"
-        return self.full_name or self.email
+        """The person's name as the current reader can read it (`core.names`)."""
+        return self.name_for(translation.get_language())
+
+    def name_for(self, language: str | None) -> str:
+        """The person's name for a reader of `language` (e-mails: the recipient's language)."""
+        return name_for_reader(self.full_name, self.full_name_native, language) or self.email
+
+    @property
+    def name_versions(self) -> dict[str, str]:
+        """The name for a reader of each language, for texts rendered later (notifications)."""
+        return name_versions(self.full_name or self.email, self.full_name_native)
 
 
 def password_fingerprint(user: User) -> str:

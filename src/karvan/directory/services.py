@@ -589,7 +589,7 @@ def accept_invitation(*, invitation: Invitation, actor: User) -> Membership:
         notify(
             recipients=[invitation.invited_by],
             kind=kinds.INVITATION_ACCEPTED,
-            params={"person": actor.full_name, "organisation": invitation.organisation.name},
+            params={"person": actor.name_versions, "organisation": invitation.organisation.name},
             url=reverse("directory:members", args=[invitation.organisation_id]),
         )
     return membership

@@ -224,7 +224,7 @@ def answer_question(*, question: Question, actor: User, body: str, language: str
             lambda: notify(
                 recipients=[asker],
                 kind=kinds.QUESTION_ANSWERED,
-                params={"question": dict(question.title), "person": actor.full_name},
+                params={"question": dict(question.title), "person": actor.name_versions},
                 url=answer.get_absolute_url(),
             )
         )
@@ -256,7 +256,7 @@ def comment_on(
             lambda: notify(
                 recipients=[target],
                 kind=kinds.COMMENT_ADDED,
-                params={"question": dict(question.title), "person": actor.full_name},
+                params={"question": dict(question.title), "person": actor.name_versions},
                 url=question.get_absolute_url(),
             )
         )

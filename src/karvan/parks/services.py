@@ -263,7 +263,7 @@ def reply_to_inquiry(*, inquiry: Inquiry, actor: User, body: str, language: str)
         lambda: notify(
             recipients=recipients,
             kind=kinds.INQUIRY_REPLY,
-            params={"subject": inquiry.subject, "person": actor.full_name},
+            params={"subject": inquiry.subject, "person": actor.name_versions},
             url=inquiry.get_absolute_url(),
         )
     )
