@@ -972,6 +972,7 @@ ROUTES += [
 # --- insights: the center's dashboard (staff), public statistics --------------------------------
 ROUTES += [
     Route("insights:dashboard", None, get=STAFF),
+    Route("insights:dashboard_workbook", None, get=STAFF),
     Route(
         "insights:chart_export",
         "dashboard_export",

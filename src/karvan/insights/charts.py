@@ -22,6 +22,28 @@ def _nice_ceiling(value: float) -> float:
     return 10.0 * magnitude
 
 
+#: Labels longer than this are shortened with an ellipsis in the drawing; the whole label stays in
+#: the element's tooltip (<title>) and in the table beside the chart.
+LABEL_CHARACTERS = 24
+
+
+def _short(label: str, limit: int = LABEL_CHARACTERS) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def _label(x: float, y: float, label: str, attributes: str, limit: int = LABEL_CHARACTERS) -> str:
+    """A text label shortened to fit, with the whole label on hover."""
+    return (
+        f'<text x="{x:.1f}" y="{y}" {attributes}><title>{escape(label)}</title>'
+        f"{escape(_short(label, limit))}</text>"
+    )
+
+
+def _whole_number_ceiling(ceiling: float) -> float:
+    """A ceiling whose four grid steps are whole numbers (counts have no fractions)."""
+    return float(max(4, math.ceil(ceiling / 4) * 4))
+
+
 def column_chart(
     rows: Sequence[tuple[str, float]],
     *,
@@ -33,8 +55,8 @@ def column_chart(
     height, top, bottom, left = 240, 16, 40, 52
     count = max(len(rows), 1)
     ceiling = _nice_ceiling(max((value for _label, value in rows), default=0))
-    if ceiling < 40:  # small counts: the four grid steps fall on whole numbers
-        ceiling = float(math.ceil(ceiling / 4) * 4)
+    if all(float(value).is_integer() for _label, value in rows):
+        ceiling = _whole_number_ceiling(ceiling)
     plot_height = height - top - bottom
     slot = (WIDTH - left - 8) / count
     parts = [
@@ -61,8 +83,13 @@ def column_chart(
         )
         if index % label_every == 0:
             parts.append(
-                f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 16}" font-size="12" '
-                f'text-anchor="middle" fill="#212529">{escape(label)}</text>'
+                _label(
+                    x + slot * 0.35,
+                    height - bottom + 16,
+                    label,
+                    'font-size="12" text-anchor="middle" fill="#212529"',
+                    limit=max(4, int(slot * label_every / 7)),
+                )
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -98,9 +125,8 @@ def bar_chart(
             bar_x = label_width
             value_x, value_anchor = label_width + length + 6, "start"
         parts.append(
-            f'<text x="{label_x}" y="{y + 17}" font-size="14" text-anchor="{anchor}" '
-            f'fill="#212529">{escape(label[:26])}</text>'
-            f'<rect x="{bar_x:.1f}" y="{y + 4}" width="{length:.1f}" height="{row_height - 8}" '
+            _label(label_x, y + 17, label, f'font-size="14" text-anchor="{anchor}" fill="#212529"')
+            + f'<rect x="{bar_x:.1f}" y="{y + 4}" width="{length:.1f}" height="{row_height - 8}" '
             f'fill="{colour}"><title>{escape(label)}: {escape(fmt(value))}</title></rect>'
             f'<text x="{value_x:.1f}" y="{y + 17}" font-size="14" text-anchor="{value_anchor}" '
             f'fill="#495057" direction="ltr">{escape(fmt(value))}</text>'

@@ -2,14 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from karvan.core.countries import country_name
 from karvan.core.errors import DomainError
-from karvan.core.templatetags.karvan import amount
+from karvan.core.templatetags.karvan import amount, show_datetime
 from karvan.core.text import text_direction
 from karvan.insights.charts import bar_chart, column_chart
-from karvan.insights.exports import rows_to_csv, rows_to_xlsx
+from karvan.insights.exports import charts_to_xlsx, rows_to_csv, rows_to_xlsx
 from karvan.insights.forms import DashboardFilterForm, FigureForm
 from karvan.insights.metrics import (
     Filters,
@@ -173,3 +174,30 @@ def trade(request: HttpRequest) -> HttpResponse:
         )
         directions.append({"summary": summary, "activity": activity, "chart": chart})
     return render(request, "insights/trade.html", {"directions": directions})
+
+
+@login_required
+def dashboard_workbook(request: HttpRequest) -> HttpResponse:
+    """Every chart of the dashboard in one workbook, a sheet each, with the filters written in."""
+    _staff_only(request)
+    _form, filters = _filters(request)
+    country = filters.country
+    described = [
+        (_("Country"), country_name(country) if country else _("All countries")),
+        (_("Period"), _("the last %(months)s months") % {"months": filters.months}),
+        (_("Exported"), show_datetime(timezone.now())),
+    ]
+    charts = [
+        (
+            str(spec.title),
+            [str(spec.category_label), str(spec.value_label)],
+            spec.compute(filters),
+        )
+        for spec in list_chart_specs()
+    ]
+    response = HttpResponse(
+        charts_to_xlsx(charts, filters=described, rtl=_rtl()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="karvan-dashboard.xlsx"'
+    return response
