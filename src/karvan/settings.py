@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "karvan.notifications",
     "karvan.opportunities",
     "karvan.matching",
-    "karvan.insights",  # before the apps that register dashboard charts: its own come first
+    "karvan.insights",
     "karvan.events",
     "karvan.scheduling",
     "karvan.agreements",

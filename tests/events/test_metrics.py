@@ -11,7 +11,7 @@ from karvan.events.services import (
     publish_schedule,
     send_meeting_request,
 )
-from karvan.insights.metrics import Filters, get_chart_spec
+from karvan.core.charts import Filters, get_chart_spec
 from tests.events.conftest import participant
 
 pytestmark = pytest.mark.django_db

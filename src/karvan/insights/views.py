@@ -5,18 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from karvan.core.charts import Filters, get_chart_spec, list_chart_specs
 from karvan.core.errors import DomainError
 from karvan.core.templatetags.karvan import amount
 from karvan.core.text import text_direction
 from karvan.insights.charts import bar_chart, column_chart
 from karvan.insights.exports import rows_to_csv, rows_to_xlsx
 from karvan.insights.forms import DashboardFilterForm, FigureForm
-from karvan.insights.metrics import (
-    Filters,
-    get_chart_spec,
-    list_chart_specs,
-    summarise_dashboard,
-)
+from karvan.insights.metrics import summarise_dashboard
 from karvan.insights.models import PublishedFigure
 from karvan.insights.permissions import can_publish_figures, can_view_dashboard
 from karvan.insights.selectors import (
