@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "karvan.knowledge",
     "karvan.parks",
     "karvan.compliance",
+    "karvan.workspace",
     "karvan.api",
     "karvan.demo",
 ]
