@@ -237,8 +237,7 @@ def test_no_two_apps_import_each_other_directly_or_through_a_cycle():
     }
     cycle = _find_cycle(edges)
     because = [
-        f"{app} → {target}: {graph[app][target][0]}"
-        for app, target in itertools.pairwise(cycle)
+        f"{app} → {target}: {graph[app][target][0]}" for app, target in itertools.pairwise(cycle)
     ]
     assert not cycle, "apps import each other: " + " → ".join(cycle) + "\n" + "\n".join(because)
 
