@@ -345,6 +345,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Knowledge: how many questions and answers, and how many comments, one person may post in an
+# hour (staff are not limited).
+KARVAN_KNOWLEDGE_POSTS_PER_HOUR = int(os.environ.get("KARVAN_KNOWLEDGE_POSTS_PER_HOUR", "10"))
+KARVAN_KNOWLEDGE_COMMENTS_PER_HOUR = int(os.environ.get("KARVAN_KNOWLEDGE_COMMENTS_PER_HOUR", "30"))
+
 # Events: the self-hosted Jitsi Meet that online meetings use (rooms get unguessable names; empty:
 # no video rooms, since a public server may be blocked or slow on one side of the corridor), how
 # long before the start a meeting's video link opens, and when reminders go out.
