@@ -1,21 +1,12 @@
 from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from karvan.directory.signals import identity_changed
 
 if TYPE_CHECKING:
     from karvan.directory.models import Organisation
-
-
-def _ensure_search_index(using: str = "default", **kwargs: object) -> None:
-    from django.db import connections
-
-    from karvan.core.search import ensure_fulltext_index
-
-    ensure_fulltext_index("opportunities_opportunity", "search_document", connections[using])
 
 
 def _review_again(organisation: "Organisation", **kwargs: object) -> None:
@@ -35,4 +26,3 @@ class OpportunitiesConfig(AppConfig):
         notifications.register_kinds()
         panels.register_panels()
         identity_changed.connect(_review_again, dispatch_uid="opportunities.review_again")
-        post_migrate.connect(_ensure_search_index, sender=self)
