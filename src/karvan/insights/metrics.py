@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from karvan.core.charts import ChartSpec, Filters, Rows, per_month, register_chart
 from karvan.core.countries import country_name
-from karvan.directory.models import Membership, Organisation
+from karvan.directory import memberships
+from karvan.directory.models import Organisation
 from karvan.notifications.models import Notification
 from karvan.opportunities.models import Interest, Opportunity
 
@@ -93,11 +94,7 @@ def matches_shown_and_acted_on(filters: Filters) -> Rows:
     if filters.country:
         alerts = alerts.filter(recipient__memberships__organisation__country=filters.country)
     alerts = list(alerts.values("recipient_id", "url", "created_at").distinct())
-    member_of: dict[int, set[int]] = defaultdict(set)
-    for user_id, organisation_id in Membership.objects.filter(
-        user_id__in={alert["recipient_id"] for alert in alerts}
-    ).values_list("user_id", "organisation_id"):
-        member_of[user_id].add(organisation_id)
+    member_of = memberships.organisation_ids_by_person({alert["recipient_id"] for alert in alerts})
     interests: dict[str, list[tuple[int, datetime.datetime]]] = defaultdict(list)
     for interest in Interest.objects.filter(created_at__gte=filters.since).select_related(
         "opportunity"
