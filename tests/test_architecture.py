@@ -114,13 +114,15 @@ def test_lower_apps_import_only_what_is_below_them(app, allowed):
     assert _violations(app, allowed) == []
 
 
-def test_nothing_imports_the_api_but_the_api_and_the_root_urls():
+@pytest.mark.parametrize("top", ["api", "workspace"])
+def test_nothing_imports_the_top_apps_but_themselves_and_the_root_urls(top):
+    """The API and the workspace (pages gathered from every app) sit above all the others."""
     offenders = sorted(
         f"{module} imports {imported}"
         for module, imported_names in IMPORTS.items()
-        if _app(module) != "api" and module != "karvan.urls"
+        if _app(module) != top and module != "karvan.urls"
         for imported in imported_names
-        if imported == "karvan.api" or imported.startswith("karvan.api.")
+        if imported == f"karvan.{top}" or imported.startswith(f"karvan.{top}.")
     )
     assert offenders == []
 
