@@ -103,3 +103,13 @@ def _empty_cache() -> None:
 def _media_root(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.KARVAN_PRIVATE_ROOT = tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> object:
+    """A page requested by a Persian or Chinese reader leaves that language active in the test's
+    thread: the next test, in whatever order, starts in the default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

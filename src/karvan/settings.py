@@ -77,13 +77,14 @@ INSTALLED_APPS = [
     "karvan.notifications",
     "karvan.opportunities",
     "karvan.matching",
-    "karvan.insights",  # before the apps that register dashboard charts: its own come first
+    "karvan.insights",
     "karvan.events",
     "karvan.scheduling",
     "karvan.agreements",
     "karvan.knowledge",
     "karvan.parks",
     "karvan.compliance",
+    "karvan.workspace",
     "karvan.api",
     "karvan.demo",
 ]
@@ -350,6 +351,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 5,
     },
 }
+
+# Knowledge: how many questions and answers, and how many comments, one person may post in an
+# hour (staff are not limited).
+KARVAN_KNOWLEDGE_POSTS_PER_HOUR = int(os.environ.get("KARVAN_KNOWLEDGE_POSTS_PER_HOUR", "10"))
+KARVAN_KNOWLEDGE_COMMENTS_PER_HOUR = int(os.environ.get("KARVAN_KNOWLEDGE_COMMENTS_PER_HOUR", "30"))
 
 # Events: the self-hosted Jitsi Meet that online meetings use (rooms get unguessable names; empty:
 # no video rooms, since a public server may be blocked or slow on one side of the corridor), how

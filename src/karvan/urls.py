@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 
 from karvan.api.main import api
 from karvan.core.files import serve_public_file
-from karvan.directory.views import home
+from karvan.workspace.views import home
 
 admin.site.site_header = "Karvan"
 

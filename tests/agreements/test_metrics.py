@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from karvan.agreements.models import Agreement
-from karvan.insights.metrics import Filters, get_chart_spec
+from karvan.core.charts import Filters, get_chart_spec
 from tests.agreements.conftest import sign_as
 from tests.factories import UserFactory
 

@@ -1,8 +1,19 @@
 """Cross-script search: the prepared document, the query tokens, and the database match."""
 
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
-from karvan.core.search import document_tokens, filter_fulltext, normalise, query_tokens
+from karvan.core.search import (
+    CreateFulltextIndex,
+    document_tokens,
+    drop_fulltext_index,
+    ensure_fulltext_index,
+    filter_fulltext,
+    fulltext_table,
+    normalise,
+    query_tokens,
+)
 from karvan.directory.models import Organisation
 from karvan.directory.services import create_organisation, update_organisation
 from tests.factories import UserFactory, valid_iran_national_id, valid_uscc
@@ -147,3 +158,62 @@ def test_edited_name_is_found_and_the_old_one_is_not(organisations):
     )
     assert _search("carpets") == {textiles.pk}
     assert _search("bosphorus") == set()
+
+
+# --- The indexes, made by migrations ------------------------------------------------------------
+
+INDEXED_TABLES = [
+    ("directory", "directory_organisation"),
+    ("opportunities", "opportunities_opportunity"),
+    ("knowledge", "knowledge_question"),
+]
+
+
+def _index_objects(table: str) -> set[str]:
+    """What the database holds of the table's full-text index: FTS5 table and triggers, or the
+    GIN index."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE name = %s OR (type = 'trigger' AND "
+                "tbl_name = %s AND name LIKE %s)",
+                [fulltext_table(table), table, f"{fulltext_table(table)}%"],
+            )
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table])
+        return {name for (name,) in cursor.fetchall() if "fts" in name}
+
+
+@pytest.mark.parametrize(("app", "table"), INDEXED_TABLES)
+def test_a_migration_of_the_app_creates_its_full_text_index(app, table):
+    """The index is part of the migrations (the last one touching the table), not a handler that
+    runs after every migrate."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    operations = [
+        (key, operation)
+        for key, migration in loader.disk_migrations.items()
+        if key[0] == app
+        for operation in migration.operations
+        if isinstance(operation, CreateFulltextIndex) and operation.table == table
+    ]
+    assert operations, f"no migration of {app} creates the full-text index of {table}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("app", "table"), INDEXED_TABLES)
+def test_the_migrated_database_has_every_full_text_index(app, table):
+    """A later migration that rebuilds the table on SQLite drops its triggers: this fails then."""
+    expected = {f"{table}_search_document_fts"}
+    if connection.vendor == "sqlite":
+        fts = fulltext_table(table)
+        expected = {fts, f"{fts}_ai", f"{fts}_ad", f"{fts}_au"}
+    assert _index_objects(table) == expected
+
+
+@pytest.mark.django_db
+def test_the_index_can_be_dropped_and_made_again_from_the_rows(organisations):
+    _packaging, pistachio, _textiles = organisations
+    drop_fulltext_index("directory_organisation", "search_document")
+    assert _index_objects("directory_organisation") == set()
+    ensure_fulltext_index("directory_organisation", "search_document")
+    assert _search("pistachio") == {pistachio.pk}

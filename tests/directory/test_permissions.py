@@ -16,7 +16,7 @@ from karvan.directory.permissions import (
     can_verify_organisation,
     can_view_organisation,
 )
-from karvan.directory.services import reject_organisation
+from karvan.directory.services import reject_organisation, set_organisation_logo
 from tests.factories import MembershipFactory, UserFactory, register_organisation
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +41,10 @@ def _profile_form(**overrides: str) -> dict[str, str]:
 
 @pytest.fixture
 def target():
-    """An organisation with an owner, a colleague (plain member) and nothing else."""
+    """An organisation with an owner, a logo, a colleague (plain member) and nothing else."""
     owner = UserFactory(email="owner@target.example.test")
     organisation = register_organisation(owner=owner, name={"en": "Target Trading"})
+    set_organisation_logo(organisation=organisation, actor=owner, upload=_png())
     colleague = MembershipFactory(organisation=organisation, role=Membership.Role.MEMBER)
     return organisation, colleague
 
@@ -137,17 +138,54 @@ def test_visitor_is_sent_to_log_in_and_changes_nothing(
     assert _snapshot(organisation) == before
 
 
+def _changed(before: tuple, after: tuple) -> dict[str, object]:
+    """The parts of the snapshot that changed, named, with their new values."""
+    names = ("name", "description", "verification", "logo", "members", "invitations")
+    return {name: new for name, old, new in zip(names, before, after, strict=True) if old != new}
+
+
+def _owner_request_outcomes(organisation: Organisation, colleague: Membership) -> dict:
+    """For each request of CHANGING_REQUESTS made by the owner: the status, then what changed."""
+    owner_id = organisation.memberships.get(role=Membership.Role.OWNER).user_id
+    return {
+        "edit-get": (200, {}),
+        "edit-post": (302, {"name": {"en": "Taken Over Ltd"}, "description": {"en": "Hijacked."}}),
+        "logo-upload": (302, {"logo": ...}),  # a new file name, checked below
+        "logo-remove": (302, {"logo": ""}),
+        "members-get": (200, {}),
+        "members-invite": (302, {"invitations": 1}),
+        "member-role": (
+            302,
+            {"members": sorted([(owner_id, "owner"), (colleague.user_id, "owner")])},
+        ),
+        "member-remove": (302, {"members": [(owner_id, "owner")]}),
+    }
+
+
 @pytest.mark.parametrize(
-    ("url_name", "method", "data", "with_membership"), CHANGING_REQUESTS, ids=REQUEST_IDS
+    ("url_name", "method", "data", "with_membership", "request_id"),
+    [
+        (*request, request_id)
+        for request, request_id in zip(CHANGING_REQUESTS, REQUEST_IDS, strict=True)
+    ],
+    ids=REQUEST_IDS,
 )
-def test_owner_may_make_each_of_these_requests(
-    client, target, url_name, method, data, with_membership
+def test_owner_may_make_each_of_these_requests_and_it_takes_effect(
+    client, target, url_name, method, data, with_membership, request_id
 ):
-    """The counterpart of the refusals above: the same requests work for the right person."""
+    """The counterpart of the refusals above: the same requests work for the right person, and
+    each changes exactly what it is for."""
     organisation, colleague = target
+    status, expected = _owner_request_outcomes(organisation, colleague)[request_id]
+    before = _snapshot(organisation)
     client.force_login(organisation.memberships.get(role=Membership.Role.OWNER).user)
     response = _request(client, organisation, colleague, url_name, method, data, with_membership)
-    assert response.status_code in {200, 302}
+    assert response.status_code == status
+    changed = _changed(before, _snapshot(organisation))
+    if expected.get("logo") is ...:
+        assert set(changed) == {"logo"} and changed["logo"] not in {"", before[3]}
+    else:
+        assert changed == expected
 
 
 def test_outsider_does_not_see_a_refused_organisation(client, target):

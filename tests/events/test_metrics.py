@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from karvan.core.charts import Filters, get_chart_spec
 from karvan.events.models import Meeting, MeetingParticipant, Slot
 from karvan.events.services import (
     accept_meeting_request,
@@ -11,7 +12,6 @@ from karvan.events.services import (
     publish_schedule,
     send_meeting_request,
 )
-from karvan.insights.metrics import Filters, get_chart_spec
 from tests.events.conftest import participant
 
 pytestmark = pytest.mark.django_db

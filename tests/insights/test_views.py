@@ -1,16 +1,22 @@
+import datetime
 import io
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from karvan.core.charts import Filters
 from karvan.core.errors import NotAllowedError
-from karvan.insights.metrics import Filters, days_to_first_interest, organisations_by_country
+from karvan.directory.models import Organisation
+from karvan.insights.metrics import days_to_first_interest, organisations_by_country
 from karvan.insights.models import PublishedFigure
 from karvan.insights.selectors import summarise_direction
 from karvan.insights.services import import_comtrade_file, save_published_figure
+from karvan.opportunities.services import create_opportunity, express_interest, publish_opportunity
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.opportunities.conftest import PISTACHIO_OFFER
 
 SAMPLE = Path(__file__).resolve().parents[2] / "src/karvan/insights/data/comtrade_sample.csv"
 pytestmark = pytest.mark.django_db
@@ -61,11 +67,37 @@ def test_chart_downloads_as_csv_and_xlsx(client, staff):
     assert client.get("/insights/charts/organisations-by-country.pdf").status_code == 404
 
 
-def test_country_filter_and_days_to_first_interest(staff):
-    OrganisationFactory(country="IR")
-    rows = organisations_by_country(Filters(country="CN"))
-    assert rows == []
-    assert days_to_first_interest(Filters()) == []
+def test_country_filter_and_days_to_first_interest(django_capture_on_commit_callbacks):
+    """An Iranian seller registered 10 days before a Chinese buyer, registered 4 days before,
+    showed interest in its offer: the first interest came 10 and 4 days after registering."""
+    seller = MembershipFactory(organisation=OrganisationFactory(country="IR"))
+    buyer = MembershipFactory(
+        organisation=OrganisationFactory(country="CN", registry_id="91440101000000001X")
+    )
+    OrganisationFactory(country="IR")  # no interest yet: counted, but has no first interest
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = create_opportunity(
+            actor=seller.user, organisation=seller.organisation, data=PISTACHIO_OFFER
+        )
+        publish_opportunity(opportunity=offer, actor=seller.user)
+        express_interest(
+            opportunity=offer,
+            actor=buyer.user,
+            organisation=buyer.organisation,
+            message="我们想买。",
+            language="zh-hans",
+        )
+    now = timezone.now()
+    Organisation.objects.filter(pk=seller.organisation_id).update(
+        created_at=now - datetime.timedelta(days=10)
+    )
+    Organisation.objects.filter(pk=buyer.organisation_id).update(
+        created_at=now - datetime.timedelta(days=4)
+    )
+    assert organisations_by_country(Filters()) == [("Iran", 2.0), ("China", 1.0)]
+    assert organisations_by_country(Filters(country="CN")) == [("China", 1.0)]
+    assert days_to_first_interest(Filters()) == [("Iran", 10.0), ("China", 4.0)]
+    assert days_to_first_interest(Filters(country="IR")) == [("Iran", 10.0)]
 
 
 def test_only_staff_publish_figures_and_the_public_sees_published_ones(client, staff):

@@ -69,27 +69,59 @@ def test_outsider_cannot_read_or_reply_to_an_inquiry(client, park, investor, met
     assert api.status_code == 404
 
 
-@pytest.mark.parametrize("url_name", ["parks:unit_create"])
-def test_outsider_cannot_list_units_for_a_park(client, park, url_name):
-    client.force_login(MembershipFactory().user)
-    response = client.post(
-        reverse(url_name, args=[park.pk]),
-        {
-            "kind": "plot",
-            "reference": "X",
-            "area_m2": "10",
-            "currency": "USD",
-            "status": "available",
-        },
+UNIT_FORM = {
+    "kind": "plot",
+    "reference": "X-1",
+    "area_m2": "10",
+    "currency": "USD",
+    "status": "available",
+    "description_text": "Taken over",
+}
+PROFILE_FORM = {
+    "latitude": "1",
+    "longitude": "1",
+    "total_land_ha": "1",
+    "available_land_ha": "1",
+    "logistics": "",
+}
+# Each change a park's administrators may make: (id, url name, url arguments, form).
+CHANGING_REQUESTS = [
+    ("edit-profile", "parks:edit", lambda park, unit: [park.organisation_id], PROFILE_FORM),
+    ("add-unit", "parks:unit_create", lambda park, unit: [park.pk], UNIT_FORM),
+    ("edit-unit", "parks:unit_edit", lambda park, unit: [park.pk, unit.pk], UNIT_FORM),
+]
+
+
+def _park_snapshot(park) -> tuple:
+    park.refresh_from_db()
+    units = park.units.order_by("pk").values_list("reference", "kind", "area_m2", "description")
+    return park.latitude, park.total_land_ha, park.available_land_ha, list(units)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "args", "data"),
+    [request[1:] for request in CHANGING_REQUESTS],
+    ids=[request[0] for request in CHANGING_REQUESTS],
+)
+@pytest.mark.parametrize("who", ["outsider", "plain-member"])
+def test_only_the_parks_administrators_change_it_others_get_404_and_change_nothing(
+    client, park, unit, park_admin, url_name, args, data, who
+):
+    url = reverse(url_name, args=args(park, unit))
+    before = _park_snapshot(park)
+    intruder = (
+        MembershipFactory(role="owner")
+        if who == "outsider"
+        else MembershipFactory(organisation=park.organisation, role="member")
     )
-    assert response.status_code == 404
-    assert not park.units.exists()
-
-
-def test_outsider_cannot_edit_the_park_profile(client, park):
-    client.force_login(MembershipFactory().user)
-    response = client.post(reverse("parks:edit", args=[park.organisation_id]), {"latitude": "1"})
-    assert response.status_code == 404
+    client.force_login(intruder.user)
+    assert client.post(url, data).status_code == 404
+    assert client.get(url).status_code == 404
+    assert _park_snapshot(park) == before
+    # The same request from an administrator takes effect: the snapshot sees the change.
+    client.force_login(park_admin.user)
+    assert client.post(url, data).status_code == 302
+    assert _park_snapshot(park) != before
 
 
 def test_admin_edits_profile_with_bad_logistics_line_gets_a_form_error(client, park, park_admin):

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from karvan.agreements.models import Agreement, AgreementParty
-from karvan.insights.metrics import ChartSpec, Filters, Rows, per_month, register_chart
+from karvan.core.charts import ChartSpec, Filters, Rows, per_month, register_chart
 
 
 def _agreements(filters: Filters) -> object:

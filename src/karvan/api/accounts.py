@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from karvan.accounts.models import User
+from karvan.directory.memberships import memberships_of
 
 router = Router(tags=["me"])
 
@@ -22,9 +23,7 @@ class MeOut(Schema):
 
     @staticmethod
     def resolve_memberships(obj: User) -> list[dict[str, object]]:
-        return [
-            {"organisation_id": m.organisation_id, "role": m.role} for m in obj.memberships.all()
-        ]
+        return [{"organisation_id": m.organisation_id, "role": m.role} for m in memberships_of(obj)]
 
 
 @router.get("", response=MeOut, summary="The authenticated person")

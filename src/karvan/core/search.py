@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.operations.base import Operation
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -82,10 +84,10 @@ def fulltext_table(table: str) -> str:
 def ensure_fulltext_index(
     table: str, column: str, using: BaseDatabaseWrapper | None = None
 ) -> None:
-    """Create the index for `table.column` if it is missing (idempotent; run after migrate).
+    """Create the index for `table.column` if it is missing (idempotent), filled from the table.
 
-    SQLite loses triggers when a migration rebuilds a table, so they are checked every time and the
-    index is rebuilt from the table whenever they had to be made again.
+    SQLite loses a table's triggers when a migration rebuilds it, so the triggers are checked and
+    the index is rebuilt from the table whenever they had to be made again.
     """
     conn = using or connection
     with conn.cursor() as cursor:
@@ -122,6 +124,61 @@ def ensure_fulltext_index(
                 f"CREATE INDEX IF NOT EXISTS {table}_{column}_fts ON {table} "
                 f"USING GIN (to_tsvector('simple'::regconfig, COALESCE({column}, '')))"
             )
+
+
+def drop_fulltext_index(table: str, column: str, using: BaseDatabaseWrapper | None = None) -> None:
+    """Remove what `ensure_fulltext_index` made for `table.column` (idempotent)."""
+    conn = using or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            fts = fulltext_table(table)
+            for suffix in ("ai", "ad", "au"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
+            cursor.execute(f"DROP TABLE IF EXISTS {fts}")
+        elif conn.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {table}_{column}_fts")
+
+
+class CreateFulltextIndex(Operation):
+    """Migration operation: the full-text index of `table.column`, an FTS5 table kept by triggers
+    on SQLite, a GIN index on PostgreSQL; reversible.
+
+    SQLite drops a table's triggers when a migration rebuilds the table (altering a column does),
+    so a migration that changes an indexed table runs this operation again at its end;
+    `tests/core/test_search.py` checks the migrated database has every index.
+    """
+
+    reversible = True
+
+    def __init__(self, table: str, column: str = "search_document") -> None:
+        self.table, self.column = table, column
+
+    def deconstruct(self) -> tuple[str, list[str], dict[str, str]]:
+        return self.__class__.__name__, [self.table, self.column], {}
+
+    def state_forwards(self, app_label: str, state: object) -> None:
+        """The index is not part of the models' state."""
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: object,
+        to_state: object,
+    ) -> None:
+        ensure_fulltext_index(self.table, self.column, schema_editor.connection)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: object,
+        to_state: object,
+    ) -> None:
+        drop_fulltext_index(self.table, self.column, schema_editor.connection)
+
+    def describe(self) -> str:
+        return f"Create the full-text index of {self.table}.{self.column}"
 
 
 def filter_fulltext(queryset: QuerySet, query: str, *, column: str = "search_document") -> QuerySet:

@@ -13,9 +13,9 @@ from django.test import override_settings
 
 from karvan.accounts.models import User
 from karvan.demo.models import DemoRecord
-from karvan.directory.models import Membership, Organisation
+from karvan.directory import memberships
+from karvan.directory.models import Organisation
 from karvan.events.models import Event, MeetingRequest, Registration
-from karvan.events.permissions import MANAGER_ROLES
 from karvan.events.selectors import list_free_slots
 from karvan.events.services import (
     accept_delegation_invitation,
@@ -48,12 +48,12 @@ def _organisation(key: str) -> Organisation:
 
 
 def _first_member(organisation: Organisation) -> User:
-    return Membership.objects.filter(organisation=organisation).order_by("pk").first().user
+    return memberships.members_of(organisation.pk).order_by("pk").first().user
 
 
 def _first_manager(organisation: Organisation) -> User:
     return (
-        Membership.objects.filter(organisation=organisation, role__in=MANAGER_ROLES)
+        memberships.members_of(organisation.pk, roles=memberships.MANAGER_ROLES)
         .order_by("pk")
         .first()
         .user

@@ -18,6 +18,7 @@ from django.utils import timezone
 from karvan.accounts.models import User
 from karvan.demo.models import DemoRecord
 from karvan.demo.scenario import DATA_DIR, _organisation_by_key, _record, _recorded, _user
+from karvan.directory import memberships
 from karvan.directory.models import Organisation
 from karvan.insights.models import PublishedFigure
 from karvan.insights.services import import_comtrade_file, save_published_figure
@@ -86,7 +87,7 @@ def _question(entry: dict) -> Question:
 
 def _park(entry: dict) -> Park:
     organisation = _organisation_by_key(entry["organisation"])
-    owner = organisation.memberships.get(role="owner").user
+    owner = memberships.members_of(organisation.pk, roles=[memberships.Role.OWNER]).get().user
     fields = {
         name: value
         for name, value in entry.items()

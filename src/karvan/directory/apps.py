@@ -1,14 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
-
-
-def _ensure_search_index(using: str = "default", **kwargs: object) -> None:
-    from django.db import connections
-
-    from karvan.core.search import ensure_fulltext_index
-
-    ensure_fulltext_index("directory_organisation", "search_document", connections[using])
 
 
 class DirectoryConfig(AppConfig):
@@ -20,4 +11,3 @@ class DirectoryConfig(AppConfig):
         from karvan.directory import notifications
 
         notifications.register_kinds()
-        post_migrate.connect(_ensure_search_index, sender=self)

@@ -87,6 +87,16 @@ def members_of(
     return rows.select_related("user", "organisation").order_by("organisation_id", "role", "pk")
 
 
+def organisation_ids_by_person(user_ids: Iterable[int]) -> dict[int, set[int]]:
+    """{user id: ids of their organisations} for many people at once (one query), for reports."""
+    found: dict[int, set[int]] = {user_id: set() for user_id in user_ids}
+    for user_id, organisation_id in Membership.objects.filter(user_id__in=list(found)).values_list(
+        "user_id", "organisation_id"
+    ):
+        found[user_id].add(organisation_id)
+    return found
+
+
 def people_of(
     organisation_id: int | Iterable[int], *, roles: Iterable[str] | None = None
 ) -> list[User]:

@@ -56,6 +56,7 @@ from karvan.directory.permissions import (
     can_verify_organisation,
 )
 from karvan.directory.selectors import get_pending_identity_revision, get_public_identity
+from karvan.directory.signals import identity_changed
 from karvan.notifications.services import notify
 
 EDITABLE_FIELDS = frozenset(
@@ -284,11 +285,9 @@ def _record_identity_request(
 
 
 def _identity_changed(organisation: Organisation) -> None:
-    """What others see of the organisation changed: opportunities reviewed under the former
-    identity go back to the staff where the review policy asks for it."""
-    from karvan.opportunities.services import review_again_after_organisation_change
-
-    review_again_after_organisation_change(organisation=organisation)
+    """What others see of the organisation changed: the apps above the directory react to it
+    (opportunities reviewed under the former identity go back to the staff)."""
+    identity_changed.send(sender=Organisation, organisation=organisation)
 
 
 def _lock_pending_revision(revision: IdentityRevision, actor: User) -> IdentityRevision:

@@ -1,6 +1,5 @@
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
@@ -8,14 +7,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from karvan.agreements.selectors import list_agreements_to_sign
 from karvan.core.errors import DomainError
 from karvan.core.files import serve_private_file
+from karvan.core.panels import render_panels
 from karvan.directory.forms import (
     DirectoryFilterForm,
     InvitationForm,
@@ -39,14 +37,11 @@ from karvan.directory.permissions import (
     can_view_verification_documents,
 )
 from karvan.directory.selectors import (
-    count_organisations_by_country,
     get_organisation,
     get_pending_identity_revision,
-    is_profile_complete,
     list_identity_differences,
     list_identity_revisions,
     list_memberships,
-    list_memberships_of,
     list_open_invitations,
     list_organisations,
     list_pending_identity_revisions,
@@ -69,20 +64,6 @@ from karvan.directory.services import (
     undo_verification,
     update_organisation,
 )
-from karvan.events.selectors import (
-    list_invitations_to_answer,
-    list_next_meetings,
-    list_requests_to_answer,
-    list_upcoming_registrations,
-)
-from karvan.matching.selectors import recommend_confident_partners, recommend_for_organisation
-from karvan.notifications.selectors import list_notifications
-from karvan.opportunities.selectors import (
-    has_published_listing,
-    list_interests_to_answer,
-    list_opportunities,
-    list_quotations_to_compare,
-)
 
 PAGE_SIZE = 20
 
@@ -92,84 +73,6 @@ def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
         return get_organisation(viewer=request.user, pk=pk)
     except Organisation.DoesNotExist as error:
         raise Http404 from error
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return dashboard(request)
-    organisations = list_organisations(viewer=request.user, verified_only=True)
-    return render(
-        request,
-        "directory/home.html",
-        {
-            "recent": organisations.order_by("-verified_at")[:6],
-            "by_country": count_organisations_by_country(viewer=request.user),
-            "corridor": settings.KARVAN_CORRIDOR,
-            "filter_form": DirectoryFilterForm(),
-            "my_memberships": list_memberships_of(viewer=request.user),
-        },
-    )
-
-
-DASHBOARD_ROWS = 5
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The member's workspace: what waits for them, what is next, partners, first steps."""
-    viewer = request.user
-    memberships = list(list_memberships_of(viewer=viewer))
-    waiting = {
-        "requests": list_requests_to_answer(viewer=viewer),
-        "interests": list_interests_to_answer(viewer=viewer),
-        "quotations": list_quotations_to_compare(viewer=viewer),
-        "invitations": list_invitations_to_answer(viewer=viewer),
-        "notifications": list_notifications(viewer=viewer, unread_only=True),
-    }
-    counts = {name: rows.count() for name, rows in waiting.items()}
-    agreements = list_agreements_to_sign(viewer=viewer)
-    counts["agreements"] = len(agreements)
-    shown = {name: rows[:DASHBOARD_ROWS] for name, rows in waiting.items()}
-    shown["agreements"] = agreements[:DASHBOARD_ROWS]
-    meetings = list_next_meetings(viewer=viewer)
-    registrations = list_upcoming_registrations(viewer=viewer)
-    first = memberships[0].organisation if memberships else None
-    steps = [
-        (_("Register your organisation"), bool(memberships), reverse("directory:create")),
-        (
-            _("Complete its profile: description, products and sectors"),
-            first is not None and is_profile_complete(first),
-            reverse("directory:edit", args=[first.pk]) if first else "",
-        ),
-        (
-            _("Publish a first listing"),
-            has_published_listing(viewer=viewer),
-            reverse("opportunities:create") if first else "",
-        ),
-    ]
-    return render(
-        request,
-        "directory/dashboard.html",
-        {
-            "counts": counts,
-            "shown": shown,
-            "waiting_total": sum(counts.values()),
-            "meetings": meetings[:DASHBOARD_ROWS],
-            "meeting_count": meetings.count(),
-            "registrations": registrations[:DASHBOARD_ROWS],
-            "registration_count": registrations.count(),
-            "partners": [
-                (
-                    membership.organisation,
-                    recommend_confident_partners(
-                        viewer=viewer, organisation=membership.organisation
-                    ),
-                )
-                for membership in memberships[:2]
-            ],
-            "steps": steps if not all(done for _label, done, _url in steps) else [],
-            "memberships": memberships,
-        },
-    )
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -230,12 +133,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_view_documents": can_view_verification_documents(request.user, organisation),
             "rejection_form": RejectionForm(),
             "events": organisation.verification_events.select_related("actor")[:10],
-            "recommendations": recommend_for_organisation(
-                viewer=request.user, organisation=organisation, top=6
+            "panels": render_panels(
+                "directory.organisation", request=request, subject=organisation
             ),
-            "opportunities": list_opportunities(
-                viewer=request.user, organisation_id=organisation.pk, open_only=True
-            )[:12],
         },
     )
 

@@ -8,8 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from karvan.core.charts import ChartSpec, Filters, Rows, per_month, register_chart
 from karvan.events.models import Meeting, MeetingParticipant, MeetingRequest
-from karvan.insights.metrics import ChartSpec, Filters, Rows, per_month, register_chart
 
 
 def _requests(filters: Filters) -> object:

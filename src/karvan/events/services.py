@@ -23,6 +23,7 @@ from karvan.accounts.models import User
 from karvan.core.calendars import localize_digits
 from karvan.core.digits import normalize_code
 from karvan.core.errors import DomainError, NotAllowedError
+from karvan.core.registry_ids import normalize_registry_id
 from karvan.directory.models import Membership, Organisation
 from karvan.events import notifications as kinds
 from karvan.events import tasks
@@ -1245,7 +1246,7 @@ def _find_organisation(delegation: Delegation, record: Mapping[str, str]) -> Org
     """The row's organisation on Karvan, by registry identifier (and country) or by name among
     the delegation's organisations; None when there is none."""
     country = record.get("country", "").upper()
-    registry_id = record.get("registry_id", "").replace(" ", "").upper()
+    registry_id = normalize_registry_id(record.get("registry_id", ""))
     if registry_id:
         return Organisation.objects.filter(registry_id=registry_id, country=country).first() or (
             Organisation.objects.filter(registry_id=registry_id).first()

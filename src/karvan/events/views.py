@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from karvan.accounts.models import User
 from karvan.agreements.selectors import list_ceremony_agreements
 from karvan.core.errors import DomainError
+from karvan.core.registry_ids import normalize_registry_id
 from karvan.core.text import localize
 from karvan.directory.models import Membership, Organisation
 from karvan.events.badges import qr_svg
@@ -584,7 +585,7 @@ def delegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "member":
                 member_form = DelegationMemberForm(request.POST, prefix="member")
                 if member_form.is_valid():
-                    code = member_form.cleaned_data["registry_id"].replace(" ", "").upper()
+                    code = normalize_registry_id(member_form.cleaned_data["registry_id"])
                     organisation = Organisation.objects.filter(registry_id=code).first()
                     if organisation is None:
                         member_form.add_error(

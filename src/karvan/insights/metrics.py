@@ -1,97 +1,21 @@
-"""The center's dashboard: every chart is a registered `ChartSpec` whose `compute` returns rows.
-
-The seam for other apps: events (`events/metrics.py`: meetings requested, held and rated) and
-agreements (`agreements/metrics.py`: signed) call `register_chart(ChartSpec(...))` from their
-`AppConfig.ready()`; the dashboard, the tables and the CSV and XLSX exports pick their charts up
-with no change here.
+"""The center's own dashboard charts (organisations, opportunities, matches), registered in
+`core.charts` from `InsightsConfig.ready()` ahead of the charts other apps add there.
 """
 
 import datetime
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 
 from django.db.models import Count, Min
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from karvan.core.charts import ChartSpec, Filters, Rows, per_month, register_chart
 from karvan.core.countries import country_name
-from karvan.directory.models import Membership, Organisation
+from karvan.directory import memberships
+from karvan.directory.models import Organisation
 from karvan.notifications.models import Notification
 from karvan.opportunities.models import Interest, Opportunity
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the staff narrowed the dashboard to: a country of the organisations, a span."""
-
-    country: str = ""
-    months: int = 12
-
-    @property
-    def since(self) -> datetime.datetime:
-        today = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        year, month = today.year, today.month - (self.months - 1)
-        while month <= 0:
-            year, month = year - 1, month + 12
-        return today.replace(year=year, month=month)
-
-
-Rows = list[tuple[str, float]]
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    key: str
-    section: str | Promise
-    title: str | Promise
-    kind: str  # "column" (over time) or "bar" (over categories)
-    category_label: str | Promise
-    value_label: str | Promise
-    compute: Callable[[Filters], Rows]
-
-
-_CHARTS: dict[str, ChartSpec] = {}
-
-
-def register_chart(spec: ChartSpec) -> None:
-    """Add a chart to the dashboard (registering the same key again replaces it)."""
-    _CHARTS[spec.key] = spec
-
-
-def list_chart_specs() -> list[ChartSpec]:
-    return list(_CHARTS.values())
-
-
-def get_chart_spec(key: str) -> ChartSpec:
-    """Raises KeyError for an unknown chart."""
-    return _CHARTS[key]
-
-
-def month_labels(filters: Filters) -> list[str]:
-    start = filters.since
-    labels = []
-    year, month = start.year, start.month
-    for _index in range(filters.months):
-        labels.append(f"{year}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return labels
-
-
-def per_month(queryset: object, field: str, filters: Filters) -> Rows:
-    """Counts of the rows by the month of a date field, every month of the span present."""
-    counts = {
-        row["month"].strftime("%Y-%m"): row["n"]
-        for row in queryset.filter(**{f"{field}__gte": filters.since})  # type: ignore[attr-defined]
-        .annotate(month=TruncMonth(field))
-        .values("month")
-        .annotate(n=Count("pk"))
-        if row["month"] is not None
-    }
-    return [(label, float(counts.get(label, 0))) for label in month_labels(filters)]
 
 
 def _organisations(filters: Filters) -> object:
@@ -170,11 +94,7 @@ def matches_shown_and_acted_on(filters: Filters) -> Rows:
     if filters.country:
         alerts = alerts.filter(recipient__memberships__organisation__country=filters.country)
     alerts = list(alerts.values("recipient_id", "url", "created_at").distinct())
-    member_of: dict[int, set[int]] = defaultdict(set)
-    for user_id, organisation_id in Membership.objects.filter(
-        user_id__in={alert["recipient_id"] for alert in alerts}
-    ).values_list("user_id", "organisation_id"):
-        member_of[user_id].add(organisation_id)
+    member_of = memberships.organisation_ids_by_person({alert["recipient_id"] for alert in alerts})
     interests: dict[str, list[tuple[int, datetime.datetime]]] = defaultdict(list)
     for interest in Interest.objects.filter(created_at__gte=filters.since).select_related(
         "opportunity"
@@ -227,6 +147,10 @@ def summarise_dashboard(filters: Filters) -> dict[str, float | None]:
         "accepted": _interests(filters).filter(status=Interest.Status.ACCEPTED).count(),  # type: ignore[attr-defined]
         "median_days_to_first_interest": statistics.median(first_days) if first_days else None,
     }
+
+
+# The center's own charts open the dashboard, before those of events and agreements.
+CENTER_ORDER = 10
 
 
 def register_core_sections() -> None:
@@ -326,4 +250,4 @@ def register_core_sections() -> None:
             days_to_first_interest,
         ),
     ):
-        register_chart(spec)
+        register_chart(replace(spec, order=CENTER_ORDER))

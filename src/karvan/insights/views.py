@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from karvan.core.charts import Filters, get_chart_spec, list_chart_specs
 from karvan.core.countries import country_name
 from karvan.core.errors import DomainError
 from karvan.core.templatetags.karvan import amount, show_datetime
@@ -12,12 +13,7 @@ from karvan.core.text import text_direction
 from karvan.insights.charts import bar_chart, column_chart
 from karvan.insights.exports import charts_to_xlsx, rows_to_csv, rows_to_xlsx
 from karvan.insights.forms import DashboardFilterForm, FigureForm
-from karvan.insights.metrics import (
-    Filters,
-    get_chart_spec,
-    list_chart_specs,
-    summarise_dashboard,
-)
+from karvan.insights.metrics import summarise_dashboard
 from karvan.insights.models import PublishedFigure
 from karvan.insights.permissions import can_publish_figures, can_view_dashboard
 from karvan.insights.selectors import (

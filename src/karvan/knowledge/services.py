@@ -15,7 +15,8 @@ from karvan.accounts.models import User
 from karvan.core.errors import NotAllowedError
 from karvan.core.search import document_tokens
 from karvan.core.text import CONTENT_LANGUAGES
-from karvan.directory.models import Membership, Organisation
+from karvan.directory import memberships
+from karvan.directory.models import Organisation
 from karvan.knowledge import notifications as kinds
 from karvan.knowledge import tasks
 from karvan.knowledge.errors import (
@@ -50,11 +51,11 @@ MAX_TAGS = 8
 
 
 def _posts_per_hour() -> int:
-    return int(getattr(settings, "KARVAN_KNOWLEDGE_POSTS_PER_HOUR", 10))
+    return settings.KARVAN_KNOWLEDGE_POSTS_PER_HOUR
 
 
 def _comments_per_hour() -> int:
-    return int(getattr(settings, "KARVAN_KNOWLEDGE_COMMENTS_PER_HOUR", 30))
+    return settings.KARVAN_KNOWLEDGE_COMMENTS_PER_HOUR
 
 
 def _check_rate(actor: User) -> None:
@@ -93,12 +94,11 @@ def _clean_tags(tags: object) -> list[str]:
 
 def _actor_organisation(actor: User, organisation: Organisation | None) -> Organisation | None:
     """The organisation the actor writes for: the one named (if theirs), else their first."""
-    memberships = Membership.objects.filter(user=actor).select_related("organisation")
     if organisation is not None:
-        if not memberships.filter(organisation=organisation).exists():
+        if not memberships.is_member(actor, organisation.pk):
             raise NotAllowedError()
         return organisation
-    first = memberships.order_by("created_at").first()
+    first = memberships.memberships_of(actor).order_by("created_at").first()
     return first.organisation if first else None
 
 
@@ -159,11 +159,14 @@ def ask_question(
     question.save()
     _refresh(question)
     if question.audience_country:
-        community = User.objects.filter(
-            is_active=True,
-            memberships__organisation__country=question.audience_country,
-            memberships__role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
-        ).distinct()
+        audience = Organisation.objects.filter(country=question.audience_country)
+        community = [
+            person
+            for person in memberships.people_of(
+                audience.values_list("pk", flat=True), roles=memberships.MANAGER_ROLES
+            )
+            if person.is_active
+        ]
         transaction.on_commit(
             lambda: notify(
                 recipients=list(community),

@@ -1,14 +1,18 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from karvan.directory.signals import identity_changed
 
-def _ensure_search_index(using: str = "default", **kwargs: object) -> None:
-    from django.db import connections
+if TYPE_CHECKING:
+    from karvan.directory.models import Organisation
 
-    from karvan.core.search import ensure_fulltext_index
 
-    ensure_fulltext_index("opportunities_opportunity", "search_document", connections[using])
+def _review_again(organisation: "Organisation", **kwargs: object) -> None:
+    from karvan.opportunities.services import review_again_after_organisation_change
+
+    review_again_after_organisation_change(organisation=organisation)
 
 
 class OpportunitiesConfig(AppConfig):
@@ -17,7 +21,8 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunities")
 
     def ready(self) -> None:
-        from karvan.opportunities import notifications
+        from karvan.opportunities import notifications, panels
 
         notifications.register_kinds()
-        post_migrate.connect(_ensure_search_index, sender=self)
+        panels.register_panels()
+        identity_changed.connect(_review_again, dispatch_uid="opportunities.review_again")

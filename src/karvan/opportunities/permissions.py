@@ -1,20 +1,16 @@
 """Who may see and do what with opportunities, interests and quotations."""
 
 from karvan.accounts.models import User
-from karvan.directory.models import Membership
+from karvan.directory import memberships
 from karvan.opportunities.models import Interest, Opportunity, Quotation
-
-MANAGING_ROLES = {Membership.Role.OWNER, Membership.Role.ADMIN}
 
 
 def _organisation_ids(user: User) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    return memberships.organisation_ids_of(user)
 
 
 def is_member_of(user: User, organisation_id: int) -> bool:
-    return organisation_id in _organisation_ids(user)
+    return memberships.is_member(user, organisation_id)
 
 
 def can_view_opportunity(user: User, opportunity: Opportunity) -> bool:
@@ -52,15 +48,13 @@ def can_edit_opportunity(user: User, opportunity: Opportunity) -> bool:
         return False
     if opportunity.author_id == user.pk and is_member_of(user, opportunity.organisation_id):
         return True
-    return Membership.objects.filter(
-        user=user, organisation_id=opportunity.organisation_id, role__in=MANAGING_ROLES
-    ).exists()
+    return memberships.manages(user, opportunity.organisation_id)
 
 
 def can_express_interest(user: User, opportunity: Opportunity) -> bool:
     """Members of another organisation, while the opportunity is open."""
-    memberships = _organisation_ids(user)
-    return bool(memberships - {opportunity.organisation_id}) and opportunity.is_open
+    others = _organisation_ids(user) - {opportunity.organisation_id}
+    return bool(others) and opportunity.is_open
 
 
 def can_view_interest(user: User, interest: Interest) -> bool:

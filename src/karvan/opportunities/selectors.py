@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from karvan.accounts.models import User
 from karvan.core.errors import NotAllowedError
 from karvan.core.search import filter_fulltext
+from karvan.directory import memberships
 from karvan.directory.models import Membership
 from karvan.directory.selectors import get_public_identity
 from karvan.opportunities.models import Interest, Opportunity, Quotation
@@ -22,9 +23,7 @@ from karvan.opportunities.quality import QualityReport, assess_listing
 
 
 def _viewer_organisation_ids(viewer: User) -> list[int]:
-    if not viewer.is_authenticated:
-        return []
-    return list(Membership.objects.filter(user=viewer).values_list("organisation_id", flat=True))
+    return sorted(memberships.organisation_ids_of(viewer))
 
 
 def list_opportunities(
@@ -98,6 +97,7 @@ def list_opportunities_in_review(*, viewer: User) -> list[tuple[Opportunity, Qua
     rows = (
         Opportunity.objects.filter(status=Opportunity.Status.IN_REVIEW)
         .select_related("organisation")
+        .prefetch_related("hs_codes", "sectors")
         .order_by("submitted_at", "pk")
     )
     return [(row, assess_opportunity(viewer=viewer, opportunity=row)) for row in rows]
@@ -175,9 +175,7 @@ def get_quotation(*, viewer: User, pk: int) -> Quotation:
 
 
 def list_viewer_organisations(*, viewer: User) -> QuerySet[Membership]:
-    if not viewer.is_authenticated:
-        return Membership.objects.none()
-    return Membership.objects.filter(user=viewer).select_related("organisation")
+    return memberships.memberships_of(viewer)
 
 
 # What staff approve when they review an opportunity. Editing one of these on a published
@@ -203,8 +201,9 @@ def get_material_facts(*, opportunity: Opportunity) -> dict[str, object]:
         "description": opportunity.description,
         "side": opportunity.side,
         "kind": opportunity.kind,
-        "hs_codes": sorted(opportunity.hs_codes.values_list("code", flat=True)),
-        "sectors": sorted(opportunity.sectors.values_list("code", flat=True)),
+        # Through `.all()`, so a queue that prefetched the codes reads none per row.
+        "hs_codes": sorted(code.code for code in opportunity.hs_codes.all()),
+        "sectors": sorted(code.code for code in opportunity.sectors.all()),
         "certifications": sorted(opportunity.certifications),
         "organisation": get_public_identity(organisation=opportunity.organisation).as_dict(),
     }

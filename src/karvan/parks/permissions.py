@@ -1,30 +1,18 @@
 """Who may manage a park and read its investor inquiries."""
 
 from karvan.accounts.models import User
-from karvan.directory.models import Membership
+from karvan.directory import memberships
 from karvan.parks.models import Inquiry, Park
-
-MANAGING_ROLES = {Membership.Role.OWNER, Membership.Role.ADMIN}
 
 
 def can_manage_park(user: User, park: Park) -> bool:
     """The park organisation's owners and administrators."""
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(
-            user=user, organisation_id=park.organisation_id, role__in=MANAGING_ROLES
-        ).exists()
-    )
+    return memberships.manages(user, park.organisation_id)
 
 
 def can_inquire(user: User, park: Park) -> bool:
     """Members of another organisation."""
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(user=user)
-        .exclude(organisation_id=park.organisation_id)
-        .exists()
-    )
+    return bool(memberships.organisation_ids_of(user) - {park.organisation_id})
 
 
 def can_view_inquiry(user: User, inquiry: Inquiry) -> bool:
@@ -32,6 +20,6 @@ def can_view_inquiry(user: User, inquiry: Inquiry) -> bool:
     even other members of the park."""
     if not user.is_authenticated:
         return False
-    if Membership.objects.filter(user=user, organisation_id=inquiry.organisation_id).exists():
+    if memberships.is_member(user, inquiry.organisation_id):
         return True
     return can_manage_park(user, inquiry.park)

@@ -3,11 +3,11 @@
 from django.db.models import Count, Q, QuerySet, Sum
 
 from karvan.accounts.models import User
-from karvan.directory.models import Membership, Organisation
+from karvan.directory import memberships
+from karvan.directory.models import Organisation
 from karvan.opportunities.models import Opportunity
 from karvan.opportunities.selectors import list_opportunities
 from karvan.parks.models import Inquiry, Park, Unit
-from karvan.parks.permissions import MANAGING_ROLES
 
 
 def list_parks(
@@ -59,9 +59,8 @@ def list_inquiries(*, viewer: User, park: Park | None = None) -> QuerySet[Inquir
     administer."""
     if not viewer.is_authenticated:
         return Inquiry.objects.none()
-    memberships = Membership.objects.filter(user=viewer)
-    own = memberships.values("organisation_id")
-    managed = memberships.filter(role__in=MANAGING_ROLES).values("organisation_id")
+    own = memberships.organisation_ids_of(viewer)
+    managed = memberships.organisation_ids_of(viewer, roles=memberships.MANAGER_ROLES)
     rows = Inquiry.objects.filter(Q(organisation_id__in=own) | Q(park__organisation_id__in=managed))
     if park is not None:
         rows = rows.filter(park=park)

@@ -11,7 +11,8 @@ from karvan.accounts.models import User
 from karvan.core.errors import NotAllowedError
 from karvan.core.models import IsicCode
 from karvan.core.text import CONTENT_LANGUAGES, clean_versions
-from karvan.directory.models import Membership, Organisation
+from karvan.directory import memberships
+from karvan.directory.models import Organisation
 from karvan.directory.permissions import can_edit_organisation
 from karvan.notifications.services import notify
 from karvan.opportunities.models import Opportunity
@@ -27,7 +28,7 @@ from karvan.parks.errors import (
     UnavailableOpportunityError,
 )
 from karvan.parks.models import Inquiry, InquiryMessage, Park, Unit
-from karvan.parks.permissions import MANAGING_ROLES, can_manage_park, can_view_inquiry
+from karvan.parks.permissions import can_manage_park, can_view_inquiry
 from karvan.parks.selectors import list_park_opportunities
 
 PARK_FIELDS = frozenset(
@@ -164,12 +165,8 @@ def _full_clean(row: Park | Unit) -> None:
 
 
 def _members_of(organisation_id: int, *, managers_only: bool) -> list[User]:
-    rows = Membership.objects.select_related("user").filter(
-        organisation_id=organisation_id, user__is_active=True
-    )
-    if managers_only:
-        rows = rows.filter(role__in=MANAGING_ROLES)
-    return [row.user for row in rows]
+    roles = memberships.MANAGER_ROLES if managers_only else None
+    return [user for user in memberships.people_of(organisation_id, roles=roles) if user.is_active]
 
 
 @transaction.atomic
@@ -186,7 +183,7 @@ def send_inquiry(
 ) -> Inquiry:
     """An investor asks a park about itself, a unit or an investment opportunity; the park's
     administrators are told."""
-    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
+    if not memberships.is_member(actor, organisation.pk):
         raise NotAllowedError()
     if organisation.pk == park.organisation_id:
         raise OwnParkInquiryError()
@@ -247,11 +244,8 @@ def reply_to_inquiry(*, inquiry: Inquiry, actor: User, body: str, language: str)
         language=language if language in CONTENT_LANGUAGES else "en",
     )
     inquiry.save(update_fields=["updated_at"])
-    from_park = (
-        can_manage_park(actor, inquiry.park)
-        and not Membership.objects.filter(
-            user=actor, organisation_id=inquiry.organisation_id
-        ).exists()
+    from_park = can_manage_park(actor, inquiry.park) and not memberships.is_member(
+        actor, inquiry.organisation_id
     )
     recipients = (
         _members_of(inquiry.organisation_id, managers_only=False)

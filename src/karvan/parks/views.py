@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from karvan.core.errors import DomainError
 from karvan.core.text import localize
-from karvan.directory.models import Membership, Organisation
+from karvan.directory import memberships
+from karvan.directory.models import Organisation
 from karvan.directory.permissions import can_edit_organisation
 from karvan.opportunities.permissions import can_view_opportunity
 from karvan.parks.forms import InquiryForm, ParkFilterForm, ParkForm, ReplyForm, UnitForm
@@ -123,7 +124,7 @@ def _inquiry_form(
 ) -> InquiryForm:
     organisations = [
         (m.organisation_id, _name(m.organisation))
-        for m in Membership.objects.filter(user=request.user).select_related("organisation")
+        for m in memberships.memberships_of(request.user)
         if m.organisation_id != park.organisation_id
     ]
     return InquiryForm(

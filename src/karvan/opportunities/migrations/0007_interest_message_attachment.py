@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('opportunities', '0005_move_attachments_to_private_storage'),
+        ('opportunities', '0006_fulltext_index'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0004_logo_public_storage'),
+        ('directory', '0005_fulltext_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
