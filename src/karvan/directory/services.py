@@ -16,11 +16,12 @@ from PIL import Image, UnidentifiedImageError
 
 from karvan.accounts.models import User
 from karvan.core.countries import country_name
-from karvan.core.errors import NotAllowedError
+from karvan.core.errors import ComplianceCheckError, NotAllowedError
 from karvan.core.mail import send_rendered_mail
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.registry_ids import is_valid_registry_id, normalize_registry_id
 from karvan.core.search import document_tokens
+from karvan.core.signals import send_identity_changed_on_commit
 from karvan.core.text import CONTENT_LANGUAGES, clean_versions
 from karvan.directory import memberships
 from karvan.directory import notifications as kinds
@@ -161,6 +162,7 @@ def create_organisation(*, actor: User, data: Mapping[str, object]) -> Organisat
     memberships.forget(actor)
     refresh_search_document(organisation=organisation)
     _submit_for_verification(organisation, actor)
+    send_identity_changed_on_commit(__name__, organisation_id=organisation.pk)
     return organisation
 
 
@@ -283,6 +285,7 @@ def _identity_changed(organisation: Organisation) -> None:
     from karvan.opportunities.services import review_again_after_organisation_change
 
     review_again_after_organisation_change(organisation=organisation)
+    send_identity_changed_on_commit(__name__, organisation_id=organisation.pk)
 
 
 def _lock_pending_revision(revision: IdentityRevision, actor: User) -> IdentityRevision:
@@ -408,6 +411,8 @@ def approve_organisation(*, organisation: Organisation, actor: User) -> Organisa
     if not can_verify_organisation(actor, organisation):
         raise NotAllowedError()
     organisation = _lock_awaiting_decision(organisation)
+    if organisation.compliance_hold:  # set by the compliance screening
+        raise ComplianceCheckError()
     organisation.verification = Organisation.Verification.VERIFIED
     organisation.verified_at = timezone.now()
     organisation.rejection_reason = ""
@@ -577,3 +582,12 @@ def add_member(*, organisation: Organisation, user: User, role: str) -> Membersh
     )
     memberships.forget(user)
     return membership
+
+
+def set_compliance_hold(*, organisation: Organisation, hold: str) -> Organisation:
+    """Record what the compliance screening holds against the organisation (a
+    `core.models.ComplianceHold`); called only by `karvan.compliance`."""
+    if organisation.compliance_hold != hold:
+        Organisation.objects.filter(pk=organisation.pk).update(compliance_hold=hold)
+        organisation.compliance_hold = hold
+    return organisation
