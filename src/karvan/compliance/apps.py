@@ -8,10 +8,11 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance screening")
 
     def ready(self) -> None:
-        from karvan.compliance import notifications, receivers
+        from karvan.compliance import metrics, notifications, receivers
         from karvan.core.signals import identity_changed
 
         notifications.register_kinds()
+        metrics.register_charts()
         identity_changed.connect(
             receivers.identity_changed, dispatch_uid="compliance.identity_changed"
         )

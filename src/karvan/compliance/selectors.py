@@ -36,3 +36,24 @@ def list_case_events(*, case: Case) -> QuerySet[CaseEvent]:
 
 def list_versions() -> QuerySet[ListVersion]:
     return ListVersion.objects.order_by("-loaded_at", "-pk")
+
+
+DECISIONS = (CaseEvent.Action.PROPOSED, CaseEvent.Action.CONFIRMED, CaseEvent.Action.CLEARED)
+
+
+def list_decisions(*, viewer: User) -> QuerySet[CaseEvent]:
+    """Every decision taken or proposed on a case, oldest first; empty for anyone but officers."""
+    if not can_review_cases(viewer):
+        return CaseEvent.objects.none()
+    return (
+        CaseEvent.objects.filter(action__in=DECISIONS)
+        .select_related(
+            "case__organisation", "case__person", "case__entry", "actor", "list_version"
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def get_case(*, viewer: User, pk: int) -> Case:
+    """One case of the queue; raise Case.DoesNotExist for anyone but officers."""
+    return list_cases(viewer=viewer).get(pk=pk)

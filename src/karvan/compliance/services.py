@@ -55,6 +55,7 @@ from karvan.notifications.services import notify
 
 Progress = Callable[[int], None]
 BATCH = 2000
+PROGRESS_EVERY = 50
 
 
 @dataclass(frozen=True)
@@ -448,7 +449,7 @@ def _notify_officers(case: Case) -> None:
         )
 
 
-def rescreen_after_list_change(*, version: ListVersion) -> int:
+def rescreen_after_list_change(*, version: ListVersion, progress: Progress | None = None) -> int:
     """Screen again whoever the entries a new list version added, changed or removed may concern.
 
     The subjects are indexed and each changed entry looked up among them; those it resembles, and
@@ -458,6 +459,7 @@ def rescreen_after_list_change(*, version: ListVersion) -> int:
         ListEntryChange.objects.filter(version=version).values_list("entry_id", flat=True)
     )
     if not changed_ids:
+        ListVersion.objects.filter(pk=version.pk).update(rescreened_at=timezone.now())
         return 0
     changed = [
         adapters.entry_entity(entry)
@@ -477,14 +479,20 @@ def rescreen_after_list_change(*, version: ListVersion) -> int:
         subject = case.organisation or case.person
         if subject is not None:
             subjects.append(subject)
+    unique = list({(type(subject).__name__, subject.pk): subject for subject in subjects}.values())
+    versions = ListVersion.objects.filter(pk=version.pk)
+    versions.update(rescreen_total=len(unique), rescreen_done=0)
     index = adapters.current_index()
-    seen: set[tuple[str, int]] = set()
-    for subject in subjects:
-        key = (type(subject).__name__, subject.pk)
-        if key not in seen:
-            seen.add(key)
-            screen_subject(subject=subject, index=index, force=True)
-    return len(seen)
+    for done, subject in enumerate(unique, start=1):
+        screen_subject(subject=subject, index=index, force=True)
+        if done % PROGRESS_EVERY == 0:
+            versions.update(rescreen_done=done)
+            if progress is not None:
+                progress(done)
+    versions.update(rescreen_done=len(unique), rescreened_at=timezone.now())
+    if progress is not None:
+        progress(len(unique))
+    return len(unique)
 
 
 def screened_people() -> QuerySet[User]:
