@@ -12,7 +12,7 @@ from karvan.compliance.errors import (
     DecisionNeedsCommentError,
     SecondApprovalError,
 )
-from karvan.compliance.models import Case, CaseEvent, Screening
+from karvan.compliance.models import Case, CaseEvent, ListVersion, Screening
 from karvan.compliance.selectors import count_cases, list_cases
 from karvan.compliance.services import decide_case, load_list, screen_subject, start_review
 from karvan.core.errors import ComplianceCheckError, NotAllowedError
@@ -139,6 +139,10 @@ def test_a_new_list_version_rescreens_what_it_can_change(
     case = Case.objects.get()
     assert case.organisation == huaxin
     assert not Screening.objects.filter(organisation=other).exists()
+    # The background task's progress is kept on the version (the queue shows it).
+    version = ListVersion.objects.order_by("-pk").first()
+    assert (version.rescreen_total, version.rescreen_done) == (1, 1)
+    assert version.rescreened_at is not None
 
 
 @pytest.mark.django_db
