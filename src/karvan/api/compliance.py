@@ -23,7 +23,7 @@ Status = Literal[*Case.Status.values]  # type: ignore[valid-type]
 Decision = Literal["confirmed", "cleared"]
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     case_id: int
     action: str
     actor: str
@@ -54,7 +54,7 @@ class CaseOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    events: list[EventOut]
+    events: list[CaseEventOut]
 
 
 class DecisionIn(Schema):
@@ -147,7 +147,7 @@ def decide(request: HttpRequest, case_id: int, payload: DecisionIn) -> dict[str,
     return _detail(get_case(viewer=request.auth, pk=decided.pk))
 
 
-@router.get("/decisions", response=list[EventOut], summary="Every decision, oldest first")
+@router.get("/decisions", response=list[CaseEventOut], summary="Every decision, oldest first")
 @paginate(BoundedPageNumberPagination, page_size=100)
 def decisions(request: HttpRequest) -> list[dict[str, object]]:
     _officer(request)
