@@ -125,3 +125,20 @@ def test_decisions_export_with_their_list_and_matcher_versions(client, case, off
 def test_the_export_is_invisible_to_other_staff(client, case):
     client.force_login(UserFactory(is_staff=True))
     assert client.get("/compliance/decisions.csv").status_code == 404
+
+
+def test_the_dashboard_counts_cases_by_status_and_decisions(client, case, officer):
+    from karvan.compliance.metrics import cases_by_status, decisions_by_month
+    from karvan.insights.metrics import Filters
+
+    decide_case(actor=officer, case=case, decision="confirmed", comment="Same company")
+    by_status = dict(cases_by_status(Filters()))
+    assert by_status["confirmed match"] == 1 and by_status["open"] == 0
+    assert sum(value for _month, value in decisions_by_month(Filters())) == 1
+    assert dict(cases_by_status(Filters(country="IR")))["confirmed match"] == 0
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    page = client.get("/insights/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "Screening cases by status" in page.content.decode()
+    assert "Hua Xin" not in page.content.decode() and "fx-1" not in page.content.decode()
