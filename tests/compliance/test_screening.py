@@ -368,3 +368,22 @@ def test_a_confirmed_match_is_hidden_from_the_directory_and_matching_but_not_its
     assert not list_opportunities(viewer=outsider).filter(pk=opportunity.pk).exists()
     assert list_organisations(viewer=member).filter(pk=huaxin.pk).exists()
     assert list_opportunities(viewer=member).filter(pk=opportunity.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_member_made_owner_is_screened(
+    tmp_path, iran, officer, django_capture_on_commit_callbacks
+):
+    from karvan.directory.models import Membership
+    from karvan.directory.services import change_member_role
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_list(path=_csv(tmp_path, KARIMI), source="fictional")
+    member = UserFactory(full_name="Reza Karimi")
+    membership = MembershipFactory(
+        organisation=iran.organisation, user=member, role=Membership.Role.MEMBER
+    )
+    assert not Screening.objects.filter(person=member).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        change_member_role(membership=membership, actor=iran.owner, role=Membership.Role.OWNER)
+    assert Case.objects.filter(person=member, status="open").exists()

@@ -4,6 +4,7 @@
 organisation or a person changed, or a person took a role in which who they are matters:
 - `directory.services`: an organisation registered, its name, country or registry identifier
   changed (directly, or by staff approving a change of identity); keyword `organisation_id`;
+  a person made an owner of an organisation; keyword `user_id`;
 - `accounts.services`: a person's full name changed; keyword `user_id`;
 - `agreements.services`: a person named signatory of an agreement; keyword `user_id`.
 Receivers get `sender` (the sending module's name) and exactly one of `organisation_id` or

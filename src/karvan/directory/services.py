@@ -522,6 +522,8 @@ def accept_invitation(*, invitation: Invitation, actor: User) -> Membership:
     if not created:
         raise AlreadyMemberError()
     memberships.forget(actor)
+    if membership.role == Membership.Role.OWNER:
+        send_identity_changed_on_commit(__name__, user_id=actor.pk)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
     if invitation.invited_by is not None:
@@ -550,6 +552,8 @@ def change_member_role(*, membership: Membership, actor: User, role: str) -> Mem
     membership.full_clean()
     membership.save(update_fields=["role", "updated_at"])
     memberships.forget(actor)
+    if role == Membership.Role.OWNER:
+        send_identity_changed_on_commit(__name__, user_id=membership.user_id)
     return membership
 
 
