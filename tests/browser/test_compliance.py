@@ -25,9 +25,11 @@ def test_an_officer_clears_a_case_in_persian(page, live_server, log_in, tmp_path
     organisation = OrganisationFactory(
         name={"fa": "شرکت پارس صنعت کویر"}, original_language="fa", country="IR"
     )
-    # Outside a transaction the screening ran on creation, after its commit.
+    # A factory's row is not announced by a service: screened here, as a list load would.
     screen_subject(subject=organisation)
     case = Case.objects.get(organisation=organisation, status="open")
+    organisation.refresh_from_db()
+    assert organisation.compliance_hold == "review"  # cannot be verified nor sign meanwhile
     officer = UserFactory(is_staff=True, language="fa", full_name="Negin Officer")
     officer.user_permissions.add(Permission.objects.get(codename="review_case"))
 
@@ -49,3 +51,5 @@ def test_an_officer_clears_a_case_in_persian(page, live_server, log_in, tmp_path
     expect(page.locator("#history")).to_contain_text("شرکت دیگری با همین نام است")
     case.refresh_from_db()
     assert (case.status, case.decided_by_id) == ("cleared", officer.pk)
+    organisation.refresh_from_db()
+    assert organisation.compliance_hold == ""

@@ -4,21 +4,31 @@ its audit trail, the signing block, and who may see the queue."""
 import pytest
 from django.urls import reverse
 
-from karvan.agreements.selectors import current_version
-from karvan.agreements.services import sign_agreement
+from karvan.accounts.services import update_preferences
+from karvan.agreements.selectors import current_version, is_held_for_compliance
+from karvan.agreements.services import send_for_signing, sign_agreement
 from karvan.compliance.errors import (
     CaseClosedError,
     DecisionNeedsCommentError,
-    ScreeningPendingError,
     SecondApprovalError,
 )
-from karvan.compliance.models import Case, CaseEvent, Screening
-from karvan.compliance.selectors import count_cases, list_cases, signing_blocked_reason
+from karvan.compliance.models import Case, CaseEvent, ListVersion, Screening
+from karvan.compliance.selectors import count_cases, list_cases
 from karvan.compliance.services import decide_case, load_list, screen_subject, start_review
-from karvan.core.errors import NotAllowedError
+from karvan.core.errors import ComplianceCheckError, NotAllowedError
+from karvan.directory.models import Organisation
+from karvan.directory.selectors import list_organisations
+from karvan.directory.services import approve_organisation, update_organisation
 from karvan.notifications.models import Notification
+from karvan.opportunities.models import Opportunity
+from karvan.opportunities.selectors import list_opportunities
 from tests.agreements.conftest import ask_code
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    register_organisation,
+)
 
 
 def _csv(tmp_path, *rows: str, name: str = "list.csv"):
@@ -46,14 +56,18 @@ def huaxin(db):
 
 
 @pytest.mark.django_db
-def test_an_organisation_created_after_a_list_load_is_screened_and_a_case_opened(
+def test_an_organisation_registered_after_a_list_load_is_screened_and_a_case_opened(
     tmp_path, officer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         load_list(path=_csv(tmp_path, HUAXIN), source="fictional")
+    owner = UserFactory(full_name="Chen Jing")
     with django_capture_on_commit_callbacks(execute=True):
-        organisation = OrganisationFactory(
-            name={"zh-hans": "华信贸易有限公司"}, original_language="zh-hans", country="CN"
+        organisation = register_organisation(
+            owner=owner,
+            name={"zh-hans": "华信贸易有限公司"},
+            original_language="zh-hans",
+            country="CN",
         )
     case = Case.objects.get(organisation=organisation)
     assert (case.status, case.entry.entity_id, case.matcher_version) == (
@@ -65,18 +79,51 @@ def test_an_organisation_created_after_a_list_load_is_screened_and_a_case_opened
     assert {r["code"] for r in case.reasons} >= {"name", "part"}
     assert list(case.events.values_list("action", flat=True)) == ["opened"]
     assert Notification.objects.filter(recipient=officer, kind="compliance.case_opened").exists()
+    organisation.refresh_from_db()
+    assert organisation.compliance_hold == "review"
     screenings = Screening.objects.filter(organisation=organisation)
     assert screenings.count() == 1
-    # Saving without a change of name or identity does not screen again.
+    assert Screening.objects.filter(person=owner).count() == 1  # its owner too
+    # An edit that leaves the name and identity alone does not screen again.
     with django_capture_on_commit_callbacks(execute=True):
-        organisation.website = "https://example.test"
-        organisation.save()
+        update_organisation(
+            organisation=organisation, actor=owner, changes={"website": "https://example.test"}
+        )
     assert screenings.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        organisation.name = {"zh-hans": "华信贸易有限公司", "en": "Huaxin Trading"}
-        organisation.save()
+        update_organisation(
+            organisation=organisation,
+            actor=owner,
+            changes={"name": {"zh-hans": "华信贸易有限公司", "en": "Huaxin Trading"}},
+        )
     assert screenings.count() == 2
     assert Case.objects.filter(organisation=organisation).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_plain_save_screens_nothing_only_the_services_announce_changes(
+    tmp_path, officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        load_list(path=_csv(tmp_path, HUAXIN), source="fictional")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        OrganisationFactory(name={"zh-hans": "华信贸易有限公司"}, country="CN")
+    assert callbacks == []
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_signatory_who_changes_their_name_is_screened_again(
+    tmp_path, signing, iran, officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        load_list(path=_csv(tmp_path, KARIMI), source="fictional")
+    assert not Case.objects.filter(person=iran.signatory).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_preferences(user=iran.signatory, full_name="Reza Karimi", full_name_native="")
+    assert Case.objects.filter(person=iran.signatory, status="open").exists()
+    iran.signatory.refresh_from_db()
+    assert iran.signatory.compliance_hold == "review"
 
 
 @pytest.mark.django_db
@@ -92,6 +139,10 @@ def test_a_new_list_version_rescreens_what_it_can_change(
     case = Case.objects.get()
     assert case.organisation == huaxin
     assert not Screening.objects.filter(organisation=other).exists()
+    # The background task's progress is kept on the version (the queue shows it).
+    version = ListVersion.objects.order_by("-pk").first()
+    assert (version.rescreen_total, version.rescreen_done) == (1, 1)
+    assert version.rescreened_at is not None
 
 
 @pytest.mark.django_db
@@ -177,17 +228,17 @@ def test_signing_is_blocked_until_the_signatorys_case_is_cleared(
     with django_capture_on_commit_callbacks(execute=True):
         load_list(path=_csv(tmp_path, row), source="fictional")
     case = Case.objects.get(person=iran.signatory)
-    assert signing_blocked_reason(signing) is not None
+    assert is_held_for_compliance(signing)
     code = ask_code(iran.signatory, signing)
     values = {
         "code": code,
         "typed_name": iran.signatory.full_name,
         "document_sha256": current_version(signing).document_sha256,
     }
-    with pytest.raises(ScreeningPendingError):
+    with pytest.raises(ComplianceCheckError):
         sign_agreement(actor=iran.signatory, agreement=signing, **values)
     decide_case(actor=officer, case=case, decision="cleared", comment="Another Maryam Ahmadi")
-    assert signing_blocked_reason(signing) is None
+    assert not is_held_for_compliance(signing)
     signature = sign_agreement(actor=iran.signatory, agreement=signing, **values)
     assert signature.signatory.user == iran.signatory
 
@@ -245,3 +296,94 @@ def test_an_officer_decides_on_the_case_page_in_persian(tmp_path, client, huaxin
     assert case.events.filter(action=CaseEvent.Action.CLEARED, comment="شرکت دیگری است").exists()
     bad = client.get(reverse("compliance:queue") + "?status=nonsense")
     assert bad.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_organisation_under_review_cannot_be_verified_until_cleared(tmp_path, officer):
+    load_list(path=_csv(tmp_path, HUAXIN), source="fictional")
+    staff = UserFactory(is_staff=True)
+    organisation = register_organisation(
+        owner=UserFactory(), name={"zh-hans": "华信贸易有限公司"}, country="CN"
+    )
+    case = screen_subject(subject=organisation)[0]
+    with pytest.raises(ComplianceCheckError) as refused:
+        approve_organisation(organisation=organisation, actor=staff)
+    assert "fictional" not in refused.value.text and "Huaxin" not in refused.value.text
+    organisation.refresh_from_db()
+    assert organisation.verification == Organisation.Verification.PENDING
+    decide_case(actor=officer, case=case, decision="cleared", comment="Another Huaxin")
+    organisation.refresh_from_db()
+    assert organisation.compliance_hold == ""
+    approve_organisation(organisation=organisation, actor=staff)
+    organisation.refresh_from_db()
+    assert organisation.verification == Organisation.Verification.VERIFIED
+
+
+@pytest.mark.django_db
+def test_a_party_under_review_cannot_be_sent_for_signing(tmp_path, draft, iran, china, officer):
+    from karvan.agreements.services import name_signatory
+
+    for side in (iran, china):
+        name_signatory(
+            actor=side.owner,
+            agreement=draft,
+            party=draft.parties.get(organisation=side.organisation),
+            user=side.signatory,
+        )
+    row = "fx-4,Company,Novin Pistachio Rafsanjan,,,ir,,,Invented,,,fictional,,,"
+    load_list(path=_csv(tmp_path, row), source="fictional")
+    case = screen_subject(subject=iran.organisation)[0]
+    with pytest.raises(ComplianceCheckError):
+        send_for_signing(actor=iran.owner, agreement=draft)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    decide_case(actor=officer, case=case, decision="cleared", comment="Another company")
+    send_for_signing(actor=iran.owner, agreement=draft)
+    draft.refresh_from_db()
+    assert draft.status == "signing"
+
+
+@pytest.mark.django_db
+def test_a_confirmed_match_is_hidden_from_the_directory_and_matching_but_not_its_members(
+    tmp_path, officer, huaxin
+):
+    load_list(path=_csv(tmp_path, HUAXIN), source="fictional")
+    member = MembershipFactory(organisation=huaxin).user
+    opportunity = Opportunity.objects.create(
+        organisation=huaxin,
+        author=member,
+        side="offer",
+        kind="product",
+        title="Tea",
+        description="Green tea for export.",
+        language="en",
+        status=Opportunity.Status.PUBLISHED,
+    )
+    outsider = UserFactory()
+    case = screen_subject(subject=huaxin)[0]
+    # Under review: still listed (the review must not leak to others).
+    assert list_organisations(viewer=outsider).filter(pk=huaxin.pk).exists()
+    decide_case(actor=officer, case=case, decision="confirmed", comment="Same company")
+    assert not list_organisations(viewer=outsider).filter(pk=huaxin.pk).exists()
+    assert not list_opportunities(viewer=outsider).filter(pk=opportunity.pk).exists()
+    assert list_organisations(viewer=member).filter(pk=huaxin.pk).exists()
+    assert list_opportunities(viewer=member).filter(pk=opportunity.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_member_made_owner_is_screened(
+    tmp_path, iran, officer, django_capture_on_commit_callbacks
+):
+    from karvan.directory.models import Membership
+    from karvan.directory.services import change_member_role
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_list(path=_csv(tmp_path, KARIMI), source="fictional")
+    member = UserFactory(full_name="Reza Karimi")
+    membership = MembershipFactory(
+        organisation=iran.organisation, user=member, role=Membership.Role.MEMBER
+    )
+    assert not Screening.objects.filter(person=member).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        change_member_role(membership=membership, actor=iran.owner, role=Membership.Role.OWNER)
+    assert Case.objects.filter(person=member, status="open").exists()

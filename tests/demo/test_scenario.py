@@ -4,6 +4,8 @@ import pytest
 
 from karvan.accounts.models import User
 from karvan.agreements.models import Agreement
+from karvan.compliance.models import Case, CaseEvent, Screening
+from karvan.compliance.selectors import list_cases
 from karvan.demo.models import DemoRecord
 from karvan.demo.scenario import load_demo
 from karvan.directory.models import Organisation
@@ -34,6 +36,9 @@ def _totals() -> dict[str, int]:
         "agreements": Agreement.objects.count(),
         "questions": Question.objects.count(),
         "answers": Answer.objects.count(),
+        "screening cases": Case.objects.count(),
+        "case events": CaseEvent.objects.count(),
+        "screenings": Screening.objects.count(),
     }
 
 
@@ -82,6 +87,18 @@ def test_the_demo_loads_once_and_again_without_change(django_capture_on_commit_c
     # A verified organisation's new name waits for the staff; others still see the verified one.
     (change,) = list_pending_identity_revisions()
     assert "fa" in change.name and "fa" not in change.organisation.name
+
+    # Compliance screening against the demo's invented list: one case open, one cleared.
+    cases = {
+        (case.organisation.name["en"], case.status)
+        for case in Case.objects.select_related("organisation")
+    }
+    assert cases == {
+        ("Hormuz Bitumen & Petroleum Products Trading Co.", "open"),
+        ("Guangzhou Junchi Auto Parts Co., Ltd.", "cleared"),
+    }
+    assert Organisation.objects.get(compliance_hold="review").name["en"].startswith("Hormuz")
+    assert list_cases(viewer=staff).count() == 2
 
     before = _totals()
     with django_capture_on_commit_callbacks(execute=True):

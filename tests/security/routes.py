@@ -192,6 +192,8 @@ ROUTES: list[Route] = [
         data=lambda w: {"decision": "cleared", "comment": "Another company of the same name."},
     ),
     Route("compliance:review", "case", pk("case"), post=STAFF),
+    Route("compliance:export", None, lambda w: {"fmt": "csv"}, get=STAFF),
+    Route("compliance:export", "xlsx", lambda w: {"fmt": "xlsx"}, get=STAFF),
     # Private file: the buyer's members and the quoting supplier's.
     Route(
         "opportunities:quotation_attachment",
@@ -1030,6 +1032,32 @@ def opportunity_id(name: str) -> Callable[[World], dict[str, object]]:
 
 
 ROUTES += [
+    # Screening cases: the center's compliance officers only (the world's staff hold the role).
+    api("GET", "/compliance/cases", None, allowed=STAFF, secret=lambda w: "Guest Imports"),
+    api("GET", "/compliance/decisions", None, allowed=STAFF),
+    api(
+        "GET",
+        "/compliance/cases/{case_id}",
+        "case",
+        kwargs=pk("case", "case_id"),
+        allowed=STAFF,
+        secret=lambda w: "Guest Imports",
+    ),
+    api(
+        "POST",
+        "/compliance/cases/{case_id}/review",
+        "case",
+        kwargs=pk("case", "case_id"),
+        allowed=STAFF,
+    ),
+    api(
+        "POST",
+        "/compliance/cases/{case_id}/decision",
+        "case",
+        kwargs=pk("case", "case_id"),
+        allowed=STAFF,
+        data=lambda w: {"decision": "cleared", "comment": "Another company of the same name."},
+    ),
     api("GET", "/organisations", None, allowed=EVERYONE),
     api(
         "GET",

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from karvan.core.models import TimeStampedModel
+from karvan.core.models import ComplianceHold, TimeStampedModel
 from karvan.core.names import name_for_reader, name_versions
 
 
@@ -67,6 +67,14 @@ class User(AbstractUser):
         max_length=10,
         choices=EmailFrequency.choices,
         default=EmailFrequency.IMMEDIATE,
+    )
+    compliance_hold = models.CharField(
+        _("compliance hold"),
+        max_length=10,
+        choices=ComplianceHold.choices,
+        default=ComplianceHold.NONE,
+        blank=True,
+        editable=False,
     )
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
     digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)

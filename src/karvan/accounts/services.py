@@ -22,6 +22,7 @@ from karvan.accounts.errors import (
 from karvan.accounts.models import ApiToken, User, password_fingerprint
 from karvan.core.calendars import default_calendar
 from karvan.core.mail import send_mail_to_person
+from karvan.core.signals import send_identity_changed_on_commit
 
 CONFIRMATION_SALT = "karvan.accounts.confirm-email"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3
@@ -166,6 +167,8 @@ def update_preferences(
     if fields:
         user.full_clean(exclude=["password", "email"])
         user.save(update_fields=fields)
+    if {"full_name", "full_name_native"} & set(fields):
+        send_identity_changed_on_commit(__name__, user_id=user.pk)
     return user
 
 
@@ -249,4 +252,13 @@ def ensure_person(
     user.is_staff = user.is_superuser = is_staff
     user.email_confirmed_at = user.email_confirmed_at or timezone.now()
     user.save()
+    return user
+
+
+def set_compliance_hold(*, user: User, hold: str) -> User:
+    """Record what the compliance screening holds against the person (a
+    `core.models.ComplianceHold`); called only by `karvan.compliance`."""
+    if user.compliance_hold != hold:
+        type(user).objects.filter(pk=user.pk).update(compliance_hold=hold)
+        user.compliance_hold = hold
     return user

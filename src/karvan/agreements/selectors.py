@@ -295,3 +295,11 @@ def list_agreements_to_sign(*, viewer: User) -> list[Agreement]:
             for row in signing_progress(agreement)
         )
     ]
+
+
+def is_held_for_compliance(agreement: Agreement) -> bool:
+    """A party or a signatory is held by the compliance screening (under review or matched)."""
+    return (
+        agreement.parties.exclude(organisation__compliance_hold="").exists()
+        or agreement.signatories.exclude(user__compliance_hold="").exists()
+    )

@@ -71,17 +71,17 @@ from karvan.agreements.selectors import (
     current_version,
     event_payload,
     hash_document,
+    is_held_for_compliance,
     signing_document_sha256,
     signing_locked_until,
     signing_parties,
     signing_progress,
     snapshot_parties,
 )
-from karvan.compliance.errors import ScreeningPendingError
-from karvan.compliance.selectors import signing_blocked_reason
 from karvan.core.digits import normalize_code
-from karvan.core.errors import DomainError, NotAllowedError
+from karvan.core.errors import ComplianceCheckError, DomainError, NotAllowedError
 from karvan.core.mail import send_mail_to_person
+from karvan.core.signals import send_identity_changed_on_commit
 from karvan.core.text import CONTENT_LANGUAGES, localize
 from karvan.directory.models import Membership, Organisation
 from karvan.events.selectors import list_ceremony_sessions
@@ -585,6 +585,7 @@ def name_signatory(
         actor=actor,
         detail={"signatory": user.display_name, "position": position},
     )
+    send_identity_changed_on_commit(__name__, user_id=user.pk)
     _notify(
         agreement,
         [user],
@@ -636,6 +637,8 @@ def send_for_signing(*, actor: User, agreement: Agreement) -> Agreement:
     ]
     if missing:
         raise SignatoriesMissingError(parties=", ".join(missing))
+    if is_held_for_compliance(agreement):
+        raise ComplianceCheckError()
     agreement.status, agreement.sent_at = Agreement.Status.SIGNING, timezone.now()
     agreement.save(update_fields=["status", "sent_at", "updated_at"])
     version = current_version(agreement)
@@ -869,8 +872,8 @@ def sign_agreement(
     if not can_view_agreement(actor, agreement):
         raise NotAllowedError()
     signatory = _pending_signatory(actor, agreement)
-    if signing_blocked_reason(agreement) is not None:
-        raise ScreeningPendingError()
+    if is_held_for_compliance(agreement):
+        raise ComplianceCheckError()
     if signing_document_sha256(agreement) != document_sha256.strip().lower():
         raise TextChangedError()
     names = {_normalise_name(actor.full_name), _normalise_name(actor.full_name_native or "")}

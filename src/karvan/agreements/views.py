@@ -37,6 +37,7 @@ from karvan.agreements.selectors import (
     diff_versions,
     get_agreement,
     is_audit_trail_intact,
+    is_held_for_compliance,
     list_agreements,
     list_comments,
     list_events,
@@ -65,9 +66,8 @@ from karvan.agreements.services import (
     unlock_signing,
 )
 from karvan.agreements.verification import count_verification, verify_code, verify_pdf
-from karvan.compliance.selectors import signing_blocked_reason
 from karvan.core.calendars import format_datetime
-from karvan.core.errors import DomainError
+from karvan.core.errors import ComplianceCheckError, DomainError
 from karvan.core.files import serve_private_file
 from karvan.core.net import client_address, request_origin
 from karvan.core.text import localize
@@ -527,7 +527,7 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
         "agreements/sign.html",
         {
             "agreement": agreement,
-            "screening_blocked": signing_blocked_reason(agreement),
+            "screening_blocked": is_held_for_compliance(agreement) and ComplianceCheckError().text,
             "version": version,
             "columns": [
                 (lang, version.title.get(lang, ""), version.texts.get(lang, ""))

@@ -213,6 +213,7 @@ def does_not_exist(request: HttpRequest, error: Exception) -> HttpResponse:
 from karvan.api import (  # noqa: E402
     accounts,
     agreements,
+    compliance,
     events,
     knowledge,
     opportunities,
@@ -235,3 +236,4 @@ api.add_router("/questions", knowledge.router)
 api.add_router("/parks", parks.router)
 api.add_router("/units", parks.units_router)
 api.add_router("/statistics", statistics.router)
+api.add_router("/compliance", compliance.router)

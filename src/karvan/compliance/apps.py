@@ -8,24 +8,11 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance screening")
 
     def ready(self) -> None:
-        from django.apps import apps
-        from django.db.models.signals import post_save
-
-        from karvan.compliance import notifications, signals
+        from karvan.compliance import metrics, notifications, receivers
+        from karvan.core.signals import identity_changed
 
         notifications.register_kinds()
-        post_save.connect(
-            signals.organisation_saved,
-            sender=apps.get_model("directory", "Organisation"),
-            dispatch_uid="compliance.organisation_saved",
-        )
-        post_save.connect(
-            signals.person_saved,
-            sender=apps.get_model("accounts", "User"),
-            dispatch_uid="compliance.person_saved",
-        )
-        post_save.connect(
-            signals.signatory_saved,
-            sender=apps.get_model("agreements", "Signatory"),
-            dispatch_uid="compliance.signatory_saved",
+        metrics.register_charts()
+        identity_changed.connect(
+            receivers.identity_changed, dispatch_uid="compliance.identity_changed"
         )

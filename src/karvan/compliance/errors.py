@@ -23,12 +23,3 @@ class SecondApprovalError(DomainError):
     code = "compliance.second_approval"
     message = _("The decision must be approved by another compliance officer.")
     status = 409
-
-
-class ScreeningPendingError(DomainError):
-    code = "compliance.screening_pending"
-    message = _(
-        "The center is completing its compliance checks of this agreement's parties and "
-        "signatories. It can be signed once they are complete."
-    )
-    status = 409

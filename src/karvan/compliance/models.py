@@ -20,6 +20,10 @@ class ListVersion(models.Model):
     removed = models.PositiveIntegerField(_("removed"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     bad_records = models.JSONField(_("bad records"), default=list, blank=True)
+    # Progress of screening again what the version can change (a background task).
+    rescreen_total = models.PositiveIntegerField(_("to screen again"), default=0)
+    rescreen_done = models.PositiveIntegerField(_("screened again"), default=0)
+    rescreened_at = models.DateTimeField(_("screened again at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-loaded_at", "-pk"]

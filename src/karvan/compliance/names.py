@@ -33,6 +33,8 @@ from functools import lru_cache
 from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz.distance import OSA
 
+from karvan.compliance.name_words import CONCEPTS, LEGAL_FORMS, STOPWORDS
+
 LATIN, ARABIC, HAN, CONCEPT, STOP = "latin", "arabic", "han", "concept", "stop"
 
 
@@ -121,210 +123,8 @@ def normalise(text: str) -> str:
 
 # --- legal forms and generic words ------------------------------------------------------------
 
-# Canonical legal-form codes, each with the spellings that mean it (already normalised).
-_LEGAL_FORMS: dict[str, tuple[str, ...]] = {
-    "llc": (
-        "llc",
-        "l l c",
-        "limited liability company",
-        "limited liability co",
-        "ooo",
-        "با مسیولیت محدود",
-        "با مسولیت محدود",
-        "مسیولیت محدود",
-        "ذات مسوولیه محدوده",
-        "ذات المسوولیه المحدوده",
-        "ذ م م",
-        "有限责任公司",
-        "有限責任公司",
-    ),
-    "jsc": (
-        "pjsc",
-        "jsc",
-        "cjsc",
-        "ojsc",
-        "joint stock company",
-        "public joint stock company",
-        "private joint stock company",
-        "سهامی خاص",
-        "سهامی عام",
-        "شرکت سهامی خاص",
-        "شرکت سهامی عام",
-        "شرکت سهامی",
-        "مساهمه",
-        "مساهمه عامه",
-        "مساهمه خاصه",
-        "股份有限公司",
-        "股份公司",
-    ),
-    "ltd": (
-        "co ltd",
-        "company limited",
-        "co limited",
-        "ltd",
-        "limited",
-        "plc",
-        "pte ltd",
-        "有限公司",
-        "(有限公司)",
-    ),
-    "company": (
-        "company",
-        "co",
-        "corp",
-        "corporation",
-        "inc",
-        "incorporated",
-        "gmbh",
-        "sa",
-        "fze",
-        "fzco",
-        "fzc",
-        "شرکت",
-        "شرکه",
-        "موسسه",
-        "公司",
-    ),
-}
 
-# Generic words of organisation names in the four languages, with their usual romanisations.
-_CONCEPTS: dict[str, tuple[str, ...]] = {
-    "trading": (
-        "trading",
-        "trade",
-        "commerce",
-        "commercial",
-        "bazargani",
-        "bazargany",
-        "tejarat",
-        "tejari",
-        "tijara",
-        "tijaria",
-        "tijariya",
-        "بازرگانی",
-        "تجارت",
-        "تجاری",
-        "التجاریه",
-        "تجاریه",
-        "التجاره",
-        "تجاره",
-        "贸易",
-        "商贸",
-        "经贸",
-        "貿易",
-        "商业",
-    ),
-    "international": (
-        "international",
-        "intl",
-        "global",
-        "beinolmelali",
-        "beynolmelali",
-        "بین المللی",
-        "بینالمللی",
-        "الدولیه",
-        "دولیه",
-        "国际",
-        "國際",
-    ),
-    "industry": (
-        "industry",
-        "industries",
-        "industrial",
-        "sanat",
-        "sanaat",
-        "sanaye",
-        "sanayee",
-        "sinaa",
-        "sinaiya",
-        "صنعت",
-        "صنعتی",
-        "صنایع",
-        "الصناعیه",
-        "صناعیه",
-        "الصناعات",
-        "实业",
-        "工业",
-        "實業",
-        "工業",
-    ),
-    "technology": (
-        "technology",
-        "technologies",
-        "tech",
-        "fanavari",
-        "fanavari",
-        "فناوری",
-        "فن اوری",
-        "تکنولوژی",
-        "التکنولوجیا",
-        "تقنیه",
-        "科技",
-        "技术",
-        "技術",
-    ),
-    "engineering": (
-        "engineering",
-        "mohandesi",
-        "مهندسی",
-        "الهندسیه",
-        "هندسیه",
-        "工程",
-    ),
-    "group": ("group", "grup", "goruh", "گروه", "مجموعه", "المجموعه", "集团", "集團"),
-    "holding": ("holding", "holdings", "holdinge", "هلدینگ", "القابضه", "قابضه", "控股"),
-    "investment": (
-        "investment",
-        "investments",
-        "sarmayegozari",
-        "سرمایه گذاری",
-        "سرمایهگذاری",
-        "الاستثمار",
-        "استثمار",
-        "投资",
-        "投資",
-    ),
-    "petrochemical": (
-        "petrochemical",
-        "petrochemicals",
-        "petroshimi",
-        "پتروشیمی",
-        "بتروکیماویات",
-        "石化",
-        "石油化工",
-    ),
-    "shipping": (
-        "shipping",
-        "keshtirani",
-        "کشتیرانی",
-        "الملاحه",
-        "للشحن",
-        "شحن",
-        "航运",
-        "海运",
-        "航運",
-    ),
-    "energy": ("energy", "energi", "انرژی", "الطاقه", "طاقه", "能源"),
-    "petroleum": ("petroleum", "oil", "naft", "نفت", "النفط", "نفط", "石油"),
-    "electronics": ("electronics", "electronic", "electronic", "الکترونیک", "الالکترونیات", "电子"),
-    "chemical": ("chemical", "chemicals", "shimiyai", "شیمیایی", "الکیماویات", "化工", "化学"),
-    "steel": ("steel", "foolad", "folad", "فولاد", "الصلب", "钢铁", "鋼鐵"),
-    "development": ("development", "tose'e", "toseh", "tosee", "توسعه", "التنمیه", "发展", "發展"),
-    "services": ("services", "service", "khadamat", "خدمات", "الخدمات", "服务", "服務"),
-    "manufacturing": ("manufacturing", "tolidi", "تولیدی", "التصنیع", "制造", "製造"),
-    "machinery": ("machinery", "machine", "mashin", "ماشین سازی", "ماشینسازی", "الات", "机械"),
-    "logistics": ("logistics", "lojestik", "لجستیک", "اللوجستیه", "物流"),
-    "construction": ("construction", "sakhtemani", "ساختمانی", "المقاولات", "建设", "建筑", "建設"),
-    "mining": ("mining", "madani", "معدنی", "معادن", "التعدین", "矿业", "礦業"),
-    "import_export": ("import export", "import", "export", "صادرات و واردات", "进出口", "進出口"),
-    "bank": ("bank", "banking", "بانک", "بنک", "البنک", "مصرف", "银行", "銀行"),
-}
-
-_STOPWORDS = frozenset(
-    {"al", "el", "ul", "of", "the", "and", "va", "wa", "for", "و", "ال", "de", "du", "la"}
-)
-
-
+# The tables themselves are plain data in `name_words`.
 def _phrase_table(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     phrases = {}
     for code, spellings in table.items():
@@ -337,8 +137,8 @@ def _phrase_table(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return phrases
 
 
-_LEGAL_PHRASES = _phrase_table(_LEGAL_FORMS)
-_CONCEPT_PHRASES = _phrase_table(_CONCEPTS)
+_LEGAL_PHRASES = _phrase_table(LEGAL_FORMS)
+_CONCEPT_PHRASES = _phrase_table(CONCEPTS)
 _MAX_PHRASE = max(len(p.split()) for p in (*_LEGAL_PHRASES, *_CONCEPT_PHRASES))
 _HAN_PHRASES = sorted(
     (
@@ -633,7 +433,7 @@ def parse_name(name: str, *, is_person: bool = False) -> list[ParsedName]:
             index += 1
             script = _script_of(word)
             scripts.add(script)
-            if word in _STOPWORDS:
+            if word in STOPWORDS:
                 stop = Part(text=word, script=STOP, plain="al" if word == "ال" else word)
                 pieces.append([[stop]])
             elif script == HAN:

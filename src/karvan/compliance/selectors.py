@@ -1,12 +1,8 @@
-from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext as _
+from django.db.models import Count, QuerySet
 
 from karvan.accounts.models import User
 from karvan.compliance.models import Case, CaseEvent, ListVersion
 from karvan.compliance.permissions import can_review_cases
-
-# Cases that stop an organisation or a person from signing: not yet decided, or confirmed.
-BLOCKING = (Case.Status.OPEN, Case.Status.IN_REVIEW, Case.Status.CONFIRMED)
 
 
 def list_cases(
@@ -42,23 +38,22 @@ def list_versions() -> QuerySet[ListVersion]:
     return ListVersion.objects.order_by("-loaded_at", "-pk")
 
 
-def signing_blocked_reason(agreement: object) -> str | None:
-    """Why the agreement cannot be signed yet, or None: a party or a signatory has a screening case
-    that is undecided or confirmed. The message says only that the center is checking, never which
-    list or entry."""
-    parties = getattr(agreement, "parties", None)
-    signatories = getattr(agreement, "signatories", None)
-    if parties is None or signatories is None:
-        return None
-    organisation_ids = list(parties.values_list("organisation_id", flat=True))
-    person_ids = list(signatories.values_list("user_id", flat=True))
-    blocked = Case.objects.filter(
-        Q(organisation_id__in=organisation_ids) | Q(person_id__in=person_ids),
-        status__in=BLOCKING,
-    ).exists()
-    if not blocked:
-        return None
-    return _(
-        "The center is completing its compliance checks of this agreement's parties and "
-        "signatories. It can be signed once they are complete."
+DECISIONS = (CaseEvent.Action.PROPOSED, CaseEvent.Action.CONFIRMED, CaseEvent.Action.CLEARED)
+
+
+def list_decisions(*, viewer: User) -> QuerySet[CaseEvent]:
+    """Every decision taken or proposed on a case, oldest first; empty for anyone but officers."""
+    if not can_review_cases(viewer):
+        return CaseEvent.objects.none()
+    return (
+        CaseEvent.objects.filter(action__in=DECISIONS)
+        .select_related(
+            "case__organisation", "case__person", "case__entry", "actor", "list_version"
+        )
+        .order_by("created_at", "pk")
     )
+
+
+def get_case(*, viewer: User, pk: int) -> Case:
+    """One case of the queue; raise Case.DoesNotExist for anyone but officers."""
+    return list_cases(viewer=viewer).get(pk=pk)

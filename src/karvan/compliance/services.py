@@ -8,11 +8,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from karvan.accounts.models import User
+from karvan.accounts.services import set_compliance_hold as set_person_hold
 from karvan.compliance import adapters
 from karvan.compliance.engine import (
     MATCHER_VERSION,
@@ -46,11 +47,15 @@ from karvan.compliance.models import (
 from karvan.compliance.notifications import CASE_OPENED
 from karvan.compliance.permissions import can_decide_case, can_review_cases
 from karvan.core.errors import NotAllowedError
-from karvan.directory.models import Organisation
+from karvan.core.models import ComplianceHold
+from karvan.directory.memberships import people_of
+from karvan.directory.models import Membership, Organisation
+from karvan.directory.services import set_compliance_hold as set_organisation_hold
 from karvan.notifications.services import notify
 
 Progress = Callable[[int], None]
 BATCH = 2000
+PROGRESS_EVERY = 50
 
 
 @dataclass(frozen=True)
@@ -343,6 +348,8 @@ def screen_subject(
             case = _open_or_update_case(subject, entry, candidate)
             if case is not None:
                 touched.append(case)
+    if touched:
+        sync_hold(subject=subject)
     return touched
 
 
@@ -411,6 +418,22 @@ def _open_or_update_case(subject: Subject, entry: ListEntry, candidate: Candidat
     return case
 
 
+def sync_hold(*, subject: Subject) -> None:
+    """Keep the subject's own `compliance_hold` in step with its cases: a confirmed match holds
+    it as matched, an undecided case as under review, nothing else holds it."""
+    statuses = set(Case.objects.filter(_subject_filter(subject)).values_list("status", flat=True))
+    if Case.Status.CONFIRMED in statuses:
+        hold = ComplianceHold.CONFIRMED
+    elif statuses & {Case.Status.OPEN, Case.Status.IN_REVIEW}:
+        hold = ComplianceHold.REVIEW
+    else:
+        hold = ComplianceHold.NONE
+    if isinstance(subject, Organisation):
+        set_organisation_hold(organisation=subject, hold=hold)
+    else:
+        set_person_hold(user=subject, hold=hold)
+
+
 def _notify_officers(case: Case) -> None:
     officers = [
         user
@@ -426,7 +449,7 @@ def _notify_officers(case: Case) -> None:
         )
 
 
-def rescreen_after_list_change(*, version: ListVersion) -> int:
+def rescreen_after_list_change(*, version: ListVersion, progress: Progress | None = None) -> int:
     """Screen again whoever the entries a new list version added, changed or removed may concern.
 
     The subjects are indexed and each changed entry looked up among them; those it resembles, and
@@ -436,15 +459,14 @@ def rescreen_after_list_change(*, version: ListVersion) -> int:
         ListEntryChange.objects.filter(version=version).values_list("entry_id", flat=True)
     )
     if not changed_ids:
+        ListVersion.objects.filter(pk=version.pk).update(rescreened_at=timezone.now())
         return 0
     changed = [
         adapters.entry_entity(entry)
         for entry in ListEntry.objects.filter(pk__in=changed_ids, is_active=True)
     ]
     organisations = {f"organisation:{o.pk}": o for o in Organisation.objects.all().iterator()}
-    people = {
-        f"person:{p.pk}": p for p in User.objects.filter(signatory_filter()).distinct().iterator()
-    }
+    people = {f"person:{p.pk}": p for p in screened_people().iterator()}
     queries = [_query_of(o) for o in organisations.values()]
     queries += [_query_of(p) for p in people.values()]
     threshold = float(settings.KARVAN_SCREENING_THRESHOLD)
@@ -457,19 +479,35 @@ def rescreen_after_list_change(*, version: ListVersion) -> int:
         subject = case.organisation or case.person
         if subject is not None:
             subjects.append(subject)
+    unique = list({(type(subject).__name__, subject.pk): subject for subject in subjects}.values())
+    versions = ListVersion.objects.filter(pk=version.pk)
+    versions.update(rescreen_total=len(unique), rescreen_done=0)
     index = adapters.current_index()
-    seen: set[tuple[str, int]] = set()
-    for subject in subjects:
-        key = (type(subject).__name__, subject.pk)
-        if key not in seen:
-            seen.add(key)
-            screen_subject(subject=subject, index=index, force=True)
-    return len(seen)
+    for done, subject in enumerate(unique, start=1):
+        screen_subject(subject=subject, index=index, force=True)
+        if done % PROGRESS_EVERY == 0:
+            versions.update(rescreen_done=done)
+            if progress is not None:
+                progress(done)
+    versions.update(rescreen_done=len(unique), rescreened_at=timezone.now())
+    if progress is not None:
+        progress(len(unique))
+    return len(unique)
 
 
-def signatory_filter() -> Q:
-    """People named as signatories of an agreement (read through the relation's query name)."""
-    return Q(agreement_signatories__isnull=False)
+def screened_people() -> QuerySet[User]:
+    """The people screened: signatories of an agreement and owners of an organisation."""
+    return User.objects.filter(
+        Q(agreement_signatories__isnull=False) | Q(memberships__role=Membership.Role.OWNER)
+    ).distinct()
+
+
+def screen_organisation_and_owners(*, organisation: Organisation) -> list[Case]:
+    """Screen an organisation and the people who own it; return the cases that changed."""
+    cases = screen_subject(subject=organisation)
+    for owner in people_of(organisation.pk, roles=[Membership.Role.OWNER]):
+        cases += screen_subject(subject=owner)
+    return cases
 
 
 # --- the review queue -----------------------------------------------------------------------------
@@ -524,4 +562,5 @@ def decide_case(*, actor: User, case: Case, decision: str, comment: str) -> Case
         else CaseEvent.Action.CLEARED
     )
     _event(case, action, actor=actor, comment=comment.strip())
+    sync_hold(subject=case.organisation or case.person)
     return case

@@ -13,17 +13,21 @@ def rescreen_after_list_change(*, version_id: int) -> int:
 
 @shared_task
 def screen_organisation(*, organisation_id: int) -> int:
-    from karvan.compliance.services import screen_subject
+    """Screen an organisation and its owners; return how many cases changed."""
+    from karvan.compliance.services import screen_organisation_and_owners
     from karvan.directory.models import Organisation
 
     organisation = Organisation.objects.filter(pk=organisation_id).first()
-    return len(screen_subject(subject=organisation)) if organisation is not None else 0
+    if organisation is None:
+        return 0
+    return len(screen_organisation_and_owners(organisation=organisation))
 
 
 @shared_task
 def screen_person(*, user_id: int) -> int:
+    """Screen a signatory or an owner (no one else); return how many cases changed."""
     from karvan.accounts.models import User
-    from karvan.compliance.services import screen_subject, signatory_filter
+    from karvan.compliance.services import screen_subject, screened_people
 
-    user = User.objects.filter(signatory_filter(), pk=user_id).first()
-    return len(screen_subject(subject=user)) if user is not None else 0
+    user = screened_people().filter(pk=user_id).first()
+    return len(screen_subject(subject=user)) if isinstance(user, User) else 0

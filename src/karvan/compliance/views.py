@@ -4,13 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.compliance.exports import decision_header, decision_rows, to_csv, to_xlsx
 from karvan.compliance.forms import CaseFilterForm, DecisionForm
 from karvan.compliance.permissions import can_review_cases
 from karvan.compliance.reasons import explain
-from karvan.compliance.selectors import count_cases, list_case_events, list_cases, list_versions
+from karvan.compliance.selectors import (
+    count_cases,
+    list_case_events,
+    list_cases,
+    list_decisions,
+    list_versions,
+)
 from karvan.compliance.services import decide_case, start_review
 from karvan.core.errors import DomainError
 
@@ -84,3 +92,21 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.text)
     return redirect("compliance:case", pk=case.pk)
+
+
+@login_required
+def export_decisions(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every decision on the cases, as CSV or XLSX, for the compliance file."""
+    _officer(request)
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    header, rows = decision_header(), decision_rows(list_decisions(viewer=request.user))
+    if fmt == "csv":
+        response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(header, rows, rtl=get_language_bidi()),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="screening-decisions.{fmt}"'
+    return response

@@ -51,3 +51,15 @@ class ConflictError(DomainError):
     code = "conflict"
     message = _("This conflicts with a change made in the meantime. Reload and try again.")
     status = 409
+
+
+class ComplianceCheckError(DomainError):
+    """An organisation or a person is held by the compliance screening (`ComplianceHold`). The
+    message says only that the center is checking, never which list or what matched."""
+
+    code = "compliance.checking"
+    message = _(
+        "The center is completing its compliance checks of this organisation or person. "
+        "This can go ahead once they are complete."
+    )
+    status = 409

@@ -15,6 +15,17 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ComplianceHold(models.TextChoices):
+    """What the center's compliance screening holds against an organisation or a person, kept on
+    its own row (set only by `karvan.compliance`), so that the apps that act on it read their own
+    field and never import compliance: under review stops verification and signing; a confirmed
+    match also hides the organisation from the directory and matching."""
+
+    NONE = "", _("none")
+    REVIEW = "review", _("under review")
+    CONFIRMED = "confirmed", _("confirmed match")
+
+
 class TaxonomyCode(models.Model):
     """A code of a published classification with its names in the interface languages."""
 

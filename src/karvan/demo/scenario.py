@@ -21,6 +21,7 @@ from karvan.core.taxonomies import load_taxonomies
 from karvan.demo.agreements import load_agreements
 from karvan.demo.events import load_events
 from karvan.demo.models import DemoRecord
+from karvan.demo.screening import load_screening
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import get_pending_identity_revision
 from karvan.directory.services import (
@@ -273,6 +274,7 @@ def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[s
     load_events(progress)
     load_agreements(progress)
     load_knowledge(progress)  # defined in demo/knowledge.py, imported at the end
+    load_screening(progress)
     return {"staff": len(staff), "organisations": len(organisations), "opportunities": len(entries)}
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.files import private_storage
-from karvan.core.models import HsCode, IsicCode, TimeStampedModel
+from karvan.core.models import ComplianceHold, HsCode, IsicCode, TimeStampedModel
 from karvan.core.storages import public_storage
 from karvan.core.text import MultilingualTextField, localize
 
@@ -77,6 +77,14 @@ class Organisation(TimeStampedModel):
     certifications = models.JSONField(_("certifications"), default=list, blank=True)
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to=logo_path, storage=public_storage, blank=True)
+    compliance_hold = models.CharField(
+        _("compliance hold"),
+        max_length=10,
+        choices=ComplianceHold.choices,
+        default=ComplianceHold.NONE,
+        blank=True,
+        editable=False,
+    )
     verification = models.CharField(
         _("verification"),
         max_length=12,

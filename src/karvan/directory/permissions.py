@@ -1,6 +1,7 @@
 """Who may do what to an organisation. Services ask these; pages and API never decide alone."""
 
 from karvan.accounts.models import User
+from karvan.core.models import ComplianceHold
 from karvan.directory import memberships
 from karvan.directory.models import Membership, Organisation
 
@@ -14,8 +15,10 @@ def is_member(user: User, organisation: Organisation) -> bool:
 
 
 def can_view_organisation(user: User, organisation: Organisation) -> bool:
-    """Refused organisations are visible only to their members and the center's staff."""
-    if organisation.verification != Organisation.Verification.REJECTED:
+    """Refused organisations, and those the compliance screening confirmed as listed, are
+    visible only to their members and the center's staff."""
+    hidden = organisation.compliance_hold == ComplianceHold.CONFIRMED
+    if organisation.verification != Organisation.Verification.REJECTED and not hidden:
         return True
     return user.is_authenticated and (user.is_staff or is_member(user, organisation))
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from karvan.accounts.models import User
-from karvan.core.models import HsCode, IsicCode
+from karvan.core.models import ComplianceHold, HsCode, IsicCode
 from karvan.core.search import filter_fulltext
 from karvan.directory import memberships
 from karvan.directory.models import (
@@ -31,7 +31,9 @@ def list_organisations(
     """Organisations the viewer may see; refused ones only to their members and staff."""
     rows = Organisation.objects.all()
     if not (viewer.is_authenticated and viewer.is_staff):
-        visible = ~Q(verification=Organisation.Verification.REJECTED)
+        visible = ~Q(verification=Organisation.Verification.REJECTED) & ~Q(
+            compliance_hold=ComplianceHold.CONFIRMED
+        )
         if viewer.is_authenticated:
             visible |= Q(memberships__user=viewer)
         rows = rows.filter(visible).distinct()

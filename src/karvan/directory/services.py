@@ -17,12 +17,13 @@ from PIL import Image, UnidentifiedImageError
 
 from karvan.accounts.models import User
 from karvan.core.countries import country_name
-from karvan.core.errors import NotAllowedError
+from karvan.core.errors import ComplianceCheckError, NotAllowedError
 from karvan.core.files import DOCUMENT_MAX_BYTES, document_extension
 from karvan.core.mail import send_rendered_mail
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.registry_ids import is_valid_registry_id, normalize_registry_id
 from karvan.core.search import document_tokens
+from karvan.core.signals import send_identity_changed_on_commit
 from karvan.core.text import CONTENT_LANGUAGES, clean_versions
 from karvan.directory import memberships
 from karvan.directory import notifications as kinds
@@ -56,7 +57,7 @@ from karvan.directory.permissions import (
     can_verify_organisation,
 )
 from karvan.directory.selectors import get_pending_identity_revision, get_public_identity
-from karvan.directory.signals import identity_changed
+from karvan.directory.signals import public_identity_changed
 from karvan.notifications.services import notify
 
 EDITABLE_FIELDS = frozenset(
@@ -168,6 +169,7 @@ def create_organisation(*, actor: User, data: Mapping[str, object]) -> Organisat
     memberships.forget(actor)
     refresh_search_document(organisation=organisation)
     _submit_for_verification(organisation, actor)
+    send_identity_changed_on_commit(__name__, organisation_id=organisation.pk)
     return organisation
 
 
@@ -287,7 +289,8 @@ def _record_identity_request(
 def _identity_changed(organisation: Organisation) -> None:
     """What others see of the organisation changed: the apps above the directory react to it
     (opportunities reviewed under the former identity go back to the staff)."""
-    identity_changed.send(sender=Organisation, organisation=organisation)
+    public_identity_changed.send(sender=Organisation, organisation=organisation)
+    send_identity_changed_on_commit(__name__, organisation_id=organisation.pk)
 
 
 def _lock_pending_revision(revision: IdentityRevision, actor: User) -> IdentityRevision:
@@ -413,6 +416,8 @@ def approve_organisation(*, organisation: Organisation, actor: User) -> Organisa
     if not can_verify_organisation(actor, organisation):
         raise NotAllowedError()
     organisation = _lock_awaiting_decision(organisation)
+    if organisation.compliance_hold:  # set by the compliance screening
+        raise ComplianceCheckError()
     organisation.verification = Organisation.Verification.VERIFIED
     organisation.verified_at = timezone.now()
     organisation.rejection_reason = ""
@@ -582,6 +587,8 @@ def accept_invitation(*, invitation: Invitation, actor: User) -> Membership:
     if not created:
         raise AlreadyMemberError()
     memberships.forget(actor)
+    if membership.role == Membership.Role.OWNER:
+        send_identity_changed_on_commit(__name__, user_id=actor.pk)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
     if invitation.invited_by is not None:
@@ -610,6 +617,8 @@ def change_member_role(*, membership: Membership, actor: User, role: str) -> Mem
     membership.full_clean()
     membership.save(update_fields=["role", "updated_at"])
     memberships.forget(actor)
+    if role == Membership.Role.OWNER:
+        send_identity_changed_on_commit(__name__, user_id=membership.user_id)
     return membership
 
 
@@ -642,3 +651,12 @@ def add_member(*, organisation: Organisation, user: User, role: str) -> Membersh
     )
     memberships.forget(user)
     return membership
+
+
+def set_compliance_hold(*, organisation: Organisation, hold: str) -> Organisation:
+    """Record what the compliance screening holds against the organisation (a
+    `core.models.ComplianceHold`); called only by `karvan.compliance`."""
+    if organisation.compliance_hold != hold:
+        Organisation.objects.filter(pk=organisation.pk).update(compliance_hold=hold)
+        organisation.compliance_hold = hold
+    return organisation

@@ -3,7 +3,7 @@ from typing import TYPE_CHECKING
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from karvan.directory.signals import identity_changed
+from karvan.directory.signals import public_identity_changed
 
 if TYPE_CHECKING:
     from karvan.directory.models import Organisation
@@ -25,4 +25,4 @@ class OpportunitiesConfig(AppConfig):
 
         notifications.register_kinds()
         panels.register_panels()
-        identity_changed.connect(_review_again, dispatch_uid="opportunities.review_again")
+        public_identity_changed.connect(_review_again, dispatch_uid="opportunities.review_again")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from karvan.accounts.models import User
 from karvan.core.errors import NotAllowedError
+from karvan.core.models import ComplianceHold
 from karvan.core.search import filter_fulltext
 from karvan.directory import memberships
 from karvan.directory.models import Membership
@@ -42,8 +43,10 @@ def list_opportunities(
     """Published opportunities, plus the drafts and closed ones of the viewer's organisations."""
     rows = Opportunity.objects.all()
     if not (viewer.is_authenticated and viewer.is_staff):
+        # An organisation the compliance screening confirmed as listed is out of lists and matching.
         rows = rows.filter(
             Q(status=Opportunity.Status.PUBLISHED)
+            & ~Q(organisation__compliance_hold=ComplianceHold.CONFIRMED)
             | Q(organisation_id__in=_viewer_organisation_ids(viewer))
         )
     if open_only:
