@@ -9,11 +9,11 @@ from django.core import mail
 from django.test import TestCase
 
 from karvan.accounts.models import User
+from karvan.agreements.documents.sealing import SealingKey, create_sealing_key
 from karvan.agreements.models import Agreement, AgreementTemplate
-from karvan.agreements.sealing import SealingKey, create_sealing_key
-from karvan.agreements.services import (
-    create_agreement,
-    name_signatory,
+from karvan.agreements.services.drafting import create_agreement
+from karvan.agreements.services.signatories import name_signatory
+from karvan.agreements.services.signing import (
     request_signing_code,
     send_for_signing,
     sign_agreement,
@@ -37,7 +37,7 @@ def _platform_key(settings: object, platform_key_path: Path) -> None:
 
 @pytest.fixture
 def sealing_key(platform_key_path: Path) -> SealingKey:
-    from karvan.agreements.platform import get_sealing_key
+    from karvan.agreements.documents.platform import get_sealing_key
 
     return get_sealing_key()
 

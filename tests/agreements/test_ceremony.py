@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from karvan.agreements.errors import NotACeremonySessionError
-from karvan.agreements.services import hold_at_event_session, set_ceremony
+from karvan.agreements.services.ceremony import hold_at_event_session, set_ceremony
 from karvan.core.errors import NotAllowedError
 from karvan.events.models import Event
 from karvan.events.services import add_session

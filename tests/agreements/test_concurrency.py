@@ -7,7 +7,8 @@ from django.db import connections
 
 from karvan.agreements.models import Agreement
 from karvan.agreements.selectors import is_audit_trail_intact, list_events
-from karvan.agreements.services import add_comment, issue_signing_code
+from karvan.agreements.services.drafting import add_comment
+from karvan.agreements.services.signing import issue_signing_code
 from tests.conftest import USE_POSTGRES
 
 ROUNDS = 6

@@ -81,7 +81,7 @@ def test_a_wrong_native_code_is_still_wrong(
 
 
 def test_the_service_reads_a_full_width_code_whoever_calls_it(signing, china):
-    from karvan.agreements.services import sign_agreement
+    from karvan.agreements.services.signing import sign_agreement
     from tests.agreements.conftest import ask_code
 
     code = ask_code(china.signatory, signing).translate(FULL_WIDTH)

@@ -9,8 +9,8 @@ from django.core import mail
 from PIL import Image
 
 from karvan.agreements import errors
+from karvan.agreements.documents.sealing import check_sealed_pdf, sha256_hex
 from karvan.agreements.models import Agreement, AgreementEvent, Comment, Signature
-from karvan.agreements.sealing import check_sealed_pdf, sha256_hex
 from karvan.agreements.selectors import (
     current_version,
     diff_versions,
@@ -18,13 +18,15 @@ from karvan.agreements.selectors import (
     list_ceremony_agreements,
     signing_progress,
 )
-from karvan.agreements.services import (
+from karvan.agreements.services.ceremony import attach_to_event_session
+from karvan.agreements.services.drafting import (
     add_comment,
-    attach_to_event_session,
     create_agreement,
     decide_proposal,
-    request_signing_code,
     revise_agreement,
+)
+from karvan.agreements.services.signing import (
+    request_signing_code,
     send_for_signing,
     sign_agreement,
 )
@@ -174,7 +176,7 @@ def test_a_changed_event_breaks_the_chain(signing):
 def test_signing_in_order_makes_the_second_signatory_wait(draft, iran, china):
     draft.is_ordered = True
     draft.save()
-    from karvan.agreements.services import name_signatory
+    from karvan.agreements.services.signatories import name_signatory
 
     name_signatory(
         actor=iran.owner,
@@ -316,7 +318,7 @@ def test_the_events_seam_records_the_ceremony_session(draft, iran, outsider):
 
 
 def test_a_manager_withdraws_a_signatory_who_has_not_signed(signing, iran, china):
-    from karvan.agreements.services import name_signatory, remove_signatory
+    from karvan.agreements.services.signatories import name_signatory, remove_signatory
 
     li_na = signing.signatories.get(user=china.signatory)
     with pytest.raises(NotAllowedError):

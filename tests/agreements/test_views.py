@@ -216,7 +216,9 @@ def test_an_arabic_agreement_is_sealed_with_arabic_pages(
     import shutil
     import subprocess
 
-    from karvan.agreements.services import create_agreement, name_signatory, send_for_signing
+    from karvan.agreements.services.drafting import create_agreement
+    from karvan.agreements.services.signatories import name_signatory
+    from karvan.agreements.services.signing import send_for_signing
 
     agreement = create_agreement(
         actor=iran.owner,

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from karvan.agreements.selectors import current_version
-from karvan.agreements.services import sign_agreement
+from karvan.agreements.services.signing import sign_agreement
 from karvan.compliance.errors import (
     CaseClosedError,
     DecisionNeedsCommentError,

@@ -19,7 +19,7 @@ class AgreementsConfig(AppConfig):
         from django.core import checks
 
         from karvan.agreements import metrics, notifications
-        from karvan.agreements.platform import check_sealing_passphrase
+        from karvan.agreements.documents.platform import check_sealing_passphrase
 
         notifications.register_kinds()
         metrics.register_charts()

@@ -9,7 +9,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from karvan.accounts.models import User
-from karvan.agreements.document import DiffLine, diff_texts, document_sha256, is_chain_intact
+from karvan.agreements.documents.canonical import (
+    DiffLine,
+    diff_texts,
+    document_sha256,
+    is_chain_intact,
+)
 from karvan.agreements.models import (
     Agreement,
     AgreementEvent,

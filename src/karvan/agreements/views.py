@@ -12,6 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from karvan.accounts.models import User
+from karvan.agreements.documents.pdf import render_pdf
+from karvan.agreements.documents.platform import root_certificate_pem
+from karvan.agreements.documents.rendering import build_document, preview_mark
+from karvan.agreements.documents.verification import count_verification, verify_code, verify_pdf
 from karvan.agreements.errors import VerificationRateLimitedError
 from karvan.agreements.forms import (
     AgreementForm,
@@ -23,15 +27,12 @@ from karvan.agreements.forms import (
     VerifyForm,
 )
 from karvan.agreements.models import Agreement, AgreementParty
-from karvan.agreements.pdf import render_pdf
 from karvan.agreements.permissions import (
     can_edit_agreement,
     can_manage_party,
     can_revise_agreement,
     can_send_agreement,
 )
-from karvan.agreements.platform import root_certificate_pem
-from karvan.agreements.rendering import build_document, preview_mark
 from karvan.agreements.selectors import (
     current_version,
     diff_versions,
@@ -49,22 +50,21 @@ from karvan.agreements.selectors import (
     signing_parties,
     signing_progress,
 )
-from karvan.agreements.services import (
+from karvan.agreements.services.ceremony import hold_at_event_session, set_ceremony
+from karvan.agreements.services.drafting import (
     add_comment,
     cancel_agreement,
     create_agreement,
     decide_proposal,
-    hold_at_event_session,
-    name_signatory,
-    remove_signatory,
-    request_signing_code,
     revise_agreement,
+)
+from karvan.agreements.services.signatories import name_signatory, remove_signatory
+from karvan.agreements.services.signing import (
+    request_signing_code,
     send_for_signing,
-    set_ceremony,
     sign_agreement,
     unlock_signing,
 )
-from karvan.agreements.verification import count_verification, verify_code, verify_pdf
 from karvan.compliance.selectors import signing_blocked_reason
 from karvan.core.calendars import format_datetime
 from karvan.core.errors import DomainError

@@ -26,7 +26,8 @@ from karvan.agreements.selectors import (
     signing_parties,
     signing_progress,
 )
-from karvan.agreements.services import create_agreement, request_signing_code, sign_agreement
+from karvan.agreements.services.drafting import create_agreement
+from karvan.agreements.services.signing import request_signing_code, sign_agreement
 from karvan.api.digits import NativeCode
 from karvan.api.main import BoundedPageNumberPagination, Id
 from karvan.core.errors import NotAllowedError

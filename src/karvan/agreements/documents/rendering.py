@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from karvan.agreements import pdf
+from karvan.agreements.documents import pdf
 from karvan.agreements.models import Agreement, AgreementEvent, AgreementVersion
 from karvan.agreements.selectors import (
     current_version,
