@@ -22,7 +22,16 @@ from tests.agreements.conftest import ask_code, sign_as
 pytestmark = pytest.mark.django_db
 
 GET_PAGES = ["detail", "progress", "edit", "diff", "ceremony", "sign", "pdf", "preview"]
-POST_ACTIONS = ["comment", "send", "add_signatory", "cancel", "ceremony", "sign", "edit"]
+POST_ACTIONS = [
+    "comment",
+    "send",
+    "add_signatory",
+    "cancel",
+    "ceremony",
+    "sign",
+    "request_code",
+    "edit",
+]
 
 
 @pytest.mark.parametrize("url_name", GET_PAGES)
@@ -42,7 +51,6 @@ def test_an_outsider_cannot_change_anything(client, signing, outsider, china, ur
         {
             "body": "Taken over",
             "person": f"{signing.parties.first().pk}:{outsider.pk}",
-            "action": "code",
             "room_url": "https://evil.example",
             "title_fa": "x",
             "text_fa": "x",

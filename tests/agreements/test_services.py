@@ -16,6 +16,7 @@ from karvan.agreements.selectors import (
     diff_versions,
     is_audit_trail_intact,
     list_ceremony_agreements,
+    list_possible_partners,
     signing_progress,
 )
 from karvan.agreements.services.ceremony import attach_to_event_session
@@ -31,8 +32,10 @@ from karvan.agreements.services.signing import (
     sign_agreement,
 )
 from karvan.core.errors import NotAllowedError
+from karvan.directory.models import Organisation
 from karvan.notifications.models import Notification
 from tests.agreements.conftest import ask_code, sign_as
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +88,22 @@ def test_an_agreement_needs_another_party_and_a_prevailing_language_among_its_ow
             title={"fa": "الف"},
             texts={"fa": "ب"},
         )
+
+
+def test_an_organisation_whose_verification_was_refused_cannot_be_a_partner(iran):
+    rejected = OrganisationFactory(verification=Organisation.Verification.REJECTED)
+    with pytest.raises(errors.UnknownOrganisationError):
+        create_agreement(
+            actor=iran.owner,
+            initiator=iran.organisation,
+            partners=[rejected],
+            languages=["fa"],
+            prevailing_language="fa",
+            title={"fa": "الف"},
+            texts={"fa": "ب"},
+        )
+    assert not Agreement.objects.exists()
+    assert not list_possible_partners().filter(pk=rejected.pk).exists()
 
 
 def test_every_change_is_a_new_version_and_any_two_compare(draft, china):

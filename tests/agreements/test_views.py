@@ -66,16 +66,13 @@ def test_signing_through_the_page_records_ip_and_browser(
     url = reverse("agreements:sign", args=[signing.code])
     assert client.get(url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "code"})
+        client.post(reverse("agreements:request_code", args=[signing.code]))
     sha = current_version(signing).document_sha256
-    wrong = client.post(
-        url, {"action": "sign", "code": "12", "typed_name": "Maryam Ahmadi", "document_sha256": sha}
-    )
+    wrong = client.post(url, {"code": "12", "typed_name": "Maryam Ahmadi", "document_sha256": sha})
     assert wrong.status_code == 200 and wrong.context["form"].errors["code"]
     response = client.post(
         url,
         {
-            "action": "sign",
             "code": code_from_outbox(),
             "typed_name": "maryam  ahmadi",
             "document_sha256": sha,

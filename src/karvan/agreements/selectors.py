@@ -25,14 +25,21 @@ from karvan.agreements.models import (
     Signatory,
     Signature,
 )
+from karvan.agreements.permissions import PARTNER_REFUSED_VERIFICATIONS
 from karvan.core.text import localize
-from karvan.directory.models import Membership
+from karvan.directory import memberships
+from karvan.directory.models import Organisation
 
 CODE_SHAPE = re.compile(r"[A-Za-z0-9-]{1,16}", re.ASCII)
 
 
 def list_templates() -> QuerySet[AgreementTemplate]:
     return AgreementTemplate.objects.filter(is_active=True)
+
+
+def list_possible_partners() -> QuerySet[Organisation]:
+    """The organisations an agreement may be made with (`permissions.can_be_partner`)."""
+    return Organisation.objects.exclude(verification__in=PARTNER_REFUSED_VERIFICATIONS)
 
 
 def list_agreements(
@@ -43,7 +50,7 @@ def list_agreements(
     if not (viewer.is_authenticated and viewer.is_staff):
         if not viewer.is_authenticated:
             return rows.none()
-        mine = Membership.objects.filter(user=viewer).values("organisation_id")
+        mine = memberships.organisation_ids_of(viewer)
         rows = rows.filter(parties__organisation_id__in=mine).distinct()
     if signed_only:
         rows = rows.filter(status=Agreement.Status.SIGNED)

@@ -21,6 +21,7 @@ from karvan.agreements.selectors import (
     current_version,
     get_agreement,
     list_agreements,
+    list_possible_partners,
     list_templates,
     signing_document_sha256,
     signing_parties,
@@ -172,7 +173,7 @@ def create(request: HttpRequest, payload: AgreementIn) -> tuple[int, dict[str, o
     template = list_templates().filter(key=payload.template).first()
     if template is None:
         raise UnknownTemplateError(field="template")
-    partners = list(Organisation.objects.filter(pk__in=payload.partner_ids))
+    partners = list(list_possible_partners().filter(pk__in=payload.partner_ids))
     if len(partners) != len(set(payload.partner_ids)):
         raise UnknownOrganisationError(field="partner_ids")
     agreement = create_agreement(

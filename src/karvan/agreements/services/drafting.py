@@ -15,6 +15,7 @@ from karvan.agreements.errors import (
     NotProposalError,
     TextNeededError,
     TwoPartiesNeededError,
+    UnknownOrganisationError,
 )
 from karvan.agreements.models import (
     Agreement,
@@ -26,6 +27,7 @@ from karvan.agreements.models import (
     Comment,
 )
 from karvan.agreements.permissions import (
+    can_be_partner,
     can_edit_agreement,
     can_revise_agreement,
     can_send_agreement,
@@ -99,6 +101,8 @@ def create_agreement(
     if not can_start_agreement_for(actor, initiator.pk):
         raise NotAllowedError()
     others = list({org.pk: org for org in partners if org.pk != initiator.pk}.values())
+    if not all(can_be_partner(org) for org in others):
+        raise UnknownOrganisationError(field="partners")
     if not others:
         raise TwoPartiesNeededError(field="partners")
     languages = list(dict.fromkeys(lang for lang in languages if lang in CONTENT_LANGUAGES))
