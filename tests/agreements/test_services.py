@@ -332,8 +332,8 @@ def test_the_events_seam_records_the_ceremony_session(draft, iran, outsider):
     )
     draft.refresh_from_db()
     assert (draft.ceremony_session_id, draft.ceremony_starts_at) == (42, starts)
-    assert list(list_ceremony_agreements(viewer=iran.member, session_id=42)) == [draft]
-    assert not list_ceremony_agreements(viewer=outsider, session_id=42).exists()
+    assert list(list_ceremony_agreements(viewer=iran.member, session_ids=[42])) == [draft]
+    assert not list_ceremony_agreements(viewer=outsider, session_ids=[42]).exists()
 
 
 def test_a_manager_withdraws_a_signatory_who_has_not_signed(signing, iran, china):

@@ -772,6 +772,8 @@ ROUTES += [
         code("signing_agreement"),
         post=only("other_signatory"),
     ),
+    # A ceremony's programme lists only the agreements each reader may read.
+    Route("agreements:event_programme", "event", pk("event"), get=SIGNED_IN),
     Route("agreements:pdf", "sealed_pdf", code("signed_agreement"), get=AGREEMENT_READERS),
     Route("agreements:pdf", "signing_agreement", code("signing_agreement"), get=NOBODY),
 ]

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -188,9 +189,9 @@ def diff_versions(
     }
 
 
-def list_ceremony_agreements(*, viewer: User, session_id: int) -> QuerySet[Agreement]:
-    """The agreements to be signed during an event session (for the events app's pages)."""
-    return list_agreements(viewer=viewer).filter(ceremony_session_id=session_id)
+def list_ceremony_agreements(*, viewer: User, session_ids: Iterable[int]) -> QuerySet[Agreement]:
+    """The agreements to be signed during these event sessions that the viewer may read."""
+    return list_agreements(viewer=viewer).filter(ceremony_session_id__in=list(session_ids))
 
 
 def signing_locked_until(signatory: Signatory) -> datetime.datetime | None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("verify/", documents.verify, name="verify"),
     path("verify/root-certificate.pem", documents.root_certificate, name="root_certificate"),
     path("verify/<str:code>/", documents.verify_code_page, name="verify_code"),
+    path("at-event/<int:pk>/", ceremony.event_programme, name="event_programme"),
     path("<str:code>/", drafting.detail, name="detail"),
     path("<str:code>/progress/", drafting.progress, name="progress"),
     path("<str:code>/edit/", drafting.edit, name="edit"),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from karvan.agreements.permissions import (
 )
 from karvan.agreements.selectors import (
     current_version,
+    list_ceremony_agreements,
     signatory_of,
     signing_progress,
 )
@@ -23,8 +24,8 @@ from karvan.agreements.services.ceremony import hold_at_event_session, set_cerem
 from karvan.agreements.views._common import visible_agreement
 from karvan.core.calendars import format_datetime
 from karvan.core.errors import DomainError
-from karvan.events.models import Session
-from karvan.events.selectors import list_ceremony_sessions
+from karvan.events.models import Event, Session
+from karvan.events.selectors import get_event, list_ceremony_sessions, list_sessions
 
 
 def _ceremony_session_choices(viewer: User, agreement: Agreement) -> list[tuple[int, str]]:
@@ -103,3 +104,29 @@ def ceremony(request: HttpRequest, code: str) -> HttpResponse:
             "my_signatory": signatory_of(viewer=request.user, agreement=agreement),
         },
     )
+
+
+@login_required
+def event_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agreements to be signed at each session of a signing ceremony (an event), those the
+    viewer may read; the event's page loads it into its list of sessions."""
+    try:
+        event = get_event(viewer=request.user, pk=pk)
+    except Event.DoesNotExist as error:
+        raise Http404 from error
+    sessions = list(list_sessions(event=event).order_by("starts_at", "pk"))
+    agreements = list_ceremony_agreements(
+        viewer=request.user, session_ids=[session.pk for session in sessions]
+    )
+    by_session: dict[int, list[Agreement]] = {}
+    for agreement in agreements.order_by("ceremony_starts_at", "pk"):
+        by_session.setdefault(agreement.ceremony_session_id, []).append(agreement)
+    programme = [
+        (session, by_session[session.pk]) for session in sessions if session.pk in by_session
+    ]
+    template = (
+        "agreements/_event_programme.html"
+        if request.headers.get("HX-Request")
+        else "agreements/event_programme.html"
+    )
+    return render(request, template, {"event": event, "programme": programme})
