@@ -18,8 +18,19 @@ from karvan.agreements.services.signing import (
     send_for_signing,
     sign_agreement,
 )
+from karvan.agreements.templates_data import load_agreement_templates
 from karvan.directory.models import Membership, Organisation
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, valid_uscc
+
+
+@pytest.fixture(autouse=True)
+def _shipped_templates(request: pytest.FixtureRequest) -> None:
+    """The templates a data migration installs, again for a transactional test: it may start
+    from a database another one flushed."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        load_agreement_templates(update=False)
 
 
 @pytest.fixture(scope="session")

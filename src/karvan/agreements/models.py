@@ -154,7 +154,8 @@ class Agreement(TimeStampedModel):
 
     @property
     def display_title(self) -> str:
-        version = getattr(self, "_current_title", None)
+        # Lists annotate `current_title` (selectors); a single row reads its latest version once.
+        version = getattr(self, "current_title", None) or getattr(self, "_current_title", None)
         if version is None:
             latest = self.versions.order_by("-number").first()
             version = latest.title if latest else {}

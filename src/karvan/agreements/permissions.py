@@ -8,10 +8,12 @@ from karvan.directory.permissions import can_sign_for_organisation
 
 
 def party_organisation_ids(agreement: Agreement) -> set[int]:
+    """Ids of the organisations that are parties to the agreement."""
     return set(agreement.parties.values_list("organisation_id", flat=True))
 
 
 def is_party_member(user: User, agreement: Agreement) -> bool:
+    """Whether the person belongs to one of the agreement's parties."""
     return bool(memberships.organisation_ids_of(user) & party_organisation_ids(agreement))
 
 
@@ -23,6 +25,7 @@ def can_view_agreement(user: User, agreement: Agreement) -> bool:
 
 
 def can_start_agreement_for(user: User, organisation_id: int) -> bool:
+    """Any member of an organisation may start an agreement on its behalf."""
     return organisation_id in memberships.organisation_ids_of(user)
 
 
@@ -55,10 +58,12 @@ def can_manage_party(user: User, party: AgreementParty) -> bool:
 
 
 def can_send_agreement(user: User, agreement: Agreement) -> bool:
+    """A manager of any party sends the text out, plans the ceremony or cancels."""
     return any(can_manage_party(user, party) for party in agreement.parties.all())
 
 
 def can_be_signatory(user: User, party: AgreementParty) -> bool:
+    """The person may sign for the party's organisation (its owner or a signatory)."""
     return can_sign_for_organisation(user, party.organisation)
 
 

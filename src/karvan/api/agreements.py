@@ -22,10 +22,10 @@ from karvan.agreements.selectors import (
     get_agreement,
     list_agreements,
     list_possible_partners,
+    list_signing_progress,
     list_templates,
     signing_document_sha256,
     signing_parties,
-    signing_progress,
 )
 from karvan.agreements.services.drafting import create_agreement
 from karvan.agreements.services.signing import request_signing_code, sign_agreement
@@ -136,7 +136,7 @@ def _out(agreement: Agreement) -> dict[str, object]:
                 "signed_at": row.signature.signed_at if row.signature else None,
                 "is_next": row.is_next,
             }
-            for row in signing_progress(agreement)
+            for row in list_signing_progress(agreement)
         ],
         "is_ordered": agreement.is_ordered,
         "ceremony_starts_at": agreement.ceremony_starts_at,

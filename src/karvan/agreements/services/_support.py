@@ -12,7 +12,7 @@ from django.utils import timezone
 from karvan.accounts.models import User
 from karvan.agreements.documents.canonical import chain_hash
 from karvan.agreements.models import Agreement, AgreementEvent
-from karvan.agreements.selectors import current_version, event_payload
+from karvan.agreements.selectors import audit_entry_payload, current_version
 from karvan.directory import memberships
 from karvan.notifications.services import notify
 
@@ -49,7 +49,7 @@ def record_entry(
         created_at=now,
         previous_hash=previous_hash,
     )
-    event.event_hash = chain_hash(previous_hash, event_payload(event))
+    event.event_hash = chain_hash(previous_hash, audit_entry_payload(event))
     event.save()
     return event
 
@@ -73,12 +73,14 @@ def _params(agreement: Agreement, **extra: object) -> dict[str, object]:
 
 
 def agreement_url(agreement: Agreement) -> str:
+    """The agreement's page, where notifications and e-mails lead."""
     return reverse("agreements:detail", args=[agreement.code])
 
 
 def notify_parties(
     agreement: Agreement, recipients: Sequence[User], kind: str, **params: object
 ) -> None:
+    """Notify these people about the agreement (nothing when there is nobody to tell)."""
     if recipients:
         notify(
             recipients=recipients,

@@ -305,6 +305,8 @@ def decide_proposal(*, actor: User, comment: Comment, accept: bool) -> Comment:
 
 @transaction.atomic
 def cancel_agreement(*, actor: User, agreement: Agreement) -> Agreement:
+    """A party's manager cancels a draft or an agreement out for signature; any signatures are
+    voided. Raises NotAllowedError, or NotDraftError once it is signed or cancelled."""
     if not can_send_agreement(actor, agreement):
         raise NotAllowedError()
     lock_agreement(agreement)

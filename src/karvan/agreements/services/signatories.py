@@ -13,7 +13,7 @@ from karvan.agreements.errors import (
 )
 from karvan.agreements.models import Agreement, AgreementEvent, AgreementParty, Signatory
 from karvan.agreements.permissions import can_be_signatory, can_manage_party
-from karvan.agreements.selectors import signing_progress
+from karvan.agreements.selectors import list_signing_progress
 from karvan.agreements.services._support import lock_agreement, notify_parties, record_entry
 from karvan.agreements.services.signing import complete_if_all_signed, notify_next_signatory
 from karvan.core.errors import NotAllowedError
@@ -53,7 +53,7 @@ def name_signatory(
         organisation=dict(party.organisation.name),
     )
     if agreement.status == Agreement.Status.SIGNING:
-        waiting = [row for row in signing_progress(agreement) if row.signature is None]
+        waiting = [row for row in list_signing_progress(agreement) if row.signature is None]
         if not agreement.is_ordered or (waiting and waiting[0].signatory.pk == signatory.pk):
             notify_parties(agreement, [user], kinds.SENT_FOR_SIGNING)
     return signatory

@@ -49,10 +49,10 @@ from karvan.agreements.selectors import (
     count_code_failures,
     current_version,
     hash_document,
+    list_signing_progress,
     signing_document_sha256,
     signing_locked_until,
     signing_parties,
-    signing_progress,
 )
 from karvan.agreements.services._support import (
     agreement_url,
@@ -151,7 +151,7 @@ def _pending_signatory(actor: User, agreement: Agreement) -> Signatory:
     if signing_locked_until(signatory) is not None:
         raise _locked_error(signatory)
     if agreement.is_ordered:
-        for row in signing_progress(agreement):
+        for row in list_signing_progress(agreement):
             if row.signature is None:
                 if row.signatory.pk != signatory.pk:
                     raise NotYourTurnError(person=row.signatory.user.display_name)
@@ -421,7 +421,7 @@ def _record_signature(
         ip_address=ip_address,
         user_agent=user_agent,
     )
-    progress = signing_progress(agreement)
+    progress = list_signing_progress(agreement)
     signed = sum(1 for row in progress if row.signature is not None)
     others = people_to_tell(agreement, exclude=actor)
     notify_parties(
@@ -438,14 +438,17 @@ def _record_signature(
 
 
 def notify_next_signatory(agreement: Agreement) -> None:
-    following = next((row for row in signing_progress(agreement) if row.signature is None), None)
+    """In a signing order, tell the first signatory who has not signed that it is their turn."""
+    following = next(
+        (row for row in list_signing_progress(agreement) if row.signature is None), None
+    )
     if following is not None:
         notify_parties(agreement, [following.signatory.user], kinds.YOUR_TURN)
 
 
 def complete_if_all_signed(agreement: Agreement) -> bool:
     """Every party has a signatory and every signatory has signed: signed, sealing queued."""
-    progress = signing_progress(agreement)
+    progress = list_signing_progress(agreement)
     parties = set(agreement.parties.values_list("pk", flat=True))
     if not progress or any(row.signature is None for row in progress):
         return False

@@ -7,18 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from karvan.accounts.models import User
-from karvan.agreements.forms import (
-    CeremonyForm,
-)
+from karvan.agreements.forms import CeremonyForm
 from karvan.agreements.models import Agreement
-from karvan.agreements.permissions import (
-    can_send_agreement,
-)
+from karvan.agreements.permissions import can_send_agreement
 from karvan.agreements.selectors import (
     current_version,
     list_ceremony_agreements,
+    list_signing_progress,
     signatory_of,
-    signing_progress,
 )
 from karvan.agreements.services.ceremony import hold_at_event_session, set_ceremony
 from karvan.agreements.views._common import visible_agreement
@@ -97,7 +93,7 @@ def ceremony(request: HttpRequest, code: str) -> HttpResponse:
         {
             "agreement": agreement,
             "version": current_version(agreement),
-            "progress": signing_progress(agreement),
+            "progress": list_signing_progress(agreement),
             "form": form,
             "can_plan": can_plan,
             "session": session,

@@ -8,14 +8,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from karvan.agreements.forms import (
-    CommentForm,
-)
+from karvan.agreements.forms import CommentForm
 from karvan.agreements.models import Agreement, Comment
-from karvan.agreements.services.drafting import (
-    add_comment,
-    decide_proposal,
-)
+from karvan.agreements.services.drafting import add_comment, decide_proposal
 from karvan.agreements.views._common import visible_agreement
 from karvan.core.errors import DomainError
 

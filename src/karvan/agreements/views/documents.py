@@ -9,9 +9,7 @@ from karvan.agreements.documents.platform import root_certificate_pem
 from karvan.agreements.documents.rendering import build_document, preview_mark
 from karvan.agreements.documents.verification import count_verification, verify_code, verify_pdf
 from karvan.agreements.errors import VerificationRateLimitedError
-from karvan.agreements.forms import (
-    VerifyForm,
-)
+from karvan.agreements.forms import VerifyForm
 from karvan.agreements.selectors import (
     is_audit_trail_intact,
     list_valid_signatures,

@@ -28,19 +28,15 @@ from karvan.agreements.selectors import (
     current_version,
     diff_versions,
     list_agreements,
+    list_audit_entries,
     list_comments,
-    list_events,
     list_possible_partners,
+    list_signing_progress,
     list_versions,
     signatory_of,
     signing_locked_until,
-    signing_progress,
 )
-from karvan.agreements.services.drafting import (
-    cancel_agreement,
-    create_agreement,
-    revise_agreement,
-)
+from karvan.agreements.services.drafting import cancel_agreement, create_agreement, revise_agreement
 from karvan.agreements.views._common import add_form_error, organisation_name, visible_agreement
 from karvan.core.errors import DomainError
 from karvan.directory import memberships
@@ -118,7 +114,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
         for m in memberships.members_of(party.organisation_id, roles=memberships.SIGNING_ROLES)
     ]
     versions = list(list_versions(agreement))
-    progress = signing_progress(agreement)
+    progress = list_signing_progress(agreement)
     return {
         "agreement": agreement,
         "version": version,
@@ -129,7 +125,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
         "parties": parties,
         "versions": versions,
         "comments": list_comments(agreement),
-        "events": list_events(agreement),
+        "audit_entries": list_audit_entries(agreement),
         "progress": progress,
         "removable": [
             row.signatory
@@ -168,7 +164,7 @@ def progress(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "agreements/_progress.html",
-        {"agreement": agreement, "progress": signing_progress(agreement)},
+        {"agreement": agreement, "progress": list_signing_progress(agreement)},
     )
 
 

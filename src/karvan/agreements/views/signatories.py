@@ -12,9 +12,7 @@ from django.views.decorators.http import require_POST
 from karvan.accounts.models import User
 from karvan.agreements.models import AgreementParty
 from karvan.agreements.services.signatories import name_signatory, remove_signatory
-from karvan.agreements.services.signing import (
-    unlock_signing,
-)
+from karvan.agreements.services.signing import unlock_signing
 from karvan.agreements.views._common import visible_agreement
 from karvan.core.errors import DomainError
 

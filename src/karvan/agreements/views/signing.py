@@ -7,9 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from karvan.agreements.forms import (
-    SignForm,
-)
+from karvan.agreements.forms import SignForm
 from karvan.agreements.selectors import (
     current_version,
     signatory_of,

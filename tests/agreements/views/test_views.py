@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from karvan.agreements.models import Agreement, AgreementTemplate
 from karvan.agreements.selectors import current_version
+from karvan.agreements.services.drafting import create_agreement
 from tests.agreements.conftest import code_from_outbox, sign_as
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +280,23 @@ def test_the_public_verifier_is_limited_per_client_address(client, sealed, setti
     assert client.get(url, **persian).status_code == 200  # the empty form is not a check
     other = client.post(url, {"code": sealed.code}, REMOTE_ADDR="198.51.100.10")
     assert other.status_code == 200 and other.context["result"].agreement == sealed
+
+
+def test_the_list_reads_every_title_in_one_query_not_one_per_agreement(
+    client, iran, china, django_assert_max_num_queries
+):
+    """Each row shows the agreement's current title: read with the list, not per row."""
+    for number in range(8):
+        create_agreement(
+            actor=iran.owner,
+            initiator=iran.organisation,
+            partners=[china.organisation],
+            languages=["en"],
+            prevailing_language="en",
+            title={"en": f"Agreement number {number}"},
+            texts={"en": "Text."},
+        )
+    client.force_login(iran.owner)
+    with django_assert_max_num_queries(7):  # 14 before: one per row
+        page = client.get(reverse("agreements:list")).content.decode()
+    assert all(f"Agreement number {number}" in page for number in range(8))

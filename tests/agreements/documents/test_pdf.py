@@ -24,7 +24,7 @@ from karvan.agreements.documents.sealing import (
     seal_pdf,
 )
 
-FONTS = Path(__file__).resolve().parents[2] / "src/karvan/static/vendor/fonts"
+FONTS = Path(__file__).resolve().parents[3] / "src/karvan/static/vendor/fonts"
 REQUIRE_ALL = __import__("os").environ.get("KARVAN_REQUIRE_ALL_TESTS") == "1"
 SIGNED_AT = datetime.datetime(2026, 11, 23, 8, 30, tzinfo=datetime.UTC)
 

@@ -17,7 +17,7 @@ from karvan.agreements.selectors import (
     is_audit_trail_intact,
     list_ceremony_agreements,
     list_possible_partners,
-    signing_progress,
+    list_signing_progress,
 )
 from karvan.agreements.services.ceremony import attach_to_event_session
 from karvan.agreements.services.drafting import (
@@ -213,7 +213,7 @@ def test_signing_in_order_makes_the_second_signatory_wait(draft, iran, china):
     with pytest.raises(errors.NotYourTurnError):
         request_signing_code(actor=china.signatory, agreement=draft)
     sign_as(iran.signatory, draft)
-    assert [row.is_next for row in signing_progress(draft)] == [False, True]
+    assert [row.is_next for row in list_signing_progress(draft)] == [False, True]
     assert Notification.objects.filter(
         recipient=china.signatory, kind="agreements.your_turn"
     ).exists()
