@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
 
-from karvan.agreements.pdf import (  # noqa: E402
+from karvan.agreements.documents.pdf import (  # noqa: E402
     LABEL_KEYS,
     AgreementDocument,
     AuditEntry,
@@ -34,7 +34,7 @@ from karvan.agreements.pdf import (  # noqa: E402
     Signature,
     render_pdf,
 )
-from karvan.agreements.sealing import check_sealed_pdf, create_sealing_key, seal_pdf  # noqa: E402
+from karvan.agreements.documents.sealing import check_sealed_pdf, create_sealing_key, seal_pdf  # noqa: E402
 
 FONTS = ROOT / "src/karvan/static/vendor/fonts"
 TEMPLATES = ROOT / "src/karvan/agreements/data/templates.json"

@@ -175,8 +175,6 @@ ROOT_MODULES |= {"karvan.asgi", "karvan.wsgi"}
 # Imports against the one-way order that other branches of the restructuring remove (issue 11):
 # (importer, imported). Each entry is one app importing an app that imports it back.
 KNOWN_CYCLES_BEING_REMOVED = {
-    # The ceremony seam becomes agreements → events only (events' pages read agreements today).
-    ("events", "agreements"),
     # Opportunity matching moves into opportunities; matching becomes the generic vector store.
     ("matching", "opportunities"),
 }

@@ -9,17 +9,28 @@ from django.core import mail
 from django.test import TestCase
 
 from karvan.accounts.models import User
+from karvan.agreements.documents.sealing import SealingKey, create_sealing_key
 from karvan.agreements.models import Agreement, AgreementTemplate
-from karvan.agreements.sealing import SealingKey, create_sealing_key
-from karvan.agreements.services import (
-    create_agreement,
-    name_signatory,
+from karvan.agreements.services.drafting import create_agreement
+from karvan.agreements.services.signatories import name_signatory
+from karvan.agreements.services.signing import (
     request_signing_code,
     send_for_signing,
     sign_agreement,
 )
+from karvan.agreements.templates_data import load_agreement_templates
 from karvan.directory.models import Membership, Organisation
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, valid_uscc
+
+
+@pytest.fixture(autouse=True)
+def _shipped_templates(request: pytest.FixtureRequest) -> None:
+    """The templates a data migration installs, again for a transactional test: it may start
+    from a database another one flushed."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        load_agreement_templates(update=False)
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +48,7 @@ def _platform_key(settings: object, platform_key_path: Path) -> None:
 
 @pytest.fixture
 def sealing_key(platform_key_path: Path) -> SealingKey:
-    from karvan.agreements.platform import get_sealing_key
+    from karvan.agreements.documents.platform import get_sealing_key
 
     return get_sealing_key()
 

@@ -5,7 +5,9 @@ from django.test import TestCase
 
 from karvan.agreements.models import Agreement
 from karvan.agreements.selectors import current_version
+from karvan.directory.models import Organisation
 from tests.agreements.conftest import code_from_outbox
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,25 @@ def test_a_drawing_that_is_not_a_png_is_refused_with_its_field(client, signing, 
     assert response.status_code == 400
     assert response.json()["code"] == "agreement.invalid_drawing"
     assert not signing.signatures.exists()
+
+
+def test_a_rejected_organisation_cannot_be_a_partner_through_the_api(client, iran):
+    """The page does not offer an organisation whose verification was refused; the API refuses
+    it the same way, as if it did not exist."""
+    rejected = OrganisationFactory(verification=Organisation.Verification.REJECTED)
+    client.force_login(iran.owner)
+    response = client.post(
+        "/api/agreements",
+        {
+            "organisation_id": iran.organisation.pk,
+            "partner_ids": [rejected.pk],
+            "template": "mou",
+            "languages": ["fa"],
+            "prevailing_language": "fa",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "agreement.unknown_organisation"
+    assert response.json()["fields"]["partner_ids"]
+    assert not Agreement.objects.exists()

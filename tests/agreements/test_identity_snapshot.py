@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 
 from karvan.agreements import errors
+from karvan.agreements.documents.rendering import build_document
 from karvan.agreements.models import Agreement
-from karvan.agreements.rendering import build_document
 from karvan.agreements.selectors import current_version, hash_document, signing_document_sha256
-from karvan.agreements.services import sign_agreement
+from karvan.agreements.services.signing import sign_agreement
 from tests.agreements.conftest import ask_code, sign_as
-from tests.agreements.test_pdf import _poppler
+from tests.agreements.documents.test_pdf import _poppler
 from tests.factories import valid_uscc
 
 pytestmark = pytest.mark.django_db

@@ -13,14 +13,12 @@ from django.core import mail
 from django.db import connection
 from playwright.sync_api import expect
 
+from karvan.agreements.documents.sealing import create_sealing_key
 from karvan.agreements.models import Agreement, AgreementTemplate
-from karvan.agreements.sealing import create_sealing_key
-from karvan.agreements.services import (
-    create_agreement,
-    name_signatory,
-    send_for_signing,
-    set_ceremony,
-)
+from karvan.agreements.services.ceremony import set_ceremony
+from karvan.agreements.services.drafting import create_agreement
+from karvan.agreements.services.signatories import name_signatory
+from karvan.agreements.services.signing import send_for_signing
 from karvan.agreements.templates_data import load_agreement_templates
 from karvan.directory.models import Membership
 from tests.factories import MembershipFactory, UserFactory, register_organisation, valid_uscc

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from karvan.accounts.services import update_preferences
 from karvan.agreements.selectors import current_version, is_held_for_compliance
-from karvan.agreements.services import send_for_signing, sign_agreement
+from karvan.agreements.services.signing import send_for_signing, sign_agreement
 from karvan.compliance.errors import (
     CaseClosedError,
     DecisionNeedsCommentError,
@@ -321,7 +321,7 @@ def test_an_organisation_under_review_cannot_be_verified_until_cleared(tmp_path,
 
 @pytest.mark.django_db
 def test_a_party_under_review_cannot_be_sent_for_signing(tmp_path, draft, iran, china, officer):
-    from karvan.agreements.services import name_signatory
+    from karvan.agreements.services.signatories import name_signatory
 
     for side in (iran, china):
         name_signatory(

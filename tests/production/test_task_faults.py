@@ -17,11 +17,11 @@ from tests.support.processes import KARVAN, karvan_env, redis_server, require, s
 
 PRODUCER = """
 from karvan.agreements.models import AgreementTemplate
-from karvan.agreements.platform import get_sealing_key
+from karvan.agreements.documents.platform import get_sealing_key
 from karvan.agreements.selectors import current_version
-from karvan.agreements.services import (
-    create_agreement, issue_signing_code, name_signatory, send_for_signing, sign_agreement,
-)
+from karvan.agreements.services.drafting import create_agreement
+from karvan.agreements.services.signatories import name_signatory
+from karvan.agreements.services.signing import issue_signing_code, send_for_signing, sign_agreement
 from karvan.directory.models import Membership
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, valid_uscc
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from karvan.agreements.sealing import create_sealing_key
+from karvan.agreements.documents.sealing import create_sealing_key
 from karvan.directory.models import Membership
 from karvan.events.models import Event
 from karvan.events.services import create_delegation, create_event, set_event_status

@@ -764,14 +764,16 @@ ROUTES += [
         post=PARTY_MANAGERS,
         data=revision,
     ),
-    Route(
-        "agreements:decide",
-        "comment",
-        lambda w: {"code": w.draft_agreement.code, "pk": w.comment.pk},
-        # Partner Co's owner proposed it; any other party member decides.
-        post=PARTIES - {"partner"},
-        data=lambda w: {"decision": "decline"},
-    ),
+    *[
+        Route(
+            f"agreements:{name}",
+            "comment",
+            lambda w: {"code": w.draft_agreement.code, "pk": w.comment.pk},
+            # Partner Co's owner proposed it; any other party member decides.
+            post=PARTIES - {"partner"},
+        )
+        for name in ("accept_proposal", "decline_proposal")
+    ],
     Route(
         "agreements:add_signatory",
         "signatory",
@@ -801,12 +803,18 @@ ROUTES += [
     ),
     Route(
         "agreements:sign",
-        "signing_code",
+        "signing_agreement",
         code("signing_agreement"),
         get=only("other_signatory"),
-        post=only("other_signatory"),
-        data=lambda w: {"action": "code"},
     ),
+    Route(
+        "agreements:request_code",
+        "signing_code",
+        code("signing_agreement"),
+        post=only("other_signatory"),
+    ),
+    # A ceremony's programme lists only the agreements each reader may read.
+    Route("agreements:event_programme", "event", pk("event"), get=SIGNED_IN),
     Route("agreements:pdf", "sealed_pdf", code("signed_agreement"), get=AGREEMENT_READERS),
     Route("agreements:pdf", "signing_agreement", code("signing_agreement"), get=NOBODY),
 ]

@@ -28,15 +28,9 @@ from karvan.accounts.models import ApiToken, User
 from karvan.accounts.services import create_api_token
 from karvan.agreements.models import Agreement, AgreementTemplate
 from karvan.agreements.selectors import current_version
-from karvan.agreements.services import (
-    add_comment,
-    cancel_agreement,
-    create_agreement,
-    issue_signing_code,
-    name_signatory,
-    send_for_signing,
-    sign_agreement,
-)
+from karvan.agreements.services.drafting import add_comment, cancel_agreement, create_agreement
+from karvan.agreements.services.signatories import name_signatory
+from karvan.agreements.services.signing import issue_signing_code, send_for_signing, sign_agreement
 from karvan.directory.models import IdentityRevision, Invitation, Membership, Organisation
 from karvan.directory.services import (
     add_verification_document,

@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from karvan.agreements.documents.rendering import LANGUAGE_NAMES
 from karvan.agreements.models import Agreement, AgreementEvent, AgreementTemplate, Signature
-from karvan.agreements.rendering import LANGUAGE_NAMES
 from karvan.agreements.templates_data import template_placeholders
 from karvan.core.text import CONTENT_LANGUAGES
 

@@ -5,8 +5,8 @@ from collections.abc import Sequence
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from karvan.agreements.documents.rendering import LANGUAGE_NAMES
 from karvan.agreements.models import Agreement, AgreementTemplate
-from karvan.agreements.rendering import LANGUAGE_NAMES
 from karvan.core.text import CONTENT_LANGUAGES
 from karvan.core.widgets import CalendarDateTimeField, NativeDigitsMixin
 

@@ -154,7 +154,8 @@ class Agreement(TimeStampedModel):
 
     @property
     def display_title(self) -> str:
-        version = getattr(self, "_current_title", None)
+        # Lists annotate `current_title` (selectors); a single row reads its latest version once.
+        version = getattr(self, "current_title", None) or getattr(self, "_current_title", None)
         if version is None:
             latest = self.versions.order_by("-number").first()
             version = latest.title if latest else {}
@@ -249,8 +250,8 @@ class Signatory(TimeStampedModel):
     named_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    # Too many wrong signing codes lock signing for a while (see services._check_code); wrong
-    # codes are counted from the later of 24 hours ago, the last lock and the last unlock.
+    # Too many wrong signing codes lock signing for a while (see services.signing._check_code);
+    # wrong codes are counted from the later of 24 hours ago, the last lock and the last unlock.
     code_locked_at = models.DateTimeField(_("signing locked at"), null=True, blank=True)
     code_unlocked_at = models.DateTimeField(_("signing unlocked at"), null=True, blank=True)
 

@@ -2,14 +2,20 @@
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from karvan.accounts.models import User
-from karvan.agreements.document import DiffLine, diff_texts, document_sha256, is_chain_intact
+from karvan.agreements.documents.canonical import (
+    DiffLine,
+    diff_texts,
+    document_sha256,
+    is_chain_intact,
+)
 from karvan.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -20,14 +26,31 @@ from karvan.agreements.models import (
     Signatory,
     Signature,
 )
+from karvan.agreements.permissions import PARTNER_REFUSED_VERIFICATIONS
 from karvan.core.text import localize
-from karvan.directory.models import Membership
+from karvan.directory import memberships
+from karvan.directory.models import Organisation
 
 CODE_SHAPE = re.compile(r"[A-Za-z0-9-]{1,16}", re.ASCII)
 
 
 def list_templates() -> QuerySet[AgreementTemplate]:
+    """The templates offered for new agreements."""
     return AgreementTemplate.objects.filter(is_active=True)
+
+
+def _with_current_title(rows: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Each agreement with its current version's title, read with the list for `display_title`
+    (one query, not one per row)."""
+    latest = AgreementVersion.objects.filter(agreement=OuterRef("pk")).order_by("-number")
+    return rows.annotate(
+        current_title=Subquery(latest.values("title")[:1], output_field=JSONField())
+    )
+
+
+def list_possible_partners() -> QuerySet[Organisation]:
+    """The organisations an agreement may be made with (`permissions.can_be_partner`)."""
+    return Organisation.objects.exclude(verification__in=PARTNER_REFUSED_VERIFICATIONS)
 
 
 def list_agreements(
@@ -38,13 +61,13 @@ def list_agreements(
     if not (viewer.is_authenticated and viewer.is_staff):
         if not viewer.is_authenticated:
             return rows.none()
-        mine = Membership.objects.filter(user=viewer).values("organisation_id")
+        mine = memberships.organisation_ids_of(viewer)
         rows = rows.filter(parties__organisation_id__in=mine).distinct()
     if signed_only:
         rows = rows.filter(status=Agreement.Status.SIGNED)
     if status:
         rows = rows.filter(status=status)
-    return rows.prefetch_related(
+    return _with_current_title(rows).prefetch_related(
         Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
     )
 
@@ -66,6 +89,8 @@ def _is_code_shaped(code: str) -> bool:
 
 
 def get_agreement(*, viewer: User, code: str) -> Agreement:
+    """The agreement with this verification code, if the viewer may see it; raises
+    Agreement.DoesNotExist otherwise (also for a string that cannot be a code)."""
     if not _is_code_shaped(code):
         raise Agreement.DoesNotExist
     return list_agreements(viewer=viewer).get(code=code.strip().upper())
@@ -85,18 +110,22 @@ def find_sealed_agreement(*, code: str) -> Agreement | None:
 
 
 def current_version(agreement: Agreement) -> AgreementVersion:
+    """The agreement's latest version (every agreement has at least one)."""
     return agreement.versions.order_by("-number").select_related("author").first()  # type: ignore[return-value]
 
 
 def list_versions(agreement: Agreement) -> QuerySet[AgreementVersion]:
+    """Every version of the text, newest first."""
     return agreement.versions.select_related("author").order_by("-number")
 
 
 def list_comments(agreement: Agreement) -> QuerySet[Comment]:
+    """The comments and proposed changes, with their authors and versions."""
     return agreement.comments.select_related("author", "organisation", "version")
 
 
 def list_signatories(agreement: Agreement) -> QuerySet[Signatory]:
+    """The signatories with their valid (not voided) signatures prefetched."""
     return agreement.signatories.select_related("user", "party__organisation").prefetch_related(
         Prefetch(
             "signatures",
@@ -106,12 +135,13 @@ def list_signatories(agreement: Agreement) -> QuerySet[Signatory]:
     )
 
 
-def list_events(agreement: Agreement) -> QuerySet[AgreementEvent]:
+def list_audit_entries(agreement: Agreement) -> QuerySet[AgreementEvent]:
+    """The agreement's audit trail (its chained `AgreementEvent` rows), oldest first."""
     return agreement.events.order_by("created_at", "pk")
 
 
-def event_payload(event: AgreementEvent) -> dict[str, object]:
-    """What an audit event's hash covers (with the previous event's hash), from its row."""
+def audit_entry_payload(event: AgreementEvent) -> dict[str, object]:
+    """What an audit entry's hash covers (with the previous event's hash), from its row."""
     return {
         "agreement": event.agreement.code,
         "action": event.action,
@@ -125,11 +155,14 @@ def event_payload(event: AgreementEvent) -> dict[str, object]:
 
 def is_audit_trail_intact(agreement: Agreement) -> bool:
     """Recompute the chain of the agreement's audit events: no event changed, removed or added."""
-    events = list(list_events(agreement).select_related("agreement"))
-    return is_chain_intact([(e.previous_hash, e.event_hash, event_payload(e)) for e in events])
+    events = list(list_audit_entries(agreement).select_related("agreement"))
+    return is_chain_intact(
+        [(e.previous_hash, e.event_hash, audit_entry_payload(e)) for e in events]
+    )
 
 
 def list_valid_signatures(agreement: Agreement) -> QuerySet[Signature]:
+    """The signatures that count: those not voided by a later change of the text."""
     return agreement.signatures.filter(voided_at__isnull=True).select_related(
         "user", "organisation", "signatory__party"
     )
@@ -142,7 +175,7 @@ class ProgressRow:
     is_next: bool
 
 
-def signing_progress(agreement: Agreement) -> list[ProgressRow]:
+def list_signing_progress(agreement: Agreement) -> list[ProgressRow]:
     """Each signatory in order, whether they have signed, and who may sign next."""
     rows = []
     next_found = False
@@ -157,6 +190,7 @@ def signing_progress(agreement: Agreement) -> list[ProgressRow]:
 
 
 def signatory_of(*, viewer: User, agreement: Agreement) -> Signatory | None:
+    """The viewer's signatory row on this agreement, or None when they do not sign it."""
     if not viewer.is_authenticated:
         return None
     return agreement.signatories.filter(user=viewer).select_related("party__organisation").first()
@@ -176,9 +210,9 @@ def diff_versions(
     }
 
 
-def list_ceremony_agreements(*, viewer: User, session_id: int) -> QuerySet[Agreement]:
-    """The agreements to be signed during an event session (for the events app's pages)."""
-    return list_agreements(viewer=viewer).filter(ceremony_session_id=session_id)
+def list_ceremony_agreements(*, viewer: User, session_ids: Iterable[int]) -> QuerySet[Agreement]:
+    """The agreements to be signed during these event sessions that the viewer may read."""
+    return list_agreements(viewer=viewer).filter(ceremony_session_id__in=list(session_ids))
 
 
 def signing_locked_until(signatory: Signatory) -> datetime.datetime | None:
@@ -279,7 +313,7 @@ def list_agreements_to_sign(*, viewer: User) -> list[Agreement]:
     not signed yet (in a signing order, only once the signatories before them have signed)."""
     if not viewer.is_authenticated:
         return []
-    rows = (
+    rows = _with_current_title(
         Agreement.objects.filter(status=Agreement.Status.SIGNING, signatories__user_id=viewer.pk)
         .distinct()
         .prefetch_related(
@@ -292,7 +326,7 @@ def list_agreements_to_sign(*, viewer: User) -> list[Agreement]:
         for agreement in rows
         if any(
             row.is_next and row.signatory.user_id == viewer.pk
-            for row in signing_progress(agreement)
+            for row in list_signing_progress(agreement)
         )
     ]
 

@@ -7,6 +7,6 @@ from celery import shared_task
 def seal_agreement(*, agreement_id: int) -> None:
     """Render and seal an agreement's PDF once its last signature is in."""
     from karvan.agreements.models import Agreement
-    from karvan.agreements.services import seal_agreement as seal
+    from karvan.agreements.services.sealing import seal_agreement as seal
 
     seal(agreement=Agreement.objects.get(pk=agreement_id))

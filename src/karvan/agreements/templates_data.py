@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from karvan.agreements.document import placeholders_in
+from karvan.agreements.documents.canonical import placeholders_in
 from karvan.agreements.models import AgreementTemplate
 
 TEMPLATES_FILE = Path(__file__).resolve().parent / "data" / "templates.json"

@@ -21,12 +21,14 @@ from karvan.agreements.selectors import (
     current_version,
     get_agreement,
     list_agreements,
+    list_possible_partners,
+    list_signing_progress,
     list_templates,
     signing_document_sha256,
     signing_parties,
-    signing_progress,
 )
-from karvan.agreements.services import create_agreement, request_signing_code, sign_agreement
+from karvan.agreements.services.drafting import create_agreement
+from karvan.agreements.services.signing import request_signing_code, sign_agreement
 from karvan.api.digits import NativeCode
 from karvan.api.main import BoundedPageNumberPagination, Id
 from karvan.core.errors import NotAllowedError
@@ -134,7 +136,7 @@ def _out(agreement: Agreement) -> dict[str, object]:
                 "signed_at": row.signature.signed_at if row.signature else None,
                 "is_next": row.is_next,
             }
-            for row in signing_progress(agreement)
+            for row in list_signing_progress(agreement)
         ],
         "is_ordered": agreement.is_ordered,
         "ceremony_starts_at": agreement.ceremony_starts_at,
@@ -171,7 +173,7 @@ def create(request: HttpRequest, payload: AgreementIn) -> tuple[int, dict[str, o
     template = list_templates().filter(key=payload.template).first()
     if template is None:
         raise UnknownTemplateError(field="template")
-    partners = list(Organisation.objects.filter(pk__in=payload.partner_ids))
+    partners = list(list_possible_partners().filter(pk__in=payload.partner_ids))
     if len(partners) != len(set(payload.partner_ids)):
         raise UnknownOrganisationError(field="partner_ids")
     agreement = create_agreement(

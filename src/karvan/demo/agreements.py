@@ -16,17 +16,11 @@ from django.utils import timezone
 from karvan.accounts.models import User
 from karvan.agreements.models import Agreement, AgreementTemplate
 from karvan.agreements.selectors import signing_document_sha256
-from karvan.agreements.services import (
-    add_comment,
-    create_agreement,
-    hold_at_event_session,
-    issue_signing_code,
-    name_signatory,
-    seal_agreement,
-    send_for_signing,
-    set_ceremony,
-    sign_agreement,
-)
+from karvan.agreements.services.ceremony import hold_at_event_session, set_ceremony
+from karvan.agreements.services.drafting import add_comment, create_agreement
+from karvan.agreements.services.sealing import seal_agreement
+from karvan.agreements.services.signatories import name_signatory
+from karvan.agreements.services.signing import issue_signing_code, send_for_signing, sign_agreement
 from karvan.agreements.templates_data import load_agreement_templates
 from karvan.demo.models import DemoRecord
 from karvan.directory.models import Organisation

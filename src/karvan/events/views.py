@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from karvan.accounts.models import User
-from karvan.agreements.selectors import list_ceremony_agreements
 from karvan.core.errors import DomainError
 from karvan.core.registry_ids import normalize_registry_id
 from karvan.core.text import localize
@@ -301,12 +300,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["figures"] = summarise_outcomes(event=event)
     if mine:
         context["requests"] = list_meeting_requests(viewer=request.user, event=event)[:20]
-    if event.kind == Event.Kind.SIGNING_CEREMONY and request.user.is_authenticated:
-        # The agreements on the ceremony's programme that the viewer may read.
-        context["ceremony_agreements"] = {
-            session.pk: list(list_ceremony_agreements(viewer=request.user, session_id=session.pk))
-            for session in context["sessions"]
-        }
     return render(request, "events/event_detail.html", context)
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from karvan.agreements.documents.platform import get_sealing_key
+from karvan.agreements.documents.sealing import SealingKeyError, check_sealed_pdf
 from karvan.agreements.models import Agreement
-from karvan.agreements.platform import get_sealing_key
-from karvan.agreements.sealing import SealingKeyError, check_sealed_pdf
 from karvan.agreements.selectors import list_all_agreements
 from karvan.agreements.templates_data import load_agreement_templates
 from karvan.core.text import localize

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from karvan.agreements.models import Agreement, AgreementTemplate
 from karvan.agreements.selectors import current_version
+from karvan.agreements.services.drafting import create_agreement
 from tests.agreements.conftest import code_from_outbox, sign_as
 
 pytestmark = pytest.mark.django_db
@@ -66,16 +67,13 @@ def test_signing_through_the_page_records_ip_and_browser(
     url = reverse("agreements:sign", args=[signing.code])
     assert client.get(url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "code"})
+        client.post(reverse("agreements:request_code", args=[signing.code]))
     sha = current_version(signing).document_sha256
-    wrong = client.post(
-        url, {"action": "sign", "code": "12", "typed_name": "Maryam Ahmadi", "document_sha256": sha}
-    )
+    wrong = client.post(url, {"code": "12", "typed_name": "Maryam Ahmadi", "document_sha256": sha})
     assert wrong.status_code == 200 and wrong.context["form"].errors["code"]
     response = client.post(
         url,
         {
-            "action": "sign",
             "code": code_from_outbox(),
             "typed_name": "maryam  ahmadi",
             "document_sha256": sha,
@@ -216,7 +214,9 @@ def test_an_arabic_agreement_is_sealed_with_arabic_pages(
     import shutil
     import subprocess
 
-    from karvan.agreements.services import create_agreement, name_signatory, send_for_signing
+    from karvan.agreements.services.drafting import create_agreement
+    from karvan.agreements.services.signatories import name_signatory
+    from karvan.agreements.services.signing import send_for_signing
 
     agreement = create_agreement(
         actor=iran.owner,
@@ -280,3 +280,23 @@ def test_the_public_verifier_is_limited_per_client_address(client, sealed, setti
     assert client.get(url, **persian).status_code == 200  # the empty form is not a check
     other = client.post(url, {"code": sealed.code}, REMOTE_ADDR="198.51.100.10")
     assert other.status_code == 200 and other.context["result"].agreement == sealed
+
+
+def test_the_list_reads_every_title_in_one_query_not_one_per_agreement(
+    client, iran, china, django_assert_max_num_queries
+):
+    """Each row shows the agreement's current title: read with the list, not per row."""
+    for number in range(8):
+        create_agreement(
+            actor=iran.owner,
+            initiator=iran.organisation,
+            partners=[china.organisation],
+            languages=["en"],
+            prevailing_language="en",
+            title={"en": f"Agreement number {number}"},
+            texts={"en": "Text."},
+        )
+    client.force_login(iran.owner)
+    with django_assert_max_num_queries(7):  # 14 before: one per row
+        page = client.get(reverse("agreements:list")).content.decode()
+    assert all(f"Agreement number {number}" in page for number in range(8))

@@ -20,11 +20,10 @@ def test_signature_records_the_client_behind_a_trusted_proxy(
     client.force_login(iran.signatory)
     url = reverse("agreements:sign", args=[signing.code])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "code"}, **headers)
+        client.post(reverse("agreements:request_code", args=[signing.code]), **headers)
     response = client.post(
         url,
         {
-            "action": "sign",
             "code": code_from_outbox(),
             "typed_name": "Maryam Ahmadi",
             "document_sha256": current_version(signing).document_sha256,

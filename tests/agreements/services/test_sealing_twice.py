@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 
 from karvan.agreements.models import Agreement
-from karvan.agreements.services import seal_agreement
+from karvan.agreements.services.sealing import seal_agreement
 from karvan.agreements.tasks import seal_agreement as seal_agreement_task
 from tests.agreements.conftest import sign_as
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from karvan.agreements.errors import NotACeremonySessionError
-from karvan.agreements.services import hold_at_event_session, set_ceremony
+from karvan.agreements.services.ceremony import hold_at_event_session, set_ceremony
 from karvan.core.errors import NotAllowedError
 from karvan.events.models import Event
 from karvan.events.services import add_session
@@ -105,13 +105,17 @@ def test_the_pages_link_the_agreement_and_the_ceremony(
     page = client.get(reverse("agreements:ceremony", args=[signing.code])).content.decode()
     assert 'id="ceremony-session"' in page and "Tehran–Guangzhou signing ceremony" in page
 
-    event_url = reverse("events:detail", args=[ceremony_session.event_id])
-    page = client.get(event_url).content.decode()
+    programme_url = reverse("agreements:event_programme", args=[ceremony_session.event_id])
+    event_page = client.get(reverse("events:detail", args=[ceremony_session.event_id]))
+    assert programme_url in event_page.content.decode()  # loaded into the list of sessions
+    page = client.get(programme_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in page
     assert reverse("agreements:ceremony", args=[signing.code]) in page
+    assert "Memoranda" in client.get(programme_url).content.decode()  # the page without htmx
     # Someone party to nothing sees the ceremony, not the agreement.
     client.force_login(outsider)
-    page = client.get(event_url).content.decode()
-    assert signing.code not in page
+    page = client.get(programme_url).content.decode()
+    assert "<html" in page and signing.code not in page
 
 
 def test_a_session_that_is_not_offered_is_refused_with_a_message(
@@ -129,3 +133,14 @@ def test_a_session_that_is_not_offered_is_refused_with_a_message(
     assert expected in response.content.decode()
     signing.refresh_from_db()
     assert signing.ceremony_session_id is None
+
+
+def test_the_programme_of_an_event_the_viewer_cannot_see_is_not_found(
+    client, iran, ceremony_session
+):
+    event = ceremony_session.event
+    event.status = Event.Status.DRAFT
+    event.save(update_fields=["status"])
+    client.force_login(iran.owner)
+    response = client.get(reverse("agreements:event_programme", args=[event.pk]))
+    assert response.status_code == 404

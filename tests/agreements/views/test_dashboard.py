@@ -5,7 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from karvan.agreements.services import name_signatory, send_for_signing
+from karvan.agreements.services.signatories import name_signatory
+from karvan.agreements.services.signing import send_for_signing
 from tests.agreements.conftest import sign_as
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from karvan.agreements.platform import get_sealing_key, root_certificate_pem
-from karvan.agreements.sealing import SealingKeyError, create_sealing_key
+from karvan.agreements.documents.platform import get_sealing_key, root_certificate_pem
+from karvan.agreements.documents.sealing import SealingKeyError, create_sealing_key
 
 
 def test_the_default_key_is_created_once_under_the_data_directory(settings, tmp_path):
@@ -88,7 +88,7 @@ def test_the_configured_passphrase_encrypts_a_new_default_key(settings, tmp_path
 
 
 def test_production_requires_a_passphrase(settings, tmp_path):
-    from karvan.agreements.platform import check_sealing_passphrase
+    from karvan.agreements.documents.platform import check_sealing_passphrase
 
     settings.DATA_DIR = tmp_path
     settings.KARVAN_SIGNING_PKCS12 = tmp_path / "signing" / "platform.p12"

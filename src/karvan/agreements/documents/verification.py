@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from karvan.agreements.documents.platform import get_sealing_key
+from karvan.agreements.documents.sealing import SealCheck, check_sealed_pdf, sha256_hex
 from karvan.agreements.errors import VerificationRateLimitedError
 from karvan.agreements.models import Agreement
-from karvan.agreements.platform import get_sealing_key
-from karvan.agreements.sealing import SealCheck, check_sealed_pdf, sha256_hex
 from karvan.agreements.selectors import find_sealed_agreement
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from karvan.agreements import errors
 from karvan.agreements.models import AgreementEvent
 from karvan.agreements.selectors import current_version, is_audit_trail_intact
-from karvan.agreements.services import sign_agreement, unlock_signing
+from karvan.agreements.services.signing import sign_agreement, unlock_signing
 from karvan.core.errors import NotAllowedError
 from karvan.notifications.models import Notification
 from tests.agreements.conftest import ask_code

@@ -6,8 +6,9 @@ import pytest
 from django.db import connections
 
 from karvan.agreements.models import Agreement
-from karvan.agreements.selectors import is_audit_trail_intact, list_events
-from karvan.agreements.services import add_comment, issue_signing_code
+from karvan.agreements.selectors import is_audit_trail_intact, list_audit_entries
+from karvan.agreements.services.drafting import add_comment
+from karvan.agreements.services.signing import issue_signing_code
 from tests.conftest import USE_POSTGRES
 
 ROUNDS = 6
@@ -61,7 +62,7 @@ def test_concurrent_signers_keep_one_unbroken_audit_chain(signing, iran, china):
             signer(iran.signatory, round_number), signer(china.signatory, round_number)
         )
         assert errors == []
-    events = list(list_events(agreement))
+    events = list(list_audit_entries(agreement))
     hashes = [event.event_hash for event in events]
     assert len(set(event.previous_hash for event in events)) == len(events)  # no fork
     assert [event.previous_hash for event in events[1:]] == hashes[:-1]

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.core import checks
 
-from karvan.agreements.sealing import (
+from karvan.agreements.documents.sealing import (
     SealingKey,
     SealingKeyError,
     create_sealing_key,

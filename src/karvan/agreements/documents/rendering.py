@@ -9,12 +9,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from karvan.agreements import pdf
+from karvan.agreements.documents import pdf
 from karvan.agreements.models import Agreement, AgreementEvent, AgreementVersion
 from karvan.agreements.selectors import (
     current_version,
     hash_document,
-    list_events,
+    list_audit_entries,
     list_valid_signatures,
     party_of,
     signing_parties,
@@ -142,7 +142,7 @@ def build_document(
             detail=_event_detail(event),
             event_hash=event.event_hash,
         )
-        for event in list_events(agreement)
+        for event in list_audit_entries(agreement)
     ]
     return pdf.AgreementDocument(
         code=agreement.code,

@@ -28,7 +28,7 @@ def test_a_crafted_signatory_choice_is_a_message_not_a_server_error(client, sign
     assert signing.signatories.count() == before
 
 
-@pytest.mark.parametrize("url_name", ["decide", "withdraw_signatory"])
+@pytest.mark.parametrize("url_name", ["accept_proposal", "decline_proposal", "withdraw_signatory"])
 def test_a_huge_id_in_the_path_is_not_found(client, signing, iran, url_name):
     client.force_login(iran.owner)
     response = client.post(reverse(f"agreements:{url_name}", args=[signing.code, int(HUGE)]))

@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from karvan.agreements.pdf import LABEL_KEYS, AgreementDocument, AuditEntry, Party, Signature
-from karvan.agreements.pdf import render_pdf as render
-from karvan.agreements.sealing import (
+from karvan.agreements.documents.pdf import (
+    LABEL_KEYS,
+    AgreementDocument,
+    AuditEntry,
+    Party,
+    Signature,
+)
+from karvan.agreements.documents.pdf import render_pdf as render
+from karvan.agreements.documents.sealing import (
     SealingKeyError,
     check_sealed_pdf,
     create_sealing_key,
@@ -18,7 +24,7 @@ from karvan.agreements.sealing import (
     seal_pdf,
 )
 
-FONTS = Path(__file__).resolve().parents[2] / "src/karvan/static/vendor/fonts"
+FONTS = Path(__file__).resolve().parents[3] / "src/karvan/static/vendor/fonts"
 REQUIRE_ALL = __import__("os").environ.get("KARVAN_REQUIRE_ALL_TESTS") == "1"
 SIGNED_AT = datetime.datetime(2026, 11, 23, 8, 30, tzinfo=datetime.UTC)
 
@@ -118,7 +124,8 @@ def tampered_copy(original: Path, directory: Path) -> Path:
 
 def test_the_engines_import_no_django():
     code = (
-        "import sys, karvan.agreements.pdf, karvan.agreements.sealing, karvan.agreements.document;"
+        "import sys, karvan.agreements.documents.pdf, karvan.agreements.documents.sealing,"
+        " karvan.agreements.documents.canonical;"
         "sys.exit(any(name == 'django' or name.startswith('django.') for name in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -9,28 +9,33 @@ from django.core import mail
 from PIL import Image
 
 from karvan.agreements import errors
+from karvan.agreements.documents.sealing import check_sealed_pdf, sha256_hex
 from karvan.agreements.models import Agreement, AgreementEvent, Comment, Signature
-from karvan.agreements.sealing import check_sealed_pdf, sha256_hex
 from karvan.agreements.selectors import (
     current_version,
     diff_versions,
     is_audit_trail_intact,
     list_ceremony_agreements,
-    signing_progress,
+    list_possible_partners,
+    list_signing_progress,
 )
-from karvan.agreements.services import (
+from karvan.agreements.services.ceremony import attach_to_event_session
+from karvan.agreements.services.drafting import (
     add_comment,
-    attach_to_event_session,
     create_agreement,
     decide_proposal,
-    request_signing_code,
     revise_agreement,
+)
+from karvan.agreements.services.signing import (
+    request_signing_code,
     send_for_signing,
     sign_agreement,
 )
 from karvan.core.errors import NotAllowedError
+from karvan.directory.models import Organisation
 from karvan.notifications.models import Notification
 from tests.agreements.conftest import ask_code, sign_as
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +88,22 @@ def test_an_agreement_needs_another_party_and_a_prevailing_language_among_its_ow
             title={"fa": "الف"},
             texts={"fa": "ب"},
         )
+
+
+def test_an_organisation_whose_verification_was_refused_cannot_be_a_partner(iran):
+    rejected = OrganisationFactory(verification=Organisation.Verification.REJECTED)
+    with pytest.raises(errors.UnknownOrganisationError):
+        create_agreement(
+            actor=iran.owner,
+            initiator=iran.organisation,
+            partners=[rejected],
+            languages=["fa"],
+            prevailing_language="fa",
+            title={"fa": "الف"},
+            texts={"fa": "ب"},
+        )
+    assert not Agreement.objects.exists()
+    assert not list_possible_partners().filter(pk=rejected.pk).exists()
 
 
 def test_every_change_is_a_new_version_and_any_two_compare(draft, china):
@@ -174,7 +195,7 @@ def test_a_changed_event_breaks_the_chain(signing):
 def test_signing_in_order_makes_the_second_signatory_wait(draft, iran, china):
     draft.is_ordered = True
     draft.save()
-    from karvan.agreements.services import name_signatory
+    from karvan.agreements.services.signatories import name_signatory
 
     name_signatory(
         actor=iran.owner,
@@ -192,7 +213,7 @@ def test_signing_in_order_makes_the_second_signatory_wait(draft, iran, china):
     with pytest.raises(errors.NotYourTurnError):
         request_signing_code(actor=china.signatory, agreement=draft)
     sign_as(iran.signatory, draft)
-    assert [row.is_next for row in signing_progress(draft)] == [False, True]
+    assert [row.is_next for row in list_signing_progress(draft)] == [False, True]
     assert Notification.objects.filter(
         recipient=china.signatory, kind="agreements.your_turn"
     ).exists()
@@ -311,12 +332,12 @@ def test_the_events_seam_records_the_ceremony_session(draft, iran, outsider):
     )
     draft.refresh_from_db()
     assert (draft.ceremony_session_id, draft.ceremony_starts_at) == (42, starts)
-    assert list(list_ceremony_agreements(viewer=iran.member, session_id=42)) == [draft]
-    assert not list_ceremony_agreements(viewer=outsider, session_id=42).exists()
+    assert list(list_ceremony_agreements(viewer=iran.member, session_ids=[42])) == [draft]
+    assert not list_ceremony_agreements(viewer=outsider, session_ids=[42]).exists()
 
 
 def test_a_manager_withdraws_a_signatory_who_has_not_signed(signing, iran, china):
-    from karvan.agreements.services import name_signatory, remove_signatory
+    from karvan.agreements.services.signatories import name_signatory, remove_signatory
 
     li_na = signing.signatories.get(user=china.signatory)
     with pytest.raises(NotAllowedError):

@@ -25,13 +25,12 @@ def test_signing_on_the_page_with_the_code_in_native_digits(
     client.force_login(signatory)
     url = reverse("agreements:sign", args=[signing.code])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "code"})
+        client.post(reverse("agreements:request_code", args=[signing.code]))
     code = code_from_outbox().translate(digits)
     assert code.isdigit() and not code.isascii()
     response = client.post(
         url,
         {
-            "action": "sign",
             "code": f" {code} ",
             "typed_name": signatory.full_name,
             "document_sha256": current_version(signing).document_sha256,
@@ -64,13 +63,12 @@ def test_a_wrong_native_code_is_still_wrong(
     client.force_login(iran.signatory)
     url = reverse("agreements:sign", args=[signing.code])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "code"})
+        client.post(reverse("agreements:request_code", args=[signing.code]))
     right = code_from_outbox()
     wrong = str((int(right) + 1) % 1_000_000).zfill(6).translate(PERSIAN)
     response = client.post(
         url,
         {
-            "action": "sign",
             "code": wrong,
             "typed_name": iran.signatory.full_name,
             "document_sha256": current_version(signing).document_sha256,
@@ -81,7 +79,7 @@ def test_a_wrong_native_code_is_still_wrong(
 
 
 def test_the_service_reads_a_full_width_code_whoever_calls_it(signing, china):
-    from karvan.agreements.services import sign_agreement
+    from karvan.agreements.services.signing import sign_agreement
     from tests.agreements.conftest import ask_code
 
     code = ask_code(china.signatory, signing).translate(FULL_WIDTH)

@@ -1,0 +1,1 @@
+"""The agreement as a document: canonical text and hashes, the PDF, its seal, verification."""

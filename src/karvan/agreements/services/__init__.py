@@ -1,0 +1,1 @@
+"""Actions on agreements, by sub-domain: drafting, ceremony, signatories, signing, sealing."""
