@@ -11,13 +11,9 @@ from playwright.sync_api import expect
 
 from karvan.directory.models import Membership
 from karvan.events.models import DelegationInvitation, Event, Meeting, MeetingRequest, Registration
-from karvan.events.services import (
-    add_session,
-    approve_registration,
-    create_delegation,
-    create_event,
-    register_person,
-)
+from karvan.events.services.delegations import create_delegation
+from karvan.events.services.registrations import approve_registration, register_person
+from karvan.events.services.setup import add_session, create_event
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 SHOTS = Path(__file__).parent / "artifacts"

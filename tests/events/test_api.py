@@ -1,7 +1,7 @@
 import pytest
 
 from karvan.events.models import Meeting, MeetingRequest
-from karvan.events.services import move_meeting, publish_schedule
+from karvan.events.services.meetings import move_meeting, publish_schedule
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,13 +5,9 @@ import pytest
 from django.urls import reverse
 
 from karvan.events.models import Meeting, MeetingParticipant, Registration, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    create_delegation,
-    move_meeting,
-    publish_schedule,
-    send_meeting_request,
-)
+from karvan.events.services.delegations import create_delegation
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import move_meeting, publish_schedule
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,12 @@ from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Membership
 from karvan.events.errors import NotConsentedError, NotInDelegationError
 from karvan.events.models import Registration
-from karvan.events.services import (
+from karvan.events.services.delegations import (
     accept_delegation_invitation,
-    cancel_registration,
     create_delegation,
     invite_to_delegation,
-    register_person,
 )
+from karvan.events.services.registrations import cancel_registration, register_person
 from karvan.notifications.models import Notification
 from tests.factories import MembershipFactory, OrganisationFactory
 

@@ -16,7 +16,7 @@ from karvan.directory.models import Membership, Organisation
 from karvan.events.errors import ImportFileError, InvitationNotPendingError, UnsafeFileError
 from karvan.events.imports import read_people
 from karvan.events.models import DelegationInvitation, Event, Registration
-from karvan.events.services import (
+from karvan.events.services.delegations import (
     accept_delegation_invitation,
     create_delegation,
     decline_delegation_invitation,

@@ -5,12 +5,8 @@ import datetime
 import pytest
 
 from karvan.events.models import Meeting, MeetingParticipant, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    move_meeting,
-    publish_schedule,
-    send_meeting_request,
-)
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import move_meeting, publish_schedule
 from karvan.insights.metrics import Filters, get_chart_spec
 from tests.events.conftest import participant
 

@@ -8,12 +8,8 @@ from karvan.events.selectors import (
     suggest_partners,
     summarise_outcomes,
 )
-from karvan.events.services import (
-    accept_meeting_request,
-    move_meeting,
-    publish_schedule,
-    send_meeting_request,
-)
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import move_meeting, publish_schedule
 from tests.events.conftest import participant
 from tests.factories import MembershipFactory
 

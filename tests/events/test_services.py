@@ -15,22 +15,22 @@ from karvan.events.errors import (
 )
 from karvan.events.models import Event, Meeting, MeetingRequest, Registration, Slot
 from karvan.events.selectors import list_calendar_conflicts, list_free_slots
-from karvan.events.services import (
+from karvan.events.services.meeting_requests import (
     accept_meeting_request,
-    add_meeting_participant,
-    add_session,
-    approve_registration,
-    check_in,
     decline_meeting_request,
     expire_meeting_requests,
+    send_meeting_request,
+)
+from karvan.events.services.meetings import (
+    add_meeting_participant,
     move_meeting,
     pick_meeting_slot,
     publish_schedule,
     record_feedback,
-    register_person,
     send_meeting_reminders,
-    send_meeting_request,
 )
+from karvan.events.services.registrations import approve_registration, check_in, register_person
+from karvan.events.services.setup import add_session
 from karvan.notifications.models import Notification
 from tests.events.conftest import make_event, participant
 from tests.factories import MembershipFactory

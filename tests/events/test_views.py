@@ -9,13 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from karvan.events.models import Event, Holiday, Meeting, Registration, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    create_delegation,
-    move_meeting,
-    publish_schedule,
-    send_meeting_request,
-)
+from karvan.events.services.delegations import create_delegation
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import move_meeting, publish_schedule
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -192,7 +192,7 @@ def test_a_delegation_import_never_makes_anyone_a_member_of_the_victim(world: Wo
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from karvan.directory.models import Membership
-    from karvan.events.services import create_delegation
+    from karvan.events.services.delegations import create_delegation
 
     attacker = world.people["other_organiser"]
     delegation = create_delegation(

@@ -40,21 +40,12 @@ from karvan.agreements.services import (
 from karvan.directory.models import IdentityRevision, Invitation, Membership, Organisation
 from karvan.directory.services import invite_member, update_organisation
 from karvan.events.models import Event, Meeting, MeetingParticipant, Registration, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    add_session,
-    approve_registration,
-    check_in,
-    create_delegation,
-    create_event,
-    invite_to_delegation,
-    publish_schedule,
-    register_person,
-    run_schedule,
-    send_meeting_request,
-    set_event_status,
-    start_schedule_run,
-)
+from karvan.events.scheduling import run_schedule, start_schedule_run
+from karvan.events.services.delegations import create_delegation, invite_to_delegation
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import publish_schedule
+from karvan.events.services.registrations import approve_registration, check_in, register_person
+from karvan.events.services.setup import add_session, create_event, set_event_status
 from karvan.insights.services import save_published_figure
 from karvan.knowledge.services import answer_question, ask_question, comment_on
 from karvan.notifications.models import Notification

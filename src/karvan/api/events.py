@@ -30,14 +30,14 @@ from karvan.events.selectors import (
     list_participants,
     list_registrations,
 )
-from karvan.events.services import (
+from karvan.events.services.meeting_requests import (
     accept_meeting_request,
     decline_meeting_request,
-    record_feedback,
-    register_person,
     send_meeting_request,
     withdraw_meeting_request,
 )
+from karvan.events.services.meetings import record_feedback
+from karvan.events.services.registrations import register_person
 
 router = Router(tags=["events"])
 registrations_router = Router(tags=["events"])

@@ -59,6 +59,7 @@ from karvan.events.permissions import (
     is_organiser,
     organisation_ids,
 )
+from karvan.events.scheduling import start_schedule_run
 from karvan.events.selectors import (
     get_delegation_invitation,
     get_event,
@@ -84,38 +85,45 @@ from karvan.events.selectors import (
     suggest_partners,
     summarise_outcomes,
 )
-from karvan.events.services import (
+from karvan.events.services.delegations import (
     accept_delegation_invitation,
-    accept_meeting_request,
-    add_meeting_participant,
-    add_session,
-    approve_registration,
-    cancel_registration,
-    check_in,
-    choose_sessions,
     create_delegation,
-    create_event,
     decline_delegation_invitation,
-    decline_meeting_request,
-    delete_session,
     import_delegation,
     invite_to_delegation,
+    remove_delegation_member,
+    withdraw_delegation_invitation,
+)
+from karvan.events.services.meeting_requests import (
+    accept_meeting_request,
+    decline_meeting_request,
+    send_meeting_request,
+    withdraw_meeting_request,
+)
+from karvan.events.services.meetings import (
+    add_meeting_participant,
     mark_no_show,
     move_meeting,
     pick_meeting_slot,
     publish_schedule,
     record_feedback,
+    set_meeting_priority,
+)
+from karvan.events.services.registrations import (
+    approve_registration,
+    cancel_registration,
+    check_in,
+    choose_sessions,
     register_person,
     reject_registration,
-    remove_delegation_member,
-    send_meeting_request,
+)
+from karvan.events.services.setup import (
+    add_session,
+    create_event,
+    delete_session,
     set_event_status,
     set_meeting_points,
-    set_meeting_priority,
-    start_schedule_run,
     update_event,
-    withdraw_delegation_invitation,
-    withdraw_meeting_request,
 )
 
 UNPLACED_REASONS = {
