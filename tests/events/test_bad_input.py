@@ -37,29 +37,28 @@ def _posts(event, meeting, delegation, registration):
     """Every events form that takes an id or a number, with the field to corrupt."""
     return [
         (
-            reverse("events:delegation", args=[delegation.pk]),
-            {"action": "remove_member"},
+            reverse("events:delegation_member_remove", args=[delegation.pk]),
+            {},
             "organisation",
         ),
         (
-            reverse("events:delegation", args=[delegation.pk]),
-            {"action": "withdraw_invitation"},
+            reverse("events:delegation_invitation_withdraw", args=[delegation.pk]),
+            {},
             "invitation",
         ),
         (
-            reverse("events:delegation", args=[delegation.pk]),
-            {"action": "person", "person-organisation": str(delegation.leader_id)},
+            reverse("events:delegation_register", args=[delegation.pk]),
+            {"person-organisation": str(delegation.leader_id)},
             "person-person",
         ),
         (
-            reverse("events:delegation", args=[delegation.pk]),
-            {"action": "person", "person-person": "1"},
+            reverse("events:delegation_register", args=[delegation.pk]),
+            {"person-person": "1"},
             "person-organisation",
         ),
         (
-            reverse("events:delegation", args=[delegation.pk]),
+            reverse("events:delegation_register", args=[delegation.pk]),
             {
-                "action": "person",
                 "person-person": "1",
                 "person-organisation": str(delegation.leader_id),
             },
@@ -84,8 +83,8 @@ def _posts(event, meeting, delegation, registration):
         (reverse("events:register", args=[event.pk]), {"person": "1"}, "organisation"),
         (reverse("events:register", args=[event.pk]), {}, "person"),
         (reverse("events:register", args=[event.pk]), {}, "sessions"),
-        (reverse("events:request", args=[meeting.request_id]), {"action": "accept"}, "slot"),
-        (reverse("events:request", args=[meeting.request_id]), {"action": "pick"}, "slot"),
+        (reverse("events:request_accept", args=[meeting.request_id]), {}, "slot"),
+        (reverse("events:request_pick_slot", args=[meeting.request_id]), {}, "slot"),
         (
             reverse("events:request_create", args=[event.pk, registration.pk]),
             {"reason": "x", "language": "en"},

@@ -65,7 +65,7 @@ def test_an_outsider_cannot_answer_a_request(client, iranian, chinese):
         actor=iranian.person, sender=iranian, recipient=chinese, reason="x"
     )
     client.force_login(MembershipFactory().user)
-    response = client.post(reverse("events:request", args=[request.pk]), {"action": "accept"})
+    response = client.post(reverse("events:request_accept", args=[request.pk]))
     assert response.status_code == 404
     request.refresh_from_db()
     assert request.status == MeetingRequest.Status.PENDING

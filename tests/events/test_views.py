@@ -171,7 +171,7 @@ def test_a_participant_accepts_in_a_slot_of_their_choice(client, event, iranian,
         client.force_login(chinese.person)
         url = reverse("events:request", args=[request.pk])
         assert f'value="{chosen.pk}"' in client.get(url).content.decode()
-        client.post(url, {"action": "accept", "slot": chosen.pk})
+        client.post(reverse("events:request_accept", args=[request.pk]), {"slot": chosen.pk})
     meeting = Meeting.objects.get(request=request)
     assert (meeting.slot, meeting.is_published) == (chosen, True)
 

@@ -41,7 +41,11 @@ from karvan.directory.models import IdentityRevision, Invitation, Membership, Or
 from karvan.directory.services import invite_member, update_organisation
 from karvan.events.models import Event, Meeting, MeetingParticipant, Registration, Slot
 from karvan.events.scheduling import run_schedule, start_schedule_run
-from karvan.events.services.delegations import create_delegation, invite_to_delegation
+from karvan.events.services.delegations import (
+    accept_delegation_invitation,
+    create_delegation,
+    invite_to_delegation,
+)
 from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
 from karvan.events.services.meetings import publish_schedule
 from karvan.events.services.registrations import approve_registration, check_in, register_person
@@ -149,7 +153,7 @@ def build_world() -> World:
     acme = o["acme"] = _org("Acme Pistachio")
     partner_co = o["partner_co"] = _org("Partner Co", "CN", original_language="en")
     unrelated = o["unrelated"] = _org("Unrelated Trading", "TR")
-    fairs = _org("Fairs Ltd", "CN")
+    fairs = o["fairs"] = _org("Fairs Ltd", "CN")
     leader_group = o["leader_group"] = _org("Leader Group", "IR")
     guest_org = o["guest_org"] = _org("Guest Imports", "CN")
     park_org = o["park_org"] = _org("Acme Industrial Park", kind=Organisation.Kind.INDUSTRIAL_PARK)
@@ -297,6 +301,15 @@ def build_world() -> World:
     o["delegation_invitation"] = invite_to_delegation(
         actor=leader, delegation=o["delegation"], organisation=partner_co
     )
+    # Guest Imports joined it (its owner accepted): the leader registers its people.
+    accept_delegation_invitation(
+        actor=guest,
+        invitation=invite_to_delegation(
+            actor=leader, delegation=o["delegation"], organisation=guest_org
+        ),
+    )
+    o["guest_colleague"] = _person("guest_colleague")
+    _member(o["guest_colleague"], guest_org, role.MEMBER)
     o["owner_registration"] = register_person(
         actor=owner, event=ev, organisation=acme, person=owner
     )

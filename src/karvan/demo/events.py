@@ -13,9 +13,9 @@ from django.test import override_settings
 
 from karvan.accounts.models import User
 from karvan.demo.models import DemoRecord
+from karvan.directory.memberships import MANAGER_ROLES
 from karvan.directory.models import Membership, Organisation
 from karvan.events.models import Event, MeetingRequest, Registration
-from karvan.events.permissions import MANAGER_ROLES
 from karvan.events.scheduling import run_schedule, start_schedule_run
 from karvan.events.selectors import list_free_slots
 from karvan.events.services.delegations import (

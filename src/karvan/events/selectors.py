@@ -5,11 +5,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from karvan.accounts.models import User
-from karvan.directory.models import Membership, Organisation
+from karvan.core.registry_ids import normalize_registry_id
+from karvan.directory.memberships import MANAGER_ROLES, organisation_ids_of
+from karvan.directory.models import Organisation
 from karvan.events.calendar import DayOff, country_calendars, days_off
 from karvan.events.models import (
     Delegation,
@@ -25,9 +27,11 @@ from karvan.events.models import (
     Slot,
 )
 from karvan.events.permissions import (
-    MANAGER_ROLES,
+    can_join_video,
     can_view_delegation_invitation,
-    organisation_ids,
+    can_view_event,
+    can_view_meeting,
+    is_organiser,
 )
 from karvan.matching.selectors import recommend_for_organisation
 
@@ -40,7 +44,7 @@ def list_events(*, viewer: User, kind: str = "", upcoming_only: bool = False) ->
     if not (viewer.is_authenticated and viewer.is_staff):
         rows = rows.filter(
             Q(status__in=[Event.Status.PUBLISHED, Event.Status.CLOSED])
-            | Q(organiser_id__in=organisation_ids(viewer))
+            | Q(organiser_id__in=organisation_ids_of(viewer))
         )
     if kind:
         rows = rows.filter(kind=kind)
@@ -56,7 +60,7 @@ def get_event(*, viewer: User, pk: int) -> Event:
 def list_organised_events(*, viewer: User) -> QuerySet[Event]:
     rows = Event.objects.all()
     if not viewer.is_staff:
-        rows = rows.filter(organiser_id__in=organisation_ids(viewer))
+        rows = rows.filter(organiser_id__in=organisation_ids_of(viewer))
     return rows.select_related("organiser")
 
 
@@ -137,7 +141,7 @@ def list_registrations(
     rows = Registration.objects.all()
     if event is not None:
         rows = rows.filter(event=event)
-    mine = organisation_ids(viewer)
+    mine = organisation_ids_of(viewer)
     own = Q(person_id=viewer.pk) | Q(organisation_id__in=mine) | Q(delegation__leader_id__in=mine)
     if mine_only:
         rows = rows.filter(own)
@@ -167,18 +171,27 @@ def list_participants(
 def list_own_registrations(*, viewer: User, event: Event) -> QuerySet[Registration]:
     """The registrations the viewer acts for in an event (their own and their colleagues')."""
     return list_registrations(viewer=viewer, event=event, mine_only=True).filter(
-        Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids(viewer))
+        Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids_of(viewer))
     )
 
 
 def list_delegation_invitations(*, viewer: User) -> QuerySet[DelegationInvitation]:
     """Invitations to the organisations the viewer manages (owner or administrator)."""
-    managed = Membership.objects.filter(user_id=viewer.pk, role__in=MANAGER_ROLES).values(
-        "organisation_id"
-    )
+    managed = organisation_ids_of(viewer, roles=MANAGER_ROLES)
     return DelegationInvitation.objects.filter(organisation_id__in=managed).select_related(
         "organisation", "delegation__leader", "delegation__event"
     )
+
+
+def get_organisation_by_registry_id(*, registry_id: str, country: str = "") -> Organisation:
+    """The organisation with a registry identifier however it was typed (any digits, spaces,
+    dashes), one of `country` first. Raises Organisation.DoesNotExist."""
+    code = normalize_registry_id(registry_id)
+    rows = Organisation.objects.filter(registry_id=code) if code else Organisation.objects.none()
+    found = (rows.filter(country=country.upper()).first() if country else None) or rows.first()
+    if found is None:
+        raise Organisation.DoesNotExist
+    return found
 
 
 def get_delegation_invitation(*, viewer: User, pk: int) -> DelegationInvitation:
@@ -192,7 +205,23 @@ def get_delegation_invitation(*, viewer: User, pk: int) -> DelegationInvitation:
 
 
 def list_delegations(*, viewer: User, event: Event) -> QuerySet[Delegation]:
-    return event.delegations.select_related("leader").prefetch_related("members")
+    """The delegations of an event the viewer may see (none of a draft they do not organise),
+    each with `is_managed`: whether the viewer leads it or organises the event, so may open it."""
+    if not can_view_event(viewer, event):
+        return Delegation.objects.none()
+    managed = (
+        Value(True)
+        if is_organiser(viewer, event)
+        else ExpressionWrapper(
+            Q(leader_id__in=organisation_ids_of(viewer)), output_field=BooleanField()
+        )
+    )
+    return (
+        event.delegations.annotate(is_managed=managed)
+        .select_related("leader")
+        .prefetch_related("members")
+        .order_by("pk")
+    )
 
 
 def list_meeting_requests(
@@ -203,7 +232,7 @@ def list_meeting_requests(
     if event is not None:
         rows = rows.filter(event=event)
     if not viewer.is_staff:
-        mine = organisation_ids(viewer)
+        mine = organisation_ids_of(viewer)
         rows = rows.filter(
             Q(sender__person_id=viewer.pk)
             | Q(recipient__person_id=viewer.pk)
@@ -213,7 +242,7 @@ def list_meeting_requests(
         )
     if status:
         rows = rows.filter(status=status)
-    return rows.select_related(
+    return rows.annotate(meeting_pk=F("meeting__pk")).select_related(
         "event",
         "sender__organisation",
         "sender__person",
@@ -246,7 +275,7 @@ def list_meetings(
     if event is not None:
         rows = rows.filter(event=event)
     if not viewer.is_staff:
-        mine = organisation_ids(viewer)
+        mine = organisation_ids_of(viewer)
         participant = Q(attendance__registration__person_id=viewer.pk) | Q(
             attendance__registration__organisation_id__in=mine
         )
@@ -260,7 +289,42 @@ def list_meetings(
 
 
 def get_meeting(*, viewer: User, pk: int) -> Meeting:
-    return list_meetings(viewer=viewer).get(pk=pk)
+    """One meeting the viewer may see: an unpublished one is the organiser's alone. Raises
+    Meeting.DoesNotExist otherwise."""
+    meeting = list_meetings(viewer=viewer).get(pk=pk)
+    if not can_view_meeting(viewer, meeting):
+        raise Meeting.DoesNotExist
+    return meeting
+
+
+@dataclass(frozen=True)
+class VideoRoom:
+    """A meeting's video room as its people see it: open from a while before the start until
+    the end; `url` is empty while it is closed or when no video server is set up."""
+
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    is_open: bool
+    url: str
+
+
+def get_video_room(
+    *, viewer: User, meeting: Meeting, now: datetime.datetime | None = None
+) -> VideoRoom | None:
+    """The room of an online meeting for one of its people, until it ends; None for anyone else,
+    for a meeting without a slot, or after it ended."""
+    if not (meeting.event.is_online and meeting.is_scheduled and can_join_video(viewer, meeting)):
+        return None
+    now = now or timezone.now()
+    opens_at = meeting.slot.starts_at - datetime.timedelta(
+        minutes=settings.KARVAN_VIDEO_OPENS_MINUTES
+    )
+    closes_at = meeting.slot.ends_at
+    if now >= closes_at:
+        return None
+    is_open = bool(settings.KARVAN_JITSI_URL) and now >= opens_at
+    url = f"{settings.KARVAN_JITSI_URL}/karvan-{meeting.room_name}" if is_open else ""
+    return VideoRoom(opens_at=opens_at, closes_at=closes_at, is_open=is_open, url=url)
 
 
 def list_agenda(*, registration: Registration) -> list[Meeting]:
@@ -427,7 +491,7 @@ def list_requests_to_answer(*, viewer: User) -> QuerySet[MeetingRequest]:
     """Pending meeting requests sent to a registration the viewer acts for, still open."""
     if not viewer.is_authenticated:
         return MeetingRequest.objects.none()
-    mine = organisation_ids(viewer)
+    mine = organisation_ids_of(viewer)
     return (
         MeetingRequest.objects.filter(
             Q(recipient__person_id=viewer.pk) | Q(recipient__organisation_id__in=mine),
@@ -451,7 +515,7 @@ def list_next_meetings(*, viewer: User) -> QuerySet[Meeting]:
     """The viewer's own scheduled, published meetings still to come, soonest first."""
     if not viewer.is_authenticated:
         return Meeting.objects.none()
-    mine = organisation_ids(viewer)
+    mine = organisation_ids_of(viewer)
     return (
         _meeting_rows()
         .filter(
@@ -474,7 +538,7 @@ def list_upcoming_registrations(*, viewer: User) -> QuerySet[Registration]:
     return (
         list_registrations(viewer=viewer, mine_only=True)
         .filter(
-            Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids(viewer)),
+            Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids_of(viewer)),
             status__in=[Registration.Status.PENDING, Registration.Status.APPROVED],
             event__ends_on__gte=timezone.localdate(),
         )

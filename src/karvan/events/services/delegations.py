@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from karvan.accounts.models import User
 from karvan.core.errors import DomainError, NotAllowedError
-from karvan.directory.models import Membership, Organisation
+from karvan.directory.memberships import MANAGER_ROLES, is_member, organisation_ids_of, people_of
+from karvan.directory.models import Organisation
 from karvan.events import notifications as kinds
 from karvan.events.errors import (
     AlreadyInDelegationError,
@@ -29,14 +30,13 @@ from karvan.events.models import (
     Registration,
 )
 from karvan.events.permissions import (
-    MANAGER_ROLES,
     can_answer_delegation_invitation,
     can_manage_delegation,
     has_joined_delegation,
     is_organiser,
     manages_organisation,
-    organisation_ids,
 )
+from karvan.events.selectors import get_organisation_by_registry_id
 from karvan.events.services.registrations import register_person
 from karvan.notifications.services import notify
 
@@ -44,22 +44,13 @@ from karvan.notifications.services import notify
 @transaction.atomic
 def create_delegation(*, actor: User, event: Event, leader: Organisation, name: str) -> Delegation:
     """A delegation led by one of the actor's organisations (or set up by the organiser)."""
-    if not (leader.pk in organisation_ids(actor) or is_organiser(actor, event)):
+    if not (leader.pk in organisation_ids_of(actor) or is_organiser(actor, event)):
         raise NotAllowedError()
     if not event.is_open_for_registration and not is_organiser(actor, event):
         raise EventNotOpenError()
     if Delegation.objects.filter(event=event, leader=leader).exists():
         raise DelegationExistsError()
     return Delegation.objects.create(event=event, leader=leader, name=name.strip()[:200])
-
-
-def _managers(organisation: Organisation) -> list[User]:
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            organisation=organisation, role__in=MANAGER_ROLES
-        ).select_related("user")
-    ]
 
 
 @transaction.atomic
@@ -83,7 +74,7 @@ def invite_to_delegation(
     except IntegrityError as error:  # the unique pending invitation
         raise InvitationExistsError(field="registry_id") from error
     notify(
-        recipients=_managers(organisation),
+        recipients=people_of(organisation.pk, roles=MANAGER_ROLES),
         kind=kinds.DELEGATION_INVITED,
         params={"leader": delegation.leader.name, "event": delegation.event.title},
         url=invitation.get_absolute_url(),
@@ -111,7 +102,7 @@ def _answer_invitation(
     if status == DelegationInvitation.Status.ACCEPTED:
         delegation.members.add(invitation.organisation)
     notify(
-        recipients=[m.user for m in Membership.objects.filter(organisation=delegation.leader)],
+        recipients=people_of(delegation.leader_id),
         kind=kind,
         params={"organisation": invitation.organisation.name, "event": delegation.event.title},
         url=delegation.get_absolute_url(),
@@ -191,12 +182,13 @@ class ImportRow:
 def _find_organisation(delegation: Delegation, record: Mapping[str, str]) -> Organisation | None:
     """The row's organisation on Karvan, by registry identifier (and country) or by name among
     the delegation's organisations; None when there is none."""
-    country = record.get("country", "").upper()
-    registry_id = record.get("registry_id", "").replace(" ", "").upper()
-    if registry_id:
-        return Organisation.objects.filter(registry_id=registry_id, country=country).first() or (
-            Organisation.objects.filter(registry_id=registry_id).first()
-        )
+    if record.get("registry_id", "").strip():
+        try:
+            return get_organisation_by_registry_id(
+                registry_id=record["registry_id"], country=record.get("country", "")
+            )
+        except Organisation.DoesNotExist:
+            return None
     name = record.get("organisation", "").casefold()
     candidates = [delegation.leader, *delegation.members.all()]
     return next(
@@ -272,10 +264,7 @@ def import_delegation(
         if (
             problem is None
             and not row.errors
-            and (
-                person is None
-                or not Membership.objects.filter(user=person, organisation=organisation).exists()
-            )
+            and (person is None or not is_member(person, organisation.pk))
         ):
             row.errors.append(
                 RowError(

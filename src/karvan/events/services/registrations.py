@@ -10,8 +10,8 @@ from django.utils import timezone
 from karvan.accounts.models import User
 from karvan.core.digits import normalize_code
 from karvan.core.errors import NotAllowedError
-from karvan.directory.memberships import people_of
-from karvan.directory.models import Membership, Organisation
+from karvan.directory.memberships import is_member, organisation_ids_of, people_of
+from karvan.directory.models import Organisation
 from karvan.events import notifications as kinds
 from karvan.events.errors import (
     AlreadyDecidedError,
@@ -40,7 +40,6 @@ from karvan.events.permissions import (
     has_joined_delegation,
     is_organiser,
     leads_delegation,
-    organisation_ids,
 )
 from karvan.events.services.common import require_organiser
 from karvan.notifications.services import notify
@@ -65,7 +64,7 @@ def _may_register(
             raise NotInDelegationError()
         if not has_joined_delegation(organisation.pk, delegation):
             raise NotInDelegationError(field="organisation")
-    if organisation.pk in organisation_ids(actor):
+    if organisation.pk in organisation_ids_of(actor):
         return
     if delegation is not None and leads_delegation(actor, delegation):
         return
@@ -99,7 +98,7 @@ def register_person(
     _may_register(actor, event, organisation, delegation)
     if not event.is_open_for_registration and not organiser:
         raise EventNotOpenError()
-    if not Membership.objects.filter(user=person, organisation=organisation).exists():
+    if not is_member(person, organisation.pk):
         raise NotAMemberError(field="person", person=person.display_name)
     sessions = _check_sessions(event, sessions)
     registration = (
