@@ -14,6 +14,7 @@ from karvan.core.calendars import localize_digits
 from karvan.core.errors import NotAllowedError
 from karvan.events import notifications as kinds
 from karvan.events.errors import (
+    InvalidPriorityError,
     MeetingNotStartedError,
     NotApprovedError,
     SlotNotFreeError,
@@ -112,7 +113,7 @@ def set_meeting_priority(*, actor: User, meeting: Meeting, priority: int) -> Mee
     organiser's own choice): heavier meetings are placed first and never dropped for lighter."""
     require_organiser(actor, meeting.event)
     if priority not in (1, 2, 3):
-        raise NotAllowedError()
+        raise InvalidPriorityError(field="priority")
     meeting.priority = priority
     meeting.save(update_fields=["priority", "updated_at"])
     return meeting

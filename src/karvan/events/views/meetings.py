@@ -210,10 +210,16 @@ def meeting_priority(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = PriorityForm(request.POST)
     if form.is_valid():
-        set_meeting_priority(
-            actor=request.user, meeting=meeting, priority=form.cleaned_data["priority"]
-        )
-        messages.success(request, _("The priority is saved; it counts at the next scheduler run."))
+        try:
+            set_meeting_priority(
+                actor=request.user, meeting=meeting, priority=form.cleaned_data["priority"]
+            )
+        except DomainError as error:
+            messages.error(request, error.text)
+        else:
+            messages.success(
+                request, _("The priority is saved; it counts at the next scheduler run.")
+            )
     else:
         messages.error(request, _("Choose one of the priorities."))
     return redirect(meeting)
