@@ -12,7 +12,7 @@ from karvan.events.selectors import (
     list_delegations,
     list_meeting_requests,
     list_registrations,
-    suggest_partners,
+    list_suggested_partners,
     summarise_outcomes,
 )
 from karvan.events.services.delegations import create_delegation
@@ -34,10 +34,10 @@ def test_suggestions_fall_back_to_shared_hs_chapters_and_skip_those_already_aske
     importer.organisation.products.set([HsCode.objects.filter(code__startswith="08").last()])
     packer = participant(event, organiser, country="CN")
     packer.organisation.products.set([machines])
-    suggested = suggest_partners(viewer=iranian.person, registration=iranian)
+    suggested = list_suggested_partners(viewer=iranian.person, registration=iranian)
     assert suggested[0] == importer and packer not in suggested
     send_meeting_request(actor=iranian.person, sender=iranian, recipient=importer, reason="")
-    assert importer not in suggest_partners(viewer=iranian.person, registration=iranian)
+    assert importer not in list_suggested_partners(viewer=iranian.person, registration=iranian)
 
 
 def test_people_see_their_own_organisations_registrations_and_requests_only(

@@ -26,7 +26,7 @@ from karvan.events.models import (
     Slot,
 )
 from karvan.events.selectors import (
-    attended_session_ids,
+    get_attended_session_ids,
 )
 from karvan.events.services.common import require_organiser
 from karvan.scheduling import solver
@@ -103,7 +103,7 @@ def build_problem(event: Event) -> tuple[solver.Problem, set[str]]:
             registrations[attendance.registration.pk] = attendance.registration
     participants = []
     for registration in registrations.values():
-        chosen = attended_session_ids(registration)
+        chosen = get_attended_session_ids(registration)
         unavailable = frozenset(
             str(slot.pk) for slot in slots if chosen is not None and slot.session_id not in chosen
         )
@@ -244,6 +244,7 @@ def run_schedule(*, run: ScheduleRun) -> ScheduleRun:
 
 
 def fail_schedule_run(*, run: ScheduleRun, message: str) -> None:
+    """Mark a run failed with a short reason the organiser reads on the schedule page."""
     ScheduleRun.objects.filter(pk=run.pk).update(
         status=ScheduleRun.Status.FAILED, message=message[:200], finished_at=timezone.now()
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from karvan.accounts.models import User
 from karvan.core.registry_ids import normalize_registry_id
@@ -54,10 +55,12 @@ def list_events(*, viewer: User, kind: str = "", upcoming_only: bool = False) ->
 
 
 def get_event(*, viewer: User, pk: int) -> Event:
+    """One event the viewer may see. Raises Event.DoesNotExist otherwise."""
     return list_events(viewer=viewer).get(pk=pk)
 
 
 def list_organised_events(*, viewer: User) -> QuerySet[Event]:
+    """Events the viewer's organisations organise (every event, for staff)."""
     rows = Event.objects.all()
     if not viewer.is_staff:
         rows = rows.filter(organiser_id__in=organisation_ids_of(viewer))
@@ -65,6 +68,7 @@ def list_organised_events(*, viewer: User) -> QuerySet[Event]:
 
 
 def list_sessions(*, event: Event) -> QuerySet[Session]:
+    """An event's sessions, each with its number of slots."""
     return event.sessions.annotate(slot_count=Count("slots"))
 
 
@@ -82,10 +86,11 @@ def list_ceremony_sessions(*, viewer: User) -> QuerySet[Session]:
 
 
 def list_slots(*, event: Event) -> QuerySet[Slot]:
+    """An event's slots with their sessions."""
     return Slot.objects.filter(session__event=event).select_related("session")
 
 
-def holiday_table(
+def get_holiday_table(
     *, countries: list[str], first: datetime.date, last: datetime.date
 ) -> dict[tuple[str, datetime.date], tuple[dict[str, str], bool]]:
     """The holidays and working days of some countries between two days, for `days_off`."""
@@ -97,7 +102,8 @@ def holiday_table(
     return {(row.country, row.observed_on): (row.name, row.is_working_day) for row in rows}
 
 
-def event_countries(event: Event) -> list[str]:
+def list_event_countries(event: Event) -> list[str]:
+    """The countries whose weekends and holidays an event respects (the corridor's by default)."""
     return list(event.countries) or list(settings.KARVAN_CORRIDOR)
 
 
@@ -112,11 +118,11 @@ def list_calendar_conflicts(*, event: Event) -> list[SessionConflict]:
     sessions = list(event.sessions.all())
     if not sessions:
         return []
-    countries = event_countries(event)
+    countries = list_event_countries(event)
     calendars = country_calendars(
         countries, profiles=settings.KARVAN_COUNTRY_PROFILES, fallback_zone=event.time_zone
     )
-    table = holiday_table(
+    table = get_holiday_table(
         countries=countries,
         first=min(s.starts_at for s in sessions).date(),
         last=max(s.ends_at for s in sessions).date(),
@@ -155,6 +161,7 @@ def list_registrations(
 
 
 def get_registration(*, viewer: User, pk: int) -> Registration:
+    """One registration the viewer may see. Raises Registration.DoesNotExist otherwise."""
     return list_registrations(viewer=viewer).get(pk=pk)
 
 
@@ -252,6 +259,7 @@ def list_meeting_requests(
 
 
 def get_meeting_request(*, viewer: User, pk: int) -> MeetingRequest:
+    """One meeting request the viewer may see. Raises MeetingRequest.DoesNotExist otherwise."""
     return list_meeting_requests(viewer=viewer).get(pk=pk)
 
 
@@ -345,14 +353,16 @@ def list_event_schedule(*, event: Event) -> QuerySet[Meeting]:
     return _meeting_rows().filter(event=event).exclude(status=Meeting.Status.CANCELLED)
 
 
-def schedule_by_slot(*, event: Event) -> list[tuple[Slot, list[Meeting]]]:
+def list_schedule_by_slot(*, event: Event) -> list[tuple[Slot, list[Meeting]]]:
+    """Every slot of an event with its scheduled meetings, in time order."""
     meetings = defaultdict(list)
     for meeting in list_event_schedule(event=event).filter(status=Meeting.Status.SCHEDULED):
         meetings[meeting.slot_id].append(meeting)
     return [(slot, meetings.get(slot.pk, [])) for slot in list_slots(event=event)]
 
 
-def schedule_by_participant(*, event: Event) -> list[tuple[Registration, list[Meeting]]]:
+def list_schedule_by_participant(*, event: Event) -> list[tuple[Registration, list[Meeting]]]:
+    """Every approved participant of an event with their scheduled meetings, in time order."""
     meetings = defaultdict(list)
     for meeting in list_event_schedule(event=event).filter(status=Meeting.Status.SCHEDULED):
         for attendance in meeting.attendance.all():
@@ -365,10 +375,11 @@ def schedule_by_participant(*, event: Event) -> list[tuple[Registration, list[Me
 
 
 def list_unplaced_meetings(*, event: Event) -> QuerySet[Meeting]:
+    """An event's accepted meetings the scheduler could not place (with their reasons)."""
     return list_event_schedule(event=event).filter(status=Meeting.Status.UNSCHEDULED)
 
 
-def busy_slot_ids(
+def list_busy_slot_ids(
     *, registrations: list[Registration], exclude_meeting: Meeting | None = None
 ) -> set[int]:
     """Slots in which any of these registrations already has a scheduled meeting."""
@@ -380,22 +391,52 @@ def busy_slot_ids(
     return set(rows.values_list("slot_id", flat=True))
 
 
-def attended_session_ids(registration: Registration) -> set[int] | None:
+def get_attended_session_ids(registration: Registration) -> set[int] | None:
     """The sessions a registration chose, or None when it chose none (then it attends all)."""
     chosen = {session.pk for session in registration.sessions.all()}
     return chosen or None
 
 
-def table_count(slot: Slot, event: Event) -> int | None:
-    return None if event.is_online else slot.session.tables
+def get_slot_problem(*, meeting: Meeting, slot: Slot, table: int | None) -> str | None:
+    """Why a meeting cannot go into a slot (and table), in the active language; None if it can."""
+    event = meeting.event
+    if slot.session.event_id != event.pk:
+        return _("the slot belongs to another event")
+    registrations = [attendance.registration for attendance in meeting.attendance.all()]
+    for registration in registrations:
+        if slot.pk in list_busy_slot_ids(registrations=[registration], exclude_meeting=meeting):
+            return _("%(person)s already has a meeting at that time") % {
+                "person": registration.person.display_name
+            }
+        sessions = get_attended_session_ids(registration)
+        if sessions is not None and slot.session_id not in sessions:
+            return _("%(person)s does not attend this session") % {
+                "person": registration.person.display_name
+            }
+    if event.is_online:
+        return None
+    taken = set(
+        Meeting.objects.filter(slot=slot, status=Meeting.Status.SCHEDULED)
+        .exclude(pk=meeting.pk)
+        .values_list("table", flat=True)
+    )
+    if table is None:
+        if len(taken) >= slot.session.tables:
+            return _("every table is taken at that time")
+        return None
+    if not 1 <= table <= slot.session.tables:
+        return _("there is no table %(table)s in this session") % {"table": table}
+    if table in taken:
+        return _("table %(table)s is taken at that time") % {"table": table}
+    return None
 
 
 def list_free_slots(*, event: Event, registrations: list[Registration]) -> list[Slot]:
     """Slots, from now on, where all these registrations are free, attend, and a table is free."""
-    busy = busy_slot_ids(registrations=registrations)
+    busy = list_busy_slot_ids(registrations=registrations)
     sessions = None
     for registration in registrations:
-        chosen = attended_session_ids(registration)
+        chosen = get_attended_session_ids(registration)
         if chosen is not None:
             sessions = chosen if sessions is None else sessions & chosen
     taken = dict(
@@ -414,10 +455,11 @@ def list_free_slots(*, event: Event, registrations: list[Registration]) -> list[
 
 
 def get_latest_schedule_run(*, event: Event) -> ScheduleRun | None:
+    """The event's latest scheduler run, or None."""
     return event.schedule_runs.first()
 
 
-def suggest_partners(
+def list_suggested_partners(
     *, viewer: User, registration: Registration, top: int = 8
 ) -> list[Registration]:
     """Whom a participant might ask for a meeting: the matching engine's recommendations for

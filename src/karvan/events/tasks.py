@@ -57,6 +57,7 @@ def start_scheduler(*, run_id: int) -> threading.Thread | None:
 
 @shared_task
 def expire_meeting_requests() -> int:
+    """Expire unanswered meeting requests past their deadline; return how many (periodic)."""
     from karvan.events.services.meeting_requests import expire_meeting_requests as expire
 
     return expire()
@@ -64,6 +65,7 @@ def expire_meeting_requests() -> int:
 
 @shared_task
 def send_meeting_reminders() -> int:
+    """Remind participants of their meetings about to start; return how many (periodic)."""
     from karvan.events.services.meetings import send_meeting_reminders as remind
 
     return remind()

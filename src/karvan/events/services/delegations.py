@@ -128,6 +128,8 @@ def accept_delegation_invitation(
 def decline_delegation_invitation(
     *, actor: User, invitation: DelegationInvitation
 ) -> DelegationInvitation:
+    """A manager of the invited organisation refuses: it does not join. Raises
+    InvitationNotPendingError."""
     return _answer_invitation(
         invitation,
         actor,
@@ -140,6 +142,8 @@ def decline_delegation_invitation(
 def withdraw_delegation_invitation(
     *, actor: User, invitation: DelegationInvitation
 ) -> DelegationInvitation:
+    """The leader (or organiser) takes back an invitation not yet answered. Raises
+    InvitationNotPendingError."""
     if not can_manage_delegation(actor, invitation.delegation):
         raise NotAllowedError()
     invitation = _locked_pending_invitation(invitation)

@@ -143,6 +143,8 @@ def accept_meeting_request(
 
 @transaction.atomic
 def decline_meeting_request(*, actor: User, request: MeetingRequest) -> MeetingRequest:
+    """The recipient refuses a pending request; its sender is told. Raises
+    RequestNotPendingError."""
     if not can_act_for(actor, request.recipient):
         raise NotAllowedError()
     request = _locked_pending(request)
@@ -159,6 +161,7 @@ def decline_meeting_request(*, actor: User, request: MeetingRequest) -> MeetingR
 
 @transaction.atomic
 def withdraw_meeting_request(*, actor: User, request: MeetingRequest) -> MeetingRequest:
+    """The sender takes back a pending request. Raises RequestNotPendingError."""
     if not can_act_for(actor, request.sender):
         raise NotAllowedError()
     request = _locked_pending(request)

@@ -30,45 +30,11 @@ from karvan.events.permissions import (
     can_act_for,
 )
 from karvan.events.selectors import (
-    attended_session_ids,
-    busy_slot_ids,
+    get_slot_problem,
+    list_busy_slot_ids,
 )
 from karvan.events.services.common import require_organiser
 from karvan.notifications.services import notify
-
-
-def slot_problem(meeting: Meeting, slot: Slot, table: int | None) -> str | None:
-    """Why a meeting cannot go into a slot (and table), in the active language; None if it can."""
-    event = meeting.event
-    if slot.session.event_id != event.pk:
-        return _("the slot belongs to another event")
-    registrations = [attendance.registration for attendance in meeting.attendance.all()]
-    for registration in registrations:
-        if slot.pk in busy_slot_ids(registrations=[registration], exclude_meeting=meeting):
-            return _("%(person)s already has a meeting at that time") % {
-                "person": registration.person.display_name
-            }
-        sessions = attended_session_ids(registration)
-        if sessions is not None and slot.session_id not in sessions:
-            return _("%(person)s does not attend this session") % {
-                "person": registration.person.display_name
-            }
-    if event.is_online:
-        return None
-    taken = set(
-        Meeting.objects.filter(slot=slot, status=Meeting.Status.SCHEDULED)
-        .exclude(pk=meeting.pk)
-        .values_list("table", flat=True)
-    )
-    if table is None:
-        if len(taken) >= slot.session.tables:
-            return _("every table is taken at that time")
-        return None
-    if not 1 <= table <= slot.session.tables:
-        return _("there is no table %(table)s in this session") % {"table": table}
-    if table in taken:
-        return _("table %(table)s is taken at that time") % {"table": table}
-    return None
 
 
 def place_meeting(*, meeting: Meeting, slot: Slot, table: int | None = None) -> Meeting:
@@ -76,7 +42,7 @@ def place_meeting(*, meeting: Meeting, slot: Slot, table: int | None = None) -> 
     has checked who may. Raises SlotNotFreeError."""
     # Lock the slot's meetings so two people cannot take its last table at the same time.
     list(Meeting.objects.select_for_update().filter(slot=slot).order_by("pk").values_list("pk"))
-    problem = slot_problem(meeting, slot, table)
+    problem = get_slot_problem(meeting=meeting, slot=slot, table=table)
     if problem is not None:
         raise SlotNotFreeError(field="slot", reason=problem)
     if not meeting.event.is_online and table is None:
@@ -144,7 +110,7 @@ def add_meeting_participant(
         raise NotApprovedError()
     if meeting.attendance.filter(registration=registration).exists():
         return meeting
-    if meeting.is_scheduled and meeting.slot_id in busy_slot_ids(registrations=[registration]):
+    if meeting.is_scheduled and meeting.slot_id in list_busy_slot_ids(registrations=[registration]):
         raise SlotNotFreeError(
             reason=_("%(person)s already has a meeting at that time")
             % {"person": registration.person.display_name}
@@ -155,6 +121,7 @@ def add_meeting_participant(
 
 @transaction.atomic
 def unschedule_meeting(*, actor: User, meeting: Meeting) -> Meeting:
+    """The organiser takes a meeting out of its slot (and out of the published agendas)."""
     require_organiser(actor, meeting.event)
     meeting.slot = None
     meeting.table = None
@@ -208,6 +175,7 @@ def publish_schedule(*, actor: User, event: Event) -> int:
 def mark_no_show(
     *, actor: User, participant: MeetingParticipant, is_no_show: bool = True
 ) -> MeetingParticipant:
+    """The organiser records that a participant did not come to a meeting (or did, after all)."""
     require_organiser(actor, participant.meeting.event)
     participant.is_no_show = is_no_show
     participant.save(update_fields=["is_no_show"])

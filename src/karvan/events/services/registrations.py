@@ -147,6 +147,8 @@ def register_person(
 def choose_sessions(
     *, actor: User, registration: Registration, sessions: Iterable[Session]
 ) -> Registration:
+    """Set the sessions a registered person attends (none chosen: all of them). Raises
+    UnknownSessionError for another event's session."""
     if not can_edit_registration(actor, registration):
         raise NotAllowedError()
     registration.sessions.set(_check_sessions(registration.event, sessions))
@@ -166,6 +168,7 @@ def _decide(registration: Registration, actor: User, status: str, reason: str = 
 
 @transaction.atomic
 def approve_registration(*, actor: User, registration: Registration) -> Registration:
+    """The organiser approves a registration; the person is told. Raises AlreadyDecidedError."""
     _decide(registration, actor, Registration.Status.APPROVED)
     registration.refresh_from_db()
     notify(
@@ -179,6 +182,8 @@ def approve_registration(*, actor: User, registration: Registration) -> Registra
 
 @transaction.atomic
 def reject_registration(*, actor: User, registration: Registration, reason: str) -> Registration:
+    """The organiser rejects a registration with a reason; its open requests are withdrawn and
+    its meetings cancelled, and the person is told. Raises AlreadyDecidedError."""
     _decide(registration, actor, Registration.Status.REJECTED, reason.strip())
     registration.refresh_from_db()
     _withdraw_participation(registration)

@@ -29,8 +29,8 @@ from karvan.events.permissions import (
     can_create_event_for,
 )
 from karvan.events.selectors import (
-    event_countries,
-    holiday_table,
+    get_holiday_table,
+    list_event_countries,
 )
 from karvan.events.services.common import require_organiser
 
@@ -84,6 +84,7 @@ def create_event(*, actor: User, organiser: Organisation, data: Mapping[str, obj
 
 @transaction.atomic
 def update_event(*, actor: User, event: Event, data: Mapping[str, object]) -> Event:
+    """Change an event's details (the fields of EVENT_FIELDS). Raises InvalidEventDatesError."""
     require_organiser(actor, event)
     _apply_event_changes(event, data)
     event.full_clean()
@@ -134,6 +135,8 @@ def add_session(*, actor: User, event: Event, data: Mapping[str, object]) -> Ses
 
 @transaction.atomic
 def delete_session(*, actor: User, session: Session) -> None:
+    """Delete a session and its slots. Raises SessionInUseError while meetings are scheduled
+    in it."""
     require_organiser(actor, session.event)
     if Meeting.objects.filter(slot__session=session, status=Meeting.Status.SCHEDULED).exists():
         raise SessionInUseError()
@@ -153,11 +156,11 @@ def generate_slots(*, session: Session) -> list[Slot]:
         break_minutes=session.break_minutes,
     )
     if not session.hold_on_holidays and times:
-        countries = event_countries(event)
+        countries = list_event_countries(event)
         calendars = country_calendars(
             countries, profiles=settings.KARVAN_COUNTRY_PROFILES, fallback_zone=event.time_zone
         )
-        table = holiday_table(
+        table = get_holiday_table(
             countries=countries, first=session.starts_at.date(), last=session.ends_at.date()
         )
         times = [

@@ -31,7 +31,7 @@ from karvan.events.selectors import (
     list_meeting_requests,
     list_own_registrations,
     list_participants,
-    suggest_partners,
+    list_suggested_partners,
 )
 from karvan.events.services.meeting_requests import (
     accept_meeting_request,
@@ -80,7 +80,7 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     event = visible_event(request, pk)
     own = _approved_own(request, event)
-    suggested = suggest_partners(viewer=request.user, registration=own[0]) if own else []
+    suggested = list_suggested_partners(viewer=request.user, registration=own[0]) if own else []
     return render(request, "events/_suggestions.html", {"event": event, "suggestions": suggested})
 
 

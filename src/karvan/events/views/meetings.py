@@ -33,10 +33,10 @@ from karvan.events.selectors import (
     get_latest_schedule_run,
     get_video_room,
     list_participants,
+    list_schedule_by_participant,
+    list_schedule_by_slot,
     list_slots,
     list_unplaced_meetings,
-    schedule_by_participant,
-    schedule_by_slot,
 )
 from karvan.events.services.meetings import (
     add_meeting_participant,
@@ -60,7 +60,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     view = request.GET.get("view", "slot")
     if view not in {"slot", "table", "participant"}:
         view = "slot"
-    by_slot = schedule_by_slot(event=event)
+    by_slot = list_schedule_by_slot(event=event)
     context = {
         "event": event,
         "view": view,
@@ -83,7 +83,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             (number, names.get(number, ""), tables[number]) for number in sorted(tables)
         ]
     elif view == "participant":
-        context["by_participant"] = schedule_by_participant(event=event)
+        context["by_participant"] = list_schedule_by_participant(event=event)
     return render(request, "events/schedule.html", context)
 
 
@@ -135,7 +135,7 @@ def table_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "events/table_plan.html",
-        {"event": event, "by_slot": schedule_by_slot(event=event), "names": names},
+        {"event": event, "by_slot": list_schedule_by_slot(event=event), "names": names},
     )
 
 
