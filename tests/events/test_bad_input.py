@@ -102,7 +102,6 @@ def _posts(event, meeting, delegation, registration):
             {"day": "2026-12-08", "start_time": "9:00", "end_time": "10:00"},
             "meeting_minutes",
         ),
-        (reverse("events:registration_decide", args=[registration.pk]), {}, "decision"),
     ]
 
 

@@ -49,7 +49,8 @@ def test_an_outsider_sees_nothing(client, meeting, iranian, url):
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("events:registration_decide", {"decision": "reject", "reason": "x"}),
+        ("events:registration_reject", {"reason": "x"}),
+        ("events:registration_approve", {}),
         ("events:registration_cancel", {}),
     ],
 )

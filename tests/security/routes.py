@@ -501,12 +501,14 @@ ROUTES += [
         data=lambda w: {"sessions": [w.session.pk]},
     ),
     Route(
-        "events:registration_decide",
+        "events:registration_reject",
         "registration",
         pk("partner_registration"),
         post=ORGANISER,
-        data=lambda w: {"decision": "reject", "reason": "Full."},
+        data=lambda w: {"reason": "Full."},
     ),
+    # Acme's owner's registration waits for the organiser's approval.
+    Route("events:registration_approve", "registration", pk("owner_registration"), post=ORGANISER),
     Route("events:registration_cancel", "registration", pk("owner_registration"), post=ACME),
     Route("events:badge", "registration", pk("owner_registration"), get=OWNER_REGISTRATION),
     Route("events:agenda", "registration", pk("owner_registration"), get=OWNER_REGISTRATION),

@@ -28,9 +28,14 @@ urlpatterns = [
     ),
     path("registrations/<int:pk>/", registrations.registration_detail, name="registration"),
     path(
-        "registrations/<int:pk>/decide/",
-        registrations.registration_decide,
-        name="registration_decide",
+        "registrations/<int:pk>/approve/",
+        registrations.registration_approve,
+        name="registration_approve",
+    ),
+    path(
+        "registrations/<int:pk>/reject/",
+        registrations.registration_reject,
+        name="registration_reject",
     ),
     path(
         "registrations/<int:pk>/cancel/",

@@ -98,22 +98,8 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = visible_registration(request, pk)
-    form = RejectForm(request.POST)
-    try:
-        if request.POST.get("decision") == "approve":
-            approve_registration(actor=request.user, registration=registration)
-        elif request.POST.get("decision") == "reject" and form.is_valid():
-            reject_registration(
-                actor=request.user, registration=registration, reason=form.cleaned_data["reason"]
-            )
-        else:
-            messages.error(request, _("Choose to approve or reject."))
-    except DomainError as error:
-        messages.error(request, error.text)
+def _decided(request: HttpRequest, registration: Registration) -> HttpResponse:
+    """The registration's row again (htmx), or the organiser's list."""
     if request.headers.get("HX-Request"):
         registration.refresh_from_db()
         return render(
@@ -122,6 +108,35 @@ def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
             {"registration": registration, "reject_form": RejectForm()},
         )
     return redirect("events:registrations", pk=registration.event_id)
+
+
+@login_required
+@require_POST
+def registration_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = visible_registration(request, pk)
+    try:
+        approve_registration(actor=request.user, registration=registration)
+    except DomainError as error:
+        messages.error(request, error.text)
+    return _decided(request, registration)
+
+
+@login_required
+@require_POST
+def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reject with an optional reason, which the person reads."""
+    registration = visible_registration(request, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+        return _decided(request, registration)
+    try:
+        reject_registration(
+            actor=request.user, registration=registration, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        messages.error(request, error.text)
+    return _decided(request, registration)
 
 
 @login_required
