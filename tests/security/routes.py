@@ -507,8 +507,12 @@ ROUTES += [
         post=ORGANISER,
         data=lambda w: {"reason": "Full."},
     ),
-    # Acme's owner's registration waits for the organiser's approval.
-    Route("events:registration_approve", "registration", pk("owner_registration"), post=ORGANISER),
+    Route(
+        "events:registration_approve",
+        "registration",
+        pk("pending_registration"),
+        post=ORGANISER,
+    ),
     Route("events:registration_cancel", "registration", pk("owner_registration"), post=ACME),
     Route("events:badge", "registration", pk("owner_registration"), get=OWNER_REGISTRATION),
     Route("events:agenda", "registration", pk("owner_registration"), get=OWNER_REGISTRATION),
@@ -542,7 +546,7 @@ ROUTES += [
         post=ORGANISER | only("leader"),
         data=lambda w: {
             "person-organisation": w.guest_org.pk,
-            "person-person": w.guest_colleague.pk,
+            "person-person": w.guest_trainee.pk,
         },
     ),
     Route(
@@ -553,7 +557,7 @@ ROUTES += [
         data=lambda w: {
             "file": SimpleUploadedFile(
                 "people.csv",
-                f"registry_id,email\n{w.guest_org.registry_id},{w.guest_colleague.email}".encode(),
+                f"registry_id,email\n{w.guest_org.registry_id},{w.guest_trainee.email}".encode(),
             )
         },
     ),

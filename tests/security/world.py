@@ -310,6 +310,8 @@ def build_world() -> World:
     )
     o["guest_colleague"] = _person("guest_colleague")
     _member(o["guest_colleague"], guest_org, role.MEMBER)
+    o["guest_trainee"] = _person("guest_trainee")
+    _member(o["guest_trainee"], guest_org, role.MEMBER)
     o["owner_registration"] = register_person(
         actor=owner, event=ev, organisation=acme, person=owner
     )
@@ -332,6 +334,14 @@ def build_world() -> World:
             person=leader,
             delegation=o["delegation"],
         ),
+    )
+    # Registered by the leader: it waits for the organiser's approval.
+    o["pending_registration"] = register_person(
+        actor=leader,
+        event=ev,
+        organisation=guest_org,
+        person=o["guest_colleague"],
+        delegation=o["delegation"],
     )
     accepted = send_meeting_request(
         actor=owner,
