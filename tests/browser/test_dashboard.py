@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from karvan.directory.models import Membership
 from karvan.events.models import Event
-from karvan.events.services import add_session, create_event, register_person
+from karvan.events.services.registrations import register_person
+from karvan.events.services.setup import add_session, create_event
 from karvan.opportunities.services import create_opportunity, express_interest, publish_opportunity
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, valid_uscc
 

@@ -11,13 +11,9 @@ from playwright.sync_api import expect
 
 from karvan.directory.models import Membership
 from karvan.events.models import DelegationInvitation, Event, Meeting, MeetingRequest, Registration
-from karvan.events.services import (
-    add_session,
-    approve_registration,
-    create_delegation,
-    create_event,
-    register_person,
-)
+from karvan.events.services.delegations import create_delegation
+from karvan.events.services.registrations import approve_registration, register_person
+from karvan.events.services.setup import add_session, create_event
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 SHOTS = Path(__file__).parent / "artifacts"
@@ -107,7 +103,7 @@ def test_request_accept_schedule_publish_and_each_reads_their_own_agenda(
     chinese.goto(f"{base}/events/requests/{meeting_request.pk}/")
     expect(chinese.locator("main")).to_contain_text("بسته‌بندی پسته")
     with chinese.expect_navigation():
-        chinese.click("form:has(input[value=accept]) button[type=submit]")
+        chinese.click("form[action$='/accept/'] button[type=submit]")
     expect(chinese.locator("#request-status")).to_have_text(in_language("zh-hans", "Accepted"))
 
     staff = new_page()
@@ -173,7 +169,7 @@ def test_a_leader_invites_an_organisation_whose_manager_accepts_then_registers_i
     page.goto(f"{base}/events/delegations/{delegation.pk}/")
     page.fill("#id_member-registry_id", invited.organisation.registry_id)
     with page.expect_navigation():
-        page.click("form:has(input[value=member]) button[type=submit]")
+        page.click("form[action$='/invite/'] button[type=submit]")
     expect(page.locator("#delegation-invitations")).to_contain_text("زعفران تربت")
     assert not delegation.members.exists()
 
@@ -186,7 +182,7 @@ def test_a_leader_invites_an_organisation_whose_manager_accepts_then_registers_i
     with manager.expect_navigation():
         manager.click(f"a[href='/events/invitations/{invitation.pk}/']")
     with manager.expect_navigation():
-        manager.click("form:has(input[value=accept]) button[type=submit]")
+        manager.click("form[action$='/accept/'] button[type=submit]")
     expect(manager.locator("#invitation-status")).to_have_text(in_language("fa", "Accepted"))
     assert list(delegation.members.all()) == [invited.organisation]
 
@@ -194,7 +190,7 @@ def test_a_leader_invites_an_organisation_whose_manager_accepts_then_registers_i
     page.select_option("#id_person-organisation", str(invited.organisation.pk))
     page.select_option("#id_person-person", str(worker.pk))
     with page.expect_navigation():
-        page.click("form:has(input[value=person]) button[type=submit]")
+        page.click("form[action$='/register/'] button[type=submit]")
     expect(page.locator("main")).to_contain_text("Reza Mohammadi")
     assert Registration.objects.filter(person=worker, delegation=delegation).exists()
     assert people  # the fair's own participants are untouched

@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from karvan.events.models import Event
-from karvan.events.services import create_event
+from karvan.events.services.setup import create_event
 from karvan.opportunities.services import create_opportunity, publish_opportunity
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

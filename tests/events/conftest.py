@@ -9,13 +9,8 @@ import pytest
 from django.utils import translation
 
 from karvan.events.models import Event, Registration
-from karvan.events.services import (
-    add_session,
-    approve_registration,
-    create_event,
-    load_holidays,
-    register_person,
-)
+from karvan.events.services.registrations import approve_registration, register_person
+from karvan.events.services.setup import add_session, create_event, load_holidays
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 HOLIDAYS = Path(__file__).resolve().parents[2] / "src/karvan/events/data/holidays.json"

@@ -1,7 +1,18 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from karvan.events.models import Meeting, MeetingRequest
-from karvan.events.services import move_meeting, publish_schedule
+from karvan.events.services.delegations import (
+    accept_delegation_invitation,
+    create_delegation,
+    invite_to_delegation,
+)
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import move_meeting, publish_schedule
+from karvan.events.services.registrations import approve_registration, register_person
+from tests.events.conftest import participant
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +90,99 @@ def test_registering_through_the_api(client, event):
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_the_meeting_request_page_costs_the_same_queries_for_many_requests(
+    client, event, organiser, iranian, django_assert_max_num_queries
+):
+    """Each request's meeting id comes with the page's query, not one query per request."""
+    client.force_login(iranian.person)
+
+    def ask(count):
+        for _ in range(count):
+            other = participant(event, organiser, country="CN")
+            request = send_meeting_request(
+                actor=iranian.person, sender=iranian, recipient=other, reason="Saffron"
+            )
+            accept_meeting_request(actor=other.person, request=request)
+
+    ask(2)
+    with CaptureQueriesContext(connection) as few:
+        items = client.get("/api/meeting-requests").json()["items"]
+    assert len(items) == 2 and all(item["meeting_id"] for item in items)
+    ask(8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        items = client.get("/api/meeting-requests").json()["items"]
+    assert len(items) == 10
+    meetings = dict(Meeting.objects.values_list("request_id", "pk"))
+    assert all(item["meeting_id"] == meetings[item["id"]] for item in items)
+
+
+def test_participants_are_listed_by_one_rule_on_the_page_and_in_the_api(
+    client, event, organiser, iranian, chinese
+):
+    """Approved participants and the organiser read the list; a delegation's leader whose own
+    organisation has no approved registration reads it on neither (the API let it through, for
+    the approved registration of a member of its delegation)."""
+    leader = MembershipFactory()
+    delegation = create_delegation(
+        actor=leader.user, event=event, leader=leader.organisation, name="Leaders"
+    )
+    joined = MembershipFactory()
+    accept_delegation_invitation(
+        actor=joined.user,
+        invitation=invite_to_delegation(
+            actor=leader.user, delegation=delegation, organisation=joined.organisation
+        ),
+    )
+    approve_registration(
+        actor=organiser,
+        registration=register_person(
+            actor=leader.user,
+            event=event,
+            organisation=joined.organisation,
+            person=joined.user,
+            delegation=delegation,
+        ),
+    )
+    page = reverse("events:participants", args=[event.pk])
+    api = f"/api/events/{event.pk}/participants"
+    for person, sees in [
+        (iranian.person, True),
+        (organiser, True),
+        (leader.user, False),
+        (joined.user, True),
+        (MembershipFactory().user, False),
+    ]:
+        client.force_login(person)
+        assert (client.get(page).status_code == 200) is sees, person
+        assert (client.get(api).status_code == 200) is sees, person
+        if not sees:
+            assert client.get(api).status_code == 403
+
+
+def test_an_unpublished_meeting_is_the_organisers_alone_on_the_page_and_in_the_api(
+    client, event, organiser, iranian, chinese
+):
+    request = send_meeting_request(
+        actor=iranian.person, sender=iranian, recipient=chinese, reason="x"
+    )
+    accept_meeting_request(actor=chinese.person, request=request)
+    meeting = Meeting.objects.get(request=request)
+    move_meeting(actor=organiser, meeting=meeting, slot=event.sessions.first().slots.first())
+    client.force_login(iranian.person)
+    assert client.get(reverse("events:meeting", args=[meeting.pk])).status_code == 404
+    assert client.get(f"/api/meetings/{meeting.pk}").status_code == 404
+    response = client.post(
+        f"/api/meetings/{meeting.pk}/feedback",
+        {"registration_id": iranian.pk, "outcome": "follow_up"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    client.force_login(organiser)
+    assert client.get(reverse("events:meeting", args=[meeting.pk])).status_code == 200
+    assert client.get(f"/api/meetings/{meeting.pk}").status_code == 200
+    publish_schedule(actor=organiser, event=event)
+    client.force_login(iranian.person)
+    assert client.get(reverse("events:meeting", args=[meeting.pk])).status_code == 200
+    assert client.get(f"/api/meetings/{meeting.pk}").status_code == 200

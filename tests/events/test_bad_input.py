@@ -5,13 +5,9 @@ import pytest
 from django.urls import reverse
 
 from karvan.events.models import Meeting, MeetingParticipant, Registration, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    create_delegation,
-    move_meeting,
-    publish_schedule,
-    send_meeting_request,
-)
+from karvan.events.services.delegations import create_delegation
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import move_meeting, publish_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -41,29 +37,28 @@ def _posts(event, meeting, delegation, registration):
     """Every events form that takes an id or a number, with the field to corrupt."""
     return [
         (
-            reverse("events:delegation", args=[delegation.pk]),
-            {"action": "remove_member"},
+            reverse("events:delegation_member_remove", args=[delegation.pk]),
+            {},
             "organisation",
         ),
         (
-            reverse("events:delegation", args=[delegation.pk]),
-            {"action": "withdraw_invitation"},
+            reverse("events:delegation_invitation_withdraw", args=[delegation.pk]),
+            {},
             "invitation",
         ),
         (
-            reverse("events:delegation", args=[delegation.pk]),
-            {"action": "person", "person-organisation": str(delegation.leader_id)},
+            reverse("events:delegation_register", args=[delegation.pk]),
+            {"person-organisation": str(delegation.leader_id)},
             "person-person",
         ),
         (
-            reverse("events:delegation", args=[delegation.pk]),
-            {"action": "person", "person-person": "1"},
+            reverse("events:delegation_register", args=[delegation.pk]),
+            {"person-person": "1"},
             "person-organisation",
         ),
         (
-            reverse("events:delegation", args=[delegation.pk]),
+            reverse("events:delegation_register", args=[delegation.pk]),
             {
-                "action": "person",
                 "person-person": "1",
                 "person-organisation": str(delegation.leader_id),
             },
@@ -88,8 +83,8 @@ def _posts(event, meeting, delegation, registration):
         (reverse("events:register", args=[event.pk]), {"person": "1"}, "organisation"),
         (reverse("events:register", args=[event.pk]), {}, "person"),
         (reverse("events:register", args=[event.pk]), {}, "sessions"),
-        (reverse("events:request", args=[meeting.request_id]), {"action": "accept"}, "slot"),
-        (reverse("events:request", args=[meeting.request_id]), {"action": "pick"}, "slot"),
+        (reverse("events:request_accept", args=[meeting.request_id]), {}, "slot"),
+        (reverse("events:request_pick_slot", args=[meeting.request_id]), {}, "slot"),
         (
             reverse("events:request_create", args=[event.pk, registration.pk]),
             {"reason": "x", "language": "en"},
@@ -107,7 +102,6 @@ def _posts(event, meeting, delegation, registration):
             {"day": "2026-12-08", "start_time": "9:00", "end_time": "10:00"},
             "meeting_minutes",
         ),
-        (reverse("events:registration_decide", args=[registration.pk]), {}, "decision"),
     ]
 
 

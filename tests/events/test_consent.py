@@ -10,13 +10,12 @@ from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Membership
 from karvan.events.errors import NotConsentedError, NotInDelegationError
 from karvan.events.models import Registration
-from karvan.events.services import (
+from karvan.events.services.delegations import (
     accept_delegation_invitation,
-    cancel_registration,
     create_delegation,
     invite_to_delegation,
-    register_person,
 )
+from karvan.events.services.registrations import cancel_registration, register_person
 from karvan.notifications.models import Notification
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -79,9 +78,8 @@ def test_a_leader_cannot_register_people_of_an_organisation_that_has_not_joined(
     )
     client.force_login(leader.user)
     response = client.post(
-        reverse("events:delegation", args=[delegation.pk]),
+        reverse("events:delegation_register", args=[delegation.pk]),
         {
-            "action": "person",
             "person-organisation": victim.organisation_id,
             "person-person": victim.user_id,
         },
@@ -108,9 +106,8 @@ def test_once_a_manager_accepted_the_leader_and_organiser_register_its_people(
     ).user
     client.force_login(leader.user)
     client.post(
-        reverse("events:delegation", args=[delegation.pk]),
+        reverse("events:delegation_register", args=[delegation.pk]),
         {
-            "action": "person",
             "person-organisation": victim.organisation_id,
             "person-person": victim.user_id,
         },
@@ -190,13 +187,15 @@ def test_only_the_invited_organisations_managers_answer_an_invitation(
     url = reverse("events:invitation", args=[invitation.pk])
     client.force_login(MembershipFactory().user)
     assert client.get(url).status_code == 404
-    assert client.post(url, {"action": action}).status_code == 404
+    action_url = reverse(f"events:invitation_{action}", args=[invitation.pk])
+    assert client.post(action_url).status_code == 404
     assert url not in client.get(reverse("events:invitations")).content.decode()
     for manager_of_the_delegation in (leader.user, organiser):  # they read it, never answer it
         client.force_login(manager_of_the_delegation)
         assert client.get(url).status_code == 200
-        assert 'value="accept"' not in client.get(url).content.decode()
-        client.post(url, {"action": action})
+        page = client.get(url).content.decode()
+        assert reverse("events:invitation_accept", args=[invitation.pk]) not in page
+        client.post(action_url)
     invitation.refresh_from_db()
     assert invitation.is_pending
     assert not delegation.members.exists()

@@ -6,12 +6,8 @@ import pytest
 from django.urls import reverse
 
 from karvan.events.models import Event, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    create_delegation,
-    invite_to_delegation,
-    send_meeting_request,
-)
+from karvan.events.services.delegations import create_delegation, invite_to_delegation
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
 from karvan.notifications.models import Notification
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

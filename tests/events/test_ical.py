@@ -8,12 +8,8 @@ import pytest
 from django.urls import reverse
 
 from karvan.events.models import Meeting, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    move_meeting,
-    publish_schedule,
-    send_meeting_request,
-)
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import move_meeting, publish_schedule
 
 pytestmark = pytest.mark.django_db
 

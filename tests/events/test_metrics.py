@@ -6,12 +6,8 @@ import pytest
 
 from karvan.core.charts import Filters, get_chart_spec
 from karvan.events.models import Meeting, MeetingParticipant, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    move_meeting,
-    publish_schedule,
-    send_meeting_request,
-)
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import move_meeting, publish_schedule
 from tests.events.conftest import participant
 
 pytestmark = pytest.mark.django_db

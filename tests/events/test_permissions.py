@@ -7,12 +7,8 @@ import pytest
 from django.urls import reverse
 
 from karvan.events.models import Meeting, MeetingRequest, Registration, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    move_meeting,
-    publish_schedule,
-    send_meeting_request,
-)
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import move_meeting, publish_schedule
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +49,8 @@ def test_an_outsider_sees_nothing(client, meeting, iranian, url):
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("events:registration_decide", {"decision": "reject", "reason": "x"}),
+        ("events:registration_reject", {"reason": "x"}),
+        ("events:registration_approve", {}),
         ("events:registration_cancel", {}),
     ],
 )
@@ -69,7 +66,7 @@ def test_an_outsider_cannot_answer_a_request(client, iranian, chinese):
         actor=iranian.person, sender=iranian, recipient=chinese, reason="x"
     )
     client.force_login(MembershipFactory().user)
-    response = client.post(reverse("events:request", args=[request.pk]), {"action": "accept"})
+    response = client.post(reverse("events:request_accept", args=[request.pk]))
     assert response.status_code == 404
     request.refresh_from_db()
     assert request.status == MeetingRequest.Status.PENDING

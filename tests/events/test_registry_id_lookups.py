@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from karvan.events.imports import read_people
 from karvan.events.models import DelegationInvitation, Registration
-from karvan.events.services import (
+from karvan.events.services.delegations import (
     accept_delegation_invitation,
     create_delegation,
     import_delegation,
@@ -37,8 +37,8 @@ def delegation(event):
 def test_the_leader_invites_an_organisation_by_an_identifier_in_persian_digits(client, delegation):
     invited = OrganisationFactory(country="IR", registry_id="10103203445")
     client.force_login(delegation.leader.memberships.get().user)
-    url = reverse("events:delegation", args=[delegation.pk])
-    client.post(url, {"action": "member", "member-registry_id": _as_typed(invited.registry_id)})
+    url = reverse("events:delegation_invite", args=[delegation.pk])
+    client.post(url, {"member-registry_id": _as_typed(invited.registry_id)})
     assert DelegationInvitation.objects.filter(delegation=delegation, organisation=invited).exists()
 
 

@@ -4,6 +4,8 @@ import datetime
 import threading
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -11,16 +13,11 @@ from karvan.core.errors import NotAllowedError
 from karvan.events import tasks
 from karvan.events.errors import NothingToScheduleError, TooManyCellsError, TooManyMeetingsError
 from karvan.events.models import Meeting, ScheduleRun, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    add_session,
-    build_problem,
-    move_meeting,
-    publish_schedule,
-    send_meeting_request,
-    start_schedule_run,
-)
-from karvan.events.tasks import run_scheduler
+from karvan.events.scheduling import build_problem, run_schedule, start_schedule_run
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import move_meeting, publish_schedule
+from karvan.events.services.setup import add_session
+from karvan.events.tasks import run_schedule as run_schedule_task
 from tests.events.conftest import participant
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def _run(organiser, event):
     """Queue a run, then run it as the worker (or the background thread) does."""
     run = start_schedule_run(actor=organiser, event=event, time_limit=5)
-    run_scheduler(run_id=run.pk)
+    run_schedule_task(run_id=run.pk)
     run.refresh_from_db()
     return run
 
@@ -241,10 +238,10 @@ def test_a_result_met_by_a_busy_database_is_written_when_it_frees(
     The result is written again rather than the run failed (a browser run in CI failed so)."""
     from django.db import OperationalError
 
-    from karvan.events import services
+    from karvan.events import scheduling
 
     meeting = _accepted(iranian, chinese)
-    store = services._store_solution
+    store = scheduling._store_solution
     calls = []
 
     def busy_once(*args, **kwargs):
@@ -253,9 +250,29 @@ def test_a_result_met_by_a_busy_database_is_written_when_it_frees(
             raise OperationalError("database table is locked: events_meeting")
         return store(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_store_solution", busy_once)
+    monkeypatch.setattr(scheduling, "_store_solution", busy_once)
     run = _run(organiser, event)
     assert len(calls) == 2
     assert run.status == ScheduleRun.Status.DONE
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED
+
+
+def test_a_runs_result_is_written_in_a_few_updates_whatever_the_number_of_meetings(
+    event, organiser, iranian, chinese
+):
+    """The meetings placed and the reasons of those left out are written in bulk: the number of
+    UPDATEs of the meetings' table does not grow with the meetings (it was one per meeting)."""
+    others = [participant(event, organiser, country="CN") for _ in range(5)]
+    meetings = [_accepted(iranian, o) for o in others] + [_accepted(chinese, iranian)]
+    run = start_schedule_run(actor=organiser, event=event, time_limit=5)
+    with CaptureQueriesContext(connection) as queries:
+        run_schedule(run=run)
+    run.refresh_from_db()
+    assert run.status == ScheduleRun.Status.DONE and run.placed + run.unplaced == len(meetings)
+    updates = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "events_meeting"')
+    ]
+    assert len(updates) <= 3, updates  # clear, placed, unplaced reasons
+    placed = Meeting.objects.filter(pk__in=[m.pk for m in meetings], status="scheduled")
+    assert placed.count() == run.placed

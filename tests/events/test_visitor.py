@@ -48,7 +48,7 @@ def test_a_badge_code_typed_in_persian_or_full_width_characters_checks_in(
 
     import time_machine
 
-    from karvan.events.services import check_in
+    from karvan.events.services.registrations import check_in
 
     # On the fair's first day, in Guangzhou: when a door opens.
     on_the_day = datetime.datetime(2026, 12, 8, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))

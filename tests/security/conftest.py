@@ -13,7 +13,8 @@ from django.utils import timezone
 from karvan.agreements.documents.sealing import create_sealing_key
 from karvan.directory.models import Membership
 from karvan.events.models import Event
-from karvan.events.services import create_delegation, create_event, set_event_status
+from karvan.events.services.delegations import create_delegation
+from karvan.events.services.setup import create_event, set_event_status
 from karvan.knowledge.index import reset_knowledge_index
 from karvan.matching.index_cache import reset_index
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, valid_uscc

@@ -216,8 +216,26 @@ ROUTES: list[Route] = [
         "delegation_invitation",
         pk("delegation_invitation"),
         get=only("partner", "leader", "owner", "member", "staff"),
+    ),
+    Route(
+        "events:invitation_accept",
+        "delegation_invitation",
+        pk("delegation_invitation"),
         post=only("partner"),
-        data=lambda w: {"action": "accept"},
+    ),
+    Route(
+        "events:invitation_decline",
+        "delegation_invitation",
+        pk("delegation_invitation"),
+        post=only("partner"),
+    ),
+    # Only an organisation that joined leaves; Partner Co was only invited (nothing to change).
+    Route(
+        "events:invitation_leave",
+        "delegation_invitation",
+        pk("delegation_invitation"),
+        post=only("partner"),
+        changes=False,
     ),
     # A signatory locked out by wrong codes: a manager of its party lifts the lock.
     Route(
@@ -500,8 +518,18 @@ ROUTES += [
         "meeting_request",
         pk("meeting_request"),
         get=ACME | ORGANISER,
-        post=ACME,
-        data=lambda w: {"action": "decline"},
+    ),
+    Route("events:request_accept", "meeting_request", pk("meeting_request"), post=ACME),
+    Route("events:request_decline", "meeting_request", pk("meeting_request"), post=ACME),
+    # The guest's request: Guest Imports' people withdraw it (none of them is an actor).
+    Route("events:request_withdraw", "meeting_request", pk("meeting_request"), post=NOBODY),
+    # Slots are picked only where participants schedule; the organiser schedules this event.
+    Route(
+        "events:request_pick_slot",
+        "accepted_request",
+        pk("accepted_request"),
+        post=NOBODY,
+        data=lambda w: {"slot": w.slot.pk},
     ),
     Route(
         "events:registration",
@@ -512,22 +540,72 @@ ROUTES += [
         data=lambda w: {"sessions": [w.session.pk]},
     ),
     Route(
-        "events:registration_decide",
+        "events:registration_reject",
         "registration",
         pk("partner_registration"),
         post=ORGANISER,
-        data=lambda w: {"decision": "reject", "reason": "Full."},
+        data=lambda w: {"reason": "Full."},
+    ),
+    Route(
+        "events:registration_approve",
+        "registration",
+        pk("pending_registration"),
+        post=ORGANISER,
     ),
     Route("events:registration_cancel", "registration", pk("owner_registration"), post=ACME),
     Route("events:badge", "registration", pk("owner_registration"), get=OWNER_REGISTRATION),
     Route("events:agenda", "registration", pk("owner_registration"), get=OWNER_REGISTRATION),
+    Route("events:delegation", "delegation", pk("delegation"), get=ORGANISER | only("leader")),
     Route(
-        "events:delegation",
+        "events:delegation_invite",
         "delegation",
         pk("delegation"),
-        get=ORGANISER | only("leader"),
         post=ORGANISER | only("leader"),
-        data=lambda w: {"action": "member", "member-registry_id": w.guest_org.registry_id},
+        data=lambda w: {"member-registry_id": w.fairs.registry_id},
+    ),
+    Route(
+        "events:delegation_invitation_withdraw",
+        "delegation_invitation",
+        pk("delegation"),
+        post=ORGANISER | only("leader"),
+        data=lambda w: {"invitation": w.delegation_invitation.pk},
+    ),
+    Route(
+        "events:delegation_member_remove",
+        "delegation",
+        pk("delegation"),
+        # The leader and the organiser; Guest Imports' managers too (none of them is an actor).
+        post=ORGANISER | only("leader"),
+        data=lambda w: {"organisation": w.guest_org.pk},
+    ),
+    Route(
+        "events:delegation_register",
+        "delegation",
+        pk("delegation"),
+        post=ORGANISER | only("leader"),
+        data=lambda w: {
+            "person-organisation": w.guest_org.pk,
+            "person-person": w.guest_trainee.pk,
+        },
+    ),
+    Route(
+        "events:delegation_import",
+        "delegation",
+        pk("delegation"),
+        post=ORGANISER | only("leader"),
+        data=lambda w: {
+            "file": SimpleUploadedFile(
+                "people.csv",
+                f"registry_id,email\n{w.guest_org.registry_id},{w.guest_trainee.email}".encode(),
+            )
+        },
+    ),
+    Route(
+        "events:meeting_points",
+        "event",
+        pk("event"),
+        post=ORGANISER,
+        data=lambda w: {"names": "Hall A\nHall B"},
     ),
     Route("events:session_delete", "session", pk("empty_session"), post=ORGANISER),
     Route("events:meeting", "meeting", pk("meeting"), get=MEETING_PEOPLE),

@@ -186,15 +186,15 @@ CSV_HEADER = "organisation,registry_id,country,full_name,email,language,sessions
 )
 @FUZZ
 def test_delegation_import(people: dict[str, object], rows: list[list[str]], raw: bytes) -> None:
-    url = reverse("events:delegation", kwargs={"pk": people["delegation"].pk})
+    url = reverse("events:delegation_import", kwargs={"pk": people["delegation"].pk})
     body = CSV_HEADER + "\n".join(",".join(cell.replace(",", " ") for cell in row) for row in rows)
     client = people["client"]
     for content in (body.encode("utf-8"), raw, b"PK\x03\x04" + raw):
         upload = SimpleUploadedFile("people.csv", content, "text/csv")
-        response = client.post(url, {"action": "import", "file": upload})
+        response = client.post(url, {"file": upload})
         assert response.status_code < 500, f"import of {content[:80]!r}: {response.status_code}"
     # A file that is not a table saves nothing.
     before = snapshot()
     upload = SimpleUploadedFile("people.xlsx", b"PK\x03\x04" + raw, "application/octet-stream")
-    assert client.post(url, {"action": "import", "file": upload}).status_code < 500
+    assert client.post(url, {"file": upload}).status_code < 500
     assert not changed_tables(before, snapshot())

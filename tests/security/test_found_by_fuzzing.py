@@ -20,12 +20,12 @@ def test_a_session_id_too_large_for_the_database_is_refused_not_a_server_error(p
 
 
 def test_a_csv_with_a_stray_carriage_return_is_refused_not_a_server_error(people):
-    url = reverse("events:delegation", kwargs={"pk": people["delegation"].pk})
+    url = reverse("events:delegation_import", kwargs={"pk": people["delegation"].pk})
     content = (
         b'organisation,registry_id,country,full_name,email\n"a\rb",1,IR,Ali,ali@x.example\r\nx'
     )
     upload = SimpleUploadedFile("people.csv", b"full_name,email\na\rb,c\n" + content, "text/csv")
-    response = people["client"].post(url, {"action": "import", "file": upload})
+    response = people["client"].post(url, {"file": upload})
     assert response.status_code == 200
     assert not Registration.objects.exists()
 

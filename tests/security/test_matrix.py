@@ -192,7 +192,7 @@ def test_a_delegation_import_never_makes_anyone_a_member_of_the_victim(world: Wo
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from karvan.directory.models import Membership
-    from karvan.events.services import create_delegation
+    from karvan.events.services.delegations import create_delegation
 
     attacker = world.people["other_organiser"]
     delegation = create_delegation(
@@ -209,6 +209,6 @@ def test_a_delegation_import_never_makes_anyone_a_member_of_the_victim(world: Wo
         ("organisation,registry_id,country,full_name,email,language,sessions\n" + row).encode(),
         "text/csv",
     )
-    url = reverse("events:delegation", kwargs={"pk": delegation.pk})
-    assert client.post(url, {"action": "import", "file": upload}).status_code < 500
+    url = reverse("events:delegation_import", kwargs={"pk": delegation.pk})
+    assert client.post(url, {"file": upload}).status_code < 500
     assert not Membership.objects.filter(user=attacker, organisation=world.acme).exists()

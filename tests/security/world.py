@@ -38,21 +38,16 @@ from karvan.directory.services import (
     update_organisation,
 )
 from karvan.events.models import Event, Meeting, MeetingParticipant, Registration, Slot
-from karvan.events.services import (
-    accept_meeting_request,
-    add_session,
-    approve_registration,
-    check_in,
+from karvan.events.scheduling import run_schedule, start_schedule_run
+from karvan.events.services.delegations import (
+    accept_delegation_invitation,
     create_delegation,
-    create_event,
     invite_to_delegation,
-    publish_schedule,
-    register_person,
-    run_schedule,
-    send_meeting_request,
-    set_event_status,
-    start_schedule_run,
 )
+from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
+from karvan.events.services.meetings import publish_schedule
+from karvan.events.services.registrations import approve_registration, check_in, register_person
+from karvan.events.services.setup import add_session, create_event, set_event_status
 from karvan.insights.services import save_published_figure
 from karvan.knowledge.services import answer_question, ask_question, comment_on
 from karvan.notifications.models import Notification
@@ -156,7 +151,7 @@ def build_world() -> World:
     acme = o["acme"] = _org("Acme Pistachio")
     partner_co = o["partner_co"] = _org("Partner Co", "CN", original_language="en")
     unrelated = o["unrelated"] = _org("Unrelated Trading", "TR")
-    fairs = _org("Fairs Ltd", "CN")
+    fairs = o["fairs"] = _org("Fairs Ltd", "CN")
     leader_group = o["leader_group"] = _org("Leader Group", "IR")
     guest_org = o["guest_org"] = _org("Guest Imports", "CN")
     park_org = o["park_org"] = _org("Acme Industrial Park", kind=Organisation.Kind.INDUSTRIAL_PARK)
@@ -312,6 +307,17 @@ def build_world() -> World:
     o["delegation_invitation"] = invite_to_delegation(
         actor=leader, delegation=o["delegation"], organisation=partner_co
     )
+    # Guest Imports joined it (its owner accepted): the leader registers its people.
+    accept_delegation_invitation(
+        actor=guest,
+        invitation=invite_to_delegation(
+            actor=leader, delegation=o["delegation"], organisation=guest_org
+        ),
+    )
+    o["guest_colleague"] = _person("guest_colleague")
+    _member(o["guest_colleague"], guest_org, role.MEMBER)
+    o["guest_trainee"] = _person("guest_trainee")
+    _member(o["guest_trainee"], guest_org, role.MEMBER)
     o["owner_registration"] = register_person(
         actor=owner, event=ev, organisation=acme, person=owner
     )
@@ -334,6 +340,14 @@ def build_world() -> World:
             person=leader,
             delegation=o["delegation"],
         ),
+    )
+    # Registered by the leader: it waits for the organiser's approval.
+    o["pending_registration"] = register_person(
+        actor=leader,
+        event=ev,
+        organisation=guest_org,
+        person=o["guest_colleague"],
+        delegation=o["delegation"],
     )
     accepted = send_meeting_request(
         actor=owner,

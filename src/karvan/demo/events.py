@@ -16,26 +16,31 @@ from karvan.demo.models import DemoRecord
 from karvan.directory import memberships
 from karvan.directory.models import Organisation
 from karvan.events.models import Event, MeetingRequest, Registration
+from karvan.events.scheduling import run_schedule, start_schedule_run
 from karvan.events.selectors import list_free_slots
-from karvan.events.services import (
+from karvan.events.services.delegations import (
     accept_delegation_invitation,
-    accept_meeting_request,
-    add_session,
-    approve_registration,
     create_delegation,
-    create_event,
+    invite_to_delegation,
+)
+from karvan.events.services.meeting_requests import (
+    accept_meeting_request,
     decline_meeting_request,
     expire_meeting_requests,
-    invite_to_delegation,
-    load_holidays,
-    publish_schedule,
+    send_meeting_request,
+)
+from karvan.events.services.meetings import publish_schedule
+from karvan.events.services.registrations import (
+    approve_registration,
     register_person,
     reject_registration,
-    run_schedule,
-    send_meeting_request,
+)
+from karvan.events.services.setup import (
+    add_session,
+    create_event,
+    load_holidays,
     set_event_status,
     set_meeting_points,
-    start_schedule_run,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -14,6 +14,11 @@ class InvalidEventDatesError(DomainError):
     message = _("The last day cannot be before the first day.")
 
 
+class InvalidPriorityError(DomainError):
+    code = "meeting.invalid_priority"
+    message = _("Choose one of the priorities.")
+
+
 class InvalidSessionError(DomainError):
     code = "session.invalid_times"
     message = _("A session must end after it starts, on one of the event's days.")

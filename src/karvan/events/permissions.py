@@ -8,7 +8,8 @@ organisation manages its members' registrations. Video links are the meeting's p
 from django.db.models import Q
 
 from karvan.accounts.models import User
-from karvan.directory.models import Membership, Organisation
+from karvan.directory.memberships import manages, organisation_ids_of
+from karvan.directory.models import Organisation
 from karvan.events.models import (
     Delegation,
     DelegationInvitation,
@@ -18,25 +19,15 @@ from karvan.events.models import (
     Registration,
 )
 
-MANAGER_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
-
-
-def organisation_ids(user: User) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_karvan_organisation_ids", None)
-    if cached is None:
-        cached = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-        user._karvan_organisation_ids = cached  # one query per request, not one per check
-    return cached
-
 
 def is_organiser(user: User, event: Event) -> bool:
-    return user.is_authenticated and (user.is_staff or event.organiser_id in organisation_ids(user))
+    return user.is_authenticated and (
+        user.is_staff or event.organiser_id in organisation_ids_of(user)
+    )
 
 
 def can_create_event_for(user: User, organisation_id: int) -> bool:
-    return user.is_authenticated and (user.is_staff or organisation_id in organisation_ids(user))
+    return user.is_authenticated and (user.is_staff or organisation_id in organisation_ids_of(user))
 
 
 def can_view_event(user: User, event: Event) -> bool:
@@ -47,11 +38,11 @@ def can_view_event(user: User, event: Event) -> bool:
 
 
 def can_register_for(user: User, event: Event, organisation_id: int) -> bool:
-    return event.is_open_for_registration and organisation_id in organisation_ids(user)
+    return event.is_open_for_registration and organisation_id in organisation_ids_of(user)
 
 
 def leads_delegation(user: User, delegation: Delegation | None) -> bool:
-    return delegation is not None and delegation.leader_id in organisation_ids(user)
+    return delegation is not None and delegation.leader_id in organisation_ids_of(user)
 
 
 def can_manage_delegation(user: User, delegation: Delegation) -> bool:
@@ -60,12 +51,7 @@ def can_manage_delegation(user: User, delegation: Delegation) -> bool:
 
 def manages_organisation(user: User, organisation: Organisation) -> bool:
     """An owner or administrator of the organisation: who answers for it."""
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(
-            user=user, organisation=organisation, role__in=MANAGER_ROLES
-        ).exists()
-    )
+    return manages(user, organisation.pk)
 
 
 def can_answer_delegation_invitation(user: User, invitation: DelegationInvitation) -> bool:
@@ -102,7 +88,7 @@ def can_act_for(user: User, registration: Registration) -> bool:
     """Send and answer meeting requests, give feedback: the person, or their colleagues."""
     if not user.is_authenticated:
         return False
-    return registration.person_id == user.pk or registration.organisation_id in organisation_ids(
+    return registration.person_id == user.pk or registration.organisation_id in organisation_ids_of(
         user
     )
 
@@ -132,9 +118,26 @@ def can_view_meeting_request(user: User, request: MeetingRequest) -> bool:
 
 
 def can_view_meeting(user: User, meeting: Meeting) -> bool:
+    """The organiser always; the meeting's people (and their colleagues) once it is published:
+    until then it is the organiser's draft."""
     if is_organiser(user, meeting.event):
         return True
-    return any(can_act_for(user, registration) for registration in meeting.participants.all())
+    return meeting.is_published and any(
+        can_act_for(user, registration) for registration in meeting.participants.all()
+    )
+
+
+def can_view_participants(user: User, event: Event) -> bool:
+    """Who sees an event's list of participants: the organiser, and whoever acts for an approved
+    registration (the person, or a colleague of the same organisation)."""
+    if is_organiser(user, event):
+        return True
+    if not user.is_authenticated:
+        return False
+    return event.registrations.filter(
+        Q(person_id=user.pk) | Q(organisation_id__in=organisation_ids_of(user)),
+        status=Registration.Status.APPROVED,
+    ).exists()
 
 
 def can_join_video(user: User, meeting: Meeting) -> bool:

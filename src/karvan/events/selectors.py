@@ -5,11 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from karvan.accounts.models import User
-from karvan.directory.models import Membership, Organisation
+from karvan.core.registry_ids import normalize_registry_id
+from karvan.directory.memberships import MANAGER_ROLES, organisation_ids_of
+from karvan.directory.models import Organisation
 from karvan.events.calendar import DayOff, country_calendars, days_off
 from karvan.events.models import (
     Delegation,
@@ -25,9 +28,11 @@ from karvan.events.models import (
     Slot,
 )
 from karvan.events.permissions import (
-    MANAGER_ROLES,
+    can_join_video,
     can_view_delegation_invitation,
-    organisation_ids,
+    can_view_event,
+    can_view_meeting,
+    is_organiser,
 )
 from karvan.matching.selectors import recommend_for_organisation
 
@@ -40,7 +45,7 @@ def list_events(*, viewer: User, kind: str = "", upcoming_only: bool = False) ->
     if not (viewer.is_authenticated and viewer.is_staff):
         rows = rows.filter(
             Q(status__in=[Event.Status.PUBLISHED, Event.Status.CLOSED])
-            | Q(organiser_id__in=organisation_ids(viewer))
+            | Q(organiser_id__in=organisation_ids_of(viewer))
         )
     if kind:
         rows = rows.filter(kind=kind)
@@ -50,17 +55,20 @@ def list_events(*, viewer: User, kind: str = "", upcoming_only: bool = False) ->
 
 
 def get_event(*, viewer: User, pk: int) -> Event:
+    """One event the viewer may see. Raises Event.DoesNotExist otherwise."""
     return list_events(viewer=viewer).get(pk=pk)
 
 
 def list_organised_events(*, viewer: User) -> QuerySet[Event]:
+    """Events the viewer's organisations organise (every event, for staff)."""
     rows = Event.objects.all()
     if not viewer.is_staff:
-        rows = rows.filter(organiser_id__in=organisation_ids(viewer))
+        rows = rows.filter(organiser_id__in=organisation_ids_of(viewer))
     return rows.select_related("organiser")
 
 
 def list_sessions(*, event: Event) -> QuerySet[Session]:
+    """An event's sessions, each with its number of slots."""
     return event.sessions.annotate(slot_count=Count("slots"))
 
 
@@ -78,10 +86,11 @@ def list_ceremony_sessions(*, viewer: User) -> QuerySet[Session]:
 
 
 def list_slots(*, event: Event) -> QuerySet[Slot]:
+    """An event's slots with their sessions."""
     return Slot.objects.filter(session__event=event).select_related("session")
 
 
-def holiday_table(
+def get_holiday_table(
     *, countries: list[str], first: datetime.date, last: datetime.date
 ) -> dict[tuple[str, datetime.date], tuple[dict[str, str], bool]]:
     """The holidays and working days of some countries between two days, for `days_off`."""
@@ -93,7 +102,8 @@ def holiday_table(
     return {(row.country, row.observed_on): (row.name, row.is_working_day) for row in rows}
 
 
-def event_countries(event: Event) -> list[str]:
+def list_event_countries(event: Event) -> list[str]:
+    """The countries whose weekends and holidays an event respects (the corridor's by default)."""
     return list(event.countries) or list(settings.KARVAN_CORRIDOR)
 
 
@@ -108,11 +118,11 @@ def list_calendar_conflicts(*, event: Event) -> list[SessionConflict]:
     sessions = list(event.sessions.all())
     if not sessions:
         return []
-    countries = event_countries(event)
+    countries = list_event_countries(event)
     calendars = country_calendars(
         countries, profiles=settings.KARVAN_COUNTRY_PROFILES, fallback_zone=event.time_zone
     )
-    table = holiday_table(
+    table = get_holiday_table(
         countries=countries,
         first=min(s.starts_at for s in sessions).date(),
         last=max(s.ends_at for s in sessions).date(),
@@ -137,7 +147,7 @@ def list_registrations(
     rows = Registration.objects.all()
     if event is not None:
         rows = rows.filter(event=event)
-    mine = organisation_ids(viewer)
+    mine = organisation_ids_of(viewer)
     own = Q(person_id=viewer.pk) | Q(organisation_id__in=mine) | Q(delegation__leader_id__in=mine)
     if mine_only:
         rows = rows.filter(own)
@@ -151,6 +161,7 @@ def list_registrations(
 
 
 def get_registration(*, viewer: User, pk: int) -> Registration:
+    """One registration the viewer may see. Raises Registration.DoesNotExist otherwise."""
     return list_registrations(viewer=viewer).get(pk=pk)
 
 
@@ -167,18 +178,27 @@ def list_participants(
 def list_own_registrations(*, viewer: User, event: Event) -> QuerySet[Registration]:
     """The registrations the viewer acts for in an event (their own and their colleagues')."""
     return list_registrations(viewer=viewer, event=event, mine_only=True).filter(
-        Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids(viewer))
+        Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids_of(viewer))
     )
 
 
 def list_delegation_invitations(*, viewer: User) -> QuerySet[DelegationInvitation]:
     """Invitations to the organisations the viewer manages (owner or administrator)."""
-    managed = Membership.objects.filter(user_id=viewer.pk, role__in=MANAGER_ROLES).values(
-        "organisation_id"
-    )
+    managed = organisation_ids_of(viewer, roles=MANAGER_ROLES)
     return DelegationInvitation.objects.filter(organisation_id__in=managed).select_related(
         "organisation", "delegation__leader", "delegation__event"
     )
+
+
+def get_organisation_by_registry_id(*, registry_id: str, country: str = "") -> Organisation:
+    """The organisation with a registry identifier however it was typed (any digits, spaces,
+    dashes), one of `country` first. Raises Organisation.DoesNotExist."""
+    code = normalize_registry_id(registry_id)
+    rows = Organisation.objects.filter(registry_id=code) if code else Organisation.objects.none()
+    found = (rows.filter(country=country.upper()).first() if country else None) or rows.first()
+    if found is None:
+        raise Organisation.DoesNotExist
+    return found
 
 
 def get_delegation_invitation(*, viewer: User, pk: int) -> DelegationInvitation:
@@ -192,7 +212,23 @@ def get_delegation_invitation(*, viewer: User, pk: int) -> DelegationInvitation:
 
 
 def list_delegations(*, viewer: User, event: Event) -> QuerySet[Delegation]:
-    return event.delegations.select_related("leader").prefetch_related("members")
+    """The delegations of an event the viewer may see (none of a draft they do not organise),
+    each with `is_managed`: whether the viewer leads it or organises the event, so may open it."""
+    if not can_view_event(viewer, event):
+        return Delegation.objects.none()
+    managed = (
+        Value(True)
+        if is_organiser(viewer, event)
+        else ExpressionWrapper(
+            Q(leader_id__in=organisation_ids_of(viewer)), output_field=BooleanField()
+        )
+    )
+    return (
+        event.delegations.annotate(is_managed=managed)
+        .select_related("leader")
+        .prefetch_related("members")
+        .order_by("pk")
+    )
 
 
 def list_meeting_requests(
@@ -203,7 +239,7 @@ def list_meeting_requests(
     if event is not None:
         rows = rows.filter(event=event)
     if not viewer.is_staff:
-        mine = organisation_ids(viewer)
+        mine = organisation_ids_of(viewer)
         rows = rows.filter(
             Q(sender__person_id=viewer.pk)
             | Q(recipient__person_id=viewer.pk)
@@ -213,7 +249,7 @@ def list_meeting_requests(
         )
     if status:
         rows = rows.filter(status=status)
-    return rows.select_related(
+    return rows.annotate(meeting_pk=F("meeting__pk")).select_related(
         "event",
         "sender__organisation",
         "sender__person",
@@ -223,6 +259,7 @@ def list_meeting_requests(
 
 
 def get_meeting_request(*, viewer: User, pk: int) -> MeetingRequest:
+    """One meeting request the viewer may see. Raises MeetingRequest.DoesNotExist otherwise."""
     return list_meeting_requests(viewer=viewer).get(pk=pk)
 
 
@@ -246,7 +283,7 @@ def list_meetings(
     if event is not None:
         rows = rows.filter(event=event)
     if not viewer.is_staff:
-        mine = organisation_ids(viewer)
+        mine = organisation_ids_of(viewer)
         participant = Q(attendance__registration__person_id=viewer.pk) | Q(
             attendance__registration__organisation_id__in=mine
         )
@@ -260,7 +297,42 @@ def list_meetings(
 
 
 def get_meeting(*, viewer: User, pk: int) -> Meeting:
-    return list_meetings(viewer=viewer).get(pk=pk)
+    """One meeting the viewer may see: an unpublished one is the organiser's alone. Raises
+    Meeting.DoesNotExist otherwise."""
+    meeting = list_meetings(viewer=viewer).get(pk=pk)
+    if not can_view_meeting(viewer, meeting):
+        raise Meeting.DoesNotExist
+    return meeting
+
+
+@dataclass(frozen=True)
+class VideoRoom:
+    """A meeting's video room as its people see it: open from a while before the start until
+    the end; `url` is empty while it is closed or when no video server is set up."""
+
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    is_open: bool
+    url: str
+
+
+def get_video_room(
+    *, viewer: User, meeting: Meeting, now: datetime.datetime | None = None
+) -> VideoRoom | None:
+    """The room of an online meeting for one of its people, until it ends; None for anyone else,
+    for a meeting without a slot, or after it ended."""
+    if not (meeting.event.is_online and meeting.is_scheduled and can_join_video(viewer, meeting)):
+        return None
+    now = now or timezone.now()
+    opens_at = meeting.slot.starts_at - datetime.timedelta(
+        minutes=settings.KARVAN_VIDEO_OPENS_MINUTES
+    )
+    closes_at = meeting.slot.ends_at
+    if now >= closes_at:
+        return None
+    is_open = bool(settings.KARVAN_JITSI_URL) and now >= opens_at
+    url = f"{settings.KARVAN_JITSI_URL}/karvan-{meeting.room_name}" if is_open else ""
+    return VideoRoom(opens_at=opens_at, closes_at=closes_at, is_open=is_open, url=url)
 
 
 def list_agenda(*, registration: Registration) -> list[Meeting]:
@@ -281,14 +353,16 @@ def list_event_schedule(*, event: Event) -> QuerySet[Meeting]:
     return _meeting_rows().filter(event=event).exclude(status=Meeting.Status.CANCELLED)
 
 
-def schedule_by_slot(*, event: Event) -> list[tuple[Slot, list[Meeting]]]:
+def list_schedule_by_slot(*, event: Event) -> list[tuple[Slot, list[Meeting]]]:
+    """Every slot of an event with its scheduled meetings, in time order."""
     meetings = defaultdict(list)
     for meeting in list_event_schedule(event=event).filter(status=Meeting.Status.SCHEDULED):
         meetings[meeting.slot_id].append(meeting)
     return [(slot, meetings.get(slot.pk, [])) for slot in list_slots(event=event)]
 
 
-def schedule_by_participant(*, event: Event) -> list[tuple[Registration, list[Meeting]]]:
+def list_schedule_by_participant(*, event: Event) -> list[tuple[Registration, list[Meeting]]]:
+    """Every approved participant of an event with their scheduled meetings, in time order."""
     meetings = defaultdict(list)
     for meeting in list_event_schedule(event=event).filter(status=Meeting.Status.SCHEDULED):
         for attendance in meeting.attendance.all():
@@ -301,10 +375,11 @@ def schedule_by_participant(*, event: Event) -> list[tuple[Registration, list[Me
 
 
 def list_unplaced_meetings(*, event: Event) -> QuerySet[Meeting]:
+    """An event's accepted meetings the scheduler could not place (with their reasons)."""
     return list_event_schedule(event=event).filter(status=Meeting.Status.UNSCHEDULED)
 
 
-def busy_slot_ids(
+def list_busy_slot_ids(
     *, registrations: list[Registration], exclude_meeting: Meeting | None = None
 ) -> set[int]:
     """Slots in which any of these registrations already has a scheduled meeting."""
@@ -316,22 +391,52 @@ def busy_slot_ids(
     return set(rows.values_list("slot_id", flat=True))
 
 
-def attended_session_ids(registration: Registration) -> set[int] | None:
+def get_attended_session_ids(registration: Registration) -> set[int] | None:
     """The sessions a registration chose, or None when it chose none (then it attends all)."""
     chosen = {session.pk for session in registration.sessions.all()}
     return chosen or None
 
 
-def table_count(slot: Slot, event: Event) -> int | None:
-    return None if event.is_online else slot.session.tables
+def get_slot_problem(*, meeting: Meeting, slot: Slot, table: int | None) -> str | None:
+    """Why a meeting cannot go into a slot (and table), in the active language; None if it can."""
+    event = meeting.event
+    if slot.session.event_id != event.pk:
+        return _("the slot belongs to another event")
+    registrations = [attendance.registration for attendance in meeting.attendance.all()]
+    for registration in registrations:
+        if slot.pk in list_busy_slot_ids(registrations=[registration], exclude_meeting=meeting):
+            return _("%(person)s already has a meeting at that time") % {
+                "person": registration.person.display_name
+            }
+        sessions = get_attended_session_ids(registration)
+        if sessions is not None and slot.session_id not in sessions:
+            return _("%(person)s does not attend this session") % {
+                "person": registration.person.display_name
+            }
+    if event.is_online:
+        return None
+    taken = set(
+        Meeting.objects.filter(slot=slot, status=Meeting.Status.SCHEDULED)
+        .exclude(pk=meeting.pk)
+        .values_list("table", flat=True)
+    )
+    if table is None:
+        if len(taken) >= slot.session.tables:
+            return _("every table is taken at that time")
+        return None
+    if not 1 <= table <= slot.session.tables:
+        return _("there is no table %(table)s in this session") % {"table": table}
+    if table in taken:
+        return _("table %(table)s is taken at that time") % {"table": table}
+    return None
 
 
 def list_free_slots(*, event: Event, registrations: list[Registration]) -> list[Slot]:
     """Slots, from now on, where all these registrations are free, attend, and a table is free."""
-    busy = busy_slot_ids(registrations=registrations)
+    busy = list_busy_slot_ids(registrations=registrations)
     sessions = None
     for registration in registrations:
-        chosen = attended_session_ids(registration)
+        chosen = get_attended_session_ids(registration)
         if chosen is not None:
             sessions = chosen if sessions is None else sessions & chosen
     taken = dict(
@@ -350,10 +455,11 @@ def list_free_slots(*, event: Event, registrations: list[Registration]) -> list[
 
 
 def get_latest_schedule_run(*, event: Event) -> ScheduleRun | None:
+    """The event's latest scheduler run, or None."""
     return event.schedule_runs.first()
 
 
-def suggest_partners(
+def list_suggested_partners(
     *, viewer: User, registration: Registration, top: int = 8
 ) -> list[Registration]:
     """Whom a participant might ask for a meeting: the matching engine's recommendations for
@@ -427,7 +533,7 @@ def list_requests_to_answer(*, viewer: User) -> QuerySet[MeetingRequest]:
     """Pending meeting requests sent to a registration the viewer acts for, still open."""
     if not viewer.is_authenticated:
         return MeetingRequest.objects.none()
-    mine = organisation_ids(viewer)
+    mine = organisation_ids_of(viewer)
     return (
         MeetingRequest.objects.filter(
             Q(recipient__person_id=viewer.pk) | Q(recipient__organisation_id__in=mine),
@@ -451,7 +557,7 @@ def list_next_meetings(*, viewer: User) -> QuerySet[Meeting]:
     """The viewer's own scheduled, published meetings still to come, soonest first."""
     if not viewer.is_authenticated:
         return Meeting.objects.none()
-    mine = organisation_ids(viewer)
+    mine = organisation_ids_of(viewer)
     return (
         _meeting_rows()
         .filter(
@@ -474,7 +580,7 @@ def list_upcoming_registrations(*, viewer: User) -> QuerySet[Registration]:
     return (
         list_registrations(viewer=viewer, mine_only=True)
         .filter(
-            Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids(viewer)),
+            Q(person_id=viewer.pk) | Q(organisation_id__in=organisation_ids_of(viewer)),
             status__in=[Registration.Status.PENDING, Registration.Status.APPROVED],
             event__ends_on__gte=timezone.localdate(),
         )

@@ -12,25 +12,26 @@ _ONE_RUN_AT_A_TIME = threading.Lock()
 
 
 @shared_task
-def run_scheduler(*, run_id: int) -> None:
+def run_schedule(*, run_id: int) -> None:
     """Run the scheduler for one queued run; a crash marks the run failed, then is raised."""
     from karvan.events.models import ScheduleRun
-    from karvan.events.services import fail_schedule_run, run_schedule
+    from karvan.events.scheduling import fail_schedule_run
+    from karvan.events.scheduling import run_schedule as run
 
-    run = ScheduleRun.objects.select_related("event").filter(pk=run_id).first()
-    if run is None or run.status != ScheduleRun.Status.QUEUED:
+    queued = ScheduleRun.objects.select_related("event").filter(pk=run_id).first()
+    if queued is None or queued.status != ScheduleRun.Status.QUEUED:
         return
     try:
-        run_schedule(run=run)
+        run(run=queued)
     except BaseException as error:
-        fail_schedule_run(run=run, message=type(error).__name__)
+        fail_schedule_run(run=queued, message=type(error).__name__)
         raise
 
 
 def _run_in_background(run_id: int) -> None:
     try:
         with _ONE_RUN_AT_A_TIME:
-            run_scheduler(run_id=run_id)
+            run_schedule(run_id=run_id)
     except Exception:  # the run is marked failed; the thread has no caller to raise to
         logger.exception("Scheduler run %s failed", run_id)
     finally:
@@ -42,7 +43,7 @@ def start_scheduler(*, run_id: int) -> threading.Thread | None:
     otherwise in a background thread of this process; the run's page shows its progress either
     way. Returns the thread, if one was started."""
     if not settings.CELERY_TASK_ALWAYS_EAGER:
-        run_scheduler.delay(run_id=run_id)
+        run_schedule.delay(run_id=run_id)
         return None
     thread = threading.Thread(
         target=_run_in_background,
@@ -56,13 +57,15 @@ def start_scheduler(*, run_id: int) -> threading.Thread | None:
 
 @shared_task
 def expire_meeting_requests() -> int:
-    from karvan.events.services import expire_meeting_requests as expire
+    """Expire unanswered meeting requests past their deadline; return how many (periodic)."""
+    from karvan.events.services.meeting_requests import expire_meeting_requests as expire
 
     return expire()
 
 
 @shared_task
 def send_meeting_reminders() -> int:
-    from karvan.events.services import send_meeting_reminders as remind
+    """Remind participants of their meetings about to start; return how many (periodic)."""
+    from karvan.events.services.meetings import send_meeting_reminders as remind
 
     return remind()

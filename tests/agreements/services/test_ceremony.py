@@ -10,7 +10,7 @@ from karvan.agreements.errors import NotACeremonySessionError
 from karvan.agreements.services.ceremony import hold_at_event_session, set_ceremony
 from karvan.core.errors import NotAllowedError
 from karvan.events.models import Event
-from karvan.events.services import add_session
+from karvan.events.services.setup import add_session
 from tests.events.conftest import make_event
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

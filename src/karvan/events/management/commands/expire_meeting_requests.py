@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from karvan.events.services import expire_meeting_requests
+from karvan.events.services.meeting_requests import expire_meeting_requests
 
 
 class Command(BaseCommand):

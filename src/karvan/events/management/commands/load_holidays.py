@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from karvan.events.services import load_holidays
+from karvan.events.services.setup import load_holidays
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "holidays.json"
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from karvan.events.services import send_meeting_reminders
+from karvan.events.services.meetings import send_meeting_reminders
 
 
 class Command(BaseCommand):

@@ -1,6 +1,7 @@
 """A delegation: organisations invited by its leader join when one of their managers accepts; its
 people are imported from CSV and XLSX files, with a report for every row not registered."""
 
+import html
 import io
 import zipfile
 
@@ -16,11 +17,10 @@ from karvan.directory.models import Membership, Organisation
 from karvan.events.errors import ImportFileError, InvitationNotPendingError, UnsafeFileError
 from karvan.events.imports import read_people
 from karvan.events.models import DelegationInvitation, Event, Registration
-from karvan.events.services import (
+from karvan.events.services.delegations import (
     accept_delegation_invitation,
     create_delegation,
     decline_delegation_invitation,
-    import_delegation,
     invite_to_delegation,
 )
 from karvan.notifications.models import Notification
@@ -65,7 +65,7 @@ def _snapshot():
 
 
 def test_csv_import_registers_members_of_joined_organisations_and_reports_each_other_row(
-    delegation, event
+    client, delegation, event
 ):
     member = _joined(delegation)
     outsider = OrganisationFactory()  # on Karvan, never joined the delegation
@@ -81,15 +81,30 @@ def test_csv_import_registers_members_of_joined_organisations_and_reports_each_o
         ["", member.registry_id, "IR", "Twice", "reza@example.test", "fa", ""],
     ]
     text = "\n".join(",".join(row) for row in rows)
-    records = read_people(SimpleUploadedFile("people.csv", text.encode("utf-8-sig")))
     leader = delegation.leader.memberships.get().user
+    leader.language = "en"
+    leader.save()
+    client.force_login(leader)
     before = _snapshot()
-    report = import_delegation(actor=leader, delegation=delegation, records=records)
+    response = client.post(
+        reverse("events:delegation_import", args=[delegation.pk]),
+        {"file": SimpleUploadedFile("people.csv", text.encode("utf-8-sig"))},
+    )
+    assert response.status_code == 200
     assert _snapshot() == before  # no account, membership or organisation made
     assert list(delegation.members.all()) == [member]
+    report = response.context["report"]
     assert [row.number for row in report if not row.errors] == [2]
+    assert response.context["imported"] == 1
+    page = response.content.decode()
     with translation.override("en"):
         errors = {row.number: " ".join(map(str, row.errors)) for row in report if row.errors}
+        shown = [str(error) for row in report for error in row.errors]
+        assert all(html.escape(message) in page for message in shown)
+    # Refused rows registered no one: only Reza's row made a registration.
+    assert list(Registration.objects.values_list("person__email", flat=True)) == [
+        "reza@example.test"
+    ]
     assert "No organisation 10999999999 is registered" in errors[3]
     assert "has not joined the delegation" in errors[4]
     assert "No member of" in errors[5] and "No member of" in errors[6]
@@ -122,8 +137,8 @@ def test_xlsx_import_through_the_page_registers_members_and_never_makes_one(
     client.force_login(leader)
     before = _snapshot()
     response = client.post(
-        reverse("events:delegation", args=[delegation.pk]),
-        {"action": "import", "file": SimpleUploadedFile("people.xlsx", buffer.getvalue())},
+        reverse("events:delegation_import", args=[delegation.pk]),
+        {"file": SimpleUploadedFile("people.xlsx", buffer.getvalue())},
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -153,19 +168,18 @@ def test_an_attacker_cannot_join_another_organisation_through_an_import_page_or_
     )
     before = _snapshot()
     client.force_login(attacker)
-    url = reverse("events:delegation", args=[delegation.pk])
+    url = reverse("events:delegation_import", args=[delegation.pk])
     text = f"organisation,registry_id,email\nX,{victim.registry_id},{attacker.email}"
-    response = client.post(
-        url, {"action": "import", "file": SimpleUploadedFile("p.csv", text.encode())}
-    )
+    response = client.post(url, {"file": SimpleUploadedFile("p.csv", text.encode())})
     assert response.status_code == 200
     assert "has not joined the delegation" in response.content.decode()
     # Adding the victim to the delegation only invites it: nothing joins without its managers.
-    client.post(url, {"action": "member", "member-registry_id": victim.registry_id})
-    assert not delegation.members.exists()
-    response = client.post(
-        url, {"action": "import", "file": SimpleUploadedFile("p.csv", text.encode())}
+    client.post(
+        reverse("events:delegation_invite", args=[delegation.pk]),
+        {"member-registry_id": victim.registry_id},
     )
+    assert not delegation.members.exists()
+    response = client.post(url, {"file": SimpleUploadedFile("p.csv", text.encode())})
     assert "has not joined the delegation" in response.content.decode()
     # The API registers members only: the attacker is none of the victim's.
     response = client.post(
@@ -186,8 +200,8 @@ def test_a_file_that_is_not_a_table_is_refused_clearly(client, delegation):
         read_people(SimpleUploadedFile("x.csv", b"\xff\xfe\x00garbage"))
     client.force_login(delegation.leader.memberships.get().user)
     response = client.post(
-        reverse("events:delegation", args=[delegation.pk]),
-        {"action": "import", "file": SimpleUploadedFile("x.csv", b"just,some\nwords,here")},
+        reverse("events:delegation_import", args=[delegation.pk]),
+        {"file": SimpleUploadedFile("x.csv", b"just,some\nwords,here")},
     )
     assert response.status_code == 200
     assert "could not be read" in response.content.decode()
@@ -206,8 +220,8 @@ def test_an_organisation_joins_only_when_one_of_its_managers_accepts(client, del
     plain = MembershipFactory(organisation=invited, role=Membership.Role.MEMBER).user
     leader = delegation.leader.memberships.get().user
     client.force_login(leader)
-    url = reverse("events:delegation", args=[delegation.pk])
-    client.post(url, {"action": "member", "member-registry_id": invited.registry_id})
+    url = reverse("events:delegation_invite", args=[delegation.pk])
+    client.post(url, {"member-registry_id": invited.registry_id})
     assert not delegation.members.exists()
     invitation = DelegationInvitation.objects.get(delegation=delegation, organisation=invited)
     assert invitation.is_pending
@@ -216,22 +230,24 @@ def test_an_organisation_joins_only_when_one_of_its_managers_accepts(client, del
     with translation.override("fa"):
         assert "دعوت" in told.get(recipient=owner).title  # in the manager's language
     # Invited twice: one pending invitation.
-    response = client.post(url, {"action": "member", "member-registry_id": invited.registry_id})
+    response = client.post(url, {"member-registry_id": invited.registry_id})
     assert DelegationInvitation.objects.filter(delegation=delegation).count() == 1
     # Neither the leader nor a plain member answers for the organisation.
     page = reverse("events:invitation", args=[invitation.pk])
-    assert client.post(page, {"action": "accept"}).status_code == 302
+    accept = reverse("events:invitation_accept", args=[invitation.pk])
+    leave = reverse("events:invitation_leave", args=[invitation.pk])
+    assert client.post(accept).status_code == 302
     with pytest.raises(NotAllowedError):
         accept_delegation_invitation(actor=leader, invitation=invitation)
     client.force_login(plain)
     assert client.get(page).status_code == 404
-    assert client.post(page, {"action": "accept"}).status_code == 404
+    assert client.post(accept).status_code == 404
     assert not delegation.members.exists()
     # A manager reaches it from their invitations and accepts.
     client.force_login(owner)
     assert page in client.get(reverse("events:invitations")).content.decode()
-    assert 'value="accept"' in client.get(page).content.decode()
-    response = client.post(page, {"action": "accept"})
+    assert accept in client.get(page).content.decode()
+    response = client.post(accept)
     assert response.status_code == 302
     assert list(delegation.members.all()) == [invited]
     invitation.refresh_from_db()
@@ -245,10 +261,10 @@ def test_an_organisation_joins_only_when_one_of_its_managers_accepts(client, del
         decline_delegation_invitation(actor=admin, invitation=invitation)
     # A manager takes the organisation out again; a plain member cannot.
     client.force_login(plain)
-    assert client.post(page, {"action": "leave"}).status_code == 404
+    assert client.post(leave).status_code == 404
     client.force_login(admin)
-    assert 'value="leave"' in client.get(page).content.decode()
-    client.post(page, {"action": "leave"})
+    assert leave in client.get(page).content.decode()
+    client.post(leave)
     assert not delegation.members.exists()
 
 
@@ -261,9 +277,10 @@ def test_declined_and_withdrawn_invitations_add_no_one(client, delegation):
     decline_delegation_invitation(actor=owner, invitation=declined)
     withdrawn = invite_to_delegation(actor=leader, delegation=delegation, organisation=second)
     client.force_login(leader)
-    url = reverse("events:delegation", args=[delegation.pk])
-    assert 'value="withdraw_invitation"' in client.get(url).content.decode()
-    client.post(url, {"action": "withdraw_invitation", "invitation": withdrawn.pk})
+    url = reverse("events:delegation_invitation_withdraw", args=[delegation.pk])
+    page = client.get(reverse("events:delegation", args=[delegation.pk])).content.decode()
+    assert url in page
+    client.post(url, {"invitation": withdrawn.pk})
     withdrawn.refresh_from_db()
     assert withdrawn.status == DelegationInvitation.Status.WITHDRAWN
     assert not delegation.members.exists()
@@ -278,23 +295,21 @@ def test_the_leader_removes_member_organisations_and_no_one_else_can(client, del
     member = _joined(delegation)
     leader = delegation.leader.memberships.get().user
     client.force_login(leader)
-    url = reverse("events:delegation", args=[delegation.pk])
-    page = client.get(url).content.decode()
-    assert 'name="action" value="remove_member"' in page
+    url = reverse("events:delegation_member_remove", args=[delegation.pk])
+    page = client.get(reverse("events:delegation", args=[delegation.pk])).content.decode()
+    assert url in page
 
     # A plain member of the organisation is not the leader.
     client.force_login(member.memberships.get(role=Membership.Role.MEMBER).user)
-    assert (
-        client.post(url, {"action": "remove_member", "organisation": member.pk}).status_code == 404
-    )
+    assert client.post(url, {"organisation": member.pk}).status_code == 404
     assert delegation.members.filter(pk=member.pk).exists()
 
     client.force_login(leader)
-    response = client.post(url, {"action": "remove_member", "organisation": member.pk})
+    response = client.post(url, {"organisation": member.pk})
     assert response.status_code == 302
     assert not delegation.members.exists()
     # The leader is not a member that can be removed.
-    response = client.post(url, {"action": "remove_member", "organisation": delegation.leader_id})
+    response = client.post(url, {"organisation": delegation.leader_id})
     assert response.status_code == 404
 
 
@@ -341,8 +356,8 @@ def test_an_xlsx_carrying_xml_entities_is_refused_not_parsed(client, delegation,
     leader.save()
     client.force_login(leader)
     response = client.post(
-        reverse("events:delegation", args=[delegation.pk]),
-        {"action": "import", "file": SimpleUploadedFile("bomb.xlsx", data)},
+        reverse("events:delegation_import", args=[delegation.pk]),
+        {"file": SimpleUploadedFile("bomb.xlsx", data)},
     )
     assert response.status_code == 200
     with translation.override("fa"):
