@@ -345,9 +345,13 @@ def mails(data_dir: Path) -> list[email.message.EmailMessage]:
     return found
 
 
-def mail_to(data_dir: Path, address: str, pattern: str, seen: int = 0) -> re.Match | None:
-    """The first match of `pattern` in a mail to `address` after the first `seen` of them."""
-    for message in [m for m in mails(data_dir) if address in str(m["To"])][seen:]:
+def mail_to(
+    data_dir: Path, address: str, pattern: str, seen: frozenset[str] = frozenset()
+) -> re.Match | None:
+    """The first match of `pattern` in a mail to `address` whose Message-ID is not in `seen`."""
+    for message in mails(data_dir):
+        if address not in str(message["To"]) or str(message["Message-ID"]) in seen:
+            continue
         body = message.get_body(preferencelist=("plain",))
         text = f"{message['Subject']}\n{body.get_content() if body else ''}"
         if match := re.search(pattern, text.translate(NATIVE_DIGITS)):
@@ -355,8 +359,9 @@ def mail_to(data_dir: Path, address: str, pattern: str, seen: int = 0) -> re.Mat
     return None
 
 
-def count_mails_to(data_dir: Path, address: str) -> int:
-    return sum(1 for m in mails(data_dir) if address in str(m["To"]))
+def mails_to(data_dir: Path, address: str) -> frozenset[str]:
+    """The Message-IDs of the mails to `address` so far."""
+    return frozenset(str(m["Message-ID"]) for m in mails(data_dir) if address in str(m["To"]))
 
 
 # --- the flow ------------------------------------------------------------------------------------
@@ -533,7 +538,7 @@ def draft_and_sign(stack: Stack, iran: Browser, china: Browser, ids: dict[str, i
     iran.post(f"/agreements/{code}/send/")
     for language, browser in (("fa", iran), ("zh-hans", china)):
         address = PEOPLE[language]["email"]
-        seen = count_mails_to(stack.data, address)
+        seen = mails_to(stack.data, address)
         answer = browser.api("POST", f"/agreements/{code}/signing-code")
         if answer.status_code != 202:
             raise RuntimeError(f"signing code answered {answer.status_code}: {answer.text[:300]}")
