@@ -697,6 +697,7 @@ class Traffic:
         self.answers: list[tuple[str, int, str]] = []
         self.acknowledged: list[tuple[int, str]] = []
         self.errors: list[str] = []
+        self.failures_by_thread: dict[int, int] = {}
         self.running = True
         self.threads = [threading.Thread(target=self.run, args=(n,)) for n in range(3)]
 
@@ -730,6 +731,7 @@ class Traffic:
                 self.answers.append((path, response.status_code, response.text[:4000]))
             except requests.RequestException as error:
                 self.errors.append(str(error))
+                self.failures_by_thread[n] = self.failures_by_thread.get(n, 0) + 1
             time.sleep(0.05)
 
     def __enter__(self) -> "Traffic":
@@ -828,10 +830,13 @@ def gunicorn_worker_killed(stack: Stack, context: dict[str, object]) -> None:
         os.kill(workers[0], signal.SIGKILL)
         time.sleep(4)
     statuses = traffic.statuses()
-    failed = len(traffic.errors) + sum(n for status, n in statuses.items() if status >= 500)
+    # A threaded worker may hold one request of each client connection when it dies: each client
+    # loses at most that one, and no answer is a server error.
+    server_errors = sum(n for status, n in statuses.items() if status >= 500)
+    lost = max(traffic.failures_by_thread.values(), default=0)
     check(
         "gunicorn worker SIGKILLed: no request lost beyond the one in flight",
-        failed <= 1 and statuses.get(200, 0) > 10,
+        lost <= 1 and not server_errors and statuses.get(200, 0) > 10,
         f"{statuses} errors={traffic.errors[:3]}",
     )
     replaced = wait_for(lambda: len(now := stack.web_workers()) == 2 and workers[0] not in now, 30)
