@@ -38,6 +38,28 @@ class KarvanTask(Task):
     retry_jitter = True
     max_retries = 10
 
+    def apply_async(
+        self,
+        args: tuple | list | None = None,
+        kwargs: dict | None = None,
+        **options: object,
+    ) -> object:
+        """Publish the task; when the broker is unreachable keep it in the task outbox (sent
+        again once the broker is back) instead of failing the request that asked for it."""
+        from karvan.core.task_outbox import BROKER_FAULTS, OUTBOX_TASK, keep_task
+
+        if self.app.conf.task_always_eager or self.name == OUTBOX_TASK:
+            return super().apply_async(args, kwargs, **options)
+        try:
+            return super().apply_async(args, kwargs, **options)
+        except BROKER_FAULTS:
+            keep_task(name=self.name, args=args or (), kwargs=kwargs or {})
+            return None
+
+    def publish_now(self, *, args: list, kwargs: dict) -> object:
+        """Publish, letting a broker fault through (the task outbox's own sending)."""
+        return super().apply_async(args, kwargs)
+
 
 app = Celery("karvan", task_cls=KarvanTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")

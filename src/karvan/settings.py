@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "karvan.core.unavailable.DatabaseUnavailableMiddleware",
     "karvan.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -131,6 +132,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'karvan.sqlite3'}"),
         conn_max_age=int(os.environ.get("KARVAN_DB_CONN_MAX_AGE", "0")),
+        # A kept connection is checked before a request uses it: after a database restart the
+        # first request reconnects instead of failing on a dead socket.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -350,6 +354,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "karvan.notifications.tasks.send_pending_mail",
         "schedule": 60 * 5,
     },
+    # Tasks kept in the database while the broker was unreachable (core.task_outbox).
+    "send-pending-tasks": {
+        "task": "karvan.core.tasks.send_pending_tasks",
+        "schedule": int(os.environ.get("KARVAN_TASK_OUTBOX_SECONDS", "30")),
+    },
 }
 
 # Knowledge: how many questions and answers, and how many comments, one person may post in an
@@ -405,10 +414,12 @@ KARVAN_VERIFICATIONS_PER_HOUR = int(os.environ.get("KARVAN_VERIFICATIONS_PER_HOU
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("KARVAN_CACHE_URL") or KARVAN_REDIS_URL:
+    # Tolerant: with Redis stopped the cache answers as an empty one and pages keep working.
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "karvan.core.cache.TolerantRedisCache",
         "LOCATION": os.environ.get("KARVAN_CACHE_URL") or KARVAN_REDIS_URL,
         "KEY_PREFIX": "karvan-cache",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 
 EMAIL_BACKEND = os.environ.get(
@@ -430,8 +441,19 @@ CSRF_FAILURE_VIEW = "karvan.core.errors_views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Behind a reverse proxy: the header saying the client used HTTPS (on in production; set the
+# variable empty when nothing in front sets it), and whether the proxy's X-Forwarded-Host and
+# X-Forwarded-Port name the site (off: the proxy passes Host). Only the proxy may set them: it
+# overwrites what clients send (deploy/nginx.conf).
+_PROXY_SSL_HEADER = os.environ.get(
+    "KARVAN_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PRODUCTION else ""
+).strip()
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+USE_X_FORWARDED_HOST = _env_bool("KARVAN_USE_X_FORWARDED_HOST", False)
+USE_X_FORWARDED_PORT = _env_bool("KARVAN_USE_X_FORWARDED_PORT", False)
+
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = _env_bool("KARVAN_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

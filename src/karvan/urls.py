@@ -10,6 +10,8 @@ from karvan.core.files import serve_public_file
 from karvan.workspace.views import home
 
 admin.site.site_header = "Karvan"
+# The database restarting answers 503 in the reader's language; anything else the 500 page.
+handler500 = "karvan.core.unavailable.server_error"
 
 urlpatterns = [
     path("", home, name="home"),

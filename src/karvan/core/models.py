@@ -81,3 +81,21 @@ class IsicCode(TaxonomyCode):
     class Meta(TaxonomyCode.Meta):
         verbose_name = _("ISIC sector")
         verbose_name_plural = _("ISIC sectors")
+
+
+class PendingTask(models.Model):
+    """A task that could not be handed to the broker (Redis down): kept here, sent again by
+    `core.tasks.send_pending_tasks` once the broker is back. Tasks are idempotent, so a task
+    sent twice (the broker took it, then the answer was lost) does its work once."""
+
+    name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
