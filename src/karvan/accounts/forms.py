@@ -1,4 +1,5 @@
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -86,7 +87,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail address")
         self.fields["username"].widget = forms.EmailInput(

@@ -10,11 +10,14 @@ difference from selectors.
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
+
+_M = TypeVar("_M", bound=Model)
 
 _LETTER_VARIANTS = str.maketrans(
     {
@@ -124,7 +127,9 @@ def ensure_fulltext_index(
             )
 
 
-def filter_fulltext(queryset: QuerySet, query: str, *, column: str = "search_document") -> QuerySet:
+def filter_fulltext(
+    queryset: QuerySet[_M], query: str, *, column: str = "search_document"
+) -> QuerySet[_M]:
     """Keep the rows whose indexed document matches every token of the query."""
     tokens = query_tokens(query)
     if not tokens:

@@ -1,4 +1,5 @@
 import re
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -44,7 +45,7 @@ class OpportunityFilterForm(forms.Form):
     certification = forms.CharField(label=_("Certification"), required=False, max_length=50)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries")), *country_choices()]
         self.fields["hs_chapter"].choices = [("", _("All products"))] + [
@@ -133,9 +134,7 @@ class OpportunityForm(NativeDigitsMixin, forms.Form):
         "sectors",
     )
 
-    def __init__(
-        self, *args: object, organisations: list[tuple[int, str]], **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
         if len(organisations) == 1:
@@ -238,9 +237,7 @@ class InterestForm(forms.Form):
         help_text=_("Say who you are and what you propose; write in your own language."),
     )
 
-    def __init__(
-        self, *args: object, organisations: list[tuple[int, str]], **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
         if len(organisations) == 1:
@@ -275,9 +272,7 @@ class QuotationForm(NativeDigitsMixin, forms.ModelForm):
         ]
         widgets = {"terms": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(
-        self, *args: object, organisations: list[tuple[int, str]], **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
         if len(organisations) == 1:

@@ -73,7 +73,7 @@ def upper_bound(model: Model) -> int:
     objective.SetMaximization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return trivial
-    return min(trivial, fixed_weight + math.floor(objective.Value() + 1e-6))
+    return min(trivial, fixed_weight + math.floor(float(objective.Value()) + 1e-6))
 
 
 def tighter_bound(model: Model, bound: int, time_limit: float, workers: int) -> int:

@@ -33,8 +33,8 @@ def session_gaps_cp(model: Model, k: int, time_limit: float, workers: int) -> No
         return
     cp = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
-    person_slot: dict[tuple[int, int], list] = {}
-    table_use: dict[int, list] = {s: [] for s in slots}
+    person_slot: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    table_use: dict[int, list[cp_model.IntVar]] = {s: [] for s in slots}
     fixed_busy = {
         (p, s): True
         for s in slots
@@ -86,10 +86,10 @@ def session_gaps_cp(model: Model, k: int, time_limit: float, workers: int) -> No
                 cp.add(first <= position)
                 cp.add(last >= position)
             for m in model.meetings_of[p]:
-                var = x.get((m, s))
-                if var is not None:
-                    cp.add(first <= position).only_enforce_if(var)
-                    cp.add(last >= position).only_enforce_if(var)
+                placed = x.get((m, s))
+                if placed is not None:
+                    cp.add(first <= position).only_enforce_if(placed)
+                    cp.add(last >= position).only_enforce_if(placed)
         cp.add(last - first >= count - 1)  # `count` meetings take distinct positions
         spans.append(last - first)
         cp.add_hint(first, min(model.pos_of[s] for s in slots if model.busy[p][s] != -1))
@@ -163,8 +163,8 @@ def _reoptimise(
     if before == 0:
         return 0, True
     cp = cp_model.CpModel()
-    busy_vars: dict[tuple[int, int], list] = {}
-    table_vars: dict[int, list] = {}
+    busy_vars: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    table_vars: dict[int, list[cp_model.IntVar]] = {}
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     for m in freed:
         choices = []

@@ -27,8 +27,11 @@ def _parse_time(value: object) -> datetime:
         raise ProblemError(f"bad slot time {value!r}") from error
 
 
-def problem_from_json(data: Mapping) -> Problem:
-    """A `Problem` from an instance in the format of `shared/bench/scheduling/README.md`."""
+def problem_from_json(data: object) -> Problem:
+    """A `Problem` from an instance in the format of `shared/bench/scheduling/README.md`.
+
+    `data` is parsed JSON, checked as it is read; raises `ProblemError` when it does not fit.
+    """
     if not isinstance(data, Mapping):
         raise ProblemError("an instance is a JSON object")
     try:
@@ -75,9 +78,9 @@ def problem_from_json(data: Mapping) -> Problem:
     )
 
 
-def problem_to_json(problem: Problem) -> dict:
+def problem_to_json(problem: Problem) -> dict[str, object]:
     """The instance format of `shared/bench/scheduling/README.md` (with `fixed` when there are)."""
-    data: dict = {
+    data: dict[str, object] = {
         "name": problem.name,
         "slots": [
             {
@@ -109,7 +112,7 @@ def problem_to_json(problem: Problem) -> dict:
     return data
 
 
-def solution_to_json(solution: Solution) -> dict:
+def solution_to_json(solution: Solution) -> dict[str, object]:
     """The solution format of `shared/bench/scheduling/README.md`, plus figures check.py ignores."""
     return {
         "assignments": [

@@ -91,9 +91,9 @@ class Model:
         self.n_meetings = len(self.parts)
         self.unavailable = unavailable
         self.meetings_of: list[list[int]] = [[] for _ in range(self.n_people)]
-        for m, people in enumerate(self.parts):
-            for p in people:
-                self.meetings_of[p].append(m)
+        for meeting, people in enumerate(self.parts):
+            for person in people:
+                self.meetings_of[person].append(meeting)
 
         # The schedule being built.
         self.slot_of = [-1] * self.n_meetings

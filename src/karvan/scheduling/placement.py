@@ -133,8 +133,8 @@ def exact_placement(model: Model, bound: int, time_limit: float, workers: int) -
     free = [m for m in range(model.n_meetings) if m not in model.fixed and m not in model.invalid]
     cp = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
-    person_slot: dict[tuple[int, int], list] = {}
-    table_use: dict[int, list] = {}
+    person_slot: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    table_use: dict[int, list[cp_model.IntVar]] = {}
     for m in free:
         choices = []
         for s in model.common[m]:

@@ -213,7 +213,7 @@ class Scorer(IndexState):
     def _specificity(self, concept: str) -> float:
         """How much a shared concept says, in [0, 1]: its rarity among the indexed listings,
         discounted for a group concept (machinery, food, services) that narrower ones refine."""
-        weight = self._rarity("c:" + concept) ** self.settings.specificity_power
+        weight: float = self._rarity("c:" + concept) ** self.settings.specificity_power
         if self.vocabulary.is_generic(concept):
             weight *= self.settings.group_concept_factor
         return weight
