@@ -1,5 +1,6 @@
 """The request type of views behind `login_required`, for type checking."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from karvan.accounts.models import User
@@ -13,3 +14,8 @@ class AuthenticatedHttpRequest(HttpRequest):
     """
 
     user: User
+
+
+# Whoever reads a page or calls the API: a signed-in user, or an anonymous visitor (permissions and
+# selectors that serve public pages take either and check `is_authenticated`).
+Viewer = User | AnonymousUser

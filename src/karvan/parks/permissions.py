@@ -1,13 +1,13 @@
 """Who may manage a park and read its investor inquiries."""
 
-from karvan.accounts.models import User
+from karvan.accounts.http import Viewer
 from karvan.directory.models import Membership
 from karvan.parks.models import Inquiry, Park
 
 MANAGING_ROLES = {Membership.Role.OWNER, Membership.Role.ADMIN}
 
 
-def can_manage_park(user: User, park: Park) -> bool:
+def can_manage_park(user: Viewer, park: Park) -> bool:
     """The park organisation's owners and administrators."""
     return (
         user.is_authenticated
@@ -17,7 +17,7 @@ def can_manage_park(user: User, park: Park) -> bool:
     )
 
 
-def can_inquire(user: User, park: Park) -> bool:
+def can_inquire(user: Viewer, park: Park) -> bool:
     """Members of another organisation."""
     return (
         user.is_authenticated
@@ -27,7 +27,7 @@ def can_inquire(user: User, park: Park) -> bool:
     )
 
 
-def can_view_inquiry(user: User, inquiry: Inquiry) -> bool:
+def can_view_inquiry(user: Viewer, inquiry: Inquiry) -> bool:
     """The park's administrators and the inquiring organisation's members; nobody else, not
     even other members of the park."""
     if not user.is_authenticated:

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -119,7 +121,7 @@ def _inquiry_form(
     request: HttpRequest,
     park: Park,
     units: list[Unit],
-    opportunities: list[object],
+    opportunities: Sequence[object],
     data: object = None,
 ) -> InquiryForm:
     organisations = [
