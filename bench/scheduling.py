@@ -2,7 +2,7 @@
 
 Reads the instances of `../shared/bench/scheduling/` (relative to the repository root) and, for
 each, runs
-- Karvan: `karvan.scheduling.solver.solve`, what `karvan schedule solve` runs, with the time limit
+- Karvan: `karvan.scheduling.solve`, what `karvan schedule solve` runs, with the time limit
   of the instance's target (30 s for small and medium, 120 s for large);
 - greedy: meetings in request order, each in the earliest slot where all its participants are
   available and free and (in person) a table is free; tables numbered in order.
@@ -74,7 +74,7 @@ def run_one(system: str, instance_path: Path, out_path: Path, limit: float) -> N
     started = time.monotonic()
     extra = {}
     if system == "karvan":
-        from karvan.scheduling.solver import problem_from_json, solution_to_json, solve
+        from karvan.scheduling import problem_from_json, solution_to_json, solve
 
         solution = solve(problem_from_json(instance), time_limit=limit)
         data = solution_to_json(solution)

@@ -153,7 +153,13 @@ def test_models_selectors_and_permissions_never_import_services(layer):
 
 
 @pytest.mark.parametrize(
-    "engine", ["karvan.scheduling.solver", "karvan.scheduling", "karvan.compliance.engine"]
+    "engine",
+    [
+        "karvan.scheduling.solver",
+        "karvan.scheduling",
+        "karvan.matching.engine",
+        "karvan.compliance.engine",
+    ],
 )
 def test_the_engines_load_in_a_fresh_interpreter_without_django(engine):
     code = (

@@ -12,8 +12,12 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Lets the classes django-stubs makes generic (ModelAdmin, ModelChoiceField...) take type arguments.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parents[1]
@@ -244,7 +248,7 @@ KARVAN_PRIVATE_FILE_ACCEL_PREFIX = os.environ.get(
 )
 KARVAN_S3_BUCKET = os.environ.get("KARVAN_S3_BUCKET", "")
 KARVAN_PRIVATE_URL_SECONDS = int(os.environ.get("KARVAN_PRIVATE_URL_SECONDS", "300"))
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "karvan.core.files.PrivateFileStorage"},

@@ -430,15 +430,17 @@ def test_every_solution_is_valid_and_optimal_in_weight(problem):
 @needs_bench
 def test_the_bounds_do_not_depend_on_the_schedule_being_built():
     """The relaxations count only fixed meetings as taken, whatever is placed so far."""
-    from karvan.scheduling import solver
+    from karvan.scheduling.bounds import tighter_bound, upper_bound
+    from karvan.scheduling.model import Model
+    from karvan.scheduling.placement import greedy
 
     problem = problem_from_json(json.loads((BENCH / "small.json").read_text(encoding="utf-8")))
     fixed = (Assignment(problem.meetings[0].id, problem.slots[0].id, 1),)
-    model = solver._Model(dataclasses.replace(problem, fixed=fixed))
-    before = solver._upper_bound(model)
-    solver._greedy(model, list(range(model.n_meetings)))
-    assert solver._upper_bound(model) == before
-    assert model.weighted() <= solver._tighter_bound(model, before, 5, 1) <= before
+    model = Model(dataclasses.replace(problem, fixed=fixed))
+    before = upper_bound(model)
+    greedy(model, list(range(model.n_meetings)))
+    assert upper_bound(model) == before
+    assert model.weighted() <= tighter_bound(model, before, 5, 1) <= before
 
 
 @needs_bench
@@ -446,26 +448,28 @@ def test_the_move_and_swap_deltas_are_the_change_in_gaps():
     """The local search's arithmetic on bit masks against gaps recounted from scratch."""
     import random
 
-    from karvan.scheduling import solver
+    from karvan.scheduling import gaps, solver
+    from karvan.scheduling.model import Model
+    from karvan.scheduling.placement import greedy
 
     problem = problem_from_json(json.loads((BENCH / "small.json").read_text(encoding="utf-8")))
-    model = solver._Model(problem)
-    solver._greedy(model, list(range(model.n_meetings)))
+    model = Model(problem)
+    greedy(model, list(range(model.n_meetings)))
     rng = random.Random(4)
     placed = [m for m in range(model.n_meetings) if model.slot_of[m] >= 0]
     checked = 0
     for _ in range(400):
         m, o = rng.sample(placed, 2)
         before = model.gaps()
-        if solver._swap_fits(model, m, o):
-            delta = solver._swap_delta(model, m, o)
-            solver._swap(model, m, o)
+        if gaps.swap_fits(model, m, o):
+            delta = gaps.swap_delta(model, m, o)
+            gaps.swap(model, m, o)
             assert model.gaps() - before == delta
             checked += 1
         s = rng.choice(model.common[m])
         if s != model.slot_of[m] and model.fits(m, s):
             origin = model.slot_of[m]
-            delta = sum(solver._move_delta(model, p, origin, s) for p in model.parts[m])
+            delta = sum(gaps.move_delta(model, p, origin, s) for p in model.parts[m])
             before = model.gaps()
             model.remove(m)
             model.place(m, s)

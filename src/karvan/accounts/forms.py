@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -80,7 +82,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail address")
         self.fields["username"].widget = forms.EmailInput(

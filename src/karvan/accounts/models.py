@@ -2,6 +2,7 @@
 
 import hashlib
 import zoneinfo
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -44,9 +45,10 @@ class User(AbstractUser):
         DAILY = "daily", _("Daily digest")
         NEVER = "never", _("Never")
 
-    username = None
-    first_name = None
-    last_name = None
+    # Removing AbstractUser's fields is what Django documents; the stubs type them as str.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     full_name_native = models.CharField(
@@ -81,7 +83,7 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # the stubs expect auth's manager
 
     class Meta:
         verbose_name = _("person")

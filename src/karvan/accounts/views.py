@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from karvan.accounts.forms import ApiTokenForm, PreferencesForm, ResendConfirmationForm, SignUpForm
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.accounts.selectors import list_api_tokens
 from karvan.accounts.services import (
     confirm_email,
@@ -71,7 +72,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = PreferencesForm(request.POST)
@@ -102,7 +103,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the token a name, an access and a lifetime."))
@@ -113,7 +114,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     revoke_api_token(user=request.user, token_id=pk)
     messages.success(request, _("The token is revoked."))
     return redirect("accounts:preferences")

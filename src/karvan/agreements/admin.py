@@ -1,5 +1,7 @@
 """Staff edit the agreement templates (one box per language) and read agreements' records."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +37,7 @@ class _TemplateFormBase(forms.ModelForm):
         model = AgreementTemplate
         fields = ["key", "kind", "is_active"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for code in CONTENT_LANGUAGES:
             self.fields[f"title_{code}"].initial = self.instance.title.get(code, "")

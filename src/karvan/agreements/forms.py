@@ -1,6 +1,7 @@
 import base64
 import binascii
 from collections.abc import Sequence
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -48,10 +49,10 @@ class AgreementForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         organisations: list[tuple[int, str]],
         partners: list[tuple[int, str]],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["initiator"].choices = organisations
@@ -105,7 +106,7 @@ class ReviseForm(forms.Form):
         label=_("I understand: the signatures collected so far become void."), required=False
     )
 
-    def __init__(self, *args: object, agreement: Agreement, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.languages = list(agreement.languages)
         for code in self.languages:
@@ -128,7 +129,7 @@ class CommentForm(forms.Form):
         label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: object, agreement: Agreement, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.languages = list(agreement.languages)
         for code in self.languages:
@@ -147,7 +148,7 @@ class CommentForm(forms.Form):
 class SignatoryForm(forms.Form):
     person = forms.ChoiceField(label=_("Signatory"))
 
-    def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = choices
 
@@ -167,9 +168,7 @@ class CeremonyForm(NativeDigitsMixin, forms.Form):
         label=_("Video room link"), required=False, assume_scheme="https", max_length=200
     )
 
-    def __init__(
-        self, *args: object, sessions: Sequence[tuple[int, str]] = (), **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, sessions: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["session"].choices = [("", "—"), *sessions]
         if not sessions:

@@ -170,7 +170,8 @@ class ScreeningIndex:
     settings: EngineSettings = field(default_factory=EngineSettings)
     _entities: list[ListEntity] = field(default_factory=list)
     _positions: dict[str, int] = field(default_factory=dict)
-    _postings: dict[str, array] = field(default_factory=dict)  # type: ignore[type-arg]
+    # Quoted: array takes type arguments at run time only from Python 3.12.
+    _postings: dict[str, "array[int]"] = field(default_factory=dict)
     _alive: int = 0
 
     def __len__(self) -> int:
@@ -281,6 +282,7 @@ class _Weights(dict[Part, float]):
         value = self[part] = self._weigh(part)
         return value
 
+    # Every part has a weight (computed on first use), so `default` is never returned.
     def get(self, part: Part, default: float | None = None) -> float:  # type: ignore[override]
         return self[part]
 

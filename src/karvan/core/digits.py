@@ -11,7 +11,7 @@ as its author wrote it. Plain Python: forms, the API, services and the importers
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 NATIVE_DIGITS = "۰۱۲۳۴۵۶۷۸۹" + "٠١٢٣٤٥٦٧٨٩" + "０１２３４５６７８９"
 _DIGITS = str.maketrans(NATIVE_DIGITS, "0123456789" * 3)
@@ -44,6 +44,8 @@ def normalize_code(text: str) -> str:
     return normalize_digits(unicodedata.normalize("NFKC", text)).strip()
 
 
-def normalize_values(values: Iterable[object], normalize: object = normalize_number) -> list:
+def normalize_values(
+    values: Iterable[object], normalize: Callable[[str], str] = normalize_number
+) -> list[object]:
     """Each string of a list normalised, anything else (files, None) left as it is."""
-    return [normalize(value) if isinstance(value, str) else value for value in values]  # type: ignore[operator]
+    return [normalize(value) if isinstance(value, str) else value for value in values]

@@ -16,6 +16,7 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 
@@ -32,10 +33,13 @@ class PrivateFileStorage(FileSystemStorage):
 
     @cached_property
     def base_location(self) -> str:
-        return str(self._value_or_setting(self._location, settings.KARVAN_PRIVATE_ROOT))
+        # `_location` is set by FileSystemStorage.__init__; the stubs do not declare it.
+        location = self._location  # type: ignore[attr-defined]
+        return str(self._value_or_setting(location, settings.KARVAN_PRIVATE_ROOT))
 
     def _clear_cached_properties(self, setting: str, **kwargs: object) -> None:
-        super()._clear_cached_properties(setting, **kwargs)
+        # Every setting change arrives here; the stubs type `setting` as MEDIA_* names only.
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
         if setting == "KARVAN_PRIVATE_ROOT":
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)
@@ -58,13 +62,13 @@ def _content_disposition(filename: str, *, as_attachment: bool) -> str:
 
 def serve_private_file(
     file: FieldFile, *, filename: str, as_attachment: bool = True, content_type: str | None = None
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Hand a private file to a reader the caller has already checked.
 
     Raises Http404 when the row has no file or the file is gone from its storage. Files in object
     storage are handed over as a redirect to a short-lived signed URL.
     """
-    if not file or not file.storage.exists(file.name):
+    if not file or not file.name or not file.storage.exists(file.name):
         raise Http404
     url = signed_url(file, download_name=filename, inline=not as_attachment)
     if url:  # object storage: the reader fetches it from the bucket, for a few minutes only

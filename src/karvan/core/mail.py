@@ -7,8 +7,8 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template import Context
-from django.template.loader import get_template, render_to_string
+from django.template import Context, Engine
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 
@@ -17,7 +17,8 @@ from karvan.core.calendars import override_calendar
 
 def render_text(template_name: str, context: Mapping[str, object]) -> str:
     """Render a plain-text template without HTML escaping: "Smith & Sons" stays as written."""
-    return get_template(template_name).template.render(Context(dict(context), autoescape=False))
+    template = Engine.get_default().get_template(template_name)
+    return template.render(Context(dict(context), autoescape=False))
 
 
 @dataclass(frozen=True)

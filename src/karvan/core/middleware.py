@@ -112,7 +112,8 @@ class ViewerPreferencesMiddleware:
         else:
             zone = _zone(browser_time_zone(request))
             calendar = default_calendar(request.LANGUAGE_CODE)
-        request.viewer_calendar = calendar
+        # Read by the context processor and templates; HttpRequest declares no such field.
+        request.viewer_calendar = calendar  # type: ignore[attr-defined]
         if zone:
             timezone.activate(zone)
         token = activate_calendar(calendar)

@@ -10,13 +10,16 @@ difference from selectors.
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
+
+_M = TypeVar("_M", bound=Model)
 
 _LETTER_VARIANTS = str.maketrans(
     {
@@ -181,7 +184,9 @@ class CreateFulltextIndex(Operation):
         return f"Create the full-text index of {self.table}.{self.column}"
 
 
-def filter_fulltext(queryset: QuerySet, query: str, *, column: str = "search_document") -> QuerySet:
+def filter_fulltext(
+    queryset: QuerySet[_M], query: str, *, column: str = "search_document"
+) -> QuerySet[_M]:
     """Keep the rows whose indexed document matches every token of the query."""
     tokens = query_tokens(query)
     if not tokens:

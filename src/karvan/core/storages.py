@@ -51,7 +51,7 @@ def signed_url(
             f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(download_name)}"
         )
     return str(
-        file.storage.url(
+        file.storage.url(  # type: ignore[call-arg]  # S3Storage.url (checked above) takes these
             file.name,
             parameters=parameters or None,
             expire=seconds or settings.KARVAN_PRIVATE_URL_SECONDS,

@@ -25,5 +25,5 @@ def load_taxonomies() -> dict[str, int]:
             if model is HsCode:
                 defaults["section"] = entry.get("section", "")
             model.objects.update_or_create(code=entry["code"], defaults=defaults)
-        counts[model._meta.model_name] = len(entries)
+        counts[str(model._meta.model_name)] = len(entries)
     return counts

@@ -5,7 +5,7 @@ translates. `localize` picks the version a viewer sees; templates render it in i
 `lang` and `dir` with the `multilingual` tag.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -55,6 +55,6 @@ class MultilingualTextField(models.JSONField):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # JSONField's own kwargs
         self.validators.append(validate_versions)
 
-    def deconstruct(self) -> tuple[str, str, list[object], dict[str, object]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[object], dict[str, object]]:
         name, _path, args, kwargs = super().deconstruct()
         return name, "karvan.core.text.MultilingualTextField", args, kwargs

@@ -3,6 +3,8 @@ dates and times entered in the person's own calendar, and numbers typed in any s
 
 import datetime
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,7 +25,14 @@ _NUMBER_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
 _MOMENT_FIELDS = (forms.DateField, forms.DateTimeField, forms.TimeField)
 
 
-class NativeDigitsMixin:
+# The mixin is used on forms only: type-check it as one, inherit nothing from it at run time.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class NativeDigitsMixin(_FormBase):
     """Numbers typed in Persian (۰–۹), Arabic-Indic (٠–٩) or full-width (０–９) digits, with the
     Persian separators ٬ ٫, are read like ASCII ones: in number fields (quantities, prices, years),
     date and time fields, and code fields (a text input with `inputmode="numeric"`, such as a
@@ -34,11 +43,11 @@ class NativeDigitsMixin:
 
     digit_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         # Browsers drop Persian and Arabic-Indic digits typed into <input type="number">: number
         # fields are text inputs asking phones for their number keyboard.
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             if isinstance(field.widget, forms.NumberInput):
                 attrs = {
                     key: value
@@ -51,9 +60,9 @@ class NativeDigitsMixin:
                 field.widget = forms.TextInput(attrs=attrs)
                 field.widget.is_required = field.required
 
-    def _digit_normalizers(self) -> dict[str, object]:
-        found: dict[str, object] = {}
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+    def _digit_normalizers(self) -> dict[str, Callable[[str], str]]:
+        found: dict[str, Callable[[str], str]] = {}
+        for name, field in self.fields.items():
             if isinstance(field, _NUMBER_FIELDS):
                 normalize = normalize_number
             elif isinstance(field, _MOMENT_FIELDS):
@@ -62,23 +71,24 @@ class NativeDigitsMixin:
                 normalize = normalize_code
             else:
                 continue
-            found[self.add_prefix(name)] = normalize  # type: ignore[attr-defined]
+            found[self.add_prefix(name)] = normalize
         return found
 
     def full_clean(self) -> None:
-        if self.is_bound:  # type: ignore[attr-defined]
+        if self.is_bound:
             normalizers = self._digit_normalizers()
-            data = self.data  # type: ignore[has-type]
+            data = self.data
             present = [name for name in normalizers if name in data]
             if present:
-                data = data.copy()
+                # A QueryDict or a plain dict (tests, the API): both copy; the stubs say Mapping.
+                data = data.copy()  # type: ignore[attr-defined]
                 for name in present:
                     if hasattr(data, "getlist"):
                         data.setlist(name, normalize_values(data.getlist(name), normalizers[name]))
                     elif isinstance(data[name], str):
-                        data[name] = normalizers[name](data[name])  # type: ignore[operator]
+                        data[name] = normalizers[name](data[name])
                 self.data = data
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
 
 
 def _search_variants(text: str) -> str:
@@ -112,7 +122,7 @@ class PickerSelectMultiple(forms.SelectMultiple):
         self,
         name: str,
         value: object,
-        label: str,
+        label: int | str,
         selected: bool,
         index: int,
         subindex: int | None = None,
@@ -145,7 +155,7 @@ class CountryPickerWidget(PickerSelectMultiple):
         return " ".join([label, code, country_name(code, "en")])
 
 
-class CodeChoiceField(forms.ModelMultipleChoiceField):
+class CodeChoiceField(forms.ModelMultipleChoiceField[HsCode | IsicCode]):
     widget = CodePickerWidget
 
     def label_from_instance(self, obj: HsCode | IsicCode) -> str:
@@ -169,7 +179,9 @@ class CalendarDateInput(forms.DateInput):
             return format_typed_date(value)
         return None if value in (None, "") else str(value)
 
-    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
+    def get_context(
+        self, name: str, value: object, attrs: dict[str, object] | None
+    ) -> dict[str, object]:
         context = super().get_context(name, value, attrs)
         widget = context["widget"]
         if get_active_calendar() == JALALI:

@@ -1,4 +1,5 @@
 import re
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -31,7 +32,7 @@ class DirectoryFilterForm(forms.Form):
     verified = forms.BooleanField(label=_("Verified only"), required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries")), *country_choices()]
         self.fields["sector"].choices = [("", _("All sectors"))] + [
@@ -83,7 +84,7 @@ class OrganisationForm(NativeDigitsMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
         for language in CONTENT_LANGUAGES:

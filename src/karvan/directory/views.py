@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.core.errors import DomainError
 from karvan.core.files import serve_private_file
 from karvan.core.panels import render_panels
@@ -141,7 +142,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganisationForm(
         request.POST or None, initial={"original_language": translation.get_language()}
     )
@@ -159,7 +160,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
     if not can_edit_organisation(request.user, organisation):
         raise Http404
@@ -207,7 +208,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_logo(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_logo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
     if not can_edit_organisation(request.user, organisation):
         raise Http404
@@ -230,7 +231,7 @@ def organisation_logo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def members(request: HttpRequest, pk: int) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
     if not can_manage_members(request.user, organisation):
         raise Http404
@@ -269,7 +270,7 @@ def _membership(request: HttpRequest, pk: int, membership_pk: int) -> Membership
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = _membership(request, pk, membership_pk)
     if not can_manage_members(request.user, membership.organisation):
         raise Http404
@@ -290,7 +291,7 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = _membership(request, pk, membership_pk)
     leaving = membership.user_id == request.user.pk
     if not leaving and not can_manage_members(request.user, membership.organisation):

@@ -1,4 +1,5 @@
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -35,7 +36,7 @@ class EventForm(NativeDigitsMixin, forms.Form):
         label=_("Unanswered requests expire after (hours)"), min_value=1, max_value=1440
     )
 
-    def __init__(self, *args: object, organisers: list[tuple[int, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, organisers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organiser"].choices = organisers
         self.fields["time_zone"].choices = [
@@ -124,11 +125,11 @@ class RegistrationForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         organisations: list[tuple[int, str]],
         people: list[tuple[int, str]],
         sessions: object,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = organisations
@@ -144,7 +145,7 @@ class SessionsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: object, sessions: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, sessions: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sessions"].queryset = sessions
 
@@ -157,7 +158,7 @@ class DelegationForm(forms.Form):
     leader = forms.ChoiceField(label=_("Leading organisation"))
     name = forms.CharField(label=_("Name of the delegation"), max_length=200)
 
-    def __init__(self, *args: object, leaders: list[tuple[int, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, leaders: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["leader"].choices = leaders
 
@@ -193,7 +194,7 @@ class MeetingRequestForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language you write in"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args: object, senders: list[tuple[int, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, senders: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sender"].choices = senders
 
@@ -208,7 +209,7 @@ class SlotChoiceField(forms.ModelChoiceField):
 class AcceptForm(forms.Form):
     slot = SlotChoiceField(label=_("Slot"), queryset=Slot.objects.none(), required=False)
 
-    def __init__(self, *args: object, slots: list[Slot], **kwargs: object) -> None:
+    def __init__(self, *args: Any, slots: list[Slot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = Slot.objects.filter(pk__in=[s.pk for s in slots])
 
@@ -229,7 +230,7 @@ class MoveForm(NativeDigitsMixin, forms.Form):
     slot = SlotChoiceField(label=_("Slot"), queryset=Slot.objects.none())
     table = forms.IntegerField(label=_("Table"), min_value=1, required=False)
 
-    def __init__(self, *args: object, slots: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, slots: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = slots
 
@@ -237,7 +238,7 @@ class MoveForm(NativeDigitsMixin, forms.Form):
 class ScheduleRunForm(NativeDigitsMixin, forms.Form):
     time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, initial=30)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["time_limit"]
         field.max_value = settings.KARVAN_SCHEDULE_MAX_SECONDS

@@ -4,7 +4,7 @@ A meeting is *held* once its slot is over and nobody in it was marked as a no-sh
 when at least one participant reported its outcome.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,14 +12,14 @@ from karvan.core.charts import ChartSpec, Filters, Rows, per_month, register_cha
 from karvan.events.models import Meeting, MeetingParticipant, MeetingRequest
 
 
-def _requests(filters: Filters) -> object:
+def _requests(filters: Filters) -> QuerySet[MeetingRequest]:
     rows = MeetingRequest.objects.all()
     if filters.country:
         rows = rows.filter(sender__organisation__country=filters.country)
     return rows
 
 
-def _meetings(filters: Filters) -> object:
+def _meetings(filters: Filters) -> QuerySet[Meeting]:
     rows = Meeting.objects.all()
     if filters.country:
         rows = rows.filter(
@@ -38,8 +38,8 @@ def meeting_requests_by_month(filters: Filters) -> Rows:
 
 def meetings_requested_held_and_rated(filters: Filters) -> Rows:
     """From request to outcome, within the dashboard's span."""
-    requests = _requests(filters).filter(created_at__gte=filters.since)  # type: ignore[attr-defined]
-    meetings = _meetings(filters).filter(created_at__gte=filters.since)  # type: ignore[attr-defined]
+    requests = _requests(filters).filter(created_at__gte=filters.since)
+    meetings = _meetings(filters).filter(created_at__gte=filters.since)
     scheduled = meetings.filter(status=Meeting.Status.SCHEDULED, slot__isnull=False)
     held = scheduled.filter(slot__ends_at__lte=timezone.now()).exclude(
         Exists(MeetingParticipant.objects.filter(meeting=OuterRef("pk"), is_no_show=True))

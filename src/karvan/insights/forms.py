@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ class DashboardFilterForm(forms.Form):
         initial=12,
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         corridor = set(settings.KARVAN_CORRIDOR)
         self.fields["country"].choices = [("", _("All countries"))] + [
@@ -34,7 +36,7 @@ class FigureForm(NativeDigitsMixin, forms.Form):
     position = forms.IntegerField(label=_("Position"), min_value=0, initial=0)
     is_published = forms.BooleanField(label=_("Published"), required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for code in CONTENT_LANGUAGES:
             self.fields[f"label_{code}"] = forms.CharField(

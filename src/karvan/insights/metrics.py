@@ -7,7 +7,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.charts import ChartSpec, Filters, Rows, per_month, register_chart
@@ -18,17 +18,17 @@ from karvan.notifications.models import Notification
 from karvan.opportunities.models import Interest, Opportunity
 
 
-def _organisations(filters: Filters) -> object:
+def _organisations(filters: Filters) -> QuerySet[Organisation]:
     rows = Organisation.objects.all()
     return rows.filter(country=filters.country) if filters.country else rows
 
 
-def _opportunities(filters: Filters) -> object:
+def _opportunities(filters: Filters) -> QuerySet[Opportunity]:
     rows = Opportunity.objects.exclude(status=Opportunity.Status.DRAFT)
     return rows.filter(organisation__country=filters.country) if filters.country else rows
 
 
-def _interests(filters: Filters) -> object:
+def _interests(filters: Filters) -> QuerySet[Interest]:
     rows = Interest.objects.all()
     return rows.filter(organisation__country=filters.country) if filters.country else rows
 
@@ -42,13 +42,13 @@ def organisations_by_month(filters: Filters) -> Rows:
 
 
 def organisations_by_country(filters: Filters) -> Rows:
-    counts = _organisations(filters).values("country").annotate(n=Count("pk"))  # type: ignore[attr-defined]
+    counts = _organisations(filters).values("country").annotate(n=Count("pk"))
     return _sorted({country_name(row["country"]): row["n"] for row in counts})
 
 
 def organisations_by_kind(filters: Filters) -> Rows:
     labels = dict(Organisation.Kind.choices)
-    counts = _organisations(filters).values("kind").annotate(n=Count("pk"))  # type: ignore[attr-defined]
+    counts = _organisations(filters).values("kind").annotate(n=Count("pk"))
     return _sorted({str(labels.get(row["kind"], row["kind"])): row["n"] for row in counts})
 
 
@@ -58,19 +58,19 @@ def opportunities_by_month(filters: Filters) -> Rows:
 
 def opportunities_by_kind(filters: Filters) -> Rows:
     labels = dict(Opportunity.Kind.choices)
-    counts = _opportunities(filters).values("kind").annotate(n=Count("pk"))  # type: ignore[attr-defined]
+    counts = _opportunities(filters).values("kind").annotate(n=Count("pk"))
     return _sorted({str(labels.get(row["kind"], row["kind"])): row["n"] for row in counts})
 
 
 def opportunities_by_sector(filters: Filters) -> Rows:
     """Published opportunities by ISIC section of their sectors (top ten)."""
     counter: Counter[str] = Counter()
-    rows = _opportunities(filters).prefetch_related("sectors__parent")  # type: ignore[attr-defined]
+    rows = _opportunities(filters).prefetch_related("sectors__parent")
     for opportunity in rows:
         sections = set()
         for code in opportunity.sectors.all():
             top = code
-            while top.parent_id is not None:
+            while top.parent is not None:  # no query when parent_id is None
                 top = top.parent
             sections.add(f"{top.code} · {top.name}")
         counter.update(sections)
@@ -83,7 +83,7 @@ def interests_by_month(filters: Filters) -> Rows:
 
 def interests_by_status(filters: Filters) -> Rows:
     labels = dict(Interest.Status.choices)
-    counts = _interests(filters).values("status").annotate(n=Count("pk"))  # type: ignore[attr-defined]
+    counts = _interests(filters).values("status").annotate(n=Count("pk"))
     return _sorted({str(labels.get(row["status"], row["status"])): row["n"] for row in counts})
 
 
@@ -93,8 +93,8 @@ def matches_shown_and_acted_on(filters: Filters) -> Rows:
     alerts = Notification.objects.filter(kind="matching.new_match", created_at__gte=filters.since)
     if filters.country:
         alerts = alerts.filter(recipient__memberships__organisation__country=filters.country)
-    alerts = list(alerts.values("recipient_id", "url", "created_at").distinct())
-    member_of = memberships.organisation_ids_by_person({alert["recipient_id"] for alert in alerts})
+    rows = list(alerts.values("recipient_id", "url", "created_at").distinct())
+    member_of = memberships.organisation_ids_by_person({alert["recipient_id"] for alert in rows})
     interests: dict[str, list[tuple[int, datetime.datetime]]] = defaultdict(list)
     for interest in Interest.objects.filter(created_at__gte=filters.since).select_related(
         "opportunity"
@@ -104,13 +104,13 @@ def matches_shown_and_acted_on(filters: Filters) -> Rows:
         )
     acted = sum(
         1
-        for alert in alerts
+        for alert in rows
         if any(
             organisation in member_of[alert["recipient_id"]] and at >= alert["created_at"]
             for organisation, at in interests.get(alert["url"], [])
         )
     )
-    return [(str(_("Matches shown")), float(len(alerts))), (str(_("Acted on")), float(acted))]
+    return [(str(_("Matches shown")), float(len(rows))), (str(_("Acted on")), float(acted))]
 
 
 def days_to_first_interest(filters: Filters) -> Rows:
@@ -118,7 +118,7 @@ def days_to_first_interest(filters: Filters) -> Rows:
     received, by country."""
     firsts = (
         _organisations(filters)
-        .annotate(  # type: ignore[attr-defined]
+        .annotate(
             shown=Min("interests_shown__created_at"),
             received=Min("opportunities__interests__created_at"),
         )
@@ -140,11 +140,11 @@ def summarise_dashboard(filters: Filters) -> dict[str, float | None]:
     organisations = _organisations(filters)
     first_days = [value for _country, value in days_to_first_interest(filters)]
     return {
-        "organisations": organisations.count(),  # type: ignore[attr-defined]
-        "verified": organisations.filter(verification=Organisation.Verification.VERIFIED).count(),  # type: ignore[attr-defined]
-        "opportunities": _opportunities(filters).count(),  # type: ignore[attr-defined]
-        "interests": _interests(filters).count(),  # type: ignore[attr-defined]
-        "accepted": _interests(filters).filter(status=Interest.Status.ACCEPTED).count(),  # type: ignore[attr-defined]
+        "organisations": organisations.count(),
+        "verified": organisations.filter(verification=Organisation.Verification.VERIFIED).count(),
+        "opportunities": _opportunities(filters).count(),
+        "interests": _interests(filters).count(),
+        "accepted": _interests(filters).filter(status=Interest.Status.ACCEPTED).count(),
         "median_days_to_first_interest": statistics.median(first_days) if first_days else None,
     }
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.core.charts import Filters, get_chart_spec, list_chart_specs
 from karvan.core.countries import country_name
 from karvan.core.errors import DomainError
@@ -49,7 +50,7 @@ def _rtl() -> bool:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The center's staff dashboard: headline figures and every registered chart."""
     _staff_only(request)
     form, filters = _filters(request)
@@ -75,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def chart_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+def chart_export(request: AuthenticatedHttpRequest, key: str, fmt: str) -> HttpResponse:
     """One chart's rows as CSV or XLSX, with the dashboard's filters."""
     _staff_only(request)
     if fmt not in {"csv", "xlsx"}:
@@ -99,7 +100,7 @@ def chart_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
 
 
 @login_required
-def figures(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def figures(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Staff keep the headline figures and choose which are published."""
     if not can_publish_figures(request.user):
         raise Http404

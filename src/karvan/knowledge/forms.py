@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +53,7 @@ class QuestionForm(forms.Form):
         help_text=_("Its members are told about your question."),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = _language_choices()
         self.fields["language"].initial = _default_language()
@@ -63,7 +65,7 @@ class AnswerForm(forms.Form):
         label=_("Your answer"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = _language_choices()
         self.fields["language"].initial = _default_language()

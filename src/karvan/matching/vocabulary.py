@@ -139,8 +139,8 @@ class Vocabulary:
                 for surface in terms:
                     key = (concept.id, normalise(surface))
                     listed.setdefault(key, (surface, set()))[1].add(language)
-        for (concept, _key), (surface, languages) in listed.items():
-            self._add_term(concept, surface, frozenset(languages))
+        for (concept_id, _key), (surface, languages) in listed.items():
+            self._add_term(concept_id, surface, frozenset(languages))
         for phrase in self.not_concepts:
             self._add_term(NOT_A_CONCEPT, phrase, frozenset(LANGUAGES))
 

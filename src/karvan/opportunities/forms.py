@@ -1,4 +1,5 @@
 import re
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -45,7 +46,7 @@ class OpportunityFilterForm(forms.Form):
     certification = forms.CharField(label=_("Certification"), required=False, max_length=50)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries")), *country_choices()]
         self.fields["hs_chapter"].choices = [("", _("All products"))] + [
@@ -134,9 +135,7 @@ class OpportunityForm(NativeDigitsMixin, forms.Form):
         "sectors",
     )
 
-    def __init__(
-        self, *args: object, organisations: list[tuple[int, str]], **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
         if len(organisations) == 1:
@@ -242,9 +241,7 @@ class InterestForm(forms.Form):
         label=_("Attachment"), required=False, help_text=_("A PDF, PNG or JPEG of at most 10 MB.")
     )
 
-    def __init__(
-        self, *args: object, organisations: list[tuple[int, str]], **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
         if len(organisations) == 1:
@@ -282,9 +279,7 @@ class QuotationForm(NativeDigitsMixin, forms.ModelForm):
         ]
         widgets = {"terms": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(
-        self, *args: object, organisations: list[tuple[int, str]], **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
         if len(organisations) == 1:

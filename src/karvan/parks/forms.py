@@ -1,5 +1,6 @@
 import math
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ class ParkFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
     free_zone = forms.BooleanField(label=_("Free zones only"), required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries")), *country_choices()]
 
@@ -119,11 +120,11 @@ class InquiryForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         organisations: list[tuple[int, str]],
         units: list[tuple[int, str]],
         opportunities: list[tuple[int, str]],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = organisations

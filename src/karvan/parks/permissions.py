@@ -1,21 +1,21 @@
 """Who may manage a park and read its investor inquiries."""
 
-from karvan.accounts.models import User
+from karvan.accounts.http import Viewer
 from karvan.directory import memberships
 from karvan.parks.models import Inquiry, Park
 
 
-def can_manage_park(user: User, park: Park) -> bool:
+def can_manage_park(user: Viewer, park: Park) -> bool:
     """The park organisation's owners and administrators."""
     return memberships.manages(user, park.organisation_id)
 
 
-def can_inquire(user: User, park: Park) -> bool:
+def can_inquire(user: Viewer, park: Park) -> bool:
     """Members of another organisation."""
     return bool(memberships.organisation_ids_of(user) - {park.organisation_id})
 
 
-def can_view_inquiry(user: User, inquiry: Inquiry) -> bool:
+def can_view_inquiry(user: Viewer, inquiry: Inquiry) -> bool:
     """The park's administrators and the inquiring organisation's members; nobody else, not
     even other members of the park."""
     if not user.is_authenticated:

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from karvan.accounts.http import Viewer
 from karvan.accounts.models import User
 from karvan.directory import memberships
 from karvan.directory.models import Organisation
@@ -54,7 +55,7 @@ def list_park_opportunities(*, viewer: User, park: Park) -> QuerySet[Opportunity
     )
 
 
-def list_inquiries(*, viewer: User, park: Park | None = None) -> QuerySet[Inquiry]:
+def list_inquiries(*, viewer: Viewer, park: Park | None = None) -> QuerySet[Inquiry]:
     """Inquiries the viewer may read: those of their organisations, and those to the parks they
     administer."""
     if not viewer.is_authenticated:
@@ -67,7 +68,7 @@ def list_inquiries(*, viewer: User, park: Park | None = None) -> QuerySet[Inquir
     return rows.select_related("park__organisation", "organisation", "unit", "author")
 
 
-def get_inquiry(*, viewer: User, pk: int) -> Inquiry:
+def get_inquiry(*, viewer: Viewer, pk: int) -> Inquiry:
     """Raises Inquiry.DoesNotExist for an inquiry the viewer may not read."""
     return list_inquiries(viewer=viewer).prefetch_related("messages__author").get(pk=pk)
 

@@ -61,7 +61,7 @@ UNIT_FIELDS = frozenset(
 
 
 def _clean_logistics(items: object) -> list[dict[str, object]]:
-    cleaned = []
+    cleaned: list[dict[str, object]] = []
     for item in items or []:  # type: ignore[attr-defined]
         kind = str(item.get("kind", "")).strip()
         name = str(item.get("name", "")).strip()[:120]

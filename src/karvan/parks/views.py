@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -6,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.core.errors import DomainError
 from karvan.core.text import localize
 from karvan.directory import memberships
@@ -119,7 +122,7 @@ def _inquiry_form(
     request: HttpRequest,
     park: Park,
     units: list[Unit],
-    opportunities: list[object],
+    opportunities: Sequence[object],
     data: object = None,
 ) -> InquiryForm:
     organisations = [
@@ -141,7 +144,7 @@ def _inquiry_form(
 
 @login_required
 @require_POST
-def inquire(request: HttpRequest, pk: int) -> HttpResponse:
+def inquire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     park = _park(pk)
     units = list(list_units(park=park))
     opportunities = list(list_park_opportunities(viewer=request.user, park=park))
@@ -172,14 +175,14 @@ def inquire(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def inquiry_list(request: HttpRequest) -> HttpResponse:
+def inquiry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "parks/inquiry_list.html", {"inquiries": list_inquiries(viewer=request.user)}
     )
 
 
 @login_required
-def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def inquiry_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         inquiry = get_inquiry(viewer=request.user, pk=pk)
     except Inquiry.DoesNotExist as error:
@@ -217,7 +220,7 @@ def _render_inquiry(request: HttpRequest, inquiry: Inquiry, form: ReplyForm) -> 
 
 
 @login_required
-def park_edit(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+def park_edit(request: AuthenticatedHttpRequest, organisation_pk: int) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation, pk=organisation_pk, kind=Organisation.Kind.INDUSTRIAL_PARK
     )
@@ -262,7 +265,9 @@ def park_edit(request: HttpRequest, organisation_pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, pk: int, unit_pk: int | None = None) -> HttpResponse:
+def unit_edit(
+    request: AuthenticatedHttpRequest, pk: int, unit_pk: int | None = None
+) -> HttpResponse:
     park = _park(pk)
     if not can_manage_park(request.user, park):
         raise Http404

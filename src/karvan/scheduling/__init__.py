@@ -1,6 +1,7 @@
 """The B2B meeting scheduler: plain data in, plain data out (no Django; see `solver.py`)."""
 
-from karvan.scheduling.solver import (
+from karvan.scheduling.json_format import problem_from_json, problem_to_json, solution_to_json
+from karvan.scheduling.problem import (
     UNPLACED_REASONS,
     Assignment,
     Meeting,
@@ -10,11 +11,8 @@ from karvan.scheduling.solver import (
     Slot,
     Solution,
     Unplaced,
-    problem_from_json,
-    problem_to_json,
-    solution_to_json,
-    solve,
 )
+from karvan.scheduling.solver import solve
 
 __all__ = [
     "UNPLACED_REASONS",

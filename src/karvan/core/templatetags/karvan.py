@@ -104,7 +104,7 @@ def bootstrap(field: BoundField) -> str:
         css = "form-control"
     if field.errors:
         css += " is-invalid"
-    attrs = {"class": css}
+    attrs: dict[str, str | bool] = {"class": css}
     # Addresses, identifiers and codes read left to right on every page.
     if getattr(widget, "input_type", "") in {"email", "url", "password"} or field.name in {
         "registry_id",

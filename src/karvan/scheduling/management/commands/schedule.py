@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from karvan.scheduling.solver import ProblemError, problem_from_json, solution_to_json, solve
+from karvan.scheduling import ProblemError, problem_from_json, solution_to_json, solve
 
 
 class Command(BaseCommand):

@@ -1,0 +1,114 @@
+"""What the engine reads from a listing: concepts, HS and ISIC codes, words.
+
+Concepts come from the four-language vocabulary (`vocabulary.py`), expanded to broader and
+value-chain-related ones; codes are those the author declared and those the concepts below the
+top-level groups imply; words are the normalised text's tokens and Chinese character pairs.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from karvan.matching.engine.records import Listing
+from karvan.matching.engine.settings import EngineSettings
+from karvan.matching.text import lexical_tokens, normalise
+from karvan.matching.vocabulary import Vocabulary
+
+# ISIC Rev.4 sections by their first and last division.
+_ISIC_SECTIONS = (
+    ("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 39), ("F", 41, 43),
+    ("G", 45, 47), ("H", 49, 53), ("I", 55, 56), ("J", 58, 63), ("K", 64, 66), ("L", 68, 68),
+    ("M", 69, 75), ("N", 77, 82), ("O", 84, 84), ("P", 85, 85), ("Q", 86, 88), ("R", 90, 93),
+    ("S", 94, 96), ("T", 97, 98), ("U", 99, 99),
+)  # fmt: skip
+
+
+def isic_section(code: str) -> str:
+    """The ISIC Rev.4 section of a division or class code ("10" or "1079" → "C"), or the section."""
+    code = code.strip().upper()
+    if code.isalpha():
+        return code if any(code == section for section, _first, _last in _ISIC_SECTIONS) else ""
+    if len(code) >= 2 and code[:2].isdigit():
+        division = int(code[:2])
+        for section, first, last in _ISIC_SECTIONS:
+            if first <= division <= last:
+                return section
+    return ""
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the engine reads from one listing."""
+
+    concepts: Mapping[str, float]  # expanded: own concepts, broader and related ones
+    direct: Mapping[str, str]  # concepts the text names, with the term that named them
+    about: frozenset[str]  # the concepts named and every broader one (never value-chain ones)
+    hs: Mapping[str, float]  # "h6:080251", "h4:0802", "h2:08" → confidence
+    isic: Mapping[str, float]  # "i2:10", "is:C" → confidence
+    words: frozenset[str]
+
+
+def read_features(listing: Listing, settings: EngineSettings, vocabulary: Vocabulary) -> Features:
+    """Concepts, codes and words of a listing (a pure function of its text, codes and settings)."""
+    direct: dict[str, str] = {}
+    strength: dict[str, float] = {}
+    for text, weight in (
+        (listing.title, settings.title_weight),
+        (listing.description, settings.description_weight),
+    ):
+        for concept, term in vocabulary.extract(text, listing.language).items():
+            direct.setdefault(concept, term)
+            strength[concept] = max(strength.get(concept, 0.0), weight)
+    concepts: dict[str, float] = {}
+    for concept, weight in strength.items():
+        for name, factor, _role in vocabulary.expansion(
+            concept, settings.broader_decay, settings.related_decay
+        ):
+            concepts[name] = max(concepts.get(name, 0.0), weight * factor)
+    # Codes are implied only by concepts below the top-level groups: packaging or machinery
+    # names no product precisely enough to stand for its codes.
+    specific = [name for name in strength if not vocabulary.is_generic(name)]
+    hs: dict[str, float] = {}
+    implied_hs = vocabulary.hs_codes(specific)
+    for codes, confidence in (
+        (implied_hs, settings.implied_code_confidence),
+        (listing.hs_codes, 1.0),
+    ):
+        for code in codes:
+            digits = "".join(char for char in code if char.isdigit())
+            for length, prefix in ((6, "h6:"), (4, "h4:"), (2, "h2:")):
+                if len(digits) >= length:
+                    key = prefix + digits[:length]
+                    hs[key] = max(hs.get(key, 0.0), confidence)
+    isic: dict[str, float] = {}
+    implied_isic = vocabulary.isic_codes(specific)
+    for codes, confidence in (
+        (implied_isic, settings.implied_code_confidence),
+        (listing.isic_codes, 1.0),
+    ):
+        for code in codes:
+            code = code.strip().upper()
+            if code[:2].isdigit():
+                key = "i2:" + code[:2]
+                isic[key] = max(isic.get(key, 0.0), confidence)
+            section = isic_section(code)
+            if section:
+                isic["is:" + section] = max(isic.get("is:" + section, 0.0), confidence)
+    text = normalise(f"{listing.title}\n{listing.description}")
+    tokens = frozenset(token for token in lexical_tokens(text) if not token.isdigit())
+    return Features(
+        concepts=MappingProxyType(concepts),
+        direct=MappingProxyType(direct),
+        about=frozenset().union(*(vocabulary.ancestors(name) for name in direct)),
+        hs=MappingProxyType(hs),
+        isic=MappingProxyType(isic),
+        words=tokens,
+    )
+
+
+def feature_keys(features: Features) -> Iterable[tuple[str, float]]:
+    """The posting keys of a listing's features, with their weights."""
+    yield from (("c:" + name, weight) for name, weight in features.concepts.items())
+    yield from features.hs.items()
+    yield from features.isic.items()
+    yield from (("w:" + token, 1.0) for token in features.words)
