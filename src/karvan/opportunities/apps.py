@@ -17,7 +17,12 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunities")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
         from karvan.opportunities import notifications
+        from karvan.opportunities.matching.indexing import forget_deleted_opportunity
+        from karvan.opportunities.models import Opportunity
 
         notifications.register_kinds()
+        post_delete.connect(forget_deleted_opportunity, sender=Opportunity)
         post_migrate.connect(_ensure_search_index, sender=self)

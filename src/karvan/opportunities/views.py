@@ -13,10 +13,6 @@ from karvan.core.files import serve_private_file
 from karvan.core.text import localize
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
-from karvan.matching.selectors import (
-    recommend_for_opportunity,
-    search_opportunities_across_languages,
-)
 from karvan.opportunities.forms import (
     InterestForm,
     OpportunityFilterForm,
@@ -25,6 +21,10 @@ from karvan.opportunities.forms import (
     RenewForm,
     ReplyForm,
     ReviewForm,
+)
+from karvan.opportunities.matching.recommendations import (
+    recommend_for_opportunity,
+    search_opportunities_across_languages,
 )
 from karvan.opportunities.models import Interest, Opportunity, Quotation
 from karvan.opportunities.permissions import (
