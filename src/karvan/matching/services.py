@@ -98,7 +98,8 @@ def store_documents(
     for row in changed:
         row.indexed_at = now
         row.save()
-    current_store().store_vectors(kind, changed)
+    if changed:
+        current_store().store_vectors(kind, changed)
     return {key: existing[key] for key in keys if key in existing}
 
 
@@ -106,14 +107,17 @@ def store_documents(
 def remove_documents(*, kind: str, keys: Sequence[str]) -> int:
     """Delete the vectors of documents that no longer exist, leaving a tombstone for every
     process's index (in this transaction: a rolled-back deletion leaves none); return how many."""
-    keys = [str(key) for key in keys]
-    deleted, _by_model = StoredVector.objects.filter(kind=kind, key__in=keys).delete()
+    rows = StoredVector.objects.filter(kind=kind, key__in=[str(key) for key in keys])
+    stored = list(rows.values_list("key", flat=True))
+    if not stored:
+        return 0  # never indexed (a draft): no index holds it
+    rows.delete()
     now = timezone.now()
     VectorRemoval.objects.bulk_create(
-        [VectorRemoval(kind=kind, key=key, removed_at=now) for key in keys]
+        [VectorRemoval(kind=kind, key=key, removed_at=now) for key in stored]
     )
-    current_store().remove(kind, keys)
-    return deleted
+    current_store().remove(kind, stored)
+    return len(stored)
 
 
 def claim_alert(*, kind: str, key: str) -> bool:
