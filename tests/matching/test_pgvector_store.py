@@ -67,7 +67,13 @@ def test_pgvector_ranks_like_the_in_process_index_and_follows_changes(
     from karvan.opportunities.services import close_opportunity
 
     database, memory = PgvectorStore(), MemoryStore()
-    assert database.sync() == sum(o.is_open for o in corpus)
+    total = database.sync()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT kind, count(*) FROM {database.table} GROUP BY kind")  # noqa: S608
+        counts = dict(cursor.fetchall())
+    # The demo's knowledge posts share the store with the opportunities, as another kind.
+    assert counts[KIND] == sum(o.is_open for o in corpus)
+    assert counts["knowledge"] > 0 and total == sum(counts.values())
 
     # Recommendations: the same best partner, mostly the same five, never the owner's own.
     same_first, overlaps = 0, []
