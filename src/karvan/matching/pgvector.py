@@ -111,7 +111,9 @@ class PgvectorStore:
                     f" expires_on date NULL,"
                     f" hs_headings text[] NOT NULL DEFAULT '{{}}',"
                     f" document jsonb NOT NULL,"
-                    f" PRIMARY KEY (kind, key))"
+                    # The key first: an index led by `kind` (which nearly every row shares)
+                    # would tempt the planner away from the HNSW index on small tables.
+                    f" PRIMARY KEY (key, kind))"
                 )
                 cursor.execute(
                     f"CREATE INDEX IF NOT EXISTS {self.table}_hnsw ON {self.table}"
@@ -196,7 +198,7 @@ class PgvectorStore:
                     f"INSERT INTO {self.table} (kind, key, model, embedding, side, listing_kind,"  # noqa: S608
                     " country, owner, expires_on, hs_headings, document)"
                     " VALUES (%s, %s, %s, %s::vector, %s, %s, %s, %s, %s, %s, %s::jsonb)"
-                    " ON CONFLICT (kind, key) DO UPDATE SET model = EXCLUDED.model,"
+                    " ON CONFLICT (key, kind) DO UPDATE SET model = EXCLUDED.model,"
                     " embedding = EXCLUDED.embedding, side = EXCLUDED.side,"
                     " listing_kind = EXCLUDED.listing_kind, country = EXCLUDED.country,"
                     " owner = EXCLUDED.owner, expires_on = EXCLUDED.expires_on,"
