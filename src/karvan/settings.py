@@ -338,8 +338,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
-    "drop-expired-listings": {
-        "task": "karvan.matching.tasks.drop_expired_listings",
+    "drop-expired-vectors": {
+        "task": "karvan.matching.tasks.drop_expired_vectors",
+        "schedule": 60 * 60 * 6,
+    },
+    "withdraw-expired-opportunities": {
+        "task": "karvan.opportunities.tasks.withdraw_expired_opportunities",
         "schedule": 60 * 60 * 6,
     },
     "expire-meeting-requests": {

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from karvan.directory.models import Membership
-from karvan.knowledge.index import reset_knowledge_index
 from karvan.knowledge.models import Question
+from karvan.matching.index_cache import reset_index
 from tests.factories import MembershipFactory, OrganisationFactory, valid_uscc
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -16,9 +16,9 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 
 @pytest.fixture(autouse=True)
 def _fresh_knowledge_index() -> Iterator[None]:
-    reset_knowledge_index()
+    reset_index()
     yield
-    reset_knowledge_index()
+    reset_index()
 
 
 def test_ask_in_persian_answer_in_chinese_and_find_it_from_a_chinese_query(

@@ -12,7 +12,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from karvan.matching.selectors import search_opportunities_across_languages
+from karvan.opportunities.matching.recommendations import search_opportunities_across_languages
 from karvan.opportunities.models import Interest, Opportunity
 from karvan.opportunities.services import create_opportunity, publish_opportunity
 from tests.browser.pickers import pick

@@ -13,9 +13,10 @@ from karvan.directory.selectors import list_pending_identity_revisions
 from karvan.events.models import Event, Meeting
 from karvan.knowledge.models import Answer, Question
 from karvan.matching.index_cache import reset_index
-from karvan.matching.models import ListingVector
-from karvan.matching.selectors import recommend_for_opportunity
+from karvan.matching.models import StoredVector
 from karvan.notifications.models import Notification
+from karvan.opportunities.matching.adapters import KIND
+from karvan.opportunities.matching.recommendations import recommend_for_opportunity
 from karvan.opportunities.models import Interest, Opportunity, Quotation
 from karvan.opportunities.selectors import list_opportunities_in_review
 
@@ -30,7 +31,7 @@ def _totals() -> dict[str, int]:
         "interests": Interest.objects.count(),
         "quotations": Quotation.objects.count(),
         "notifications": Notification.objects.count(),
-        "vectors": ListingVector.objects.count(),
+        "vectors": StoredVector.objects.filter(kind=KIND).count(),
         "events": Event.objects.count(),
         "meetings": Meeting.objects.count(),
         "agreements": Agreement.objects.count(),
@@ -54,9 +55,12 @@ def test_the_demo_loads_once_and_again_without_change(django_capture_on_commit_c
     published = Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED)
     assert published.count() > 150
     # Every published opportunity is indexed for matching; drafts and those in review are not.
-    indexed = set(
-        ListingVector.objects.filter(is_active=True).values_list("opportunity", flat=True)
-    )
+    indexed = {
+        int(key)
+        for key in StoredVector.objects.filter(kind=KIND, is_active=True).values_list(
+            "key", flat=True
+        )
+    }
     assert indexed == {opportunity.pk for opportunity in published if opportunity.is_open}
     staff = User.objects.get(email="staff@demo.karvan.example")
     waiting = [opportunity for opportunity, _quality in list_opportunities_in_review(viewer=staff)]

@@ -1,16 +1,16 @@
 import pytest
 
 from karvan.directory.models import Membership
-from karvan.knowledge.index import reset_knowledge_index
+from karvan.matching.index_cache import reset_index
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, valid_uscc
 
 
 @pytest.fixture(autouse=True)
 def _fresh_knowledge_index():
     """Each test starts from an empty in-process index, built from its own database."""
-    reset_knowledge_index()
+    reset_index()
     yield
-    reset_knowledge_index()
+    reset_index()
 
 
 @pytest.fixture

@@ -53,13 +53,12 @@ def test_search_finds_a_question_through_its_answer(
 def test_full_text_answers_when_the_engine_finds_nothing(iranian, monkeypatch):
     question = ask_question(actor=iranian.user, data=CCC)
 
-    from karvan.knowledge import index
+    from karvan.knowledge import selectors
 
-    class Broken:
-        def search(self, query, top):
-            raise RuntimeError("no model")
+    def broken(query, top):
+        raise RuntimeError("no model")
 
-    monkeypatch.setattr(index, "current_knowledge_index", lambda: Broken())
+    monkeypatch.setattr(selectors, "search_posts", broken)
     assert search_questions(viewer=UserFactory(), query="motors") == [question]
 
 

@@ -9,7 +9,8 @@ from karvan.knowledge.errors import (
     RateLimitedError,
     ReasonRequiredError,
 )
-from karvan.knowledge.models import Answer, ModerationAction, PostVector, Question, Report
+from karvan.knowledge.indexing import KIND
+from karvan.knowledge.models import Answer, ModerationAction, Question, Report
 from karvan.knowledge.services import (
     accept_answer,
     answer_question,
@@ -22,6 +23,7 @@ from karvan.knowledge.services import (
     update_question,
     vote,
 )
+from karvan.matching.models import StoredVector
 from karvan.notifications.models import Notification
 from tests.factories import MembershipFactory, UserFactory
 from tests.knowledge.conftest import PAYMENT_QUESTION
@@ -153,7 +155,7 @@ def test_report_hide_and_restore_with_reasons(
     assert Notification.objects.filter(
         recipient=chinese.user, kind="knowledge.post_hidden"
     ).exists()
-    assert not PostVector.objects.get(key=f"a{answer.pk}").is_active
+    assert not StoredVector.objects.filter(kind=KIND, key=f"a{answer.pk}", is_active=True).exists()
     with pytest.raises(HiddenPostError):
         vote(actor=iranian.user, value=1, answer=answer)
     restore_post(actor=staff, question=question, answer=answer, reason="Checked again")
@@ -183,7 +185,7 @@ def test_question_and_answers_are_indexed_with_the_platform_embedder(
         answer_question(
             question=question, actor=chinese.user, body="人民币结算", language="zh-hans"
         )
-    rows = {row.key: row for row in PostVector.objects.all()}
+    rows = {row.key: row for row in StoredVector.objects.filter(kind=KIND)}
     assert set(rows) == {f"q{question.pk}", f"a{Answer.objects.get().pk}"}
     assert all(row.is_active and row.model == settings.KARVAN_EMBEDDER for row in rows.values())
     assert len(bytes(rows[f"q{question.pk}"].vector)) == 384 * 4

@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 
 from karvan.demo.scenario import load_demo
-from karvan.matching.adapters import to_listing
 from karvan.matching.index_cache import reset_index
 from karvan.matching.pgvector import PgvectorStore, pgvector_available
 from karvan.matching.stores import MemoryStore, current_store, reset_store
+from karvan.opportunities.matching.adapters import KIND, to_listing
 from karvan.opportunities.models import Opportunity
 from tests.conftest import REQUIRE_ALL, USE_PGVECTOR
 
@@ -67,14 +67,20 @@ def test_pgvector_ranks_like_the_in_process_index_and_follows_changes(
     from karvan.opportunities.services import close_opportunity
 
     database, memory = PgvectorStore(), MemoryStore()
-    assert database.sync() == sum(o.is_open for o in corpus)
+    total = database.sync()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT kind, count(*) FROM {database.table} GROUP BY kind")  # noqa: S608
+        counts = dict(cursor.fetchall())
+    # The demo's knowledge posts share the store with the opportunities, as another kind.
+    assert counts[KIND] == sum(o.is_open for o in corpus)
+    assert counts["knowledge"] > 0 and total == sum(counts.values())
 
     # Recommendations: the same best partner, mostly the same five, never the owner's own.
     same_first, overlaps = 0, []
     for opportunity in [o for o in corpus if o.is_open]:
         listing = to_listing(opportunity)
-        expected = memory.recommend(listing, top=5)
-        found = database.recommend(listing, top=5)
+        expected = memory.recommend(KIND, listing, top=5)
+        found = database.recommend(KIND, listing, top=5)
         rows = Opportunity.objects.in_bulk([int(match.id) for match in found])
         assert all(rows[int(m.id)].organisation_id != opportunity.organisation_id for m in found)
         if expected and found:
@@ -88,8 +94,8 @@ def test_pgvector_ranks_like_the_in_process_index_and_follows_changes(
 
     # Search across languages: the same best hit, mostly the same five.
     for query in ("pistachio", "پسته", "包装机", "saffron"):
-        expected_ids = [match.id for match in memory.search(query, top=5)]
-        found_ids = [match.id for match in database.search(query, top=5)]
+        expected_ids = [match.id for match in memory.search(KIND, query, top=5)]
+        found_ids = [match.id for match in database.search(KIND, query, top=5)]
         assert found_ids[:1] == expected_ids[:1], query
         assert len(set(found_ids) & set(expected_ids)) >= 3, query
 
@@ -98,16 +104,19 @@ def test_pgvector_ranks_like_the_in_process_index_and_follows_changes(
         cursor.execute("SET LOCAL enable_seqscan = off")  # a small table: show the index is usable
         cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
         cursor.execute(
-            f"EXPLAIN SELECT opportunity_id FROM {database.table} "  # noqa: S608
-            "WHERE side = 'offer' AND owner_id <> 1 ORDER BY embedding <=> %s::vector LIMIT 10",
+            f"EXPLAIN SELECT key FROM {database.table} "  # noqa: S608
+            "WHERE kind = 'opportunity' AND side = 'offer' AND owner <> '1'"
+            " ORDER BY embedding <=> %s::vector LIMIT 10",
             ["[" + ",".join("1" for _ in range(database.dim)) + "]"],
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert f"Index Scan using {database.table}_hnsw" in plan, plan
     owner = corpus[0].organisation_id
-    found = database.candidates(np.ones(database.dim), sides=["request"], exclude_owner=owner)
-    allowed = {o.pk for o in corpus if o.side == "request" and o.organisation_id != owner}
-    assert found and {pk for pk, _vector in found} <= allowed
+    found = database.candidates(
+        KIND, np.ones(database.dim), sides=["request"], exclude_owner=str(owner)
+    )
+    allowed = {str(o.pk) for o in corpus if o.side == "request" and o.organisation_id != owner}
+    assert found and {listing.id for listing, _vector in found} <= allowed
 
     # A closed opportunity leaves the database's index at once.
     offer = next(o for o in corpus if o.side == "offer" and o.is_open)
@@ -116,7 +125,7 @@ def test_pgvector_ranks_like_the_in_process_index_and_follows_changes(
         close_opportunity(opportunity=offer, actor=member)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM {database.table} WHERE opportunity_id = %s",  # noqa: S608
-            [offer.pk],
+            f"SELECT count(*) FROM {database.table} WHERE kind = %s AND key = %s",  # noqa: S608
+            [KIND, str(offer.pk)],
         )
         assert cursor.fetchone()[0] == 0

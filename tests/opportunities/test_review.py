@@ -6,10 +6,11 @@ from django.urls import reverse
 
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Organisation
-from karvan.matching.models import ListingVector
+from karvan.matching.models import StoredVector
 from karvan.notifications.models import Notification
 from karvan.opportunities import notifications as kinds
 from karvan.opportunities.errors import NotInReviewError, ReasonRequiredError
+from karvan.opportunities.matching.adapters import KIND
 from karvan.opportunities.models import Opportunity
 from karvan.opportunities.selectors import list_opportunities, list_opportunities_in_review
 from karvan.opportunities.services import (
@@ -55,7 +56,7 @@ def test_an_unverified_organisations_opportunity_waits_for_staff(
     assert offer.published_at is None
     # Nobody on the other side finds it, and matching has not seen it.
     assert offer not in list_opportunities(viewer=chinese.user)
-    assert not ListingVector.objects.filter(opportunity=offer).exists()
+    assert not StoredVector.objects.filter(kind=KIND, key=str(offer.pk)).exists()
     notice = Notification.objects.get(recipient=staff, kind=kinds.OPPORTUNITY_SUBMITTED)
     assert notice.url == reverse("opportunities:review_queue")
     assert [item for item, _quality in list_opportunities_in_review(viewer=staff)] == [offer]
@@ -64,7 +65,7 @@ def test_an_unverified_organisations_opportunity_waits_for_staff(
 def test_a_verified_organisation_publishes_at_once(iranian, django_capture_on_commit_callbacks):
     offer = _submitted(iranian, django_capture_on_commit_callbacks)
     assert offer.status == Opportunity.Status.PUBLISHED
-    assert ListingVector.objects.filter(opportunity=offer, is_active=True).exists()
+    assert StoredVector.objects.filter(kind=KIND, key=str(offer.pk), is_active=True).exists()
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,7 @@ def test_staff_approve_and_it_is_published_indexed_and_announced(
     offer.refresh_from_db()
     assert offer.status == Opportunity.Status.PUBLISHED and offer.published_at
     assert offer.reviewed_by == staff and offer.expires_on
-    assert ListingVector.objects.filter(opportunity=offer, is_active=True).exists()
+    assert StoredVector.objects.filter(kind=KIND, key=str(offer.pk), is_active=True).exists()
     assert Notification.objects.filter(
         recipient=unverified.user, kind=kinds.OPPORTUNITY_APPROVED
     ).exists()

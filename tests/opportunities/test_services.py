@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from karvan.core.errors import NotAllowedError
-from karvan.matching.models import ListingVector
+from karvan.matching.models import StoredVector
 from karvan.notifications.models import Notification
 from karvan.opportunities import notifications as kinds
 from karvan.opportunities.errors import (
@@ -22,6 +22,7 @@ from karvan.opportunities.errors import (
     OwnQuotationError,
     RfqNeedsRequestError,
 )
+from karvan.opportunities.matching.adapters import KIND
 from karvan.opportunities.models import Interest, Opportunity, Quotation
 from karvan.opportunities.services import (
     accept_interest,
@@ -74,7 +75,7 @@ def test_publishing_sets_the_date_a_default_expiry_and_indexes_it(
     assert opportunity.status == Opportunity.Status.PUBLISHED
     assert opportunity.published_at is not None
     assert opportunity.expires_on == timezone.localdate() + datetime.timedelta(days=90)
-    vector = ListingVector.objects.get(opportunity=opportunity)
+    vector = StoredVector.objects.get(kind=KIND, key=str(opportunity.pk))
     assert vector.is_active and len(bytes(vector.vector)) == 384 * 4
 
 
@@ -88,7 +89,7 @@ def test_closing_removes_it_from_the_index(iranian, django_capture_on_commit_cal
     opportunity = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         close_opportunity(opportunity=opportunity, actor=iranian.user)
-    assert not ListingVector.objects.get(opportunity=opportunity).is_active
+    assert not StoredVector.objects.get(kind=KIND, key=str(opportunity.pk)).is_active
 
 
 def test_renewing_an_expired_opportunity_reopens_it(iranian, django_capture_on_commit_callbacks):

@@ -15,7 +15,6 @@ from karvan.directory.models import Membership
 from karvan.events.models import Event
 from karvan.events.services.delegations import create_delegation
 from karvan.events.services.setup import create_event, set_event_status
-from karvan.knowledge.index import reset_knowledge_index
 from karvan.matching.index_cache import reset_index
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, valid_uscc
 from tests.security.world import World, build_world
@@ -57,7 +56,6 @@ def world(
 ) -> Iterator[World]:
     with django_db_blocker.unblock():
         reset_index()
-        reset_knowledge_index()
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -66,7 +64,6 @@ def world(
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             reset_index()
-            reset_knowledge_index()
 
 
 @pytest.fixture

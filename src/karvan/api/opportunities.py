@@ -13,7 +13,7 @@ from karvan.api.main import BoundedPageNumberPagination, Id, anyone
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
-from karvan.matching.selectors import (
+from karvan.opportunities.matching.recommendations import (
     recommend_for_opportunity,
     search_opportunities_across_languages,
 )

@@ -17,7 +17,7 @@ from karvan.directory.selectors import (
     list_organisations,
 )
 from karvan.directory.services import update_organisation
-from karvan.matching.selectors import recommend_for_organisation
+from karvan.opportunities.matching.recommendations import recommend_for_organisation
 
 router = Router(tags=["organisations"])
 

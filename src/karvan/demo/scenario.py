@@ -32,7 +32,7 @@ from karvan.directory.services import (
     reject_organisation,
     update_organisation,
 )
-from karvan.matching.services import index_opportunities
+from karvan.opportunities.matching.indexing import index_opportunities
 from karvan.opportunities.models import Interest, Opportunity
 from karvan.opportunities.services import (
     accept_interest,

@@ -34,7 +34,7 @@ from karvan.events.permissions import (
     can_view_meeting,
     is_organiser,
 )
-from karvan.matching.selectors import recommend_for_organisation
+from karvan.opportunities.matching.recommendations import recommend_for_organisation
 
 OPEN_REQUEST_STATUSES = (MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED)
 

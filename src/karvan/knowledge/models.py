@@ -246,25 +246,3 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} ({self.reason})"
-
-
-class PostVector(models.Model):
-    """A question's or answer's embedding, stored like the matching layer stores listings'.
-
-    `key` is "q<pk>" or "a<pk>"; `indexed_at` moves on every change so that each process's
-    knowledge index catches up; `is_active` false drops the post (hidden or deleted).
-    """
-
-    key = models.CharField(max_length=24, primary_key=True)
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    vector = models.BinaryField()
-    model = models.CharField(max_length=200)
-    text_hash = models.CharField(max_length=64, blank=True)
-    language = models.CharField(max_length=10)
-    title = models.TextField(blank=True)
-    text = models.TextField(blank=True)
-    is_active = models.BooleanField(default=True)
-    indexed_at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return f"vector of {self.key}"

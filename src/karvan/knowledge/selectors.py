@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from karvan.accounts.models import User
 from karvan.core.search import filter_fulltext
+from karvan.knowledge.indexing import search_posts
 from karvan.knowledge.models import Answer, Comment, Expert, Question, Report
 
 logger = logging.getLogger(__name__)
@@ -84,9 +85,7 @@ def search_questions(*, viewer: User, query: str, top: int = SEARCH_TOP) -> list
         return []
     ranked: list[int] = []
     try:
-        from karvan.knowledge.index import current_knowledge_index
-
-        matches = current_knowledge_index().search(query, top=top * 2)
+        matches = search_posts(query, top=top * 2)
     except (RuntimeError, ValueError, ImportError):
         logger.exception("knowledge search: the cross-lingual engine failed, full-text only")
         matches = []

@@ -2,10 +2,8 @@
 moderating, granting the expert badge, and keeping the cross-lingual index current."""
 
 import datetime
-import hashlib
 from collections.abc import Mapping
 
-import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -33,7 +31,6 @@ from karvan.knowledge.models import (
     Comment,
     Expert,
     ModerationAction,
-    PostVector,
     Question,
     Report,
     Vote,
@@ -465,77 +462,3 @@ def revoke_expert(*, actor: User, expert: Expert) -> Expert:
     expert.save(update_fields=["revoked_at", "updated_at"])
     Answer.objects.filter(author=expert.user).update(is_by_expert=False)
     return expert
-
-
-def _text_hash(text: str) -> str:
-    return hashlib.sha256(f"{settings.KARVAN_EMBEDDER}\n{text}".encode()).hexdigest()
-
-
-@transaction.atomic
-def index_question(*, question: Question) -> int:
-    """Store the vectors of a question and its answers (or their removal); return how many
-    posts are active in the index. Embeds with the platform's embedder only what changed."""
-    from karvan.matching.index_cache import get_embedder
-
-    now = timezone.now()
-    posts: list[tuple[str, str, str, str, bool]] = [
-        (
-            f"q{question.pk}",
-            question.language,
-            question.title.get(question.language, ""),
-            question.body.get(question.language, ""),
-            not question.is_hidden,
-        )
-    ]
-    for answer in question.answers.all():
-        posts.append(
-            (
-                f"a{answer.pk}",
-                answer.language,
-                question.title.get(question.language, ""),
-                answer.body.get(answer.language, ""),
-                not (answer.is_hidden or question.is_hidden),
-            )
-        )
-    existing = {row.key: row for row in PostVector.objects.filter(question=question)}
-    to_embed = []
-    for key, _language, title, text, visible in posts:
-        row = existing.get(key)
-        if visible and not (row and row.text_hash == _text_hash(f"{title}\n{text}") and row.vector):
-            to_embed.append((key, f"{title}\n{text}"))
-    vectors = {}
-    if to_embed:
-        embedded = get_embedder().embed_passages([text for _key, text in to_embed])
-        vectors = {
-            key: vector.astype(np.float32).tobytes()
-            for (key, _text), vector in zip(to_embed, embedded, strict=True)
-        }
-    active = 0
-    for key, language, title, text, visible in posts:
-        row = existing.get(key)
-        vector = vectors.get(key, bytes(row.vector) if row and visible else b"")
-        changed = (
-            row is None
-            or row.is_active != visible
-            or key in vectors
-            or row.model != settings.KARVAN_EMBEDDER
-        )
-        if not changed:
-            active += int(visible)
-            continue
-        PostVector.objects.update_or_create(
-            key=key,
-            defaults={
-                "question": question,
-                "vector": vector if visible else b"",
-                "model": settings.KARVAN_EMBEDDER,
-                "text_hash": _text_hash(f"{title}\n{text}"),
-                "language": language,
-                "title": title,
-                "text": text,
-                "is_active": visible,
-                "indexed_at": now,
-            },
-        )
-        active += int(visible)
-    return active

@@ -1,30 +1,32 @@
-"""The matching store in PostgreSQL: listing vectors in a `vector` column with an HNSW index.
+"""The matching store in PostgreSQL: document vectors in a `vector` column with an HNSW index.
 
-The table `matching_listing_embedding_<dimensions>` holds one row per open listing: its vector,
-the columns queries filter on (side, kind, country, owner, expiry) and the HS headings it names or
-implies. A query is one SQL statement: the listing's nearest neighbours by cosine distance among
-the rows that pass the filters (pgvector's iterative index scan keeps reading the HNSW index until
-enough rows pass), together with the nearest of those sharing an HS heading. The engine then ranks
-these candidates with the same weights, reasons and threshold as the in-process index; the corpus
-statistics it uses (word and concept rarity, language means) are those of the candidates.
+The table `matching_vector_<dimensions>` holds one row per live document of every kind: its
+vector, the columns queries filter on (kind, side, listing kind, country, owner, expiry), the HS
+headings it names or implies, and the listing's fields. A query is one SQL statement: the nearest
+neighbours by cosine distance among the rows of one kind that pass the filters (pgvector's
+iterative index scan keeps reading the HNSW index until enough rows pass), together with the
+nearest of those sharing an HS heading. The engine then ranks these candidates with the same
+weights, reasons and threshold as the in-process index; the corpus statistics it uses (word and
+concept rarity, language means) are those of the candidates.
 
 Requires pgvector 0.8 or later (iterative scans). The table is created on first use, and filled
 from the stored vectors when it is new (`karvan matching_store --sync` refills it).
 """
 
+import json
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from karvan.matching.adapters import to_listing
+from karvan.matching.documents import listing_fields, listing_from_fields
 from karvan.matching.engine import Listing, Match, MatchingIndex
-from karvan.matching.index_cache import get_embedder
-from karvan.matching.models import ListingVector
-from karvan.opportunities.models import Opportunity
+from karvan.matching.index_cache import get_embedder, is_live
+from karvan.matching.models import StoredVector
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +70,17 @@ def _literal(vector: np.ndarray) -> str:
     return "[" + ",".join(f"{value:.7g}" for value in vector.tolist()) + "]"
 
 
+def _embed_text(listing: Listing) -> np.ndarray:
+    text = f"{listing.title}\n{listing.description}"
+    return get_embedder().embed_passages([text])[0].astype(np.float32)
+
+
 class PgvectorStore:
     name = "pgvector"
 
     def __init__(self) -> None:
         self.dim = int(get_embedder().dim)
-        self.table = f"matching_listing_embedding_{self.dim}"
+        self.table = f"matching_vector_{self.dim}"
         self._ready = False
         self._lock = threading.Lock()
         self._probe = MatchingIndex(get_embedder())  # features only: never holds a listing
@@ -87,23 +94,26 @@ class PgvectorStore:
         with self._lock:
             if self._ready:
                 return
-            opportunities = Opportunity._meta.db_table
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [self.table])
                 cursor.execute("SELECT to_regclass(%s)", [self.table])
                 is_new = cursor.fetchone()[0] is None
                 cursor.execute(
                     f"CREATE TABLE IF NOT EXISTS {self.table} ("
-                    f" opportunity_id bigint PRIMARY KEY"
-                    f"  REFERENCES {opportunities}(id) ON DELETE CASCADE,"
+                    f" kind varchar(40) NOT NULL,"
+                    f" key varchar(64) NOT NULL,"
                     f" model varchar(200) NOT NULL,"
                     f" embedding vector({self.dim}) NOT NULL,"
                     f" side varchar(16) NOT NULL,"
-                    f" kind varchar(16) NOT NULL,"
+                    f" listing_kind varchar(16) NOT NULL,"
                     f" country varchar(8) NOT NULL,"
-                    f" owner_id bigint NOT NULL,"
+                    f" owner varchar(64) NOT NULL,"
                     f" expires_on date NULL,"
-                    f" hs_headings text[] NOT NULL DEFAULT '{{}}')"
+                    f" hs_headings text[] NOT NULL DEFAULT '{{}}',"
+                    f" document jsonb NOT NULL,"
+                    # The key first: an index led by `kind` (which nearly every row shares)
+                    # would tempt the planner away from the HNSW index on small tables.
+                    f" PRIMARY KEY (key, kind))"
                 )
                 cursor.execute(
                     f"CREATE INDEX IF NOT EXISTS {self.table}_hnsw ON {self.table}"
@@ -126,23 +136,19 @@ class PgvectorStore:
             return self._sync_locked()
 
     def _sync_locked(self) -> int:
-        from django.conf import settings
-
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table}")  # noqa: S608  # our own table name
-        rows = (
-            ListingVector.objects.filter(model=settings.KARVAN_EMBEDDER, is_active=True)
-            .select_related("opportunity", "opportunity__organisation")
-            .prefetch_related("opportunity__hs_codes", "opportunity__sectors")
-            .order_by("pk")
+        rows = StoredVector.objects.filter(model=settings.KARVAN_EMBEDDER, is_active=True).order_by(
+            "pk"
         )
         total, last = 0, 0
         while True:
             batch = list(rows.filter(pk__gt=last)[:SYNC_BATCH])
             if not batch:
                 return total
-            self._write(batch)
-            total += len(batch)
+            written = [row for row in batch if is_live(row, timezone.localdate())]
+            self._write(written, [])
+            total += len(written)
             last = batch[-1].pk
 
     # --- Writes ------------------------------------------------------------------------------
@@ -151,45 +157,52 @@ class PgvectorStore:
         features = self._probe.features(listing)
         return sorted(key[3:] for key in features.hs if key.startswith("h4:"))
 
-    def store_vectors(self, rows: Iterable[ListingVector]) -> None:
+    def store_vectors(self, kind: str, rows: Sequence[StoredVector]) -> None:
         self.ensure_schema()
-        self._write(list(rows))
+        today = timezone.localdate()
+        live = [row for row in rows if is_live(row, today)]
+        self._write(live, [(kind, row.key) for row in rows if row not in live])
 
-    def _write(self, rows: Sequence[ListingVector]) -> None:
-        live = [row for row in rows if row.is_active and row.vector and row.opportunity.is_open]
-        gone = [row.opportunity_id for row in rows if row not in live]
+    def remove(self, kind: str, keys: Sequence[str]) -> None:
+        self.ensure_schema()
+        self._write([], [(kind, key) for key in keys])
+
+    def _write(self, live: Sequence[StoredVector], gone: Sequence[tuple[str, str]]) -> None:
         with connection.cursor() as cursor:
-            if gone:
+            for kind in {kind for kind, _key in gone}:
                 cursor.execute(
-                    f"DELETE FROM {self.table} WHERE opportunity_id = ANY(%s)",  # noqa: S608
-                    [gone],
+                    f"DELETE FROM {self.table} WHERE kind = %s AND key = ANY(%s)",  # noqa: S608
+                    [kind, [key for other, key in gone if other == kind]],
                 )
             values = []
             for row in live:
-                listing = to_listing(row.opportunity)
+                listing = listing_from_fields(row.key, row.document)
                 vector = np.frombuffer(bytes(row.vector), dtype=np.float32)
                 values.append(
                     (
-                        row.opportunity_id,
+                        row.kind,
+                        row.key,
                         row.model,
                         _literal(vector),
                         listing.side,
                         listing.kind,
                         listing.country.upper(),
-                        int(listing.owner or 0),
-                        row.opportunity.expires_on,
+                        listing.owner,
+                        row.expires_on,
                         self._headings(listing),
+                        json.dumps(listing_fields(listing), ensure_ascii=False),
                     )
                 )
             if values:
                 cursor.executemany(
-                    f"INSERT INTO {self.table} (opportunity_id, model, embedding, side, kind,"  # noqa: S608
-                    " country, owner_id, expires_on, hs_headings)"
-                    " VALUES (%s, %s, %s::vector, %s, %s, %s, %s, %s, %s)"
-                    " ON CONFLICT (opportunity_id) DO UPDATE SET model = EXCLUDED.model,"
-                    " embedding = EXCLUDED.embedding, side = EXCLUDED.side, kind = EXCLUDED.kind,"
-                    " country = EXCLUDED.country, owner_id = EXCLUDED.owner_id,"
-                    " expires_on = EXCLUDED.expires_on, hs_headings = EXCLUDED.hs_headings",
+                    f"INSERT INTO {self.table} (kind, key, model, embedding, side, listing_kind,"  # noqa: S608
+                    " country, owner, expires_on, hs_headings, document)"
+                    " VALUES (%s, %s, %s, %s::vector, %s, %s, %s, %s, %s, %s, %s::jsonb)"
+                    " ON CONFLICT (key, kind) DO UPDATE SET model = EXCLUDED.model,"
+                    " embedding = EXCLUDED.embedding, side = EXCLUDED.side,"
+                    " listing_kind = EXCLUDED.listing_kind, country = EXCLUDED.country,"
+                    " owner = EXCLUDED.owner, expires_on = EXCLUDED.expires_on,"
+                    " hs_headings = EXCLUDED.hs_headings, document = EXCLUDED.document",
                     values,
                 )
 
@@ -197,39 +210,45 @@ class PgvectorStore:
 
     def candidates(
         self,
+        kind: str,
         vector: np.ndarray,
         *,
         sides: Sequence[str],
         headings: Sequence[str] = (),
-        exclude_owner: int | None = None,
-        kinds: Sequence[str] = (),
+        exclude_owner: str = "",
+        listing_kinds: Sequence[str] = (),
         countries: Sequence[str] = (),
-    ) -> list[tuple[int, np.ndarray]]:
-        """Open listings near `vector` passing the filters, with their vectors: one query."""
-        from django.conf import settings
-
+    ) -> list[tuple[Listing, np.ndarray]]:
+        """Live documents of one kind near `vector` passing the filters, with their vectors: one
+        query."""
         self.ensure_schema()
-        where = ["model = %s", "side = ANY(%s)", "(expires_on IS NULL OR expires_on >= %s)"]
-        params: list[object] = [settings.KARVAN_EMBEDDER, list(sides), timezone.localdate()]
-        if exclude_owner is not None:
-            where.append("owner_id <> %s")
+        where = [
+            "kind = %s",
+            "model = %s",
+            "side = ANY(%s)",
+            "(expires_on IS NULL OR expires_on >= %s)",
+        ]
+        params: list[object] = [kind, settings.KARVAN_EMBEDDER, list(sides), timezone.localdate()]
+        if exclude_owner:
+            where.append("owner <> %s")
             params.append(exclude_owner)
-        if kinds:
-            where.append("kind = ANY(%s)")
-            params.append(list(kinds))
+        if listing_kinds:
+            where.append("listing_kind = ANY(%s)")
+            params.append(list(listing_kinds))
         if countries:
             where.append("country = ANY(%s)")
             params.append([country.upper() for country in countries])
         condition = " AND ".join(where)
         literal = _literal(vector)
+        columns = "key, embedding::real[], document"
         sql = (
-            f"(SELECT opportunity_id, embedding::real[] FROM {self.table} WHERE {condition}"  # noqa: S608
+            f"(SELECT {columns} FROM {self.table} WHERE {condition}"  # noqa: S608
             f" ORDER BY embedding <=> %s::vector LIMIT {NEAREST})"
         )
         query_params = [*params, literal]
         if headings:
             sql += (
-                f" UNION (SELECT opportunity_id, embedding::real[] FROM {self.table}"  # noqa: S608
+                f" UNION (SELECT {columns} FROM {self.table}"  # noqa: S608
                 f" WHERE {condition} AND hs_headings && %s"
                 f" ORDER BY embedding <=> %s::vector LIMIT {SAME_HEADING})"
             )
@@ -239,61 +258,47 @@ class PgvectorStore:
             cursor.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
             cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(EF_SEARCH)])
             cursor.execute(sql, query_params)
-            return [
-                (int(pk), np.asarray(values, dtype=np.float32)) for pk, values in cursor.fetchall()
-            ]
+            found = cursor.fetchall()
+        unique: dict[str, tuple[Listing, np.ndarray]] = {}
+        for key, values, document in found:
+            fields = json.loads(document) if isinstance(document, str) else document
+            unique[key] = (listing_from_fields(key, fields), np.asarray(values, dtype=np.float32))
+        return list(unique.values())
 
-    def _ranking_index(
-        self, found: list[tuple[int, np.ndarray]], extra: Sequence[tuple[Listing, np.ndarray]]
-    ) -> MatchingIndex:
-        opportunities = (
-            Opportunity.objects.select_related("organisation")
-            .prefetch_related("hs_codes", "sectors")
-            .in_bulk([pk for pk, _vector in found])
-        )
-        listings, vectors = [], []
-        for pk, vector in found:
-            opportunity = opportunities.get(pk)
-            if opportunity is not None and opportunity.is_open:
-                listings.append(to_listing(opportunity))
-                vectors.append(vector)
-        for listing, vector in extra:
-            listings.append(listing)
-            vectors.append(vector)
+    def _ranking_index(self, found: Sequence[tuple[Listing, np.ndarray]]) -> MatchingIndex:
         index = MatchingIndex(get_embedder())
-        if listings:
-            index.upsert(listings, np.stack(vectors))
+        if found:
+            index.upsert([listing for listing, _v in found], np.stack([v for _l, v in found]))
         return index
 
-    def _vector_of(self, listing: Listing) -> np.ndarray:
-        stored = ListingVector.objects.filter(opportunity_id=listing.id, is_active=True).first()
-        if stored is not None and stored.vector:
-            return np.frombuffer(bytes(stored.vector), dtype=np.float32)
-        text = f"{listing.title}\n{listing.description}"
-        return get_embedder().embed_passages([text])[0].astype(np.float32)
+    def _vector_of(self, kind: str, listing: Listing) -> np.ndarray:
+        row = StoredVector.objects.filter(kind=kind, key=listing.id, is_active=True).first()
+        if row is not None and row.vector:
+            return np.frombuffer(bytes(row.vector), dtype=np.float32)
+        return _embed_text(listing)
 
     def recommend(
-        self, listing: Listing, *, top: int, min_score: float | None = None
+        self, kind: str, listing: Listing, *, top: int, min_score: float | None = None
     ) -> list[Match]:
         if top <= 0:
             return []
-        vector = self._vector_of(listing) if listing.id.isdigit() else None
-        if vector is None:
-            text = f"{listing.title}\n{listing.description}"
-            vector = get_embedder().embed_passages([text])[0].astype(np.float32)
+        vector = self._vector_of(kind, listing) if listing.id else _embed_text(listing)
         own = listing.side
         other = "request" if own == "offer" else "offer"
-        owner = int(listing.owner) if listing.owner.isdigit() else None
+        owner = listing.owner
         headings = self._headings(listing)
-        found = self.candidates(vector, sides=[other], headings=headings, exclude_owner=owner)
+        found = self.candidates(kind, vector, sides=[other], headings=headings, exclude_owner=owner)
         if len(found) < top:  # too few complementary ones: competitors follow, as in memory
-            found += self.candidates(vector, sides=[own], headings=headings, exclude_owner=owner)
-        found = [(pk, v) for pk, v in found if str(pk) != listing.id]
-        index = self._ranking_index(found, [(listing, vector)])
+            found += self.candidates(
+                kind, vector, sides=[own], headings=headings, exclude_owner=owner
+            )
+        found = [(other_listing, v) for other_listing, v in found if other_listing.id != listing.id]
+        index = self._ranking_index([*found, (listing, vector)])
         return index.recommend(listing, top=top, min_score=min_score)
 
     def search(
         self,
+        kind: str,
         query: str,
         *,
         top: int,
@@ -308,5 +313,5 @@ class PgvectorStore:
             description="",
         )  # fmt: skip
         sides = [side] if side in {"offer", "request"} else ["offer", "request"]
-        found = self.candidates(vector, sides=sides, headings=self._headings(probe))
-        return self._ranking_index(found, []).search(query, top=top, side=side, min_score=min_score)
+        found = self.candidates(kind, vector, sides=sides, headings=self._headings(probe))
+        return self._ranking_index(found).search(query, top=top, side=side, min_score=min_score)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from karvan.core.countries import babel_locale, country_name
 from karvan.core.models import HsCode, IsicCode
-from karvan.matching.adapters import ENGINE_LANGUAGES
+from karvan.matching.documents import ENGINE_LANGUAGES
 from karvan.matching.engine import Reason
 from karvan.matching.vocabulary import default_vocabulary
 

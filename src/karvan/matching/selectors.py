@@ -1,18 +1,10 @@
-"""Recommendations: complementary partners for an opportunity or an organisation, with reasons."""
+"""Reading the store: the thresholds the product shows matches from, and stored vectors' state."""
 
-from dataclasses import dataclass
-
+import numpy as np
 from django.conf import settings
 
-from karvan.accounts.models import User
-from karvan.directory.models import Organisation
-from karvan.matching.adapters import ENGINE_LANGUAGES, to_listing
-from karvan.matching.engine import DEFAULT_SETTINGS, Listing, Match
-from karvan.matching.reasons import describe_reasons
-from karvan.matching.stores import current_store
-from karvan.matching.text import guess_language
-from karvan.opportunities.models import Opportunity
-from karvan.opportunities.selectors import list_opportunities
+from karvan.matching.engine import DEFAULT_SETTINGS
+from karvan.matching.models import StoredVector
 
 
 def shown_threshold() -> float:
@@ -22,137 +14,19 @@ def shown_threshold() -> float:
     return DEFAULT_SETTINGS.shown_threshold if value is None else float(value)
 
 
-# A recommendation shown without being asked for (the dashboard) must score at least this and
-# give one of these reasons.
-CONFIDENT_SCORE = 0.3
-SUBSTANTIVE_REASONS = frozenset(
-    {
-        "same_hs_code",
-        "same_hs_heading",
-        "same_hs_chapter",
-        "same_sector",
-        "shared_terms",
-        "shared_concepts",
-        "similar_description",
-        "value_chain",
-    }
-)
+def search_threshold() -> float:
+    """The score from which a free-text search hit is kept (the engine's calibrated default)."""
+    return DEFAULT_SETTINGS.search_threshold
 
 
-@dataclass(frozen=True)
-class Recommendation:
-    opportunity: Opportunity
-    score: float
-    reasons: list[str]
+def is_alert_pending(*, kind: str, key: str) -> bool:
+    """Whether a document is stored and its new-match alerts have not been sent."""
+    return StoredVector.objects.filter(kind=kind, key=key, alerted_at__isnull=True).exists()
 
 
-def _visible(viewer: User, matches: list[Match], top: int) -> list[Recommendation]:
-    """Keep matches the viewer may see that are still open, best first."""
-    rows = list_opportunities(viewer=viewer, open_only=True).in_bulk(
-        [int(match.id) for match in matches]
-    )
-    recommendations = []
-    for match in matches:
-        opportunity = rows.get(int(match.id))
-        if opportunity is not None:
-            recommendations.append(
-                Recommendation(opportunity, match.score, describe_reasons(match.reasons))  # type: ignore[arg-type]
-            )
-        if len(recommendations) == top:
-            break
-    return recommendations
-
-
-def recommend_for_opportunity(
-    *, viewer: User, opportunity: Opportunity, top: int = 10
-) -> list[Recommendation]:
-    """Partners on the other side for one opportunity: only confident ones, never competitors."""
-    matches = current_store().recommend(
-        to_listing(opportunity), top=top * 2, min_score=shown_threshold()
-    )
-    return _visible(viewer, matches, top)
-
-
-def _profile_listings(organisation: Organisation) -> list[Listing]:
-    """An organisation without open opportunities is matched on its profile, as offer and need."""
-    description = " ".join(organisation.description.values())
-    title = " ".join(organisation.name.values())
-    language = organisation.original_language
-    return [
-        Listing(
-            id=f"organisation-{organisation.pk}-{side}",
-            side=side,
-            kind="product",
-            language={"zh-hans": "zh"}.get(language, language),
-            country=organisation.country,
-            title=title,
-            description=description,
-            hs_codes=tuple(code.code for code in organisation.products.all()),
-            isic_codes=tuple(code.code for code in organisation.sectors.all()),
-            owner=str(organisation.pk),
-        )
-        for side in ("offer", "request")
-    ]
-
-
-def recommend_for_organisation(
-    *, viewer: User, organisation: Organisation, top: int = 10
-) -> list[Recommendation]:
-    """Partners for an organisation: the confident matches of its open opportunities, merged."""
-    return _visible(viewer, _organisation_matches(viewer, organisation, top), top)
-
-
-def _organisation_matches(viewer: User, organisation: Organisation, top: int) -> list[Match]:
-    """The best matches of an organisation's open opportunities (or its profile), merged."""
-    own = list(
-        list_opportunities(viewer=viewer, organisation_id=organisation.pk, open_only=True)[:20]
-    )
-    listings = [to_listing(opportunity) for opportunity in own] or _profile_listings(organisation)
-    store = current_store()
-    best: dict[str, Match] = {}
-    for listing in listings:
-        for match in store.recommend(listing, top=top, min_score=shown_threshold()):
-            if match.id not in best or best[match.id].score < match.score:
-                best[match.id] = match
-    return sorted(best.values(), key=lambda match: match.score, reverse=True)
-
-
-def is_confident(match: Match) -> bool:
-    """A match worth showing unasked: complementary, scoring well, and with a reason about what
-    the two sides deal in (a shared code, concept or description), not only their sides."""
-    codes = {reason.code for reason in match.reasons}
-    return (
-        match.score >= CONFIDENT_SCORE
-        and "same_side" not in codes
-        and bool(codes & SUBSTANTIVE_REASONS)
-    )
-
-
-def recommend_confident_partners(
-    *, viewer: User, organisation: Organisation, top: int = 5
-) -> list[Recommendation]:
-    """Partners for an organisation's dashboard: confident matches only, one per partner
-    organisation, best first; an empty list rather than noise."""
-    confident = [m for m in _organisation_matches(viewer, organisation, 20) if is_confident(m)]
-    partners: list[Recommendation] = []
-    seen = {organisation.pk}
-    for recommendation in _visible(viewer, confident, len(confident)):
-        if recommendation.opportunity.organisation_id not in seen:
-            seen.add(recommendation.opportunity.organisation_id)
-            partners.append(recommendation)
-    return partners[:top]
-
-
-def search_opportunities_across_languages(
-    *, viewer: User, query: str, top: int = 50, other_languages_only: bool = False
-) -> list[Opportunity]:
-    """Opportunities about the query, whatever language each was written in: only confident
-    ones (a query with no good match finds nothing). With `other_languages_only`, only those
-    written in another language than the query's."""
-    matches = current_store().search(query, top=top, min_score=DEFAULT_SETTINGS.search_threshold)
-    rows = list_opportunities(viewer=viewer, open_only=True).in_bulk([int(m.id) for m in matches])
-    found = [rows[int(match.id)] for match in matches if int(match.id) in rows]
-    if other_languages_only:
-        language = guess_language(query)
-        found = [row for row in found if ENGINE_LANGUAGES.get(row.language, "en") != language]
-    return found
+def get_stored_vector(*, kind: str, key: str) -> np.ndarray | None:
+    """A live document's stored vector, or None."""
+    row = StoredVector.objects.filter(kind=kind, key=key, is_active=True).first()
+    if row is None or not row.vector:
+        return None
+    return np.frombuffer(bytes(row.vector), dtype=np.float32)

@@ -1,4 +1,10 @@
-"""Keeping the matching index current and telling organisations about new good matches."""
+"""Keeping the stored vectors current: what every kind of document's indexing calls.
+
+The owning app decides what a document is and when it changes (`opportunities.matching`,
+`knowledge.indexing`); these services embed only the texts that changed, write only the rows that
+changed (so no index re-reads the others), leave tombstones for deleted documents and hand the
+rows to the store in use (`stores.current_store`).
+"""
 
 import hashlib
 from collections.abc import Callable, Sequence
@@ -6,206 +12,129 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from karvan.core.text import CONTENT_LANGUAGES
-from karvan.directory.models import Membership
-from karvan.matching import notifications as kinds
-from karvan.matching import tasks
-from karvan.matching.adapters import to_listing
-from karvan.matching.engine import Match, Reason
+from karvan.matching.documents import Document, listing_fields
 from karvan.matching.index_cache import REMOVAL_RETENTION, get_embedder
-from karvan.matching.models import ListingRemoval, ListingVector
-from karvan.matching.reasons import describe_reasons
-from karvan.matching.selectors import shown_threshold
+from karvan.matching.models import StoredVector, VectorRemoval
 from karvan.matching.stores import current_store
-from karvan.notifications.services import notify
-from karvan.opportunities.models import Opportunity
 
-ALERT_TOP = 5
-
-
-def schedule_indexing(*, opportunity_id: int) -> None:
-    """Index an opportunity in the background (at once when tasks run in-process)."""
-    tasks.index_opportunity.delay(opportunity_id=opportunity_id)
+# Texts embedded together: about three times less work per text than one by one.
+EMBEDDING_BATCH = 16
 
 
-def _embedding_text(opportunity: Opportunity) -> str:
-    listing = to_listing(opportunity)
-    return f"{listing.title}\n{listing.description}"
-
-
-def _text_hash(text: str) -> str:
+def text_hash(text: str) -> str:
+    """What decides whether a stored vector still fits a text: its words and the model."""
     return hashlib.sha256(f"{settings.KARVAN_EMBEDDER}\n{text}".encode()).hexdigest()
 
 
-EMBEDDING_BATCH = (
-    16  # texts embedded together: about three times less work per text than one by one
-)
+def _embed(texts: dict[str, str], progress: Callable[[str], None] | None) -> dict[str, bytes]:
+    keys = list(texts)
+    vectors: dict[str, bytes] = {}
+    for start in range(0, len(keys), EMBEDDING_BATCH):
+        batch = keys[start : start + EMBEDDING_BATCH]
+        embedded = get_embedder().embed_passages([texts[key] for key in batch])
+        for key, vector in zip(batch, embedded, strict=True):
+            vectors[key] = vector.astype(np.float32).tobytes()
+        if progress is not None:
+            progress(f"embedded {min(start + EMBEDDING_BATCH, len(keys))}/{len(keys)}")
+    return vectors
 
 
 @transaction.atomic
-def index_opportunities(
-    *, opportunities: Sequence[Opportunity], progress: Callable[[str], None] | None = None
-) -> list[ListingVector]:
-    """Store the opportunities' vectors (or their removal) for every process's index to pick up.
+def store_documents(
+    *,
+    kind: str,
+    documents: Sequence[Document],
+    withdrawn: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, StoredVector]:
+    """Store the vectors of `documents` and mark the `withdrawn` keys inactive; return the rows.
 
     Texts whose words and model are unchanged keep their vector; the others are embedded in
-    batches, reporting progress.
+    batches, reporting progress. A row whose vector, fields and state are all unchanged is not
+    written, so no process's index reads it again.
     """
     now = timezone.now()
-    existing = {
-        row.opportunity_id: row
-        for row in ListingVector.objects.filter(opportunity__in=[o.pk for o in opportunities])
+    keys = [document.key for document in documents] + list(withdrawn)
+    existing = {row.key: row for row in StoredVector.objects.filter(kind=kind, key__in=keys)}
+    hashes = {document.key: text_hash(document.text) for document in documents}
+    to_embed = {
+        document.key: document.text
+        for document in documents
+        if not (
+            (row := existing.get(document.key)) is not None
+            and row.text_hash == hashes[document.key]
+            and row.model == settings.KARVAN_EMBEDDER
+            and row.vector
+        )
     }
-    texts = {o.pk: _embedding_text(o) for o in opportunities if o.is_open}
-    hashes = {pk: _text_hash(text) for pk, text in texts.items()}
-    vectors: dict[int, bytes] = {}
-    to_embed = []
-    for pk in texts:
-        row = existing.get(pk)
-        if row is not None and row.text_hash == hashes[pk] and row.vector:
-            vectors[pk] = bytes(row.vector)  # same words, same model: the vector stays
-        else:
-            to_embed.append(pk)
-    for start in range(0, len(to_embed), EMBEDDING_BATCH):
-        batch = to_embed[start : start + EMBEDDING_BATCH]
-        embedded = get_embedder().embed_passages([texts[pk] for pk in batch])
-        for pk, vector in zip(batch, embedded, strict=True):
-            vectors[pk] = vector.astype(np.float32).tobytes()
-        if progress is not None:
-            progress(f"embedded {min(start + EMBEDDING_BATCH, len(to_embed))}/{len(to_embed)}")
-    rows = []
-    for opportunity in opportunities:
-        is_open = opportunity.pk in vectors
-        row, _created = ListingVector.objects.update_or_create(
-            opportunity=opportunity,
-            defaults={
-                "vector": vectors.get(opportunity.pk, b""),
-                "model": settings.KARVAN_EMBEDDER,
-                "text_hash": hashes.get(opportunity.pk, ""),
-                "is_active": is_open,
-                "indexed_at": now,
-            },
-        )
-        if row.is_active and row.alerted_at is None:
-            transaction.on_commit(
-                lambda pk=opportunity.pk: tasks.send_match_alerts.delay(opportunity_id=pk)
-            )
-        rows.append(row)
-    current_store().store_vectors(rows)
-    return rows
+    embedded = _embed(to_embed, progress)
+    changed: list[StoredVector] = []
+    for document in documents:
+        row = existing.get(document.key) or StoredVector(kind=kind, key=document.key)
+        wanted = {
+            "vector": embedded.get(document.key) or bytes(row.vector),
+            "model": settings.KARVAN_EMBEDDER,
+            "text_hash": hashes[document.key],
+            "document": listing_fields(document.listing),
+            "expires_on": document.expires_on,
+            "is_active": True,
+        }
+        if row.pk is None or any(
+            (bytes(value) if name == "vector" else value)
+            != (bytes(getattr(row, name)) if name == "vector" else getattr(row, name))
+            for name, value in wanted.items()
+        ):
+            for name, value in wanted.items():
+                setattr(row, name, value)
+            changed.append(row)
+        existing[document.key] = row
+    for key in withdrawn:
+        row = existing.get(key)
+        if row is not None and row.is_active:
+            row.is_active = False
+            changed.append(row)
+    for row in changed:
+        row.indexed_at = now
+        row.save()
+    if changed:
+        current_store().store_vectors(kind, changed)
+    return {key: existing[key] for key in keys if key in existing}
 
 
-def index_opportunity(*, opportunity: Opportunity) -> ListingVector:
-    """Store one opportunity's vector (or its removal): what saving an opportunity queues."""
-    return index_opportunities(opportunities=[opportunity])[0]
+@transaction.atomic
+def remove_documents(*, kind: str, keys: Sequence[str]) -> int:
+    """Delete the vectors of documents that no longer exist, leaving a tombstone for every
+    process's index (in this transaction: a rolled-back deletion leaves none); return how many."""
+    rows = StoredVector.objects.filter(kind=kind, key__in=[str(key) for key in keys])
+    stored = list(rows.values_list("key", flat=True))
+    if not stored:
+        return 0  # never indexed (a draft): no index holds it
+    rows.delete()
+    now = timezone.now()
+    VectorRemoval.objects.bulk_create(
+        [VectorRemoval(kind=kind, key=key, removed_at=now) for key in stored]
+    )
+    current_store().remove(kind, stored)
+    return len(stored)
 
 
-def send_match_alerts(*, opportunity: Opportunity) -> int:
-    """Tell the organisations whose open opportunities this new one fits best; once per listing.
+def claim_alert(*, kind: str, key: str) -> bool:
+    """Mark a document's new-match alerts as sent; False when they were already (or it is gone).
 
-    The listing is claimed (its `alerted_at` set) in the transaction that writes the alerts, so a
-    task delivered twice alerts once, and one that dies half-way alerts nobody until it is rerun.
+    Called in the transaction that writes the alerts, so a task delivered twice alerts once.
     """
-    pending = ListingVector.objects.filter(opportunity=opportunity, alerted_at__isnull=True)
-    if not opportunity.is_open or not pending.exists():
-        return 0
-    matches = [
-        match
-        for match in current_store().recommend(
-            to_listing(opportunity), top=ALERT_TOP, min_score=shown_threshold()
-        )
-        if match.score >= settings.KARVAN_MATCH_ALERT_SCORE
-    ]
-    partners = Opportunity.objects.select_related("organisation", "author").in_bulk(
-        [int(match.id) for match in matches]
-    )
-    with transaction.atomic():
-        if not pending.update(alerted_at=timezone.now()):
-            return 0  # another delivery of the task got there first
-        sent = _alert_partners(opportunity, matches, partners)
-    return sent
+    pending = StoredVector.objects.filter(kind=kind, key=key, alerted_at__isnull=True)
+    return bool(pending.update(alerted_at=timezone.now()))
 
 
-def _alert_partners(
-    opportunity: Opportunity, matches: list[Match], partners: dict[int, Opportunity]
-) -> int:
-    sent = 0
-    for match in matches:
-        partner = partners.get(int(match.id))
-        if partner is None or not partner.is_open:
-            continue
-        # Its managers, and its author while still a member (one who left hears nothing more).
-        recipients = [
-            membership.user
-            for membership in Membership.objects.select_related("user").filter(
-                Q(role__in=[Membership.Role.OWNER, Membership.Role.ADMIN])
-                | Q(user_id=partner.author_id),
-                organisation_id=partner.organisation_id,
-                user__is_active=True,
-            )
-        ]
-        reasons = _as_seen_by_partner(match.reasons, opportunity)
-        notify(
-            recipients=recipients,
-            kind=kinds.NEW_MATCH,
-            params={
-                "opportunity": partner.title,
-                "match": opportunity.title,
-                "organisation": opportunity.organisation.name,
-                # Stored in every language: the notification is read in the recipient's.
-                "reasons": _in_every_language(
-                    lambda reasons=reasons: describe_reasons(reasons, plain=True)
-                ),
-            },
-            url=opportunity.get_absolute_url(),
-        )
-        sent += 1
-    return sent
+def drop_expired_vectors() -> int:
+    """Mark the vectors of documents that expired since they were indexed; return how many.
 
-
-def _as_seen_by_partner(
-    reasons: tuple[Reason, ...], opportunity: Opportunity
-) -> tuple[Reason, ...]:
-    """The engine explains a match from the new listing's side; the alert is read from the
-    partner's, for whom the other country is the new listing's."""
-    country = opportunity.organisation.country
-    return tuple(
-        Reason(reason.code, {**reason.params, "country": country})
-        if reason.code == "other_country"
-        else reason
-        for reason in reasons
-    )
-
-
-def _in_every_language(render: Callable[[], object]) -> dict[str, str]:
-    versions = {}
-    for language in CONTENT_LANGUAGES:
-        with translation.override(language):
-            versions[language] = str(render())
-    return versions
-
-
-def drop_expired_listings() -> int:
-    """Mark the vectors of opportunities that expired since they were indexed; return how many.
-
-    Also prunes the tombstones of deleted listings that every running index has read by now.
+    Also prunes the tombstones of deleted documents that every running index has read by now.
     """
-    ListingRemoval.objects.filter(removed_at__lt=timezone.now() - REMOVAL_RETENTION).delete()
-    expired = Opportunity.objects.filter(
-        listing_vector__is_active=True, expires_on__lt=timezone.localdate()
-    )
-    return ListingVector.objects.filter(opportunity__in=expired).update(
-        is_active=False, indexed_at=timezone.now()
-    )
-
-
-def reindex_all_opportunities(*, progress: Callable[[str], None] | None = None) -> int:
-    """Embed every opportunity again where its text or the model changed; return how many."""
-    opportunities = list(
-        Opportunity.objects.select_related("organisation").prefetch_related("hs_codes", "sectors")
-    )
-    index_opportunities(opportunities=opportunities, progress=progress)
-    return len(opportunities)
+    now = timezone.now()
+    VectorRemoval.objects.filter(removed_at__lt=now - REMOVAL_RETENTION).delete()
+    expired = StoredVector.objects.filter(is_active=True, expires_on__lt=timezone.localdate())
+    return expired.update(is_active=False, indexed_at=now)

@@ -11,17 +11,22 @@ One interface, two stores, chosen by configuration (`KARVAN_MATCHING_STORE`):
 - `auto` (default): `pgvector` when the database is PostgreSQL with pgvector 0.8 or later,
   otherwise `memory`.
 
-Callers (selectors, services) only use `current_store()`.
+Every kind of document (opportunities, knowledge posts) lives in the same store, each query asking
+for one kind. Callers (selectors, services) only use `current_store()`.
 """
 
 import logging
 import threading
+from collections.abc import Sequence
 from typing import Protocol
 
 from django.conf import settings
 from django.db import connection
 
 from karvan.matching.engine import Listing, Match
+from karvan.matching.index_cache import current_index
+from karvan.matching.models import StoredVector
+from karvan.matching.pgvector import PgvectorStore, pgvector_available
 
 logger = logging.getLogger(__name__)
 
@@ -30,22 +35,27 @@ class MatchStore(Protocol):
     name: str
 
     def recommend(
-        self, listing: Listing, *, top: int, min_score: float | None = None
+        self, kind: str, listing: Listing, *, top: int, min_score: float | None = None
     ) -> list[Match]:
-        """Complementary partners for a listing, best first (the engine's `recommend`)."""
+        """Complementary partners for a listing among one kind's documents, best first (the
+        engine's `recommend`)."""
 
     def search(
         self,
+        kind: str,
         query: str,
         *,
         top: int,
         side: str | None = None,
         min_score: float | None = None,
     ) -> list[Match]:
-        """Listings about a free-text query, best first (the engine's `search`)."""
+        """One kind's documents about a free-text query, best first (the engine's `search`)."""
 
-    def store_vectors(self, rows: list[object]) -> None:
-        """Take stored `ListingVector` rows into the index (the memory store reads them itself)."""
+    def store_vectors(self, kind: str, rows: Sequence[StoredVector]) -> None:
+        """Take changed `StoredVector` rows into the index (the memory store reads them itself)."""
+
+    def remove(self, kind: str, keys: Sequence[str]) -> None:
+        """Drop deleted documents (the memory store reads their tombstones itself)."""
 
 
 class MemoryStore:
@@ -54,26 +64,26 @@ class MemoryStore:
     name = "memory"
 
     def recommend(
-        self, listing: Listing, *, top: int, min_score: float | None = None
+        self, kind: str, listing: Listing, *, top: int, min_score: float | None = None
     ) -> list[Match]:
-        from karvan.matching.index_cache import current_index
-
-        return current_index().recommend(listing, top=top, min_score=min_score)
+        return current_index(kind).recommend(listing, top=top, min_score=min_score)
 
     def search(
         self,
+        kind: str,
         query: str,
         *,
         top: int,
         side: str | None = None,
         min_score: float | None = None,
     ) -> list[Match]:
-        from karvan.matching.index_cache import current_index
+        return current_index(kind).search(query, top=top, side=side, min_score=min_score)
 
-        return current_index().search(query, top=top, side=side, min_score=min_score)
-
-    def store_vectors(self, rows: list[object]) -> None:
+    def store_vectors(self, kind: str, rows: Sequence[StoredVector]) -> None:
         return None  # each process's index catches up from the rows on its next use
+
+    def remove(self, kind: str, keys: Sequence[str]) -> None:
+        return None  # each process's index reads the tombstones on its next use
 
 
 _lock = threading.Lock()
@@ -84,8 +94,6 @@ def _choose() -> str:
     wanted = settings.KARVAN_MATCHING_STORE
     if wanted in {"memory", "pgvector"}:
         return str(wanted)
-    from karvan.matching.pgvector import pgvector_available
-
     return "pgvector" if pgvector_available() else "memory"
 
 
@@ -96,12 +104,7 @@ def current_store() -> MatchStore:
         store = _stores.get(key)
         if store is None:
             name = _choose()
-            if name == "pgvector":
-                from karvan.matching.pgvector import PgvectorStore
-
-                store = PgvectorStore()
-            else:
-                store = MemoryStore()
+            store = PgvectorStore() if name == "pgvector" else MemoryStore()
             logger.info("matching store: %s", store.name)
             _stores[key] = store
         return store

@@ -21,8 +21,13 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunities")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
         from karvan.opportunities import notifications, panels
+        from karvan.opportunities.matching.indexing import forget_deleted_opportunity
+        from karvan.opportunities.models import Opportunity
 
         notifications.register_kinds()
         panels.register_panels()
         public_identity_changed.connect(_review_again, dispatch_uid="opportunities.review_again")
+        post_delete.connect(forget_deleted_opportunity, sender=Opportunity)

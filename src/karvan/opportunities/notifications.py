@@ -13,9 +13,18 @@ OPPORTUNITY_SUBMITTED = "opportunities.opportunity_submitted"
 OPPORTUNITY_APPROVED = "opportunities.opportunity_approved"
 OPPORTUNITY_RETURNED = "opportunities.opportunity_returned"
 OPPORTUNITY_CHANGED = "opportunities.opportunity_changed"
+# Named before matching moved here: stored notifications keep the code.
+NEW_MATCH = "matching.new_match"
 
 
 def register_kinds() -> None:
+    register(
+        NotificationKind(
+            NEW_MATCH,
+            title=_("A new partner for “%(opportunity)s”: %(match)s"),
+            body=_("%(organisation)s published an opportunity that fits yours: %(reasons)s"),
+        )
+    )
     register(
         NotificationKind(
             INTEREST_RECEIVED,

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from karvan.core.panels import Panel, register_panel
 from karvan.directory.models import Organisation
-from karvan.matching.selectors import recommend_for_organisation
+from karvan.opportunities.matching.recommendations import recommend_for_organisation
 from karvan.opportunities.selectors import list_opportunities
 
 ORGANISATION_PAGE = "directory.organisation"

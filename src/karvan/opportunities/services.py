@@ -38,6 +38,7 @@ from karvan.opportunities.errors import (
     ReasonRequiredError,
     RfqNeedsRequestError,
 )
+from karvan.opportunities.matching.indexing import schedule_indexing
 from karvan.opportunities.models import Interest, InterestMessage, Opportunity, Quotation
 from karvan.opportunities.permissions import (
     can_create_opportunity_for,
@@ -124,13 +125,7 @@ def _refresh(opportunity: Opportunity) -> None:
         search_document=opportunity.search_document
     )
     if opportunity.status == Opportunity.Status.PUBLISHED:
-        _schedule_indexing(opportunity)
-
-
-def _schedule_indexing(opportunity: Opportunity) -> None:
-    from karvan.matching.services import schedule_indexing
-
-    transaction.on_commit(lambda: schedule_indexing(opportunity_id=opportunity.pk))
+        schedule_indexing(opportunity=opportunity)
 
 
 @transaction.atomic
@@ -185,7 +180,7 @@ def _send_back_to_review(opportunity: Opportunity, *, changed: list[str]) -> Non
     opportunity.status = Opportunity.Status.IN_REVIEW
     opportunity.submitted_at = timezone.now()
     opportunity.save(update_fields=["status", "submitted_at", "reviewed_facts", "updated_at"])
-    _schedule_indexing(opportunity)  # its vector is withdrawn from matching
+    schedule_indexing(opportunity=opportunity)  # its vector is withdrawn from matching
     _ask_staff_to_review(opportunity)
     notify(
         recipients=_opportunity_people(opportunity),
@@ -341,9 +336,7 @@ def close_opportunity(*, opportunity: Opportunity, actor: User) -> Opportunity:
     opportunity.status = Opportunity.Status.CLOSED
     opportunity.closed_at = timezone.now()
     opportunity.save(update_fields=["status", "closed_at", "updated_at"])
-    from karvan.matching.services import schedule_indexing
-
-    transaction.on_commit(lambda: schedule_indexing(opportunity_id=opportunity.pk))
+    schedule_indexing(opportunity=opportunity)
     return opportunity
 
 

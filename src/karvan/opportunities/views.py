@@ -13,10 +13,6 @@ from karvan.core.files import serve_private_file
 from karvan.core.text import localize
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
-from karvan.matching.selectors import (
-    recommend_for_opportunity,
-    search_opportunities_across_languages,
-)
 from karvan.opportunities.forms import (
     InterestForm,
     OpportunityFilterForm,
@@ -25,6 +21,10 @@ from karvan.opportunities.forms import (
     RenewForm,
     ReplyForm,
     ReviewForm,
+)
+from karvan.opportunities.matching.recommendations import (
+    recommend_for_opportunity,
+    search_opportunities_across_languages,
 )
 from karvan.opportunities.models import Interest, InterestMessage, Opportunity, Quotation
 from karvan.opportunities.permissions import (
@@ -425,7 +425,10 @@ def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 attachment=form.cleaned_data.get("attachment"),
             )
         except DomainError as error:
-            form.add_error("attachment" if error.field == "attachment" else None, error.text)
+            if error.field == "attachment":
+                form.add_error("attachment", error.text)
+            else:
+                messages.error(request, error.text)
         else:
             return redirect(interest)
     return render(

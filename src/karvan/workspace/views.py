@@ -19,8 +19,8 @@ from karvan.events.selectors import (
     list_requests_to_answer,
     list_upcoming_registrations,
 )
-from karvan.matching.selectors import recommend_confident_partners
 from karvan.notifications.selectors import list_notifications
+from karvan.opportunities.matching.recommendations import recommend_confident_partners
 from karvan.opportunities.selectors import (
     has_published_listing,
     list_interests_to_answer,

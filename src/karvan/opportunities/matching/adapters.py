@@ -1,9 +1,11 @@
-"""Opportunities as the engine sees them: rows in, plain `Listing` records out."""
+"""Opportunities as the engine sees them: rows in, `Listing` records and store documents out."""
 
+from karvan.matching.documents import Document, engine_language
 from karvan.matching.engine import Listing
 from karvan.opportunities.models import Opportunity
 
-ENGINE_LANGUAGES = {"zh-hans": "zh", "zh": "zh", "fa": "fa", "ar": "ar", "en": "en"}
+# The kind of document opportunities are in the matching store; keys are their primary keys.
+KIND = "opportunity"
 
 
 def to_listing(opportunity: Opportunity) -> Listing:
@@ -11,7 +13,7 @@ def to_listing(opportunity: Opportunity) -> Listing:
         id=str(opportunity.pk),
         side=opportunity.side,
         kind=opportunity.kind,
-        language=ENGINE_LANGUAGES.get(opportunity.language, "en"),
+        language=engine_language(opportunity.language),
         country=opportunity.organisation.country,
         title=opportunity.title,
         description=opportunity.description,
@@ -19,3 +21,7 @@ def to_listing(opportunity: Opportunity) -> Listing:
         isic_codes=tuple(code.code for code in opportunity.sectors.all()),
         owner=str(opportunity.organisation_id),
     )
+
+
+def to_document(opportunity: Opportunity) -> Document:
+    return Document(to_listing(opportunity), expires_on=opportunity.expires_on)
