@@ -54,7 +54,9 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
                         "code": code,
                         "name": code,
                         "targets": [
-                            t for t in LANGUAGES if t != code and (code, t) not in state.refused_pairs
+                            t
+                            for t in LANGUAGES
+                            if t != code and (code, t) not in state.refused_pairs
                         ],
                     }
                     for code in LANGUAGES
@@ -77,9 +79,7 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
             if pair in state.refused_pairs:
                 self._answer(400, {"error": f"{pair[0]} is not supported"})
                 return
-            self._answer(
-                200, {"translatedText": state.translated(payload["q"], payload["target"])}
-            )
+            self._answer(200, {"translatedText": state.translated(payload["q"], payload["target"])})
 
     return Handler
 

@@ -192,9 +192,7 @@ def build_quotation_key_facts(quotation: Quotation, *, language: str | None = No
                 reader_language=language,
             )
             if concepts:
-                facts.append(
-                    KeyFact("mentions", _("The terms mention"), _list(concepts, language))
-                )
+                facts.append(KeyFact("mentions", _("The terms mention"), _list(concepts, language)))
         return KeyFacts(
             language=language,
             direction=text_direction(language),

@@ -8,7 +8,6 @@ translate) is one `TranslatorError`, so callers have one thing to catch. Plain P
 """
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -47,7 +46,7 @@ class TranslatorClient:
                 body = response.read(2_000_000)
         except urllib.error.HTTPError as error:
             raise TranslatorError(f"the server answered {error.code}") from error
-        except (TimeoutError, socket.timeout) as error:
+        except TimeoutError as error:
             raise TranslatorError("no answer in time") from error
         except (urllib.error.URLError, OSError) as error:
             raise TranslatorError(f"the server cannot be reached: {error}") from error

@@ -78,7 +78,7 @@ def _answer(viewer: User, pk: int) -> TranslatableText:
 def _agreement_comment(viewer: User, pk: int) -> TranslatableText:
     comment = AgreementComment.objects.select_related("agreement").get(pk=pk)
     get_agreement(viewer=viewer, code=comment.agreement.code)
-    return TranslatableText(comment.body, _language_of(comment.body))
+    return TranslatableText(comment.body, _language_of(comment.body, comment.language))
 
 
 KINDS: dict[str, Callable[[User, int], TranslatableText]] = {
