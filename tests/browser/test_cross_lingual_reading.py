@@ -89,6 +89,8 @@ def test_the_chinese_packaging_maker_finds_and_reads_the_persian_rfq(
     translator.table[(rfq.description, "zh-Hans")] = DESCRIPTION_IN_CHINESE
 
     page = new_page(locale="zh-CN", timezone_id="Asia/Shanghai")
+    # The workspace after log-in matches the maker's profile on the fly: slow on a busy machine.
+    page.context.set_default_timeout(60_000)
     log_in(page, maker.email)
     page.goto(f"{live_server.url}/opportunities/")
     page.fill("#id_q", "开心果 包装线")

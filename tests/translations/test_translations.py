@@ -1,11 +1,19 @@
 """Machine translation through the center's own LibreTranslate-compatible server (a stand-in here,
 speaking the same HTTP protocol on a free port), and what pages do when it fails or is not set."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from karvan.opportunities.models import Opportunity
-from karvan.opportunities.services import create_opportunity, publish_opportunity
+from karvan.opportunities.services import (
+    create_opportunity,
+    publish_opportunity,
+    submit_quotation,
+)
 from karvan.translations.client import TranslatorClient, TranslatorError
 from karvan.translations.models import MachineTranslation
 from tests.factories import MembershipFactory, OrganisationFactory, valid_uscc
@@ -171,3 +179,60 @@ def test_the_client_reports_an_unreachable_server():
         url = server.url
     with pytest.raises(TranslatorError, match="cannot be reached"):
         TranslatorClient(url=url, timeout=0.5).languages()
+
+
+def test_a_chinese_quotations_terms_are_translated_for_the_persian_buyer(
+    translator, settings, client, django_capture_on_commit_callbacks
+):
+    """Quotations carry no language: the script of the terms tells the server what to read."""
+    buyer = MembershipFactory(
+        organisation=OrganisationFactory(original_language="fa"),
+        role="owner",
+        user__language="fa",
+    )
+    supplier = MembershipFactory(
+        organisation=OrganisationFactory(
+            original_language="zh-hans", country="CN", registry_id=valid_uscc(12)
+        ),
+        role="owner",
+    )
+    rfq = publish_opportunity(
+        opportunity=create_opportunity(
+            actor=buyer.user,
+            organisation=buyer.organisation,
+            data={
+                **demo_opportunity(SORTING_LINE_RFQ),
+                "is_rfq": True,
+                "quotation_deadline": timezone.now() + datetime.timedelta(days=10),
+            },
+        ),
+        actor=buyer.user,
+    )
+    quotation = submit_quotation(
+        opportunity=rfq,
+        actor=supplier.user,
+        organisation=supplier.organisation,
+        data={
+            "unit_price": Decimal("128000"),
+            "currency": "USD",
+            "quantity": Decimal("1"),
+            "quantity_unit": "set",
+            "lead_time_days": 60,
+            "terms": CHINESE,
+        },
+    )
+    client.force_login(buyer.user)
+    compare = client.get(
+        reverse("opportunities:quotations", args=[rfq.pk]), HTTP_ACCEPT_LANGUAGE="fa"
+    ).content.decode()
+    assert "data-translate" in compare and CHINESE in compare
+    url = reverse("translations:translate", args=["quotation", quotation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, HTTP_ACCEPT_LANGUAGE="fa", **HTMX)
+    shown = client.get(url, HTTP_ACCEPT_LANGUAGE="fa", **HTMX).content.decode()
+    assert f"[fa] {CHINESE}" in shown
+    assert translator.requests[0]["source"] == "zh-Hans"
+    # Another supplier may not have it translated: it cannot read it.
+    outsider = MembershipFactory(role="owner").user
+    client.force_login(outsider)
+    assert client.post(url, **HTMX).status_code == 404
