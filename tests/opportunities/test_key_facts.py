@@ -91,6 +91,8 @@ def test_english_reader_gets_the_labels_and_names_in_english(rfq):
     assert summary.headline == "Request · Product · request for quotation"
     labels = [fact.label for fact in summary.facts]
     assert labels[:3] == ["Goods", "The text mentions", "Quantity"]
+    brief = [fact.code for fact in summary.brief]  # what a card shows
+    assert brief == ["goods", "mentions", "quantity", "price", "delivery"]
     assert facts["mentions"].split(", ")[0] == "pistachio"
     assert facts["quantity"] == "1,250.5 sets"
     assert facts["price"] == "98,000–130,000 USD per set"

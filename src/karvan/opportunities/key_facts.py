@@ -24,6 +24,7 @@ from karvan.opportunities.models import Opportunity, Quotation
 # The vocabulary's language codes, by interface language.
 _VOCABULARY_LANGUAGES = {"zh-hans": "zh", "zh": "zh", "fa": "fa", "ar": "ar", "en": "en"}
 _MAX_CONCEPTS = 6
+_CARD_FACTS = frozenset({"goods", "mentions", "quantity", "price", "delivery"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class KeyFacts:
     direction: str
     headline: str
     facts: tuple[KeyFact, ...]
+
+    @property
+    def brief(self) -> tuple[KeyFact, ...]:
+        """The facts a card has room for: what, how much, at what price, delivered where."""
+        return tuple(fact for fact in self.facts if fact.code in _CARD_FACTS)
 
     def as_dict(self) -> dict[str, object]:
         return {
