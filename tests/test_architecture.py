@@ -180,13 +180,6 @@ def test_the_engines_load_in_a_fresh_interpreter_without_django(engine):
 ROOT_MODULES = {"karvan.settings", "karvan.urls", "karvan.celery", "karvan.cli"}
 ROOT_MODULES |= {"karvan.asgi", "karvan.wsgi"}
 
-# Imports against the one-way order that other branches of the restructuring remove (issue 11):
-# (importer, imported). Each entry is one app importing an app that imports it back.
-KNOWN_CYCLES_BEING_REMOVED = {
-    # Opportunity matching moves into opportunities; matching becomes the generic vector store.
-    ("matching", "opportunities"),
-}
-
 
 def _app_graph() -> dict[str, dict[str, list[str]]]:
     """App → the apps it imports → the module imports that make the edge."""
@@ -239,20 +232,8 @@ def test_the_cycle_finder_reports_the_path_of_a_cycle():
 def test_no_two_apps_import_each_other_directly_or_through_a_cycle():
     """Dependencies between apps point one way: the app graph has no cycle."""
     graph = _app_graph()
-    edges = {
-        app: {target for target in targets if (app, target) not in KNOWN_CYCLES_BEING_REMOVED}
-        for app, targets in graph.items()
-    }
-    cycle = _find_cycle(edges)
+    cycle = _find_cycle({app: set(targets) for app, targets in graph.items()})
     because = [
         f"{app} → {target}: {graph[app][target][0]}" for app, target in itertools.pairwise(cycle)
     ]
     assert not cycle, "apps import each other: " + " → ".join(cycle) + "\n" + "\n".join(because)
-
-
-@pytest.mark.parametrize(("importer", "imported"), sorted(KNOWN_CYCLES_BEING_REMOVED))
-def test_each_known_cycle_is_still_there_until_it_leaves_the_list(importer, imported):
-    """An import removed by the restructuring leaves KNOWN_CYCLES_BEING_REMOVED with it."""
-    graph = _app_graph()
-    assert imported in graph.get(importer, {}), f"remove ({importer!r}, {imported!r}) from the set"
-    assert importer in graph.get(imported, {}), f"remove ({importer!r}, {imported!r}) from the set"

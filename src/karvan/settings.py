@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "karvan.parks",
     "karvan.compliance",
     "karvan.workspace",
+    "karvan.translations",
     "karvan.api",
     "karvan.demo",
 ]
@@ -378,6 +379,12 @@ KARVAN_KNOWLEDGE_COMMENTS_PER_HOUR = int(os.environ.get("KARVAN_KNOWLEDGE_COMMEN
 # no video rooms, since a public server may be blocked or slow on one side of the corridor), how
 # long before the start a meeting's video link opens, and when reminders go out.
 KARVAN_JITSI_URL = os.environ.get("KARVAN_JITSI_URL", "").rstrip("/")
+# Machine translation: the center's own LibreTranslate-compatible server (empty: none; the key
+# facts of listings stay in the reader's language), its API key if it wants one, and how long a
+# request may take before the text is shown untranslated.
+KARVAN_TRANSLATOR_URL = os.environ.get("KARVAN_TRANSLATOR_URL", "").rstrip("/")
+KARVAN_TRANSLATOR_API_KEY = os.environ.get("KARVAN_TRANSLATOR_API_KEY", "")
+KARVAN_TRANSLATOR_TIMEOUT = float(os.environ.get("KARVAN_TRANSLATOR_TIMEOUT", "10"))
 KARVAN_VIDEO_OPENS_MINUTES = int(os.environ.get("KARVAN_VIDEO_OPENS_MINUTES", "15"))
 KARVAN_MEETING_REMINDER_MINUTES = int(os.environ.get("KARVAN_MEETING_REMINDER_MINUTES", "60"))
 # The size of one scheduler run: meetings, slot × table cells (every slot of the event times its

@@ -30,6 +30,7 @@ urlpatterns = [
     path("knowledge/", include("karvan.knowledge.urls")),
     path("parks/", include("karvan.parks.urls")),
     path("compliance/", include("karvan.compliance.urls")),
+    path("translations/", include("karvan.translations.urls")),
     path("", include("karvan.insights.urls")),
     path("api/", api.urls),
     path("staff/admin/", admin.site.urls),

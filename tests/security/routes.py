@@ -1577,3 +1577,65 @@ ROUTES += [
     api("GET", "/statistics/figures", None, allowed=EVERYONE),
     api("GET", "/statistics/trade", None, allowed=EVERYONE),
 ]
+
+# --- machine translation: a text is translated for whoever may read it, and nobody else --------
+# Without a translation server (as here) an allowed request answers without a change.
+
+
+def translation(kind: str, name: str, of: Callable[[object], object] = lambda o: o) -> Callable:
+    return lambda w: {"kind": kind, "pk": of(getattr(w, name)).pk}
+
+
+ROUTES += [
+    *[
+        Route(
+            "translations:translate",
+            state,
+            translation("opportunity", state),
+            get=OPPORTUNITY_READERS[state],
+            post=OPPORTUNITY_READERS[state],
+            changes=False,
+        )
+        for state in OPPORTUNITY_STATES
+    ],
+    Route(
+        "translations:translate",
+        "quotation",
+        translation("quotation", "quotation"),
+        get=ACME | only("partner", "other_signatory"),
+        post=ACME | only("partner", "other_signatory"),
+        changes=False,
+    ),
+    Route(
+        "translations:translate",
+        "interest",
+        translation("interest-message", "interest", lambda o: o.messages.first()),
+        get=ACME | only("partner", "other_signatory", "staff"),
+        post=ACME | only("partner", "other_signatory", "staff"),
+        changes=False,
+    ),
+    Route(
+        "translations:translate",
+        "question",
+        translation("question", "question"),
+        get=EVERYONE,
+        post=EVERYONE,
+        changes=False,
+    ),
+    Route(
+        "translations:translate",
+        "answer",
+        translation("answer", "answer"),
+        get=EVERYONE,
+        post=EVERYONE,
+        changes=False,
+    ),
+    Route(
+        "translations:translate",
+        "comment",
+        translation("agreement-comment", "comment"),
+        get=AGREEMENT_READERS,
+        post=AGREEMENT_READERS,
+        changes=False,
+    ),
+]

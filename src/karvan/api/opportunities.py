@@ -13,18 +13,16 @@ from karvan.api.main import BoundedPageNumberPagination, Id, anyone
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
-from karvan.opportunities.matching.recommendations import (
-    recommend_for_opportunity,
-    search_opportunities_across_languages,
-)
+from karvan.opportunities.key_facts import build_key_facts
+from karvan.opportunities.matching.recommendations import recommend_for_opportunity
 from karvan.opportunities.models import Interest, InterestMessage, Opportunity, Quotation
 from karvan.opportunities.permissions import is_member_of
+from karvan.opportunities.search import search_opportunities
 from karvan.opportunities.selectors import (
     assess_opportunity,
     get_interest,
     get_opportunity,
     list_interests,
-    list_opportunities,
     list_quotations,
 )
 from karvan.opportunities.services import (
@@ -50,6 +48,21 @@ Unit = Literal["", *Opportunity.Unit.values]  # type: ignore[valid-type]
 Incoterm = Literal["", *Opportunity.Incoterm.values]  # type: ignore[valid-type]
 Language = Literal["fa", "zh-hans", "ar", "en"]
 Currency = Literal["", "USD", "CNY", "EUR", "IRR", "AED"]
+
+
+class KeyFactOut(Schema):
+    code: str
+    label: str
+    value: str
+
+
+class KeyFactsOut(Schema):
+    """Karvan's summary of the listing, in the reader's language (Accept-Language), built
+    offline from its structured data and the specific things its text mentions."""
+
+    language: str
+    headline: str
+    facts: list[KeyFactOut]
 
 
 class OpportunityOut(Schema):
@@ -79,6 +92,11 @@ class OpportunityOut(Schema):
     is_rfq: bool
     quotation_deadline: datetime.datetime | None
     url: str
+    key_facts: KeyFactsOut
+
+    @staticmethod
+    def resolve_key_facts(obj: Opportunity) -> dict[str, object]:
+        return build_key_facts(obj).as_dict()
 
     @staticmethod
     def resolve_hs_codes(obj: Opportunity) -> list[str]:
@@ -277,7 +295,8 @@ def _fresh(opportunity: Opportunity) -> Opportunity:
 @router.get("", response=list[OpportunityOut], auth=anyone, summary="List and search opportunities")
 @paginate(BoundedPageNumberPagination, page_size=20)
 def list_(request: HttpRequest, filters: Query[OpportunityFilters]) -> object:
-    return list_opportunities(
+    """The search page's results: one ranked list over every language (see `q`)."""
+    return search_opportunities(
         viewer=request.auth,
         query=filters.q,
         side=filters.side,
@@ -286,8 +305,7 @@ def list_(request: HttpRequest, filters: Query[OpportunityFilters]) -> object:
         hs_chapter=filters.hs_chapter,
         sector=filters.sector.upper() if filters.sector.isalpha() else filters.sector,
         certification=filters.certification,
-        open_only=True,
-    ).order_by("-published_at", "pk")
+    ).results
 
 
 @router.post("", response={201: OpportunityOut}, summary="Draft an opportunity")
@@ -445,17 +463,9 @@ def interest_decline(request: HttpRequest, interest_id: int) -> Interest:
 )
 def search(request: HttpRequest, params: Query[SearchIn]) -> dict[str, object]:
     q = params.q
-    lexical = list(list_opportunities(viewer=request.auth, query=q, open_only=True)[:20])
-    seen = {opportunity.pk for opportunity in lexical}
-    across = [
-        opportunity
-        for opportunity in search_opportunities_across_languages(
-            viewer=request.auth, query=q, top=20
-        )
-        if opportunity.pk not in seen
-    ]
+    found = search_opportunities(viewer=request.auth, query=q)
     organisations = [
         {"id": row.pk, "name": row.name, "country": row.country, "url": row.get_absolute_url()}
         for row in list_organisations(viewer=request.auth, query=q)[:20]
     ]
-    return {"opportunities": lexical + across, "organisations": organisations}
+    return {"opportunities": list(found.results[:20]), "organisations": organisations}

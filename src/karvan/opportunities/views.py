@@ -1,3 +1,5 @@
+from collections.abc import Mapping, Sequence
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
@@ -24,7 +26,6 @@ from karvan.opportunities.forms import (
 )
 from karvan.opportunities.matching.recommendations import (
     recommend_for_opportunity,
-    search_opportunities_across_languages,
 )
 from karvan.opportunities.models import Interest, InterestMessage, Opportunity, Quotation
 from karvan.opportunities.permissions import (
@@ -35,6 +36,7 @@ from karvan.opportunities.permissions import (
     can_review_opportunity,
     can_view_quotations_of,
 )
+from karvan.opportunities.search import search_opportunities
 from karvan.opportunities.selectors import (
     assess_opportunity,
     get_interest,
@@ -47,7 +49,6 @@ from karvan.opportunities.selectors import (
     list_quotations,
     list_review_changes,
     list_viewer_organisations,
-    summarise_opportunity_facets,
 )
 from karvan.opportunities.services import (
     accept_interest,
@@ -92,55 +93,38 @@ def _visible(request: HttpRequest, pk: int) -> Opportunity:
 def search(request: HttpRequest) -> HttpResponse:
     """One search box over opportunities and organisations, in any of the four languages."""
     form = OpportunityFilterForm(request.GET or None)
-    opportunities = Opportunity.objects.none()
+    results: Sequence[Opportunity] = Opportunity.objects.none()
     organisations = Organisation.objects.none()
-    facets: dict[str, dict[str, int]] = {}
-    semantic: list[Opportunity] = []
+    facets: Mapping[str, dict[str, int]] = {}
     if not request.GET or form.is_valid():
         filters = form.cleaned_data if request.GET else {}
         query = filters.get("q", "")
-        criteria = {
-            "side": filters.get("side", ""),
-            "kind": filters.get("kind", ""),
-            "country": filters.get("country", ""),
-            "hs_chapter": filters.get("hs_chapter", ""),
-            "sector": filters.get("sector", ""),
-            "certification": filters.get("certification", ""),
-        }
-        opportunities = list_opportunities(
-            viewer=request.user, query=query, open_only=True, **criteria
+        found = search_opportunities(
+            viewer=request.user,
+            query=query,
+            side=filters.get("side", ""),
+            kind=filters.get("kind", ""),
+            country=filters.get("country", ""),
+            hs_chapter=filters.get("hs_chapter", ""),
+            sector=filters.get("sector", ""),
+            certification=filters.get("certification", ""),
         )
-        facets = summarise_opportunity_facets(
-            list_opportunities(viewer=request.user, open_only=True, query=query)
-        )
+        results, facets = found.results, found.facets
         if query:
-            # Words match words in one language; the engine finds the same thing said in another.
-            lexical = set(opportunities.values_list("pk", flat=True))
-            candidates = search_opportunities_across_languages(
-                viewer=request.user, query=query, other_languages_only=True
-            )
-            semantic = [
-                opportunity
-                for opportunity in candidates
-                if opportunity.pk not in lexical and _fits(opportunity, criteria)
-            ][:20]
             organisations = list_organisations(
                 viewer=request.user,
                 query=query,
-                country=criteria["country"],
-                sector=criteria["sector"],
-                hs_chapter=criteria["hs_chapter"],
+                country=filters.get("country", ""),
+                sector=filters.get("sector", ""),
+                hs_chapter=filters.get("hs_chapter", ""),
             )[:8]
-    page = Paginator(opportunities.order_by("-published_at"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "facets": facets,
-        "semantic": semantic,
         "organisations": organisations,
         "querystring": query_without_page.urlencode(),
         "total": page.paginator.count,
@@ -151,28 +135,6 @@ def search(request: HttpRequest) -> HttpResponse:
         else "opportunities/search.html"
     )
     return render(request, template, context)
-
-
-def _fits(opportunity: Opportunity, criteria: dict[str, str]) -> bool:
-    """The filters applied to a row found by the engine rather than by the database."""
-    if criteria["side"] and opportunity.side != criteria["side"]:
-        return False
-    if criteria["kind"] and opportunity.kind != criteria["kind"]:
-        return False
-    if criteria["country"] and opportunity.organisation.country != criteria["country"]:
-        return False
-    if criteria["hs_chapter"] and not any(
-        c.code.startswith(criteria["hs_chapter"]) for c in opportunity.hs_codes.all()
-    ):
-        return False
-    if criteria["sector"] and not any(
-        c.code == criteria["sector"] or (c.parent_id == criteria["sector"])
-        for c in opportunity.sectors.all()
-    ):
-        return False
-    return not criteria["certification"] or any(
-        criteria["certification"].lower() in item.lower() for item in opportunity.certifications
-    )
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:

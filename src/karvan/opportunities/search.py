@@ -1,0 +1,130 @@
+"""The one search over opportunities, used by the search page and the API alike.
+
+A query finds what its words say (the full-text index, in the query's own language) and what the
+matching engine finds said in another language, above the engine's search threshold. Both kinds of
+hit are ranked together in one list: the engine's relevance, raised by `EXACT_BONUS` where the
+query's words themselves occur, so an exact match usually leads, a strong match in another
+language comes before a weak exact one, and a query with no good match finds nothing at all. The
+facets count the same hits before the filters are applied, so a facet's count is the number of
+results choosing it gives.
+"""
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import overload
+
+from karvan.accounts.models import User
+from karvan.matching.selectors import search_threshold
+from karvan.matching.stores import current_store
+from karvan.opportunities.matching.adapters import KIND
+from karvan.opportunities.models import Opportunity
+from karvan.opportunities.selectors import list_opportunities, summarise_opportunity_facets
+
+# Added to the engine's relevance (0 to about 1) of a listing whose text holds the query's words.
+EXACT_BONUS = 0.5
+# How many listings the engine is asked for; the full-text hits come on top.
+ENGINE_CANDIDATES = 200
+
+
+class RankedOpportunities(Sequence[Opportunity]):
+    """Ranked rows, read from the database one page at a time (pages and the API slice it)."""
+
+    def __init__(self, ranked_ids: Sequence[int]) -> None:
+        self.ids = list(ranked_ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Opportunity: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Opportunity]: ...
+    def __getitem__(self, index: int | slice) -> Opportunity | list[Opportunity]:
+        if isinstance(index, int):
+            return self._rows([self.ids[index]])[0]
+        return self._rows(self.ids[index])
+
+    def __iter__(self) -> Iterator[Opportunity]:
+        return iter(self._rows(self.ids))
+
+    @staticmethod
+    def _rows(ids: list[int]) -> list[Opportunity]:
+        rows = (
+            Opportunity.objects.select_related("organisation")
+            .prefetch_related("hs_codes", "sectors")
+            .in_bulk(ids)
+        )
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+@dataclass(frozen=True)
+class OpportunitySearch:
+    """What a search found: the ranked results, and the facets of every hit before filtering."""
+
+    query: str
+    results: Sequence[Opportunity]
+    facets: Mapping[str, dict[str, int]] = field(default_factory=dict)
+    across_languages: frozenset[int] = frozenset()
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+
+def search_opportunities(
+    *,
+    viewer: User,
+    query: str = "",
+    side: str = "",
+    kind: str = "",
+    country: str = "",
+    hs_chapter: str = "",
+    sector: str = "",
+    certification: str = "",
+) -> OpportunitySearch:
+    """Open opportunities the viewer may see about `query` in any language, best first, with
+    the filters applied; without a query, all of them, the newest first."""
+    criteria = {
+        "side": side,
+        "kind": kind,
+        "country": country,
+        "hs_chapter": hs_chapter,
+        "sector": sector,
+        "certification": certification,
+    }
+    query = query.strip()
+    if not query:
+        rows = list_opportunities(viewer=viewer, open_only=True, **criteria).order_by(
+            "-published_at", "pk"
+        )
+        facets = summarise_opportunity_facets(list_opportunities(viewer=viewer, open_only=True))
+        return OpportunitySearch(query="", results=rows, facets=facets)
+    exact = set(
+        list_opportunities(viewer=viewer, query=query, open_only=True).values_list("pk", flat=True)
+    )
+    matches = current_store().search(
+        KIND, query, top=ENGINE_CANDIDATES, min_score=search_threshold()
+    )
+    relevance = {int(match.id): match.score for match in matches if match.id.isdigit()}
+    found = exact | set(relevance)
+    visible = list_opportunities(viewer=viewer, open_only=True).filter(pk__in=found)
+    facets = summarise_opportunity_facets(visible)
+    kept = (
+        list_opportunities(viewer=viewer, open_only=True, **criteria)
+        .filter(pk__in=found)
+        .values_list("pk", "published_at")
+    )
+
+    def rank(row: tuple[int, object]) -> tuple[float, float, int]:
+        pk, published_at = row
+        score = relevance.get(pk, 0.0) + (EXACT_BONUS if pk in exact else 0.0)
+        moment = published_at.timestamp() if hasattr(published_at, "timestamp") else 0.0
+        return (-score, -moment, pk)
+
+    ranked = [pk for pk, _published in sorted(set(kept), key=rank)]
+    return OpportunitySearch(
+        query=query,
+        results=RankedOpportunities(ranked),
+        facets=facets,
+        across_languages=frozenset(pk for pk in ranked if pk not in exact),
+    )
