@@ -100,6 +100,7 @@ class PgvectorStore:
                 is_new = cursor.fetchone()[0] is None
                 cursor.execute(
                     f"CREATE TABLE IF NOT EXISTS {self.table} ("
+                    f" id varchar(110) PRIMARY KEY,"
                     f" kind varchar(40) NOT NULL,"
                     f" key varchar(64) NOT NULL,"
                     f" model varchar(200) NOT NULL,"
@@ -110,10 +111,9 @@ class PgvectorStore:
                     f" owner varchar(64) NOT NULL,"
                     f" expires_on date NULL,"
                     f" hs_headings text[] NOT NULL DEFAULT '{{}}',"
-                    f" document jsonb NOT NULL,"
-                    # The key first: an index led by `kind` (which nearly every row shares)
-                    # would tempt the planner away from the HNSW index on small tables.
-                    f" PRIMARY KEY (key, kind))"
+                    # One "kind:key" column as the primary key: a b-tree holding `kind` would
+                    # draw the planner away from the HNSW index for the kind filter.
+                    f" document jsonb NOT NULL)"
                 )
                 cursor.execute(
                     f"CREATE INDEX IF NOT EXISTS {self.table}_hnsw ON {self.table}"
@@ -145,6 +145,10 @@ class PgvectorStore:
         while True:
             batch = list(rows.filter(pk__gt=last)[:SYNC_BATCH])
             if not batch:
+                with connection.cursor() as cursor:
+                    # Fresh statistics after a refill: without them the planner takes the
+                    # rare-looking `kind` for selective and scans the primary key, not HNSW.
+                    cursor.execute(f"ANALYZE {self.table}")
                 return total
             written = [row for row in batch if is_live(row, timezone.localdate())]
             self._write(written, [])
@@ -171,8 +175,8 @@ class PgvectorStore:
         with connection.cursor() as cursor:
             for kind in {kind for kind, _key in gone}:
                 cursor.execute(
-                    f"DELETE FROM {self.table} WHERE kind = %s AND key = ANY(%s)",  # noqa: S608
-                    [kind, [key for other, key in gone if other == kind]],
+                    f"DELETE FROM {self.table} WHERE id = ANY(%s)",  # noqa: S608
+                    [[f"{kind}:{key}" for other, key in gone if other == kind]],
                 )
             values = []
             for row in live:
@@ -180,6 +184,7 @@ class PgvectorStore:
                 vector = np.frombuffer(bytes(row.vector), dtype=np.float32)
                 values.append(
                     (
+                        f"{row.kind}:{row.key}",
                         row.kind,
                         row.key,
                         row.model,
@@ -195,10 +200,10 @@ class PgvectorStore:
                 )
             if values:
                 cursor.executemany(
-                    f"INSERT INTO {self.table} (kind, key, model, embedding, side, listing_kind,"  # noqa: S608
-                    " country, owner, expires_on, hs_headings, document)"
-                    " VALUES (%s, %s, %s, %s::vector, %s, %s, %s, %s, %s, %s, %s::jsonb)"
-                    " ON CONFLICT (key, kind) DO UPDATE SET model = EXCLUDED.model,"
+                    f"INSERT INTO {self.table} (id, kind, key, model, embedding, side,"  # noqa: S608
+                    " listing_kind, country, owner, expires_on, hs_headings, document)"
+                    " VALUES (%s, %s, %s, %s, %s::vector, %s, %s, %s, %s, %s, %s, %s::jsonb)"
+                    " ON CONFLICT (id) DO UPDATE SET model = EXCLUDED.model,"
                     " embedding = EXCLUDED.embedding, side = EXCLUDED.side,"
                     " listing_kind = EXCLUDED.listing_kind, country = EXCLUDED.country,"
                     " owner = EXCLUDED.owner, expires_on = EXCLUDED.expires_on,"
