@@ -4,8 +4,11 @@ their errors come from Django's own catalogues for fa, zh-hans and ar, not in En
 import re
 
 import pytest
+from django.contrib.auth import password_validation
 from django.urls import reverse
 from django.utils import translation
+
+from karvan.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +92,39 @@ def test_too_short_and_too_similar_passwords_are_refused_in_the_readers_language
         )
         errors = " ".join(response.context["form"].errors["password"])
         assert errors and not re.search(r"[A-Za-z]{4,}", errors), errors
+
+
+#: A password each configured validator refuses, for a person named Wang Wei at this address.
+REFUSED_BY = {
+    "UserAttributeSimilarityValidator": "wang.wei@example",
+    "MinimumLengthValidator": "Wq7!",
+    "CommonPasswordValidator": "password",
+    "NumericPasswordValidator": "73915864",
+}
+
+
+@pytest.mark.parametrize("language", ["fa", "zh-hans", "ar"])
+def test_every_configured_validator_speaks_the_readers_language(client, language):
+    """Each validator of AUTH_PASSWORD_VALIDATORS, its help on the sign-up page and its error:
+    a validator added to the settings without a translated message fails here."""
+    person = User(email="wang.wei@example.test", full_name="Wang Wei")
+    html = client.get(
+        reverse("accounts:signup"), headers={"accept-language": language}
+    ).content.decode()
+    validators = password_validation.get_default_password_validators()
+    assert {type(validator).__name__ for validator in validators} <= set(REFUSED_BY)
+    for validator in validators:
+        name = type(validator).__name__
+        with translation.override("en"):
+            english_help = validator.get_help_text()
+        with translation.override(language):
+            help_text = validator.get_help_text()
+            try:
+                validator.validate(REFUSED_BY[name], person)
+            except password_validation.ValidationError as error:
+                errors = " ".join(error.messages)
+            else:
+                pytest.fail(f"{name} accepted {REFUSED_BY[name]!r}")
+        assert help_text != english_help and help_text in html, (name, help_text)
+        assert english_help not in html, name
+        assert errors and not re.search(r"[A-Za-z]{4,}", errors), (name, errors)

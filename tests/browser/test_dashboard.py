@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
+from karvan.core.calendars import default_calendar
 from karvan.directory.models import Membership
 from karvan.events.models import Event
 from karvan.events.services.registrations import register_person
@@ -55,7 +56,11 @@ def exporter_day(transactional_db, matching_engine):
                 original_language="fa",
                 country="IR",
             ),
-            user=UserFactory(email=f"exporter-{language}@example.test", language=language),
+            user=UserFactory(
+                email=f"exporter-{language}@example.test",
+                language=language,
+                calendar=default_calendar(language),  # as sign-up chooses it
+            ),
             role=Membership.Role.OWNER,
         )
         importer = MembershipFactory(

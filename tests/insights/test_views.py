@@ -3,6 +3,7 @@ import io
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -133,3 +134,15 @@ def test_trade_pages_show_both_directions_with_mirror_data(client):
     assert "hs_chapter=08" in page and "080251" in page
     trade = client.get("/api/statistics/trade").json()
     assert [(d["exporter"], d["importer"]) for d in trade] == [("IR", "CN"), ("CN", "IR")]
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 15, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_a_persian_staff_member_reads_the_months_in_the_solar_hijri_calendar(client):
+    reader = UserFactory(is_staff=True, language="fa", calendar="jalali", time_zone="Asia/Tehran")
+    organisation = OrganisationFactory()
+    moment = datetime.datetime(2026, 11, 21, 20, 0, tzinfo=datetime.UTC)  # 22 November in Tehran
+    Organisation.objects.filter(pk=organisation.pk).update(created_at=moment)
+    client.force_login(reader)
+    page = client.get(reverse("insights:dashboard"), {"months": "3"}).content.decode()
+    assert "آذر ۱۴۰۵" in page and "آبان ۱۴۰۵" in page and "مهر ۱۴۰۵" in page
+    assert "2026-11" not in page

@@ -242,3 +242,16 @@ def test_mark_read_with_only_malformed_ids_marks_nothing(client):
     client.post(reverse("notifications:mark_read"))
     notification.refresh_from_db()
     assert notification.read_at is not None
+
+
+def test_a_persian_title_inside_a_chinese_notification_is_isolated():
+    """The year of a Persian title stays inside it when a Chinese sentence quotes it."""
+    notification = Notification(
+        kind="opportunities.interest_received",
+        params={"organisation": {"zh-hans": "广州坚果进口有限公司"}, "opportunity": "پسته، ۱۴۰۴"},
+    )
+    with translation.override("zh-hans"):
+        assert "\u2068پسته، ۱۴۰۴\u2069" in notification.title
+        assert "\u2068广州" not in notification.title
+    with translation.override("fa"):
+        assert "\u2068" not in notification.title and "پسته، ۱۴۰۴" in notification.title

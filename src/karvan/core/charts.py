@@ -12,10 +12,12 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+import jdatetime
+from django.db.models import Count, Q
+from django.utils import timezone, translation
 from django.utils.functional import Promise
+
+from karvan.core.calendars import JALALI, JALALI_MONTHS, get_active_calendar, localize_digits
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,8 @@ class Filters:
 
     @property
     def since(self) -> datetime.datetime:
-        today = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        year, month = today.year, today.month - (self.months - 1)
-        while month <= 0:
-            year, month = year - 1, month + 12
-        return today.replace(year=year, month=month)
+        """The start of the first month of the span, in the reader's calendar and zone."""
+        return month_spans(self)[0][1]
 
 
 Rows = list[tuple[str, float]]
@@ -70,24 +69,68 @@ def get_chart_spec(key: str) -> ChartSpec:
     return _CHARTS[key]
 
 
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _jalali_label(year: int, month: int) -> str:
+    name = str(JALALI_MONTHS[month - 1])
+    if (translation.get_language() or "en").split("-")[0] == "zh":
+        return localize_digits(f"{year}年{name}")
+    return localize_digits(f"{name} {year}")
+
+
+def month_spans(filters: Filters) -> list[tuple[str, datetime.datetime, datetime.datetime]]:
+    """The span's months in the reader's calendar, oldest first: (label, start, end).
+
+    A Persian reader's months are Solar Hijri ones ("آذر ۱۴۰۵", from 22 November to 21 December),
+    so a row belongs to the month its reader would name; starts and ends are midnights in the
+    reader's zone, labels in the reader's digits.
+    """
+    today = timezone.localdate()
+    months: list[tuple[int, int]] = []
+    if get_active_calendar() == JALALI:
+        current = jdatetime.date.fromgregorian(date=today)
+        year, month = current.year, current.month
+    else:
+        year, month = today.year, today.month
+    for _index in range(max(filters.months, 1)):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    months.reverse()
+    spans = []
+    for year, month in months:
+        next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if get_active_calendar() == JALALI:
+            start = jdatetime.date(year, month, 1).togregorian()
+            end = jdatetime.date(next_year, next_month, 1).togregorian()
+            label = _jalali_label(year, month)
+        else:
+            start = datetime.date(year, month, 1)
+            end = datetime.date(next_year, next_month, 1)
+            label = localize_digits(f"{year}-{month:02d}")
+        spans.append((label, _midnight(start), _midnight(end)))
+    return spans
+
+
 def month_labels(filters: Filters) -> list[str]:
-    start = filters.since
-    labels = []
-    year, month = start.year, start.month
-    for _index in range(filters.months):
-        labels.append(f"{year}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return labels
+    """The labels of the span's months, in the reader's calendar, language and digits."""
+    return [label for label, _start, _end in month_spans(filters)]
 
 
 def per_month(queryset: object, field: str, filters: Filters) -> Rows:
-    """Counts of the rows by the month of a date field, every month of the span present."""
-    counts = {
-        row["month"].strftime("%Y-%m"): row["n"]
-        for row in queryset.filter(**{f"{field}__gte": filters.since})  # type: ignore[attr-defined]
-        .annotate(month=TruncMonth(field))
-        .values("month")
-        .annotate(n=Count("pk"))
-        if row["month"] is not None
-    }
-    return [(label, float(counts.get(label, 0))) for label in month_labels(filters)]
+    """Counts of the rows by the reader's calendar month of a moment, every month present.
+
+    One query: a filtered count per month, since a Solar Hijri month is no SQL `TruncMonth`.
+    """
+    spans = month_spans(filters)
+    counts = queryset.aggregate(  # type: ignore[attr-defined]
+        **{
+            f"month_{index}": Count("pk", filter=Q(**{f"{field}__gte": start, f"{field}__lt": end}))
+            for index, (_label, start, end) in enumerate(spans)
+        }
+    )
+    return [
+        (label, float(counts[f"month_{index}"] or 0))
+        for index, (label, _start, _end) in enumerate(spans)
+    ]
