@@ -25,6 +25,14 @@ PDF_MAX_BYTES = 20 * 1024 * 1024
 DATA_URL_PREFIX = "data:image/png;base64,"
 
 
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A declared choice field, typed as one, to set its choices for this request."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
 class AgreementForm(forms.Form):
     initiator = forms.ChoiceField(label=_("On behalf of"))
     partners = forms.MultipleChoiceField(
@@ -55,28 +63,32 @@ class AgreementForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["initiator"].choices = organisations
-        self.fields["partners"].choices = partners
-        self.fields["template"].queryset = AgreementTemplate.objects.filter(is_active=True)
+        _choice_field(self, "initiator").choices = organisations
+        _choice_field(self, "partners").choices = partners
+        template = self.fields["template"]
+        if not isinstance(template, forms.ModelChoiceField):
+            raise TypeError("template is not a model choice field")
+        template.queryset = AgreementTemplate.objects.filter(is_active=True)
         for name, label in PLACEHOLDER_FIELDS.items():
             self.fields[f"value_{name}"] = forms.CharField(
                 label=label, required=False, max_length=200
             )
-        for code, name in LANGUAGE_CHOICES:
+        for code, language_name in LANGUAGE_CHOICES:
             self.fields[f"title_{code}"] = forms.CharField(
-                label=_("Title (%(language)s)") % {"language": name},
+                label=str(_("Title (%(language)s)") % {"language": language_name}),
                 required=False,
                 max_length=300,
             )
             self.fields[f"text_{code}"] = forms.CharField(
-                label=_("Text (%(language)s)") % {"language": name},
+                label=str(_("Text (%(language)s)") % {"language": language_name}),
                 required=False,
                 max_length=100_000,
                 widget=forms.Textarea(attrs={"rows": 6}),
             )
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         languages = data.get("languages") or []
         if data.get("prevailing_language") and data["prevailing_language"] not in languages:
             self.add_error(
@@ -112,10 +124,10 @@ class ReviseForm(forms.Form):
         for code in self.languages:
             name = LANGUAGE_NAMES.get(code, code)
             self.fields[f"title_{code}"] = forms.CharField(
-                label=_("Title (%(language)s)") % {"language": name}, max_length=300
+                label=str(_("Title (%(language)s)") % {"language": name}), max_length=300
             )
             self.fields[f"text_{code}"] = forms.CharField(
-                label=_("Text (%(language)s)") % {"language": name},
+                label=str(_("Text (%(language)s)") % {"language": name}),
                 max_length=100_000,
                 widget=forms.Textarea(attrs={"rows": 14}),
             )
@@ -150,7 +162,7 @@ class SignatoryForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = choices
+        _choice_field(self, "person").choices = choices
 
 
 class CeremonyForm(NativeDigitsMixin, forms.Form):
@@ -170,7 +182,7 @@ class CeremonyForm(NativeDigitsMixin, forms.Form):
 
     def __init__(self, *args: Any, sessions: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = [("", "—"), *sessions]
+        _choice_field(self, "session").choices = [("", "—"), *sessions]
         if not sessions:
             del self.fields["session"]
 
@@ -222,7 +234,8 @@ class VerifyForm(forms.Form):
         return data
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("pdf") and not data.get("code") and not self.errors:
             raise forms.ValidationError(_("Upload the PDF, or enter its verification code."))
         return data

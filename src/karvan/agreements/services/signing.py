@@ -92,7 +92,7 @@ def _clean_drawing(data: bytes | None) -> bytes | None:
             clean = image.convert("RGBA")
     except (UnidentifiedImageError, OSError, ValueError) as error:
         raise InvalidDrawingError(field="drawing") from error
-    if clean.getextrema()[3][1] == 0:  # fully transparent: nothing drawn
+    if clean.getchannel("A").getbbox() is None:  # fully transparent: nothing drawn
         return None
     output = io.BytesIO()
     clean.save(output, format="PNG", optimize=True)

@@ -4,12 +4,13 @@ cancelling."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.agreements.forms import (
     AgreementForm,
     CeremonyForm,
@@ -44,7 +45,7 @@ from karvan.directory.models import Organisation
 
 
 @login_required
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Agreement.Status.values:
         status = ""
@@ -57,7 +58,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = [
         (m.organisation_id, organisation_name(m.organisation))
         for m in memberships.memberships_of(request.user)
@@ -101,7 +102,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/agreement_form.html", {"form": form})
 
 
-def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, object]:
+def _detail_context(request: AuthenticatedHttpRequest, agreement: Agreement) -> dict[str, object]:
     version = current_version(agreement)
     parties = list(agreement.parties.select_related("organisation"))
     managed = [party for party in parties if can_manage_party(request.user, party)]
@@ -152,13 +153,13 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
 
 
 @login_required
-def detail(request: HttpRequest, code: str) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     return render(request, "agreements/agreement_detail.html", _detail_context(request, agreement))
 
 
 @login_required
-def progress(request: HttpRequest, code: str) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The signing progress, polled by htmx on the agreement and ceremony pages."""
     agreement = visible_agreement(request, code)
     return render(
@@ -169,7 +170,7 @@ def progress(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, code: str) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     if not can_revise_agreement(request.user, agreement):
         raise PermissionDenied
@@ -200,7 +201,7 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def diff(request: HttpRequest, code: str) -> HttpResponse:
+def diff(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     latest = current_version(agreement).number
     try:
@@ -225,7 +226,7 @@ def diff(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, code: str) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     try:
         cancel_agreement(actor=request.user, agreement=agreement)
