@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from karvan.accounts.http import Viewer
 from karvan.agreements.documents.canonical import (
+    PLACEHOLDER,
     DiffLine,
     diff_texts,
     document_sha256,
     is_chain_intact,
 )
+from karvan.agreements.errors import SignatoriesMissingError, UnresolvedPlaceholderError
 from karvan.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -27,6 +29,7 @@ from karvan.agreements.models import (
     Signature,
 )
 from karvan.agreements.permissions import PARTNER_REFUSED_VERIFICATIONS
+from karvan.core.errors import DomainError
 from karvan.core.text import localize
 from karvan.directory import memberships
 from karvan.directory.models import Organisation
@@ -211,6 +214,19 @@ def diff_versions(
     }
 
 
+def proposal_diffs(comments: Iterable[Comment]) -> dict[int, dict[str, list[DiffLine]]]:
+    """For each proposed change among these comments (by its pk): language → line diff from the
+    text it was proposed on to the proposed text."""
+    return {
+        comment.pk: {
+            language: diff_texts(comment.version.texts.get(language, ""), text)
+            for language, text in comment.proposed_texts.items()
+        }
+        for comment in comments
+        if comment.proposed_texts
+    }
+
+
 def list_ceremony_agreements(*, viewer: Viewer, session_ids: Iterable[int]) -> QuerySet[Agreement]:
     """The agreements to be signed during these event sessions that the viewer may read."""
     return list_agreements(viewer=viewer).filter(ceremony_session_id__in=list(session_ids))
@@ -338,3 +354,33 @@ def is_held_for_compliance(agreement: Agreement) -> bool:
         agreement.parties.exclude(organisation__compliance_hold="").exists()
         or agreement.signatories.exclude(user__compliance_hold="").exists()
     )
+
+
+def unresolved_placeholders(agreement: Agreement) -> list[str]:
+    """The `{placeholders}` left in the current title or text, in any of its languages."""
+    version = current_version(agreement)
+    found: dict[str, None] = {}
+    for language in agreement.languages:
+        for text in (version.title.get(language, ""), version.texts.get(language, "")):
+            found.update(dict.fromkeys(PLACEHOLDER.findall(text)))
+    return list(found)
+
+
+def list_send_blockers(agreement: Agreement) -> list[DomainError]:
+    """Why the text cannot go out for signing yet: a party without a signatory, a blank left in
+    the text (empty when nothing stands in the way)."""
+    blockers: list[DomainError] = []
+    missing = [
+        party.organisation.display_name
+        for party in agreement.parties.select_related("organisation")
+        if not party.signatories.exists()
+    ]
+    if missing:
+        blockers.append(SignatoriesMissingError(parties=", ".join(missing)))
+    if placeholders := unresolved_placeholders(agreement):
+        blockers.append(
+            UnresolvedPlaceholderError(
+                placeholders=", ".join(f"{{{name}}}" for name in placeholders)
+            )
+        )
+    return blockers

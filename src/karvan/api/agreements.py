@@ -91,7 +91,10 @@ class AgreementIn(Schema):
     template: str = Field(..., max_length=60, description="a template key, e.g. mou")
     languages: list[Language] = Field(..., min_length=1, max_length=4)
     prevailing_language: Language
-    values: dict[str, str] = Field(default_factory=dict, description="placeholder values")
+    values: dict[str, str | dict[str, str]] = Field(
+        default_factory=dict,
+        description="placeholder values: a text per language code, or one text for every language",
+    )
     is_ordered: bool = False
 
 

@@ -27,7 +27,6 @@ from karvan.agreements.errors import (
     NotLockedError,
     NotSigningError,
     NotYourTurnError,
-    SignatoriesMissingError,
     SigningLockedError,
     TextChangedError,
 )
@@ -50,6 +49,7 @@ from karvan.agreements.selectors import (
     current_version,
     hash_document,
     is_held_for_compliance,
+    list_send_blockers,
     list_signing_progress,
     signing_document_sha256,
     signing_locked_until,
@@ -115,13 +115,8 @@ def send_for_signing(*, actor: User, agreement: Agreement) -> Agreement:
     lock_agreement(agreement)
     if agreement.status != Agreement.Status.DRAFT:
         raise NotDraftError()
-    missing = [
-        party.organisation.display_name
-        for party in agreement.parties.select_related("organisation")
-        if not party.signatories.exists()
-    ]
-    if missing:
-        raise SignatoriesMissingError(parties=", ".join(missing))
+    if blockers := list_send_blockers(agreement):
+        raise blockers[0]
     if is_held_for_compliance(agreement):
         raise ComplianceCheckError()
     agreement.status, agreement.sent_at = Agreement.Status.SIGNING, timezone.now()

@@ -32,8 +32,10 @@ from karvan.agreements.selectors import (
     list_audit_entries,
     list_comments,
     list_possible_partners,
+    list_send_blockers,
     list_signing_progress,
     list_versions,
+    proposal_diffs,
     signatory_of,
     signing_locked_until,
 )
@@ -116,6 +118,7 @@ def _detail_context(request: AuthenticatedHttpRequest, agreement: Agreement) -> 
     ]
     versions = list(list_versions(agreement))
     progress = list_signing_progress(agreement)
+    comments = list(list_comments(agreement))
     return {
         "agreement": agreement,
         "version": version,
@@ -125,7 +128,8 @@ def _detail_context(request: AuthenticatedHttpRequest, agreement: Agreement) -> 
         ],
         "parties": parties,
         "versions": versions,
-        "comments": list_comments(agreement),
+        "comments": comments,
+        "proposal_diffs": proposal_diffs(comments),
         "audit_entries": list_audit_entries(agreement),
         "progress": progress,
         "removable": [
@@ -141,8 +145,14 @@ def _detail_context(request: AuthenticatedHttpRequest, agreement: Agreement) -> 
         "my_signatory": signatory_of(viewer=request.user, agreement=agreement),
         "can_edit": can_edit_agreement(request.user, agreement),
         "can_send": can_send_agreement(request.user, agreement),
+        "send_blockers": [
+            blocker.text
+            for blocker in (
+                list_send_blockers(agreement) if agreement.status == Agreement.Status.DRAFT else []
+            )
+        ],
         "signatory_form": SignatoryForm(choices=signatory_choices) if signatory_choices else None,
-        "comment_form": CommentForm(agreement=agreement),
+        "comment_form": CommentForm(agreement=agreement, current_texts=version.texts),
         "ceremony_form": CeremonyForm(
             initial={
                 "starts_at": agreement.ceremony_starts_at,

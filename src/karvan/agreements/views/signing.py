@@ -89,6 +89,7 @@ def sign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 if agreement.ceremony_starts_at or agreement.ceremony_room_url:
                     return redirect("agreements:ceremony", code=agreement.code)
                 return redirect(agreement)
+    form.mark_first_error()
     return render(
         request,
         "agreements/sign.html",
