@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
 from playwright.sync_api import expect
 
 from karvan.agreements.documents.sealing import create_sealing_key
@@ -96,13 +97,18 @@ def _submit(page, code: str, name: str) -> None:
     page.fill("#id_code", code)
     page.fill("#id_typed_name", name)
     with page.expect_navigation(timeout=60_000):
-        page.locator("#sign-button").click()
+        page.locator("#sign-button").click(timeout=60_000)
 
 
 def test_signing_with_persian_and_full_width_codes_after_a_wrong_one(
-    new_page, live_server, log_in, signing
+    new_page, live_server, log_in, signing, page_guard
 ):
     agreement, maryam, li_na = signing
+    if connection.vendor == "sqlite":
+        # As in test_agreement_ceremony: the in-memory SQLite of the live server refuses a read
+        # that meets another thread's write ("database table is locked"); the agreement page's
+        # progress poll that lands on a signature being written gets a 503 and polls again.
+        page_guard.allow_console_error(r"50[03].*/agreements/[^/]+/progress/")
     ARTIFACTS.mkdir(exist_ok=True)
 
     tehran = new_page(locale="fa-IR", timezone_id="Asia/Tehran")
