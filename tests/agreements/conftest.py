@@ -135,7 +135,12 @@ def draft(iran: Side, china: Side) -> Agreement:
         languages=["fa", "zh-hans"],
         prevailing_language="fa",
         template=AgreementTemplate.objects.get(key="mou"),
-        values={"place": "Tehran / Guangzhou", "effective_date": "2026-11-23", "term": "3 years"},
+        values={
+            "place": "Tehran / Guangzhou",
+            "effective_date": "2026-11-23",
+            "term": "3 years",
+            "field": "packaging machinery",
+        },
     )
 
 

@@ -140,3 +140,41 @@ def test_a_rejected_organisation_cannot_be_a_partner_through_the_api(client, ira
     assert response.json()["code"] == "agreement.unknown_organisation"
     assert response.json()["fields"]["partner_ids"]
     assert not Agreement.objects.exists()
+
+
+def test_values_per_language_through_the_api(client, iran, china):
+    client.force_login(iran.owner)
+    response = client.post(
+        "/api/agreements",
+        {
+            "organisation_id": iran.organisation.pk,
+            "partner_ids": [china.organisation.pk],
+            "template": "mou",
+            "languages": ["fa", "zh-hans"],
+            "prevailing_language": "fa",
+            "values": {"place": {"fa": "تهران", "zh-hans": "德黑兰"}, "term": "3"},
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    texts = current_version(Agreement.objects.get(code=response.json()["code"])).texts
+    assert "تهران" in texts["fa"] and "تهران" not in texts["zh-hans"]
+    assert "德黑兰" in texts["zh-hans"]
+
+
+def test_signing_through_the_api_with_a_full_width_code(client, signing, china):
+    client.force_login(china.signatory)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(f"/api/agreements/{signing.code}/signing-code")
+    signed = client.post(
+        f"/api/agreements/{signing.code}/sign",
+        {
+            "code": code_from_outbox().translate(
+                str.maketrans("0123456789", "０１２３４５６７８９")
+            ),
+            "typed_name": "李娜",
+            "document_sha256": current_version(signing).document_sha256,
+        },
+        content_type="application/json",
+    )
+    assert signed.status_code == 200, signed.json()

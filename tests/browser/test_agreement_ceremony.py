@@ -67,7 +67,12 @@ def ceremony(transactional_db, platform_key):
         languages=["fa", "zh-hans"],
         prevailing_language="fa",
         template=AgreementTemplate.objects.get(key="mou"),
-        values={"place": "Tehran / Guangzhou", "term": "3 years"},
+        values={
+            "place": "Tehran / Guangzhou",
+            "effective_date": "2026-11-23",
+            "term": "3 years",
+            "field": "packaging machinery",
+        },
     )
     name_signatory(
         actor=iran_owner,

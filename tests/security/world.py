@@ -390,7 +390,12 @@ def build_world() -> World:
             languages=["en"],
             prevailing_language="en",
             template=template,
-            values={"place": "Tehran", "effective_date": "2027-01-01", "term": "3 years"},
+            values={
+                "place": "Tehran",
+                "effective_date": "2027-01-01",
+                "term": "3 years",
+                "field": "packaging machinery",
+            },
         )
 
     def out_for_signing() -> Agreement:

@@ -71,18 +71,20 @@ class AgreementTemplateAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     readonly_fields = ["placeholders"]
 
-    def get_fields(self, request: object, obj: AgreementTemplate | None = None) -> list[str]:
-        languages = [
-            f"{prefix}_{code}" for code in CONTENT_LANGUAGES for prefix in ("title", "body")
-        ]
-        return ["key", "kind", "is_active", *languages, "placeholders"]
+    fields = [
+        "key",
+        "kind",
+        "is_active",
+        *(f"{prefix}_{code}" for code in CONTENT_LANGUAGES for prefix in ("title", "body")),
+        "placeholders",
+    ]
 
 
 class SignatureInline(admin.TabularInline):
     model = Signature
     extra = 0
     can_delete = False
-    fields = [
+    fields = readonly_fields = (
         "typed_name",
         "user",
         "organisation",
@@ -90,8 +92,7 @@ class SignatureInline(admin.TabularInline):
         "ip_address",
         "document_sha256",
         "voided_at",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request: object, obj: object = None) -> bool:
         return False
@@ -101,8 +102,7 @@ class EventInline(admin.TabularInline):
     model = AgreementEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "actor_name", "ip_address", "event_hash"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "action", "actor_name", "ip_address", "event_hash")
 
     def has_add_permission(self, request: object, obj: object = None) -> bool:
         return False

@@ -44,6 +44,11 @@ class SignatoriesMissingError(DomainError):
     message = _("Every party must name at least one signatory first: %(parties)s.")
 
 
+class UnresolvedPlaceholderError(DomainError):
+    code = "agreement.unresolved_placeholder"
+    message = _("The text still has blanks to fill in before it can be signed: %(placeholders)s.")
+
+
 class NotASignatoryRoleError(DomainError):
     code = "agreement.not_signatory_role"
     message = _("Only authorised signatories of %(organisation)s can sign for it.")

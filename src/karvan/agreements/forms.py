@@ -1,6 +1,6 @@
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from karvan.agreements.documents.rendering import LANGUAGE_NAMES
 from karvan.agreements.models import Agreement, AgreementTemplate
+from karvan.agreements.services.drafting import PlaceholderValue
 from karvan.core.text import CONTENT_LANGUAGES
-from karvan.core.widgets import CalendarDateTimeField, NativeDigitsMixin
+from karvan.core.widgets import CalendarDateField, CalendarDateTimeField, NativeDigitsMixin
 
 LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES[code]) for code in CONTENT_LANGUAGES]
 PLACEHOLDER_FIELDS = {
@@ -25,7 +26,15 @@ PDF_MAX_BYTES = 20 * 1024 * 1024
 DATA_URL_PREFIX = "data:image/png;base64,"
 
 
-class AgreementForm(forms.Form):
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A declared choice field, typed as one, to set its choices for this request."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
+class AgreementForm(NativeDigitsMixin, forms.Form):
     initiator = forms.ChoiceField(label=_("On behalf of"))
     partners = forms.MultipleChoiceField(
         label=_("With"),
@@ -55,28 +64,46 @@ class AgreementForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["initiator"].choices = organisations
-        self.fields["partners"].choices = partners
-        self.fields["template"].queryset = AgreementTemplate.objects.filter(is_active=True)
+        _choice_field(self, "initiator").choices = organisations
+        _choice_field(self, "partners").choices = partners
+        template = self.fields["template"]
+        if not isinstance(template, forms.ModelChoiceField):
+            raise TypeError("template is not a model choice field")
+        template.queryset = AgreementTemplate.objects.filter(is_active=True)
+        # One value per language of the agreement, so that no language's words land in another
+        # language's version; the date is one field, written in each language's calendar.
+        self.fields["value_effective_date"] = CalendarDateField(
+            label=PLACEHOLDER_FIELDS["effective_date"], required=False
+        )
         for name, label in PLACEHOLDER_FIELDS.items():
-            self.fields[f"value_{name}"] = forms.CharField(
-                label=label, required=False, max_length=200
-            )
-        for code, name in LANGUAGE_CHOICES:
+            if name == "effective_date":
+                continue
+            for code, language_name in LANGUAGE_CHOICES:
+                field = forms.CharField(
+                    label=str(
+                        _("%(value)s (%(language)s)") % {"value": label, "language": language_name}
+                    ),
+                    required=False,
+                    max_length=200,
+                )
+                field.widget.attrs.update({"lang": code, "data-language": code})
+                self.fields[f"value_{name}_{code}"] = field
+        for code, language_name in LANGUAGE_CHOICES:
             self.fields[f"title_{code}"] = forms.CharField(
-                label=_("Title (%(language)s)") % {"language": name},
+                label=str(_("Title (%(language)s)") % {"language": language_name}),
                 required=False,
                 max_length=300,
             )
             self.fields[f"text_{code}"] = forms.CharField(
-                label=_("Text (%(language)s)") % {"language": name},
+                label=str(_("Text (%(language)s)") % {"language": language_name}),
                 required=False,
                 max_length=100_000,
                 widget=forms.Textarea(attrs={"rows": 6}),
             )
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         languages = data.get("languages") or []
         if data.get("prevailing_language") and data["prevailing_language"] not in languages:
             self.add_error(
@@ -91,8 +118,23 @@ class AgreementForm(forms.Form):
                         )
         return data
 
-    def values(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(f"value_{name}", "") for name in PLACEHOLDER_FIELDS}
+    def values(self) -> dict[str, PlaceholderValue]:
+        """The placeholder values for the chosen languages: words per language, the date once."""
+        languages = self.cleaned_data.get("languages") or []
+        values: dict[str, PlaceholderValue] = {}
+        for name in PLACEHOLDER_FIELDS:
+            if name == "effective_date":
+                if date := self.cleaned_data.get("value_effective_date"):
+                    values[name] = date
+                continue
+            per_language = {
+                code: text
+                for code in languages
+                if (text := (self.cleaned_data.get(f"value_{name}_{code}") or "").strip())
+            }
+            if per_language:
+                values[name] = per_language
+        return values
 
     def versions(self, prefix: str) -> dict[str, str]:
         return {
@@ -112,10 +154,10 @@ class ReviseForm(forms.Form):
         for code in self.languages:
             name = LANGUAGE_NAMES.get(code, code)
             self.fields[f"title_{code}"] = forms.CharField(
-                label=_("Title (%(language)s)") % {"language": name}, max_length=300
+                label=str(_("Title (%(language)s)") % {"language": name}), max_length=300
             )
             self.fields[f"text_{code}"] = forms.CharField(
-                label=_("Text (%(language)s)") % {"language": name},
+                label=str(_("Text (%(language)s)") % {"language": name}),
                 max_length=100_000,
                 widget=forms.Textarea(attrs={"rows": 14}),
             )
@@ -129,10 +171,18 @@ class CommentForm(forms.Form):
         label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agreement: Agreement,
+        current_texts: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.languages = list(agreement.languages)
         for code in self.languages:
+            # A proposed change starts from the current text; left as it is, it proposes nothing.
+            self.initial.setdefault(f"proposal_{code}", (current_texts or {}).get(code, ""))
             self.fields[f"proposal_{code}"] = forms.CharField(
                 label=_("Proposed text (%(language)s), optional")
                 % {"language": LANGUAGE_NAMES.get(code, code)},
@@ -150,7 +200,7 @@ class SignatoryForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = choices
+        _choice_field(self, "person").choices = choices
 
 
 class CeremonyForm(NativeDigitsMixin, forms.Form):
@@ -170,7 +220,7 @@ class CeremonyForm(NativeDigitsMixin, forms.Form):
 
     def __init__(self, *args: Any, sessions: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = [("", "—"), *sessions]
+        _choice_field(self, "session").choices = [("", "—"), *sessions]
         if not sessions:
             del self.fields["session"]
 
@@ -185,6 +235,20 @@ class SignForm(NativeDigitsMixin, forms.Form):
     )
     typed_name = forms.CharField(label=_("Type your full name"), max_length=150)
     drawing = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500_000)
+
+    def mark_first_error(self) -> None:
+        """Put the signer at the first field that went wrong, not at the top of a long page: it
+        is focused (the browser scrolls to it), marked invalid and described by its message."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {
+                        "autofocus": True,
+                        "aria-invalid": "true",
+                        "aria-describedby": f"{self[name].auto_id}_error",
+                    }
+                )
+                return
 
     def clean_drawing(self) -> bytes | None:
         value = self.cleaned_data.get("drawing") or ""
@@ -222,7 +286,8 @@ class VerifyForm(forms.Form):
         return data
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("pdf") and not data.get("code") and not self.errors:
             raise forms.ValidationError(_("Upload the PDF, or enter its verification code."))
         return data

@@ -9,13 +9,15 @@ from django.conf import settings
 from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from karvan.accounts.models import User
+from karvan.accounts.http import Viewer
 from karvan.agreements.documents.canonical import (
+    PLACEHOLDER,
     DiffLine,
     diff_texts,
     document_sha256,
     is_chain_intact,
 )
+from karvan.agreements.errors import SignatoriesMissingError, UnresolvedPlaceholderError
 from karvan.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -27,6 +29,7 @@ from karvan.agreements.models import (
     Signature,
 )
 from karvan.agreements.permissions import PARTNER_REFUSED_VERIFICATIONS
+from karvan.core.errors import DomainError
 from karvan.core.text import localize
 from karvan.directory import memberships
 from karvan.directory.models import Organisation
@@ -54,7 +57,7 @@ def list_possible_partners() -> QuerySet[Organisation]:
 
 
 def list_agreements(
-    *, viewer: User, signed_only: bool = False, status: str = ""
+    *, viewer: Viewer, signed_only: bool = False, status: str = ""
 ) -> QuerySet[Agreement]:
     """The agreements of the viewer's organisations (all of them for the center's staff)."""
     rows = Agreement.objects.all()
@@ -88,7 +91,7 @@ def _is_code_shaped(code: str) -> bool:
     return bool(CODE_SHAPE.fullmatch(code.strip()))
 
 
-def get_agreement(*, viewer: User, code: str) -> Agreement:
+def get_agreement(*, viewer: Viewer, code: str) -> Agreement:
     """The agreement with this verification code, if the viewer may see it; raises
     Agreement.DoesNotExist otherwise (also for a string that cannot be a code)."""
     if not _is_code_shaped(code):
@@ -177,10 +180,11 @@ class ProgressRow:
 
 def list_signing_progress(agreement: Agreement) -> list[ProgressRow]:
     """Each signatory in order, whether they have signed, and who may sign next."""
+    signatures = {row.signatory_id: row for row in list_valid_signatures(agreement)}
     rows = []
     next_found = False
     for signatory in list_signatories(agreement):
-        signature = signatory.valid_signatures[0] if signatory.valid_signatures else None
+        signature = signatures.get(signatory.pk)
         is_next = False
         if signature is None and agreement.status == Agreement.Status.SIGNING:
             is_next = not agreement.is_ordered or not next_found
@@ -189,7 +193,7 @@ def list_signing_progress(agreement: Agreement) -> list[ProgressRow]:
     return rows
 
 
-def signatory_of(*, viewer: User, agreement: Agreement) -> Signatory | None:
+def signatory_of(*, viewer: Viewer, agreement: Agreement) -> Signatory | None:
     """The viewer's signatory row on this agreement, or None when they do not sign it."""
     if not viewer.is_authenticated:
         return None
@@ -210,7 +214,20 @@ def diff_versions(
     }
 
 
-def list_ceremony_agreements(*, viewer: User, session_ids: Iterable[int]) -> QuerySet[Agreement]:
+def proposal_diffs(comments: Iterable[Comment]) -> dict[int, dict[str, list[DiffLine]]]:
+    """For each proposed change among these comments (by its pk): language → line diff from the
+    text it was proposed on to the proposed text."""
+    return {
+        comment.pk: {
+            language: diff_texts(comment.version.texts.get(language, ""), text)
+            for language, text in comment.proposed_texts.items()
+        }
+        for comment in comments
+        if comment.proposed_texts
+    }
+
+
+def list_ceremony_agreements(*, viewer: Viewer, session_ids: Iterable[int]) -> QuerySet[Agreement]:
     """The agreements to be signed during these event sessions that the viewer may read."""
     return list_agreements(viewer=viewer).filter(ceremony_session_id__in=list(session_ids))
 
@@ -308,7 +325,7 @@ def party_of(parties: list[dict[str, object]], organisation_id: int) -> dict[str
     return next((p for p in parties if p.get("organisation_id") == organisation_id), {})
 
 
-def list_agreements_to_sign(*, viewer: User) -> list[Agreement]:
+def list_agreements_to_sign(*, viewer: Viewer) -> list[Agreement]:
     """Agreements out for signature where the viewer is a signatory whose turn it is and who has
     not signed yet (in a signing order, only once the signatories before them have signed)."""
     if not viewer.is_authenticated:
@@ -337,3 +354,33 @@ def is_held_for_compliance(agreement: Agreement) -> bool:
         agreement.parties.exclude(organisation__compliance_hold="").exists()
         or agreement.signatories.exclude(user__compliance_hold="").exists()
     )
+
+
+def unresolved_placeholders(agreement: Agreement) -> list[str]:
+    """The `{placeholders}` left in the current title or text, in any of its languages."""
+    version = current_version(agreement)
+    found: dict[str, None] = {}
+    for language in agreement.languages:
+        for text in (version.title.get(language, ""), version.texts.get(language, "")):
+            found.update(dict.fromkeys(PLACEHOLDER.findall(text)))
+    return list(found)
+
+
+def list_send_blockers(agreement: Agreement) -> list[DomainError]:
+    """Why the text cannot go out for signing yet: a party without a signatory, a blank left in
+    the text (empty when nothing stands in the way)."""
+    blockers: list[DomainError] = []
+    missing = [
+        party.organisation.display_name
+        for party in agreement.parties.select_related("organisation")
+        if not party.signatories.exists()
+    ]
+    if missing:
+        blockers.append(SignatoriesMissingError(parties=", ".join(missing)))
+    if placeholders := unresolved_placeholders(agreement):
+        blockers.append(
+            UnresolvedPlaceholderError(
+                placeholders=", ".join(f"{{{name}}}" for name in placeholders)
+            )
+        )
+    return blockers

@@ -15,7 +15,7 @@ from karvan.agreements.errors import (
     UnknownOrganisationError,
     UnknownTemplateError,
 )
-from karvan.agreements.models import Agreement, AgreementTemplate
+from karvan.agreements.models import Agreement, AgreementTemplate, SigningCode
 from karvan.agreements.permissions import can_start_agreement_for
 from karvan.agreements.selectors import (
     current_version,
@@ -29,6 +29,7 @@ from karvan.agreements.selectors import (
 )
 from karvan.agreements.services.drafting import create_agreement
 from karvan.agreements.services.signing import request_signing_code, sign_agreement
+from karvan.api.auth import request_user
 from karvan.api.digits import NativeCode
 from karvan.api.main import BoundedPageNumberPagination, Id
 from karvan.core.errors import NotAllowedError
@@ -90,7 +91,10 @@ class AgreementIn(Schema):
     template: str = Field(..., max_length=60, description="a template key, e.g. mou")
     languages: list[Language] = Field(..., min_length=1, max_length=4)
     prevailing_language: Language
-    values: dict[str, str] = Field(default_factory=dict, description="placeholder values")
+    values: dict[str, str | dict[str, str]] = Field(
+        default_factory=dict,
+        description="placeholder values: a text per language code, or one text for every language",
+    )
     is_ordered: bool = False
 
 
@@ -107,7 +111,9 @@ class CodeOut(Schema):
 
 def _out(agreement: Agreement) -> dict[str, object]:
     version = current_version(agreement)
-    languages = dict(agreement.parties.values_list("organisation_id", "language"))
+    languages: dict[object, str] = dict(
+        agreement.parties.values_list("organisation_id", "language")
+    )
     return {
         "code": agreement.code,
         "kind": agreement.kind,
@@ -156,18 +162,20 @@ def templates(request: HttpRequest) -> list[AgreementTemplate]:
 @router.get("", response=list[AgreementOut], summary="Your organisations' agreements")
 @paginate(BoundedPageNumberPagination, page_size=20)
 def list_(request: HttpRequest, signed: bool = False) -> list[dict[str, object]]:
-    rows = list_agreements(viewer=request.auth, signed_only=signed).order_by("-created_at", "pk")
+    rows = list_agreements(viewer=request_user(request), signed_only=signed).order_by(
+        "-created_at", "pk"
+    )
     return [_out(agreement) for agreement in rows[:500]]
 
 
 @router.get("/{code}", response=AgreementOut, summary="Read an agreement")
 def read(request: HttpRequest, code: str) -> dict[str, object]:
-    return _out(get_agreement(viewer=request.auth, code=code))
+    return _out(get_agreement(viewer=request_user(request), code=code))
 
 
 @router.post("", response={201: AgreementOut}, summary="Start an agreement from a template")
-def create(request: HttpRequest, payload: AgreementIn) -> tuple[int, dict[str, object]]:
-    if not can_start_agreement_for(request.auth, payload.organisation_id):
+def create(request: HttpRequest, payload: AgreementIn) -> Status[dict[str, object]]:
+    if not can_start_agreement_for(request_user(request), payload.organisation_id):
         raise NotAllowedError(field="organisation_id")
     initiator = get_object_or_404(Organisation, pk=payload.organisation_id)
     template = list_templates().filter(key=payload.template).first()
@@ -177,7 +185,7 @@ def create(request: HttpRequest, payload: AgreementIn) -> tuple[int, dict[str, o
     if len(partners) != len(set(payload.partner_ids)):
         raise UnknownOrganisationError(field="partner_ids")
     agreement = create_agreement(
-        actor=request.auth,
+        actor=request_user(request),
         initiator=initiator,
         partners=partners,
         languages=payload.languages,
@@ -190,15 +198,17 @@ def create(request: HttpRequest, payload: AgreementIn) -> tuple[int, dict[str, o
 
 
 @router.post("/{code}/signing-code", response={202: CodeOut}, summary="E-mail me a signing code")
-def signing_code(request: HttpRequest, code: str) -> tuple[int, object]:
-    agreement = get_agreement(viewer=request.auth, code=code)
-    row = request_signing_code(actor=request.auth, agreement=agreement, **request_origin(request))
+def signing_code(request: HttpRequest, code: str) -> Status[SigningCode]:
+    agreement = get_agreement(viewer=request_user(request), code=code)
+    row = request_signing_code(
+        actor=request_user(request), agreement=agreement, **request_origin(request)
+    )
     return Status(202, row)
 
 
 @router.post("/{code}/sign", response=AgreementOut, summary="Sign with the e-mailed code")
 def sign(request: HttpRequest, code: str, payload: SignIn) -> dict[str, object]:
-    agreement = get_agreement(viewer=request.auth, code=code)
+    agreement = get_agreement(viewer=request_user(request), code=code)
     drawing = None
     if payload.drawing_png_base64:
         try:
@@ -206,7 +216,7 @@ def sign(request: HttpRequest, code: str, payload: SignIn) -> dict[str, object]:
         except (binascii.Error, ValueError) as error:
             raise InvalidDrawingError(field="drawing_png_base64") from error
     sign_agreement(
-        actor=request.auth,
+        actor=request_user(request),
         agreement=agreement,
         code=payload.code,
         typed_name=payload.typed_name,

@@ -3,11 +3,19 @@
 import ipaddress
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TypedDict
 
 from django.conf import settings
 from django.http import HttpRequest
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class RequestOrigin(TypedDict):
+    """Where a request came from, as services that write an audit trail take it."""
+
+    ip_address: str | None
+    user_agent: str
 
 
 @lru_cache(maxsize=8)
@@ -67,7 +75,7 @@ def client_address(request: HttpRequest) -> str | None:
     return str(client)
 
 
-def request_origin(request: HttpRequest) -> dict[str, str | None]:
+def request_origin(request: HttpRequest) -> RequestOrigin:
     """Where a request came from, as an audit trail records it: the client's address (behind
     trusted proxies) and its user agent, cut to the column's length."""
     return {

@@ -1,6 +1,8 @@
 """A signatory types the e-mailed code in the digits of their keyboard: Persian, Arabic-Indic or
 full-width, on the page and through the API."""
 
+import re
+
 import pytest
 from django.test import TestCase
 from django.urls import reverse
@@ -91,3 +93,38 @@ def test_the_service_reads_a_full_width_code_whoever_calls_it(signing, china):
         document_sha256=current_version(signing).document_sha256,
     )
     assert signature.signatory.user == china.signatory
+
+
+def test_a_wrong_code_is_reported_at_the_focused_code_field(
+    client, signing, iran, django_capture_on_commit_callbacks
+):
+    """The error sits at the code field, which is autofocused (so the browser scrolls to it
+    below the long text) and described by it."""
+    client.force_login(iran.signatory)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("agreements:request_code", args=[signing.code]))
+    wrong = str((int(code_from_outbox()) + 1) % 1_000_000).zfill(6).translate(FULL_WIDTH)
+    response = client.post(
+        reverse("agreements:sign", args=[signing.code]),
+        {
+            "code": wrong,
+            "typed_name": iran.signatory.full_name,
+            "document_sha256": current_version(signing).document_sha256,
+        },
+    )
+    page = response.content.decode()
+    field = re.search(r"<input[^>]*\bname=\"code\"[^>]*>", page).group(0)
+    assert "autofocus" in field
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="id_code_error"' in field
+    error = re.search(
+        r'<div class="invalid-feedback d-block" id="id_code_error">([^<]+)</div>', page
+    )
+    assert error and str(response.context["form"].errors["code"][0]) in error.group(1)
+    assert not signing.signatures.exists()
+
+
+def test_a_valid_form_focuses_nothing(client, signing, iran):
+    client.force_login(iran.signatory)
+    page = client.get(reverse("agreements:sign", args=[signing.code])).content.decode()
+    assert "autofocus" not in re.search(r"<input[^>]*\bname=\"code\"[^>]*>", page).group(0)

@@ -29,8 +29,10 @@ def test_drafting_from_a_template_through_the_form(client, iran, china):
             "template": AgreementTemplate.objects.get(key="nda").pk,
             "languages": ["fa", "zh-hans"],
             "prevailing_language": "zh-hans",
-            "value_place": "Guangzhou",
-            "value_field": "packaging lines",
+            "value_place_fa": "گوانگجو",
+            "value_place_zh-hans": "广州",
+            "value_field_fa": "packaging lines",
+            "value_field_zh-hans": "包装生产线",
         },
     )
     agreement = Agreement.objects.get()

@@ -10,7 +10,7 @@ from `font_faces` (the vendored web fonts) and then fontconfig (Debian's Noto fo
 
 import base64
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -222,6 +222,7 @@ def _side_by_side(document: AgreementDocument) -> str:
     )
     split = {lang: _paragraphs(document.texts[lang]) for lang in languages}
     counts = {len(blocks) for blocks in split.values()}
+    rows: Iterable[tuple[str, ...]]
     if len(counts) == 1:  # clause by clause, aligned across languages
         rows = zip(*(split[lang] for lang in languages), strict=True)
     else:

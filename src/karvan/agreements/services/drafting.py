@@ -1,9 +1,11 @@
 """Drafting an agreement: start it, revise its text, comment and propose changes, cancel it."""
 
+import datetime
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from karvan.accounts.models import User
 from karvan.agreements import notifications as kinds
@@ -40,6 +42,7 @@ from karvan.agreements.services._support import (
     people_to_tell,
     record_entry,
 )
+from karvan.core.calendars import default_calendar, format_date, localize_digits
 from karvan.core.errors import NotAllowedError
 from karvan.core.text import CONTENT_LANGUAGES, localize
 from karvan.directory import memberships
@@ -52,18 +55,33 @@ def _hash_version(agreement: Agreement, number: int, title: Mapping, texts: Mapp
     return hash_document(agreement, version, snapshot_parties(agreement))
 
 
-def _values_in(values: Mapping[str, object], language: str) -> dict[str, str]:
-    """Placeholder values for one language: a plain value serves every language, a mapping of
-    language to text gives each its own version (the English one, else any, when missing)."""
+PlaceholderValue = str | datetime.date | int | Decimal | Mapping[str, str]
+
+
+def _values_in(values: Mapping[str, PlaceholderValue], language: str) -> dict[str, str]:
+    """Placeholder values for one language. A mapping of language to text gives each language its
+    own words, and a language it lacks keeps the `{placeholder}` visible (never another
+    language's words); a date is written in the language's calendar and a number in its digits;
+    a plain string (a code, a figure) serves every language as it is."""
     picked = {}
     for name, value in values.items():
         if isinstance(value, Mapping):
-            text = value.get(language) or value.get("en") or next(iter(value.values()), "")
+            text = value.get(language, "")
+        elif isinstance(value, datetime.date):
+            with translation.override(language):
+                text = format_date(value, calendar=default_calendar(language))
+        elif isinstance(value, int | Decimal):
+            text = localize_digits(str(value), language)
         else:
             text = value
         if isinstance(text, str) and text.strip():
             picked[name] = text.strip()
     return picked
+
+
+def _same_text(text: str) -> str:
+    """A text as compared for a change: line endings and surrounding space do not count."""
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
 def _clean_texts(languages: Sequence[str], texts: Mapping[str, str] | None) -> dict[str, str]:
@@ -91,7 +109,7 @@ def create_agreement(
     languages: Sequence[str],
     prevailing_language: str,
     template: AgreementTemplate | None = None,
-    values: Mapping[str, str | Mapping[str, str]] | None = None,
+    values: Mapping[str, PlaceholderValue] | None = None,
     title: Mapping[str, str] | None = None,
     texts: Mapping[str, str] | None = None,
     kind: str = AgreementKind.OTHER,
@@ -249,10 +267,15 @@ def add_comment(
         raise NotAllowedError()
     if agreement.status in {Agreement.Status.SIGNED, Agreement.Status.CANCELLED}:
         raise NotDraftError()
+    # The proposal form starts from the current text: a language left as it is proposes nothing.
+    current = current_version(agreement).texts
     proposal = {
         lang: text.strip()
         for lang, text in (proposed_texts or {}).items()
-        if lang in agreement.languages and text and text.strip()
+        if lang in agreement.languages
+        and text
+        and text.strip()
+        and _same_text(text) != _same_text(current.get(lang, ""))
     }
     if proposal and agreement.status != Agreement.Status.DRAFT:
         raise LockedError()

@@ -27,7 +27,6 @@ from karvan.agreements.errors import (
     NotLockedError,
     NotSigningError,
     NotYourTurnError,
-    SignatoriesMissingError,
     SigningLockedError,
     TextChangedError,
 )
@@ -50,6 +49,7 @@ from karvan.agreements.selectors import (
     current_version,
     hash_document,
     is_held_for_compliance,
+    list_send_blockers,
     list_signing_progress,
     signing_document_sha256,
     signing_locked_until,
@@ -92,7 +92,7 @@ def _clean_drawing(data: bytes | None) -> bytes | None:
             clean = image.convert("RGBA")
     except (UnidentifiedImageError, OSError, ValueError) as error:
         raise InvalidDrawingError(field="drawing") from error
-    if clean.getextrema()[3][1] == 0:  # fully transparent: nothing drawn
+    if clean.getchannel("A").getbbox() is None:  # fully transparent: nothing drawn
         return None
     output = io.BytesIO()
     clean.save(output, format="PNG", optimize=True)
@@ -115,13 +115,8 @@ def send_for_signing(*, actor: User, agreement: Agreement) -> Agreement:
     lock_agreement(agreement)
     if agreement.status != Agreement.Status.DRAFT:
         raise NotDraftError()
-    missing = [
-        party.organisation.display_name
-        for party in agreement.parties.select_related("organisation")
-        if not party.signatories.exists()
-    ]
-    if missing:
-        raise SignatoriesMissingError(parties=", ".join(missing))
+    if blockers := list_send_blockers(agreement):
+        raise blockers[0]
     if is_held_for_compliance(agreement):
         raise ComplianceCheckError()
     agreement.status, agreement.sent_at = Agreement.Status.SIGNING, timezone.now()

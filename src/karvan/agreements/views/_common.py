@@ -1,9 +1,10 @@
 """What the agreements' pages share: the agreement the viewer may see, names, form errors."""
 
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import translation
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.agreements.models import Agreement
 from karvan.agreements.selectors import get_agreement
 from karvan.core.errors import DomainError
@@ -11,7 +12,7 @@ from karvan.core.text import localize
 from karvan.directory.models import Organisation
 
 
-def visible_agreement(request: HttpRequest, code: str) -> Agreement:
+def visible_agreement(request: AuthenticatedHttpRequest, code: str) -> Agreement:
     """The agreement by its code, or a 404 when it does not exist or the viewer may not see it."""
     try:
         return get_agreement(viewer=request.user, code=code)

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.accounts.models import User
 from karvan.agreements.forms import CeremonyForm
 from karvan.agreements.models import Agreement
@@ -48,7 +49,7 @@ def _ceremony_session_choices(viewer: User, agreement: Agreement) -> list[tuple[
 
 
 @login_required
-def ceremony(request: HttpRequest, code: str) -> HttpResponse:
+def ceremony(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The signing ceremony: at an event's session or planned by the parties, its video room and
     the live signing progress."""
     agreement = visible_agreement(request, code)
@@ -103,7 +104,7 @@ def ceremony(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def event_programme(request: HttpRequest, pk: int) -> HttpResponse:
+def event_programme(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The agreements to be signed at each session of a signing ceremony (an event), those the
     viewer may read; the event's page loads it into its list of sessions."""
     try:
@@ -114,7 +115,7 @@ def event_programme(request: HttpRequest, pk: int) -> HttpResponse:
     agreements = list_ceremony_agreements(
         viewer=request.user, session_ids=[session.pk for session in sessions]
     )
-    by_session: dict[int, list[Agreement]] = {}
+    by_session: dict[int | None, list[Agreement]] = {}
     for agreement in agreements.order_by("ceremony_starts_at", "pk"):
         by_session.setdefault(agreement.ceremony_session_id, []).append(agreement)
     programme = [

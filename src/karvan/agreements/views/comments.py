@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.agreements.forms import CommentForm
 from karvan.agreements.models import Agreement, Comment
 from karvan.agreements.services.drafting import add_comment, decide_proposal
@@ -17,7 +18,7 @@ from karvan.core.errors import DomainError
 
 @login_required
 @require_POST
-def comment(request: HttpRequest, code: str) -> HttpResponse:
+def comment(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     form = CommentForm(request.POST, agreement=agreement)
     if form.is_valid():
@@ -47,7 +48,7 @@ def _open_proposal(agreement: Agreement, pk: int) -> Comment:
 
 @login_required
 @require_POST
-def accept_proposal(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def accept_proposal(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     """Another party's member accepts a proposed change: it becomes a new version."""
     agreement = visible_agreement(request, code)
     proposal = _open_proposal(agreement, pk)
@@ -62,7 +63,7 @@ def accept_proposal(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decline_proposal(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def decline_proposal(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     """Another party's member declines a proposed change; the text stays as it is."""
     agreement = visible_agreement(request, code)
     proposal = _open_proposal(agreement, pk)

@@ -2,8 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.agreements.documents.pdf import render_pdf
 from karvan.agreements.documents.platform import root_certificate_pem
 from karvan.agreements.documents.rendering import build_document, preview_mark
@@ -23,7 +25,7 @@ from karvan.core.net import client_address
 
 
 @login_required
-def preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def preview_pdf(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The current text as a PDF for review or printing, marked as not signed on every page."""
     agreement = visible_agreement(request, code)
     document = build_document(agreement, watermark=preview_mark(agreement))
@@ -33,7 +35,7 @@ def preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def download_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def download_pdf(request: AuthenticatedHttpRequest, code: str) -> HttpResponseBase:
     agreement = visible_agreement(request, code)
     if not agreement.is_sealed:
         raise Http404

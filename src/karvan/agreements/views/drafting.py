@@ -4,12 +4,13 @@ cancelling."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.agreements.forms import (
     AgreementForm,
     CeremonyForm,
@@ -31,8 +32,10 @@ from karvan.agreements.selectors import (
     list_audit_entries,
     list_comments,
     list_possible_partners,
+    list_send_blockers,
     list_signing_progress,
     list_versions,
+    proposal_diffs,
     signatory_of,
     signing_locked_until,
 )
@@ -44,7 +47,7 @@ from karvan.directory.models import Organisation
 
 
 @login_required
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Agreement.Status.values:
         status = ""
@@ -57,7 +60,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = [
         (m.organisation_id, organisation_name(m.organisation))
         for m in memberships.memberships_of(request.user)
@@ -101,7 +104,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/agreement_form.html", {"form": form})
 
 
-def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, object]:
+def _detail_context(request: AuthenticatedHttpRequest, agreement: Agreement) -> dict[str, object]:
     version = current_version(agreement)
     parties = list(agreement.parties.select_related("organisation"))
     managed = [party for party in parties if can_manage_party(request.user, party)]
@@ -115,6 +118,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
     ]
     versions = list(list_versions(agreement))
     progress = list_signing_progress(agreement)
+    comments = list(list_comments(agreement))
     return {
         "agreement": agreement,
         "version": version,
@@ -124,7 +128,8 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
         ],
         "parties": parties,
         "versions": versions,
-        "comments": list_comments(agreement),
+        "comments": comments,
+        "proposal_diffs": proposal_diffs(comments),
         "audit_entries": list_audit_entries(agreement),
         "progress": progress,
         "removable": [
@@ -140,8 +145,14 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
         "my_signatory": signatory_of(viewer=request.user, agreement=agreement),
         "can_edit": can_edit_agreement(request.user, agreement),
         "can_send": can_send_agreement(request.user, agreement),
+        "send_blockers": [
+            blocker.text
+            for blocker in (
+                list_send_blockers(agreement) if agreement.status == Agreement.Status.DRAFT else []
+            )
+        ],
         "signatory_form": SignatoryForm(choices=signatory_choices) if signatory_choices else None,
-        "comment_form": CommentForm(agreement=agreement),
+        "comment_form": CommentForm(agreement=agreement, current_texts=version.texts),
         "ceremony_form": CeremonyForm(
             initial={
                 "starts_at": agreement.ceremony_starts_at,
@@ -152,13 +163,13 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict[str, obj
 
 
 @login_required
-def detail(request: HttpRequest, code: str) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     return render(request, "agreements/agreement_detail.html", _detail_context(request, agreement))
 
 
 @login_required
-def progress(request: HttpRequest, code: str) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The signing progress, polled by htmx on the agreement and ceremony pages."""
     agreement = visible_agreement(request, code)
     return render(
@@ -169,7 +180,7 @@ def progress(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, code: str) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     if not can_revise_agreement(request.user, agreement):
         raise PermissionDenied
@@ -200,7 +211,7 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def diff(request: HttpRequest, code: str) -> HttpResponse:
+def diff(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     latest = current_version(agreement).number
     try:
@@ -225,7 +236,7 @@ def diff(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, code: str) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     try:
         cancel_agreement(actor=request.user, agreement=agreement)

@@ -4,11 +4,12 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.accounts.models import User
 from karvan.agreements.models import AgreementParty
 from karvan.agreements.services.signatories import name_signatory, remove_signatory
@@ -21,7 +22,7 @@ PERSON_CHOICE = re.compile(r"(?P<party>[0-9]{1,18}):(?P<user>[0-9]{1,18})", re.A
 
 @login_required
 @require_POST
-def add_signatory(request: HttpRequest, code: str) -> HttpResponse:
+def add_signatory(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     # "party:person", ASCII digits only: str.isdigit() also takes "²", which int() refuses.
     chosen = PERSON_CHOICE.fullmatch(request.POST.get("person", ""))
@@ -43,7 +44,7 @@ def add_signatory(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw_signatory(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def withdraw_signatory(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     agreement = visible_agreement(request, code)
     signatory = agreement.signatories.select_related("party", "user").filter(pk=pk).first()
     if signatory is None:
@@ -61,7 +62,7 @@ def withdraw_signatory(request: HttpRequest, code: str, pk: int) -> HttpResponse
 
 @login_required
 @require_POST
-def unlock_signatory(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def unlock_signatory(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     """A party's manager lifts the lock that wrong signing codes put on its signatory."""
     agreement = visible_agreement(request, code)
     signatory = agreement.signatories.select_related("party", "user").filter(pk=pk).first()

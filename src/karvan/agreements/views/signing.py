@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.agreements.forms import SignForm
 from karvan.agreements.selectors import (
     current_version,
@@ -28,7 +29,7 @@ from karvan.core.net import request_origin
 
 @login_required
 @require_POST
-def send(request: HttpRequest, code: str) -> HttpResponse:
+def send(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     agreement = visible_agreement(request, code)
     try:
         send_for_signing(actor=request.user, agreement=agreement)
@@ -41,7 +42,7 @@ def send(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_code(request: HttpRequest, code: str) -> HttpResponse:
+def request_code(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """E-mail the signatory a one-time code to sign with."""
     agreement = visible_agreement(request, code)
     if signatory_of(viewer=request.user, agreement=agreement) is None:
@@ -59,7 +60,7 @@ def request_code(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def sign(request: HttpRequest, code: str) -> HttpResponse:
+def sign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The text to sign and the signing form; a POST signs with the e-mailed code."""
     agreement = visible_agreement(request, code)
     signatory = signatory_of(viewer=request.user, agreement=agreement)
@@ -88,6 +89,7 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
                 if agreement.ceremony_starts_at or agreement.ceremony_room_url:
                     return redirect("agreements:ceremony", code=agreement.code)
                 return redirect(agreement)
+    form.mark_first_error()
     return render(
         request,
         "agreements/sign.html",
