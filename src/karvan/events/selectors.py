@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from karvan.accounts.http import Viewer
 from karvan.accounts.models import User
 from karvan.core.registry_ids import normalize_registry_id
 from karvan.directory.memberships import MANAGER_ROLES, organisation_ids_of
@@ -39,10 +40,12 @@ from karvan.opportunities.matching.recommendations import recommend_for_organisa
 OPEN_REQUEST_STATUSES = (MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED)
 
 
-def list_events(*, viewer: User, kind: str = "", upcoming_only: bool = False) -> QuerySet[Event]:
+def list_events(*, viewer: Viewer, kind: str = "", upcoming_only: bool = False) -> QuerySet[Event]:
     """Published and closed events, plus the drafts of events the viewer organises."""
     rows = Event.objects.all()
-    if not (viewer.is_authenticated and viewer.is_staff):
+    if not viewer.is_authenticated:
+        rows = rows.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CLOSED])
+    elif not viewer.is_staff:
         rows = rows.filter(
             Q(status__in=[Event.Status.PUBLISHED, Event.Status.CLOSED])
             | Q(organiser_id__in=organisation_ids_of(viewer))
@@ -54,7 +57,7 @@ def list_events(*, viewer: User, kind: str = "", upcoming_only: bool = False) ->
     return rows.select_related("organiser")
 
 
-def get_event(*, viewer: User, pk: int) -> Event:
+def get_event(*, viewer: Viewer, pk: int) -> Event:
     """One event the viewer may see. Raises Event.DoesNotExist otherwise."""
     return list_events(viewer=viewer).get(pk=pk)
 
@@ -211,17 +214,16 @@ def get_delegation_invitation(*, viewer: User, pk: int) -> DelegationInvitation:
     return invitation
 
 
-def list_delegations(*, viewer: User, event: Event) -> QuerySet[Delegation]:
+def list_delegations(*, viewer: Viewer, event: Event) -> QuerySet[Delegation]:
     """The delegations of an event the viewer may see (none of a draft they do not organise),
     each with `is_managed`: whether the viewer leads it or organises the event, so may open it."""
     if not can_view_event(viewer, event):
         return Delegation.objects.none()
+    led = organisation_ids_of(viewer) if viewer.is_authenticated else set()
     managed = (
         Value(True)
         if is_organiser(viewer, event)
-        else ExpressionWrapper(
-            Q(leader_id__in=organisation_ids_of(viewer)), output_field=BooleanField()
-        )
+        else ExpressionWrapper(Q(leader_id__in=led), output_field=BooleanField())
     )
     return (
         event.delegations.annotate(is_managed=managed)
@@ -316,6 +318,16 @@ class VideoRoom:
     url: str
 
 
+def _slot_start(meeting: Meeting) -> datetime.datetime:
+    """Sort key of meetings by start; a meeting without a slot (none here: only scheduled ones
+    are listed) sorts last."""
+    return (
+        meeting.slot.starts_at
+        if meeting.slot
+        else datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    )
+
+
 def get_video_room(
     *, viewer: User, meeting: Meeting, now: datetime.datetime | None = None
 ) -> VideoRoom | None:
@@ -323,11 +335,12 @@ def get_video_room(
     for a meeting without a slot, or after it ended."""
     if not (meeting.event.is_online and meeting.is_scheduled and can_join_video(viewer, meeting)):
         return None
+    slot = meeting.slot
+    if slot is None:
+        return None
     now = now or timezone.now()
-    opens_at = meeting.slot.starts_at - datetime.timedelta(
-        minutes=settings.KARVAN_VIDEO_OPENS_MINUTES
-    )
-    closes_at = meeting.slot.ends_at
+    opens_at = slot.starts_at - datetime.timedelta(minutes=settings.KARVAN_VIDEO_OPENS_MINUTES)
+    closes_at = slot.ends_at
     if now >= closes_at:
         return None
     is_open = bool(settings.KARVAN_JITSI_URL) and now >= opens_at
@@ -369,7 +382,7 @@ def list_schedule_by_participant(*, event: Event) -> list[tuple[Registration, li
             meetings[attendance.registration_id].append(meeting)
     participants = list_participants(event=event)
     return [
-        (registration, sorted(meetings.get(registration.pk, []), key=lambda m: m.slot.starts_at))
+        (registration, sorted(meetings.get(registration.pk, []), key=_slot_start))
         for registration in participants
     ]
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.events.ical import build_calendar
 from karvan.events.models import (
     Registration,
@@ -24,7 +25,7 @@ from karvan.events.views.common import (
 
 
 @login_required
-def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = visible_registration(request, pk)
     if not can_view_registration(request.user, registration):
         raise Http404
