@@ -47,6 +47,7 @@ from karvan.events.services.meetings import (
     record_feedback,
     set_meeting_priority,
 )
+from karvan.events.times import meeting_time
 from karvan.events.views.common import (
     UNPLACED_REASONS,
     organised_event,
@@ -153,11 +154,23 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         and meeting.slot.starts_at <= timezone.now()
     )
     names = {p.number: p.name for p in event.meeting_points.all()}
+    time = (
+        meeting_time(
+            starts_at=meeting.slot.starts_at,
+            ends_at=meeting.slot.ends_at,
+            event_zone=event.time_zone,
+            home_zone=timezone.get_current_timezone_name(),
+            is_online=event.is_online,
+        )
+        if meeting.is_scheduled and meeting.slot is not None
+        else None
+    )
     return render(
         request,
         "events/meeting_detail.html",
         {
             "meeting": meeting,
+            "time": time,
             "event": event,
             "is_organiser": organiser,
             "mine": mine,
