@@ -34,6 +34,7 @@ from karvan.events.services.registrations import (
     cancel_registration,
     check_in,
     choose_sessions,
+    is_check_in_open,
     register_person,
     reject_registration,
 )
@@ -224,5 +225,6 @@ def check_in_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "checked": checked,
             "count": event.registrations.filter(checked_in_at__isnull=False).count(),
+            "is_open": is_check_in_open(event=event),
         },
     )
