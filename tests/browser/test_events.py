@@ -112,7 +112,7 @@ def test_request_accept_schedule_publish_and_each_reads_their_own_agenda(
     staff.fill("#id_time_limit", "5")
     with staff.expect_navigation():
         staff.click("form[action$='/schedule/run/'] button[type=submit]")
-    expect(staff.locator("#schedule-progress")).to_contain_text("Placed: 1 · not placed: 0")
+    expect(staff.locator("#schedule-progress")).to_contain_text("Meetings placed: 1 · could not be placed: 0.")
     staff.once("dialog", lambda dialog: dialog.accept())
     with staff.expect_navigation():
         staff.click("form[action$='/schedule/publish/'] button[type=submit]")

@@ -752,6 +752,7 @@ ROUTES += [
         data=lambda w: {"time_limit": "1"},
     ),
     Route("events:schedule_progress", "schedule_run", pk("event"), get=ORGANISER),
+    Route("events:schedule_export", "schedule_run", pk("event"), get=ORGANISER),
     Route("events:schedule_publish", "schedule_run", pk("event"), post=ORGANISER, changes=False),
     Route("events:table_plan", "meeting", pk("event"), get=ORGANISER),
     Route(

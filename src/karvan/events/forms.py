@@ -255,7 +255,12 @@ class MoveForm(NativeDigitsMixin, forms.Form):
 
 
 class ScheduleRunForm(NativeDigitsMixin, forms.Form):
-    time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, initial=30)
+    time_limit = forms.IntegerField(
+        label=_("Longest time to spend planning (seconds)"),
+        min_value=1,
+        initial=30,
+        help_text=_("A large event may need more time to place every meeting."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.core.errors import DomainError
+from karvan.events.exports import schedule_workbook
 from karvan.events.forms import (
     FeedbackForm,
     MoveForm,
@@ -33,6 +34,7 @@ from karvan.events.scheduling import start_schedule_run
 from karvan.events.selectors import (
     get_latest_schedule_run,
     get_video_room,
+    list_event_schedule,
     list_participants,
     list_schedule_by_participant,
     list_schedule_by_slot,
@@ -87,6 +89,24 @@ def schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     elif view == "participant":
         context["by_participant"] = list_schedule_by_participant(event=event)
     return render(request, "events/schedule.html", context)
+
+
+@login_required
+@require_GET
+def schedule_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The scheduled meetings as an XLSX workbook (times in the event's zone)."""
+    event = organised_event(request, pk)
+    meetings = list(
+        list_event_schedule(event=event)
+        .filter(status=Meeting.Status.SCHEDULED)
+        .order_by("slot__starts_at", "table")
+    )
+    response = HttpResponse(
+        schedule_workbook(event=event, meetings=meetings),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="schedule-{event.pk}.xlsx"'
+    return response
 
 
 @login_required
