@@ -290,3 +290,20 @@ class FeedbackForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea({"rows": 3})
     )
+
+
+class ParticipantFilterForm(forms.Form):
+    """Filters of the participants page; a value that fails its check filters nothing."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    sector = forms.RegexField(
+        label=_("Sector (ISIC code)"), regex=r"^[A-Za-z]?\d{0,4}$", max_length=5, required=False
+    )
+    chapter = forms.RegexField(
+        label=_("HS chapter"), regex=r"^\d{2}$", max_length=2, required=False
+    )
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "country").choices = [("", _("All countries")), *countries]

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from karvan.accounts.http import AuthenticatedHttpRequest
+from karvan.core.countries import country_name
 from karvan.core.errors import DomainError
-from karvan.directory.memberships import organisation_ids_of
 from karvan.events.forms import (
     AcceptForm,
     MeetingRequestForm,
+    ParticipantFilterForm,
 )
 from karvan.events.models import (
     Event,
@@ -31,6 +32,7 @@ from karvan.events.selectors import (
     list_free_slots,
     list_meeting_requests,
     list_own_registrations,
+    list_participant_cards,
     list_participants,
     list_suggested_partners,
 )
@@ -64,16 +66,28 @@ def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not can_view_participants(request.user, event):
         messages.info(request, _("Participants are listed for approved participants."))
         return redirect(event)
-    rows = list_participants(event=event)
+    own = _approved_own(request, event)
+    codes = sorted(
+        set(list_participants(event=event).values_list("organisation__country", flat=True))
+    )
+    form = ParticipantFilterForm(
+        request.GET or None,
+        countries=[(code, country_name(code)) for code in codes if code],
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    cards = list_participant_cards(
+        viewer=request.user,
+        event=event,
+        own=own,
+        country=filters.get("country", ""),
+        sector=filters.get("sector", ""),
+        chapter=filters.get("chapter", ""),
+        search=filters.get("q", ""),
+    )
     return render(
         request,
         "events/participants.html",
-        {
-            "event": event,
-            "participants": rows,
-            "own": _approved_own(request, event),
-            "mine": organisation_ids_of(request.user),
-        },
+        {"event": event, "cards": cards, "own": own, "form": form},
     )
 
 
