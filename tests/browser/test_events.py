@@ -246,3 +246,30 @@ def test_a_persian_agenda_shows_cards_with_the_fairs_time_then_tehran_time(
     page.goto(f"{live_server.url}/events/meetings/{meeting.pk}/")
     expect(page.locator("#meeting-time")).to_contain_text(main)
     page.screenshot(path=SHOTS / f"events-meeting-fa-{suffix}.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_participants_are_cards_with_the_state_of_my_request_on_a_persian_phone(
+    fair, live_server, new_page, log_in
+):
+    """On a 390-px phone in Persian, each participant is a card; one already asked shows
+    "request sent" and no second "request a meeting" button; nothing overflows the screen."""
+    from karvan.events.services.meeting_requests import send_meeting_request
+
+    event, _organiser, people = fair
+    send_meeting_request(
+        actor=people["iran"].person, sender=people["iran"], recipient=people["china"], reason=""
+    )
+    page = new_page(locale="fa-IR", timezone_id="Asia/Tehran")
+    log_in(page, "iran@example.test")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/events/{event.pk}/participants/")
+    card = page.locator(".participant-card[data-state=sent]")
+    expect(card).to_contain_text("广州穗通包装机械")
+    expect(card).to_contain_text(in_language("fa", "Request sent"))
+    assert card.locator("a[href*='/request']").count() == 0
+    assert page.locator("#participants table").count() == 0
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "events-participants-fa-phone.png", full_page=True)
