@@ -112,7 +112,9 @@ def test_request_accept_schedule_publish_and_each_reads_their_own_agenda(
     staff.fill("#id_time_limit", "5")
     with staff.expect_navigation():
         staff.click("form[action$='/schedule/run/'] button[type=submit]")
-    expect(staff.locator("#schedule-progress")).to_contain_text("Placed: 1 · not placed: 0")
+    expect(staff.locator("#schedule-progress")).to_contain_text(
+        "Meetings placed: 1 · could not be placed: 0."
+    )
     staff.once("dialog", lambda dialog: dialog.accept())
     with staff.expect_navigation():
         staff.click("form[action$='/schedule/publish/'] button[type=submit]")
@@ -194,3 +196,80 @@ def test_a_leader_invites_an_organisation_whose_manager_accepts_then_registers_i
     expect(page.locator("main")).to_contain_text("Reza Mohammadi")
     assert Registration.objects.filter(person=worker, delegation=delegation).exists()
     assert people  # the fair's own participants are untouched
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("size", "suffix"), [({"width": 390, "height": 844}, "phone"), (None, "desktop")]
+)
+def test_a_persian_agenda_shows_cards_with_the_fairs_time_then_tehran_time(
+    fair, live_server, new_page, log_in, size, suffix
+):
+    """At a Guangzhou fair, a Persian participant reads each meeting as a card: 09:00–09:30
+    (Shanghai, where the tables are) first, 04:30–05:00 Tehran beside it, right to left, with
+    nothing wider than the phone's screen."""
+    from karvan.events.models import Slot
+    from karvan.events.services.meeting_requests import (
+        accept_meeting_request,
+        send_meeting_request,
+    )
+    from karvan.events.services.meetings import move_meeting, publish_schedule
+
+    event, organiser, people = fair
+    request = send_meeting_request(
+        actor=people["iran"].person, sender=people["iran"], recipient=people["china"], reason=""
+    )
+    accept_meeting_request(actor=people["china"].person, request=request)
+    meeting = Meeting.objects.get(request=request)
+    move_meeting(actor=organiser, meeting=meeting, slot=Slot.objects.first(), table=2)
+    publish_schedule(actor=organiser, event=event)
+
+    page = new_page(locale="fa-IR", timezone_id="Asia/Tehran")
+    log_in(page, "iran@example.test")  # at desktop size: the log-in helper reads the navbar
+    if size:
+        page.set_viewport_size(size)
+    page.goto(f"{live_server.url}/events/registrations/{people['iran'].pk}/agenda/")
+    card = page.locator("#agenda .agenda-card").first
+    persian = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    main, home = "09:00–09:30".translate(persian), "04:30–05:00".translate(persian)
+    expect(card).to_contain_text(main)
+    expect(card).to_contain_text(home)
+    text = card.inner_text()
+    assert text.index(main) < text.index(home)
+    expect(card).to_contain_text("广州穗通包装机械")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert page.locator("#agenda table").count() == 0
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / f"events-agenda-fa-{suffix}.png", full_page=True)
+    page.goto(f"{live_server.url}/events/meetings/{meeting.pk}/")
+    expect(page.locator("#meeting-time")).to_contain_text(main)
+    page.screenshot(path=SHOTS / f"events-meeting-fa-{suffix}.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_participants_are_cards_with_the_state_of_my_request_on_a_persian_phone(
+    fair, live_server, new_page, log_in
+):
+    """On a 390-px phone in Persian, each participant is a card; one already asked shows
+    "request sent" and no second "request a meeting" button; nothing overflows the screen."""
+    from karvan.events.services.meeting_requests import send_meeting_request
+
+    event, _organiser, people = fair
+    send_meeting_request(
+        actor=people["iran"].person, sender=people["iran"], recipient=people["china"], reason=""
+    )
+    page = new_page(locale="fa-IR", timezone_id="Asia/Tehran")
+    log_in(page, "iran@example.test")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/events/{event.pk}/participants/")
+    card = page.locator(".participant-card[data-state=sent]")
+    expect(card).to_contain_text("广州穗通包装机械")
+    expect(card).to_contain_text(in_language("fa", "Request sent"))
+    assert card.locator("a[href*='/request']").count() == 0
+    assert page.locator("#participants table").count() == 0
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "events-participants-fa-phone.png", full_page=True)

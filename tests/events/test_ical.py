@@ -40,3 +40,32 @@ def test_a_meeting_file_and_the_feed_parse_back_with_the_events_time_zone(
     feed = client.get(reverse("events:calendar_feed", args=[chinese.calendar_token]))
     (entry,) = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
     assert entry["UID"] == vevent["UID"]
+
+
+def test_the_meeting_page_agenda_and_file_show_the_events_local_time_first_then_home_time(
+    client, event, organiser, iranian, chinese
+):
+    """A participant from Tehran at a Shanghai fair reads 09:00–09:30 (Shanghai) first, the same
+    start and end the `.ics` file carries, and 04:30–05:00 (Tehran) beside it."""
+    request = send_meeting_request(
+        actor=iranian.person, sender=iranian, recipient=chinese, reason=""
+    )
+    accept_meeting_request(actor=chinese.person, request=request)
+    meeting = Meeting.objects.get(request=request)
+    move_meeting(actor=organiser, meeting=meeting, slot=Slot.objects.first(), table=1)
+    publish_schedule(actor=organiser, event=event)
+    iranian.person.time_zone, iranian.person.language = "Asia/Tehran", "en"
+    iranian.person.save()
+    client.force_login(iranian.person)
+    (vevent,) = icalendar.Calendar.from_ical(
+        client.get(reverse("events:meeting_ics", args=[meeting.pk])).content
+    ).walk("VEVENT")
+    file_times = f"{vevent.decoded('DTSTART'):%H:%M}–{vevent.decoded('DTEND'):%H:%M}"
+    assert file_times == "09:00–09:30"
+    for url in (
+        reverse("events:meeting", args=[meeting.pk]),
+        reverse("events:agenda", args=[iranian.pk]),
+    ):
+        page = client.get(url).content.decode()
+        local, home = page.index(file_times), page.index("04:30–05:00")
+        assert local < home  # the event's local time comes first

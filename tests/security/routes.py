@@ -12,6 +12,7 @@ An allowed actor is the control: a read answers 200 (and shows `secret`, when gi
 answers 2xx/3xx and changes the database (unless `changes=False`). Attackers never see `secret`.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -60,6 +61,8 @@ class Route:
     open: bool = False
     #: A refused read is sent (with a message) to a page the actor may read, not answered 404.
     refuses_by_redirect: bool = False
+    #: When the request is sent, for a write open only on some days (check-in on the event's).
+    at: Callable[[World], datetime.datetime] | None = None
 
     @property
     def is_api(self) -> bool:
@@ -752,6 +755,7 @@ ROUTES += [
         data=lambda w: {"time_limit": "1"},
     ),
     Route("events:schedule_progress", "schedule_run", pk("event"), get=ORGANISER),
+    Route("events:schedule_export", "schedule_run", pk("event"), get=ORGANISER),
     Route("events:schedule_publish", "schedule_run", pk("event"), post=ORGANISER, changes=False),
     Route("events:table_plan", "meeting", pk("event"), get=ORGANISER),
     Route(
@@ -761,6 +765,9 @@ ROUTES += [
         get=ORGANISER,
         post=ORGANISER,
         data=lambda w: {"code": w.partner_registration.badge_code},
+        at=lambda w: datetime.datetime.combine(
+            w.event.starts_on, datetime.time(12), tzinfo=datetime.UTC
+        ),
     ),
 ]
 

@@ -4,10 +4,12 @@ The world (tests/security/world.py) is built once for this module; each case run
 that is rolled back, so every case starts from the same world.
 """
 
+import contextlib
 import json
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -135,13 +137,15 @@ def baseline(world: World, django_db_blocker: object) -> dict[str, list[tuple]]:
 def test_route(
     world: World, baseline: dict[str, list[tuple]], route: Route, method: str, actor: str
 ) -> None:
-    client = Client()
-    person = world.people[actor]
-    if person is not None and not route.is_api:
-        client.force_login(person)
     url = _url(route, world)
     allowed = actor in route.allowed(method)
-    response = _send(client, route, method, url, world, actor)
+    # Logged in at the request's moment: a session begun weeks before it would have expired.
+    with time_machine.travel(route.at(world)) if route.at else contextlib.nullcontext():
+        client = Client()
+        person = world.people[actor]
+        if person is not None and not route.is_api:
+            client.force_login(person)
+        response = _send(client, route, method, url, world, actor)
     status = response.status_code
     assert status < 500, f"{method} {url} as {actor}: server error {status}"
     body = _body(response) if status == 200 else ""

@@ -20,6 +20,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.utils import timezone
@@ -376,7 +377,11 @@ def build_world() -> World:
         meeting=o["meeting"], registration=o["owner_registration"]
     )
     o["slot"] = Slot.objects.filter(session__event=ev).last()
-    check_in(actor=owner, event=ev, code=o["owner_registration"].badge_code)
+    # Check-in opens on the event's days only.
+    with time_machine.travel(
+        datetime.datetime.combine(ev.starts_on, datetime.time(12), tzinfo=datetime.UTC)
+    ):
+        check_in(actor=owner, event=ev, code=o["owner_registration"].badge_code)
     o["owner_registration"] = Registration.objects.get(pk=o["owner_registration"].pk)
 
     # --- agreements in each state, version, comment, signatory, signing code, sealed PDF -----

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from karvan.accounts.http import Viewer
+from karvan.accounts.models import User
 from karvan.api.main import BoundedPageNumberPagination, Id, anyone
 from karvan.core.errors import NotAllowedError
 from karvan.directory.memberships import members_of
@@ -38,6 +40,19 @@ from karvan.events.services.meeting_requests import (
 )
 from karvan.events.services.meetings import record_feedback
 from karvan.events.services.registrations import register_person
+
+
+class SignedInRequest(HttpRequest):
+    """A request the API's default auth (`signed_in`) let through: `auth` is the person."""
+
+    auth: User
+
+
+class PublicRequest(HttpRequest):
+    """A request of an `anyone` operation: `auth` is the person or an anonymous visitor."""
+
+    auth: Viewer
+
 
 router = Router(tags=["events"])
 registrations_router = Router(tags=["events"])
@@ -171,14 +186,14 @@ class FeedbackIn(Schema):
 
 @router.get("", response=list[EventOut], auth=anyone, summary="List events")
 @paginate(BoundedPageNumberPagination, page_size=20)
-def list_(request: HttpRequest, kind: str = "", upcoming: bool = False) -> object:
+def list_(request: PublicRequest, kind: str = "", upcoming: bool = False) -> object:
     return list_events(viewer=request.auth, kind=kind, upcoming_only=upcoming).prefetch_related(
         "sessions"
     )
 
 
 @router.get("/{event_id}", response=EventOut, auth=anyone, summary="Read an event")
-def read(request: HttpRequest, event_id: int) -> Event:
+def read(request: PublicRequest, event_id: int) -> Event:
     return get_event(viewer=request.auth, pk=event_id)
 
 
@@ -188,7 +203,7 @@ def read(request: HttpRequest, event_id: int) -> Event:
     summary="Approved participants (for approved participants and organisers)",
 )
 @paginate(BoundedPageNumberPagination, page_size=50)
-def participants(request: HttpRequest, event_id: int) -> object:
+def participants(request: SignedInRequest, event_id: int) -> object:
     event = get_event(viewer=request.auth, pk=event_id)
     if not can_view_participants(request.auth, event):
         raise NotAllowedError()
@@ -200,7 +215,9 @@ def participants(request: HttpRequest, event_id: int) -> object:
     response={201: RegistrationOut},
     summary="Register a member of one of your organisations",
 )
-def register(request: HttpRequest, event_id: int, payload: RegistrationIn) -> tuple[int, object]:
+def register(
+    request: SignedInRequest, event_id: int, payload: RegistrationIn
+) -> Status[Registration]:
     event = get_event(viewer=request.auth, pk=event_id)
     membership = get_object_or_404(members_of(payload.organisation_id), user_id=payload.person_id)
     registration = register_person(
@@ -215,18 +232,18 @@ def register(request: HttpRequest, event_id: int, payload: RegistrationIn) -> tu
 
 @registrations_router.get("", response=list[RegistrationOut], summary="My registrations")
 @paginate(BoundedPageNumberPagination, page_size=50)
-def my_registrations(request: HttpRequest) -> object:
+def my_registrations(request: SignedInRequest) -> object:
     return list_registrations(viewer=request.auth, mine_only=True)
 
 
 @requests_router.get("", response=list[MeetingRequestOut], summary="My meeting requests")
 @paginate(BoundedPageNumberPagination, page_size=50)
-def my_requests(request: HttpRequest, status: str = "") -> object:
+def my_requests(request: SignedInRequest, status: str = "") -> object:
     return list_meeting_requests(viewer=request.auth, status=status)
 
 
 @requests_router.post("", response={201: MeetingRequestOut}, summary="Request a meeting")
-def create_request(request: HttpRequest, payload: MeetingRequestIn) -> tuple[int, object]:
+def create_request(request: SignedInRequest, payload: MeetingRequestIn) -> Status[MeetingRequest]:
     sender = get_object_or_404(
         list_registrations(viewer=request.auth, mine_only=True), pk=payload.sender_id
     )
@@ -242,12 +259,12 @@ def create_request(request: HttpRequest, payload: MeetingRequestIn) -> tuple[int
 
 
 @requests_router.get("/{request_id}", response=MeetingRequestOut, summary="Read a request")
-def read_request(request: HttpRequest, request_id: int) -> MeetingRequest:
+def read_request(request: SignedInRequest, request_id: int) -> MeetingRequest:
     return get_meeting_request(viewer=request.auth, pk=request_id)
 
 
 @requests_router.post("/{request_id}/accept", response=MeetingRequestOut, summary="Accept")
-def accept(request: HttpRequest, request_id: int, payload: AcceptIn) -> MeetingRequest:
+def accept(request: SignedInRequest, request_id: int, payload: AcceptIn) -> MeetingRequest:
     meeting_request = get_meeting_request(viewer=request.auth, pk=request_id)
     slot = (
         get_object_or_404(Slot, pk=payload.slot_id, session__event=meeting_request.event)
@@ -258,13 +275,13 @@ def accept(request: HttpRequest, request_id: int, payload: AcceptIn) -> MeetingR
 
 
 @requests_router.post("/{request_id}/decline", response=MeetingRequestOut, summary="Decline")
-def decline(request: HttpRequest, request_id: int) -> MeetingRequest:
+def decline(request: SignedInRequest, request_id: int) -> MeetingRequest:
     meeting_request = get_meeting_request(viewer=request.auth, pk=request_id)
     return decline_meeting_request(actor=request.auth, request=meeting_request)
 
 
 @requests_router.post("/{request_id}/withdraw", response=MeetingRequestOut, summary="Withdraw")
-def withdraw(request: HttpRequest, request_id: int) -> MeetingRequest:
+def withdraw(request: SignedInRequest, request_id: int) -> MeetingRequest:
     meeting_request = get_meeting_request(viewer=request.auth, pk=request_id)
     return withdraw_meeting_request(actor=request.auth, request=meeting_request)
 
@@ -272,7 +289,7 @@ def withdraw(request: HttpRequest, request_id: int) -> MeetingRequest:
 @meetings_router.get("", response=list[MeetingOut], summary="My published meetings (agenda)")
 @paginate(BoundedPageNumberPagination, page_size=100)
 def my_meetings(
-    request: HttpRequest, event_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
+    request: SignedInRequest, event_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
 ) -> object:
     rows = list_meetings(viewer=request.auth, published_only=True).filter(
         status=Meeting.Status.SCHEDULED
@@ -283,12 +300,12 @@ def my_meetings(
 
 
 @meetings_router.get("/{meeting_id}", response=MeetingOut, summary="Read a meeting")
-def read_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def read_meeting(request: SignedInRequest, meeting_id: int) -> Meeting:
     return get_meeting(viewer=request.auth, pk=meeting_id)
 
 
 @meetings_router.post("/{meeting_id}/feedback", response=MeetingOut, summary="Report an outcome")
-def feedback(request: HttpRequest, meeting_id: int, payload: FeedbackIn) -> Meeting:
+def feedback(request: SignedInRequest, meeting_id: int, payload: FeedbackIn) -> Meeting:
     meeting = get_meeting(viewer=request.auth, pk=meeting_id)
     participant = get_object_or_404(
         MeetingParticipant, meeting=meeting, registration_id=payload.registration_id

@@ -172,3 +172,9 @@ class TooManyCellsError(DomainError):
         "This event has %(count)s slot and table combinations; one scheduler run takes at most "
         "%(limit)s. Use fewer tables or fewer, shorter sessions."
     )
+
+
+class CheckInClosedError(DomainError):
+    code = "checkin.closed"
+    message = _("Check-in opens on the event's days only (%(first)s to %(last)s, at the venue).")
+    status = 409

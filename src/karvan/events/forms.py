@@ -1,13 +1,30 @@
-import zoneinfo
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from karvan.core.time_zones import time_zone_choices
 from karvan.core.widgets import CalendarDateField, NativeDigitsMixin
 from karvan.events.models import Event, MeetingParticipant, Session, Slot
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A declared choice field of the form, for choices known only per request."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(name)
+    return field
+
+
+def _model_choice_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    """A declared model choice field of the form, for rows known only per request."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(name)
+    return field
 
 
 class EventForm(NativeDigitsMixin, forms.Form):
@@ -22,7 +39,7 @@ class EventForm(NativeDigitsMixin, forms.Form):
     )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
-    time_zone = forms.ChoiceField(label=_("Time zone of the event"))
+    time_zone = forms.ChoiceField(label=_("Time zone of the event"), choices=time_zone_choices)
     countries = forms.CharField(
         label=_("Participating countries"),
         max_length=60,
@@ -38,10 +55,7 @@ class EventForm(NativeDigitsMixin, forms.Form):
 
     def __init__(self, *args: Any, organisers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organiser"].choices = organisers
-        self.fields["time_zone"].choices = [
-            (zone, zone) for zone in sorted(zoneinfo.available_timezones()) if "/" in zone
-        ]
+        _choice_field(self, "organiser").choices = organisers
 
     def clean_countries(self) -> list[str]:
         codes = [
@@ -52,8 +66,9 @@ class EventForm(NativeDigitsMixin, forms.Form):
             raise forms.ValidationError(_("Give two-letter country codes, e.g. IR, CN."))
         return codes
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_on") and data.get("ends_on") and data["starts_on"] > data["ends_on"]:
             self.add_error("ends_on", _("The last day cannot be before the first day."))
         return data
@@ -75,8 +90,9 @@ class SessionForm(NativeDigitsMixin, forms.Form):
         label=_("Hold it even on a weekend or holiday"), required=False
     )
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("start_time")
             and data.get("end_time")
@@ -109,7 +125,8 @@ class IdsField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        # django-stubs leave out this private hook of ModelMultipleChoiceField (it checks ids).
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class RegistrationForm(forms.Form):
@@ -128,13 +145,13 @@ class RegistrationForm(forms.Form):
         *args: Any,
         organisations: list[tuple[int, str]],
         people: list[tuple[int, str]],
-        sessions: object,
+        sessions: QuerySet[Session],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = organisations
-        self.fields["person"].choices = people
-        self.fields["sessions"].queryset = sessions
+        _choice_field(self, "organisation").choices = organisations
+        _choice_field(self, "person").choices = people
+        _model_choice_field(self, "sessions").queryset = sessions
 
 
 class SessionsForm(forms.Form):
@@ -145,9 +162,9 @@ class SessionsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, sessions: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sessions: QuerySet[Session], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sessions"].queryset = sessions
+        _model_choice_field(self, "sessions").queryset = sessions
 
 
 class RejectForm(forms.Form):
@@ -160,7 +177,7 @@ class DelegationForm(forms.Form):
 
     def __init__(self, *args: Any, leaders: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].choices = leaders
+        _choice_field(self, "leader").choices = leaders
 
 
 class DelegationMemberForm(forms.Form):
@@ -196,7 +213,7 @@ class MeetingRequestForm(forms.Form):
 
     def __init__(self, *args: Any, senders: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sender"].choices = senders
+        _choice_field(self, "sender").choices = senders
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -211,7 +228,9 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args: Any, slots: list[Slot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = Slot.objects.filter(pk__in=[s.pk for s in slots])
+        _model_choice_field(self, "slot").queryset = Slot.objects.filter(
+            pk__in=[s.pk for s in slots]
+        )
 
 
 class PriorityForm(forms.Form):
@@ -230,17 +249,24 @@ class MoveForm(NativeDigitsMixin, forms.Form):
     slot = SlotChoiceField(label=_("Slot"), queryset=Slot.objects.none())
     table = forms.IntegerField(label=_("Table"), min_value=1, required=False)
 
-    def __init__(self, *args: Any, slots: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, slots: QuerySet[Slot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = slots
+        _model_choice_field(self, "slot").queryset = slots
 
 
 class ScheduleRunForm(NativeDigitsMixin, forms.Form):
-    time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, initial=30)
+    time_limit = forms.IntegerField(
+        label=_("Longest time to spend planning (seconds)"),
+        min_value=1,
+        initial=30,
+        help_text=_("A large event may need more time to place every meeting."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["time_limit"]
+        if not isinstance(field, forms.IntegerField):
+            raise TypeError(field)
         field.max_value = settings.KARVAN_SCHEDULE_MAX_SECONDS
         field.validators.append(MaxValueValidator(field.max_value))
         field.widget.attrs["max"] = field.max_value
@@ -264,3 +290,20 @@ class FeedbackForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea({"rows": 3})
     )
+
+
+class ParticipantFilterForm(forms.Form):
+    """Filters of the participants page; a value that fails its check filters nothing."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    sector = forms.RegexField(
+        label=_("Sector (ISIC code)"), regex=r"^[A-Za-z]?\d{0,4}$", max_length=5, required=False
+    )
+    chapter = forms.RegexField(
+        label=_("HS chapter"), regex=r"^\d{2}$", max_length=2, required=False
+    )
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "country").choices = [("", _("All countries")), *countries]

@@ -37,8 +37,9 @@ def _vevent(meeting: Meeting, reader: Registration, language: str) -> icalendar.
     vevent.add("uid", _uid(meeting))
     vevent.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     vevent.add("last-modified", meeting.updated_at.astimezone(datetime.UTC))
-    vevent.add("dtstart", meeting.slot.starts_at.astimezone(zone))
-    vevent.add("dtend", meeting.slot.ends_at.astimezone(zone))
+    if meeting.slot is not None:  # only scheduled meetings, which have a slot, are exported
+        vevent.add("dtstart", meeting.slot.starts_at.astimezone(zone))
+        vevent.add("dtend", meeting.slot.ends_at.astimezone(zone))
     vevent.add("summary", _summary(meeting, reader, language))
     title = localize(event.title, language, original=event.original_language)[0]
     place = _("Online") if event.is_online else ", ".join(p for p in (event.venue, event.city) if p)

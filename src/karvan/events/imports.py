@@ -9,7 +9,7 @@ the parts' unpacked size is bounded too (a ZIP bomb).
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
@@ -46,14 +46,14 @@ def _header(cell: object) -> str:
     return _ALIASES.get(text, text.replace(" ", "_"))
 
 
-def _records(rows: Iterator[tuple[object, ...]]) -> list[dict[str, str]]:
+def _records(rows: Iterator[Sequence[object]]) -> list[dict[str, str]]:
     try:
         header = [_header(cell) for cell in next(rows)]
     except StopIteration as error:
         raise ImportFileError() from error
     if "email" not in header:
         raise ImportFileError()
-    records = []
+    records: list[dict[str, str]] = []
     for values in rows:
         if len(records) >= MAX_ROWS:
             break

@@ -438,7 +438,9 @@ def unschedule_meetings(collector, field, sub_objs, using) -> None:  # noqa: ANN
     collector.add_field_update(field, None, sub_objs)
 
 
-unschedule_meetings.lazy_sub_objs = True  # like SET_NULL: the rows are updated, never loaded
+# Like SET_NULL: the rows are updated, never loaded. Django reads this flag off the function, and
+# mypy allows no attribute set on a function.
+unschedule_meetings.lazy_sub_objs = True  # type: ignore[attr-defined]
 
 
 class Meeting(TimeStampedModel):

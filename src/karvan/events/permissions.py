@@ -7,6 +7,7 @@ organisation manages its members' registrations. Video links are the meeting's p
 
 from django.db.models import Q
 
+from karvan.accounts.http import Viewer
 from karvan.accounts.models import User
 from karvan.directory.memberships import manages, organisation_ids_of
 from karvan.directory.models import Organisation
@@ -20,7 +21,7 @@ from karvan.events.models import (
 )
 
 
-def is_organiser(user: User, event: Event) -> bool:
+def is_organiser(user: Viewer, event: Event) -> bool:
     return user.is_authenticated and (
         user.is_staff or event.organiser_id in organisation_ids_of(user)
     )
@@ -30,7 +31,7 @@ def can_create_event_for(user: User, organisation_id: int) -> bool:
     return user.is_authenticated and (user.is_staff or organisation_id in organisation_ids_of(user))
 
 
-def can_view_event(user: User, event: Event) -> bool:
+def can_view_event(user: Viewer, event: Event) -> bool:
     """Drafts and cancelled events are the organiser's; the others are public."""
     if event.status in {Event.Status.PUBLISHED, Event.Status.CLOSED}:
         return True

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from karvan.accounts.http import Viewer
 from karvan.accounts.models import User
 from karvan.core.registry_ids import normalize_registry_id
 from karvan.directory.memberships import MANAGER_ROLES, organisation_ids_of
@@ -34,15 +36,19 @@ from karvan.events.permissions import (
     can_view_meeting,
     is_organiser,
 )
+from karvan.opportunities.key_facts import KeyFacts, build_key_facts
 from karvan.opportunities.matching.recommendations import recommend_for_organisation
+from karvan.opportunities.models import Opportunity
 
 OPEN_REQUEST_STATUSES = (MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED)
 
 
-def list_events(*, viewer: User, kind: str = "", upcoming_only: bool = False) -> QuerySet[Event]:
+def list_events(*, viewer: Viewer, kind: str = "", upcoming_only: bool = False) -> QuerySet[Event]:
     """Published and closed events, plus the drafts of events the viewer organises."""
     rows = Event.objects.all()
-    if not (viewer.is_authenticated and viewer.is_staff):
+    if not viewer.is_authenticated:
+        rows = rows.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CLOSED])
+    elif not viewer.is_staff:
         rows = rows.filter(
             Q(status__in=[Event.Status.PUBLISHED, Event.Status.CLOSED])
             | Q(organiser_id__in=organisation_ids_of(viewer))
@@ -54,7 +60,7 @@ def list_events(*, viewer: User, kind: str = "", upcoming_only: bool = False) ->
     return rows.select_related("organiser")
 
 
-def get_event(*, viewer: User, pk: int) -> Event:
+def get_event(*, viewer: Viewer, pk: int) -> Event:
     """One event the viewer may see. Raises Event.DoesNotExist otherwise."""
     return list_events(viewer=viewer).get(pk=pk)
 
@@ -211,17 +217,16 @@ def get_delegation_invitation(*, viewer: User, pk: int) -> DelegationInvitation:
     return invitation
 
 
-def list_delegations(*, viewer: User, event: Event) -> QuerySet[Delegation]:
+def list_delegations(*, viewer: Viewer, event: Event) -> QuerySet[Delegation]:
     """The delegations of an event the viewer may see (none of a draft they do not organise),
     each with `is_managed`: whether the viewer leads it or organises the event, so may open it."""
     if not can_view_event(viewer, event):
         return Delegation.objects.none()
+    led = organisation_ids_of(viewer) if viewer.is_authenticated else set()
     managed = (
         Value(True)
         if is_organiser(viewer, event)
-        else ExpressionWrapper(
-            Q(leader_id__in=organisation_ids_of(viewer)), output_field=BooleanField()
-        )
+        else ExpressionWrapper(Q(leader_id__in=led), output_field=BooleanField())
     )
     return (
         event.delegations.annotate(is_managed=managed)
@@ -316,6 +321,16 @@ class VideoRoom:
     url: str
 
 
+def _slot_start(meeting: Meeting) -> datetime.datetime:
+    """Sort key of meetings by start; a meeting without a slot (none here: only scheduled ones
+    are listed) sorts last."""
+    return (
+        meeting.slot.starts_at
+        if meeting.slot
+        else datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    )
+
+
 def get_video_room(
     *, viewer: User, meeting: Meeting, now: datetime.datetime | None = None
 ) -> VideoRoom | None:
@@ -323,11 +338,12 @@ def get_video_room(
     for a meeting without a slot, or after it ended."""
     if not (meeting.event.is_online and meeting.is_scheduled and can_join_video(viewer, meeting)):
         return None
+    slot = meeting.slot
+    if slot is None:
+        return None
     now = now or timezone.now()
-    opens_at = meeting.slot.starts_at - datetime.timedelta(
-        minutes=settings.KARVAN_VIDEO_OPENS_MINUTES
-    )
-    closes_at = meeting.slot.ends_at
+    opens_at = slot.starts_at - datetime.timedelta(minutes=settings.KARVAN_VIDEO_OPENS_MINUTES)
+    closes_at = slot.ends_at
     if now >= closes_at:
         return None
     is_open = bool(settings.KARVAN_JITSI_URL) and now >= opens_at
@@ -369,7 +385,7 @@ def list_schedule_by_participant(*, event: Event) -> list[tuple[Registration, li
             meetings[attendance.registration_id].append(meeting)
     participants = list_participants(event=event)
     return [
-        (registration, sorted(meetings.get(registration.pk, []), key=lambda m: m.slot.starts_at))
+        (registration, sorted(meetings.get(registration.pk, []), key=_slot_start))
         for registration in participants
     ]
 
@@ -586,3 +602,139 @@ def list_upcoming_registrations(*, viewer: User) -> QuerySet[Registration]:
         )
         .order_by("event__starts_on", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ParticipantCard:
+    """One participant as the participants page shows it to a reader with registrations."""
+
+    registration: Registration
+    facts: tuple[KeyFacts, ...]  # of its organisation's open listings, at most two
+    reasons: tuple[str, ...]  # why it is suggested; empty when it is not
+    state: str  # of the reader's request with it: none, sent, received, accepted, scheduled
+    can_request: bool
+
+
+REQUEST_STATES = ("none", "sent", "received", "accepted", "scheduled")
+
+
+def _request_states(own: Sequence[Registration], event: Event) -> dict[int, str]:
+    """The state of the reader's open request with each other registration."""
+    own_ids = {registration.pk for registration in own}
+    states: dict[int, str] = {}
+    rows = (
+        MeetingRequest.objects.filter(event=event)
+        .filter(Q(sender_id__in=own_ids) | Q(recipient_id__in=own_ids))
+        .filter(status__in=OPEN_REQUEST_STATUSES)
+        .select_related("meeting")
+    )
+    rank = {state: n for n, state in enumerate(REQUEST_STATES)}
+    for row in rows:
+        other = row.recipient_id if row.sender_id in own_ids else row.sender_id
+        if row.status == MeetingRequest.Status.PENDING:
+            state = "sent" if row.sender_id in own_ids else "received"
+        else:
+            meeting = getattr(row, "meeting", None)
+            is_scheduled = meeting is not None and meeting.is_scheduled and meeting.is_published
+            state = "scheduled" if is_scheduled else "accepted"
+        if rank[state] > rank[states.get(other, "none")]:
+            states[other] = state
+    return states
+
+
+def _suggestion_reasons(
+    *, viewer: User, registration: Registration, candidates: Sequence[int]
+) -> dict[int, list[str]]:
+    """Why each candidate organisation fits the reader's: the engine's confident matches first,
+    then shared HS chapters or sectors."""
+    wanted = set(candidates)
+    reasons: dict[int, list[str]] = {}
+    for recommendation in recommend_for_organisation(
+        viewer=viewer, organisation=registration.organisation, top=50
+    ):
+        organisation_id = recommendation.opportunity.organisation_id
+        if organisation_id in wanted and organisation_id not in reasons:
+            reasons[organisation_id] = [
+                _("Matches your listings: %(title)s") % {"title": recommendation.opportunity.title},
+                *recommendation.reasons[:2],
+            ]
+    for organisation_id in _shared_code_ranking(registration.organisation, list(wanted)):
+        reasons.setdefault(organisation_id, [_("Works with the same goods or sectors as you")])
+    return reasons
+
+
+def list_participant_cards(
+    *,
+    viewer: User,
+    event: Event,
+    own: Sequence[Registration],
+    country: str = "",
+    sector: str = "",
+    chapter: str = "",
+    search: str = "",
+) -> list[ParticipantCard]:
+    """The event's approved participants as cards for the reader: suggested partners first (at a
+    bilateral event, then those of the other country), each with its listings' key facts and the
+    state of the reader's request with it. Filters narrow by country, ISIC sector, HS chapter,
+    and a search in organisation and person names."""
+    rows = list_participants(event=event).prefetch_related("organisation__sectors")
+    if country:
+        rows = rows.filter(organisation__country=country.upper())
+    if sector:
+        rows = rows.filter(organisation__sectors__code__startswith=sector).distinct()
+    if chapter:
+        rows = rows.filter(organisation__products__code__startswith=chapter).distinct()
+    registrations = list(rows)
+    if search:
+        needle = search.casefold()
+        registrations = [
+            r
+            for r in registrations
+            if needle in r.person.display_name.casefold()
+            or any(needle in str(name).casefold() for name in r.organisation.name.values())
+        ]
+    mine = organisation_ids_of(viewer)
+    others = {r.organisation_id for r in registrations if r.organisation_id not in mine}
+    reasons = (
+        _suggestion_reasons(viewer=viewer, registration=own[0], candidates=list(others))
+        if own
+        else {}
+    )
+    own_countries = {r.organisation.country for r in own}
+    is_bilateral = len(event.countries or []) == 2
+    suggested = list(reasons)
+
+    def order(registration: Registration) -> tuple[int, int, int]:
+        organisation_id = registration.organisation_id
+        rank = suggested.index(organisation_id) if organisation_id in reasons else len(suggested)
+        same_country = is_bilateral and registration.organisation.country in own_countries
+        return (rank, int(organisation_id in mine), int(same_country))
+
+    registrations.sort(key=order)
+    listings: dict[int, list[KeyFacts]] = defaultdict(list)
+    for opportunity in (
+        Opportunity.objects.filter(
+            organisation_id__in={r.organisation_id for r in registrations},
+            status=Opportunity.Status.PUBLISHED,
+        )
+        .prefetch_related("hs_codes")
+        .order_by("-published_at")
+    ):
+        if len(listings[opportunity.organisation_id]) < 2:
+            listings[opportunity.organisation_id].append(build_key_facts(opportunity))
+    states = _request_states(own, event)
+    cards = []
+    for registration in registrations:
+        state = states.get(registration.pk, "none")
+        cards.append(
+            ParticipantCard(
+                registration=registration,
+                facts=tuple(listings.get(registration.organisation_id, [])),
+                reasons=tuple(reasons.get(registration.organisation_id, [])),
+                state=state,
+                can_request=bool(own)
+                and registration.organisation_id not in mine
+                and state == "none",
+            )
+        )
+    return cards

@@ -98,6 +98,7 @@ urlpatterns = [
     ),
     path("<int:pk>/schedule/", meetings.schedule, name="schedule"),
     path("<int:pk>/schedule/run/", meetings.schedule_run, name="schedule_run"),
+    path("<int:pk>/schedule.xlsx", meetings.schedule_export, name="schedule_export"),
     path("<int:pk>/schedule/progress/", meetings.schedule_progress, name="schedule_progress"),
     path("<int:pk>/schedule/publish/", meetings.schedule_publish, name="schedule_publish"),
     path("<int:pk>/table-plan/", meetings.table_plan, name="table_plan"),

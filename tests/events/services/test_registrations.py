@@ -1,9 +1,14 @@
 """Registering people, the organiser's approval, and checking in by badge."""
 
+import datetime
+import zoneinfo
+
 import pytest
+import time_machine
 
 from karvan.core.errors import NotAllowedError
 from karvan.events.errors import (
+    CheckInClosedError,
     NotAMemberError,
 )
 from karvan.events.models import Registration
@@ -47,9 +52,35 @@ def test_only_members_of_the_organisation_can_be_registered(event):
         )
 
 
+ON_THE_DAY = datetime.datetime(2026, 12, 8, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+@time_machine.travel(ON_THE_DAY)
 def test_check_in_by_badge_code(event, iranian, organiser):
     registration, again = check_in(actor=organiser, event=event, code=iranian.badge_code.lower())
     assert registration == iranian and not again
     assert check_in(actor=organiser, event=event, code=iranian.badge_code)[1] is True
     with pytest.raises(NotAllowedError):
         check_in(actor=iranian.person, event=event, code=iranian.badge_code)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        # The evening before, in Shanghai (the event's zone), whatever the day elsewhere.
+        datetime.datetime(2026, 12, 7, 23, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+        # The morning after the last day.
+        datetime.datetime(2026, 12, 10, 0, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+    ],
+)
+def test_check_in_is_refused_outside_the_events_days(event, iranian, organiser, moment):
+    with time_machine.travel(moment), pytest.raises(CheckInClosedError):
+        check_in(actor=organiser, event=event, code=iranian.badge_code)
+    iranian.refresh_from_db()
+    assert iranian.checked_in_at is None
+
+
+def test_check_in_opens_at_midnight_of_the_first_day_in_the_events_zone(event, iranian, organiser):
+    first_minute = datetime.datetime(2026, 12, 8, 0, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(first_minute):
+        assert check_in(actor=organiser, event=event, code=iranian.badge_code)[0] == iranian

@@ -1,7 +1,11 @@
 """Registering through the page, the organiser's approvals and rejections, and checking in by
 badge code."""
 
+import datetime
+import zoneinfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from karvan.events.models import Registration
@@ -11,6 +15,9 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
+@time_machine.travel(
+    datetime.datetime(2026, 12, 8, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+)
 def test_check_in_page_by_code(client, organiser, event, iranian):
     organiser.language = "en"
     organiser.save()
@@ -66,3 +73,21 @@ def test_the_organiser_approves_and_rejects_from_the_list(client, event, organis
     assert too_long.status_code == 302
     registration.refresh_from_db()
     assert registration.rejection_reason == "Full hall"
+
+
+@time_machine.travel(
+    datetime.datetime(2026, 12, 1, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+)
+def test_check_in_page_says_when_it_opens_and_refuses_a_badge_before_the_event(
+    client, organiser, event, iranian
+):
+    organiser.language = "en"
+    organiser.save()
+    client.force_login(organiser)
+    url = reverse("events:check_in", args=[event.pk])
+    assert "Check-in opens on the event" in client.get(url).content.decode()
+    response = client.post(url, {"code": iranian.badge_code})
+    assert response.status_code == 200
+    assert "Check-in opens on the event" in response.content.decode()
+    iranian.refresh_from_db()
+    assert iranian.checked_in_at is None

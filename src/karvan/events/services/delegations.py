@@ -268,7 +268,7 @@ def import_delegation(
         if (
             problem is None
             and not row.errors
-            and (person is None or not is_member(person, organisation.pk))
+            and (person is None or organisation is None or not is_member(person, organisation.pk))
         ):
             row.errors.append(
                 RowError(
@@ -288,7 +288,7 @@ def import_delegation(
             row.errors.append(
                 RowError(gettext_lazy("This person is already registered for the event."))
             )
-        if row.errors:
+        if row.errors or organisation is None or person is None:  # both reported above
             continue
         try:
             with transaction.atomic():

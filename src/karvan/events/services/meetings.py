@@ -190,7 +190,7 @@ def record_feedback(
     if not can_act_for(actor, participant.registration):
         raise NotAllowedError()
     meeting = participant.meeting
-    if not meeting.is_scheduled or meeting.slot.starts_at > timezone.now():
+    if not meeting.is_scheduled or meeting.slot is None or meeting.slot.starts_at > timezone.now():
         raise MeetingNotStartedError()
     participant.outcome = MeetingParticipant.Outcome(outcome)
     participant.feedback = notes.strip()
@@ -222,6 +222,8 @@ def send_meeting_reminders(*, now: datetime.datetime | None = None) -> int:
             .select_related("registration__organisation")
             .first()
         )
+        if meeting.slot is None:  # unscheduled since the query ran
+            continue
         local = meeting.slot.starts_at.astimezone(zoneinfo.ZoneInfo(person.time_zone))
         with transaction.atomic():
             updated = MeetingParticipant.objects.filter(

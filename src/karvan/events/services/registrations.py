@@ -1,6 +1,8 @@
 """Registering people for an event, choosing their sessions, the organiser's decision, and
 checking them in on the day."""
 
+import datetime
+import zoneinfo
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
@@ -8,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from karvan.accounts.models import User
+from karvan.core.calendars import format_date
 from karvan.core.digits import normalize_code
 from karvan.core.errors import NotAllowedError
 from karvan.directory.memberships import is_member, organisation_ids_of, people_of
@@ -16,6 +19,7 @@ from karvan.events import notifications as kinds
 from karvan.events.errors import (
     AlreadyDecidedError,
     AlreadyRegisteredError,
+    CheckInClosedError,
     EventNotOpenError,
     NotAMemberError,
     NotConsentedError,
@@ -216,10 +220,24 @@ def cancel_registration(*, actor: User, registration: Registration) -> Registrat
     return registration
 
 
+def is_check_in_open(*, event: Event, now: datetime.datetime | None = None) -> bool:
+    """Whether today, in the event's zone, is one of its days."""
+    today = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(event.time_zone)).date()
+    return event.starts_on <= today <= event.ends_on
+
+
 @transaction.atomic
 def check_in(*, actor: User, event: Event, code: str) -> tuple[Registration, bool]:
-    """Check a participant in by their badge code; returns (registration, was already in)."""
+    """Check a participant in by their badge code; returns (registration, was already in).
+
+    Raises CheckInClosedError outside the event's days (in its own zone): a badge scanned the week
+    before, or a test scan, must not count as attendance.
+    """
     require_organiser(actor, event)
+    if not is_check_in_open(event=event):
+        raise CheckInClosedError(
+            first=format_date(event.starts_on), last=format_date(event.ends_on)
+        )
     cleaned = "".join(ch for ch in normalize_code(code).upper() if ch.isalnum())
     registration = (
         Registration.objects.select_for_update(of=("self",))

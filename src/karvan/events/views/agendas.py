@@ -6,25 +6,39 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.events.ical import build_calendar
-from karvan.events.models import (
-    Registration,
-)
+from karvan.events.models import Meeting, Registration
 from karvan.events.permissions import (
     can_view_registration,
 )
 from karvan.events.selectors import (
     list_agenda,
 )
+from karvan.events.times import MeetingTime, meeting_time
 from karvan.events.views.common import (
     visible_registration,
 )
 
 
+def _time(meeting: Meeting) -> MeetingTime | None:
+    """The meeting's time in the event's zone and the reader's (the active zone)."""
+    if meeting.slot is None:
+        return None
+    return meeting_time(
+        starts_at=meeting.slot.starts_at,
+        ends_at=meeting.slot.ends_at,
+        event_zone=meeting.event.time_zone,
+        home_zone=timezone.get_current_timezone_name(),
+        is_online=meeting.event.is_online,
+    )
+
+
 @login_required
-def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = visible_registration(request, pk)
     if not can_view_registration(request.user, registration):
         raise Http404
@@ -35,7 +49,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
         others = [
             a.registration for a in meeting.attendance.all() if a.registration_id != registration.pk
         ]
-        rows.append((meeting, others, names.get(meeting.table or 0, "")))
+        rows.append((meeting, others, names.get(meeting.table or 0, ""), _time(meeting)))
     return render(
         request,
         "events/agenda.html",

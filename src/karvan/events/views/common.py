@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.accounts.models import User
 from karvan.core.text import localize
 from karvan.directory.memberships import memberships_of, people_of
@@ -62,21 +63,21 @@ def visible_event(request: HttpRequest, pk: int) -> Event:
         raise Http404 from error
 
 
-def organised_event(request: HttpRequest, pk: int) -> Event:
+def organised_event(request: AuthenticatedHttpRequest, pk: int) -> Event:
     event = visible_event(request, pk)
     if not is_organiser(request.user, event):
         raise Http404
     return event
 
 
-def visible_registration(request: HttpRequest, pk: int) -> Registration:
+def visible_registration(request: AuthenticatedHttpRequest, pk: int) -> Registration:
     try:
         return get_registration(viewer=request.user, pk=pk)
     except Registration.DoesNotExist as error:
         raise Http404 from error
 
 
-def visible_meeting(request: HttpRequest, pk: int) -> Meeting:
+def visible_meeting(request: AuthenticatedHttpRequest, pk: int) -> Meeting:
     try:
         return get_meeting(viewer=request.user, pk=pk)
     except Meeting.DoesNotExist as error:

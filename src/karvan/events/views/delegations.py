@@ -3,11 +3,12 @@ invitations an organisation answers."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.accounts.models import User
 from karvan.core.errors import DomainError
 from karvan.directory.models import Organisation
@@ -54,7 +55,7 @@ from karvan.events.views.common import (
 
 
 @login_required
-def delegation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = visible_event(request, pk)
     form = DelegationForm(request.POST or None, leaders=my_organisations(request.user))
     if request.method == "POST" and form.is_valid():
@@ -70,7 +71,7 @@ def delegation_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "events/delegation_form.html", {"event": event, "form": form})
 
 
-def _delegation(request: HttpRequest, pk: int) -> Delegation:
+def _delegation(request: AuthenticatedHttpRequest, pk: int) -> Delegation:
     delegation = get_object_or_404(Delegation.objects.select_related("event", "leader"), pk=pk)
     if not can_manage_delegation(request.user, delegation):
         raise Http404
@@ -82,7 +83,7 @@ def _members(delegation: Delegation) -> list[Organisation]:
 
 
 def _render_delegation(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     delegation: Delegation,
     *,
     member_form: DelegationMemberForm | None = None,
@@ -126,7 +127,7 @@ def _register_form(
 
 @login_required
 @require_GET
-def delegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The leader's page: invite organisations (their managers accept), register the people of
     the organisations that joined, one by one or from a file."""
     return _render_delegation(request, _delegation(request, pk))
@@ -134,7 +135,7 @@ def delegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delegation_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Invite an organisation, found by its registry identifier, to join the delegation."""
     delegation = _delegation(request, pk)
     form = DelegationMemberForm(request.POST, prefix="member")
@@ -163,7 +164,7 @@ def delegation_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delegation_invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_invitation_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     delegation = _delegation(request, pk)
     invitation = get_object_or_404(delegation.invitations, pk=posted_pk(request, "invitation"))
     try:
@@ -177,7 +178,7 @@ def delegation_invitation_withdraw(request: HttpRequest, pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def delegation_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     delegation = _delegation(request, pk)
     organisation = get_object_or_404(delegation.members, pk=posted_pk(request, "organisation"))
     try:
@@ -193,7 +194,7 @@ def delegation_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delegation_register(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Register one person of an organisation that joined the delegation."""
     delegation = _delegation(request, pk)
     form = _register_form(request.POST, delegation, _members(delegation))
@@ -217,7 +218,7 @@ def delegation_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delegation_import(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Register people from a CSV or XLSX file; the page shows each row's outcome."""
     delegation = _delegation(request, pk)
     form = ImportForm(request.POST, request.FILES)
@@ -232,7 +233,7 @@ def delegation_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def invitation_list(request: HttpRequest) -> HttpResponse:
+def invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The delegation invitations the viewer's organisations received, to answer as a manager."""
     return render(
         request,
@@ -241,7 +242,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _invitation(request: HttpRequest, pk: int) -> DelegationInvitation:
+def _invitation(request: AuthenticatedHttpRequest, pk: int) -> DelegationInvitation:
     try:
         return get_delegation_invitation(viewer=request.user, pk=pk)
     except DelegationInvitation.DoesNotExist as error:
@@ -250,7 +251,7 @@ def _invitation(request: HttpRequest, pk: int) -> DelegationInvitation:
 
 @login_required
 @require_GET
-def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One invitation: its organisation's managers accept or decline; the leader reads it."""
     invitation = _invitation(request, pk)
     can_answer = can_answer_delegation_invitation(request.user, invitation)
@@ -270,7 +271,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
     try:
         accept_delegation_invitation(actor=request.user, invitation=invitation)
@@ -289,7 +290,7 @@ def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
     try:
         decline_delegation_invitation(actor=request.user, invitation=invitation)
@@ -302,7 +303,7 @@ def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A manager of the invited organisation takes it out of the delegation it joined."""
     invitation = _invitation(request, pk)
     if not can_answer_delegation_invitation(request.user, invitation):

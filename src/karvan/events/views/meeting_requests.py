@@ -2,16 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
+from karvan.core.countries import country_name
 from karvan.core.errors import DomainError
-from karvan.directory.memberships import organisation_ids_of
 from karvan.events.forms import (
     AcceptForm,
     MeetingRequestForm,
+    ParticipantFilterForm,
 )
 from karvan.events.models import (
     Event,
@@ -30,6 +32,7 @@ from karvan.events.selectors import (
     list_free_slots,
     list_meeting_requests,
     list_own_registrations,
+    list_participant_cards,
     list_participants,
     list_suggested_partners,
 )
@@ -49,7 +52,7 @@ from karvan.events.views.common import (
 )
 
 
-def _approved_own(request: HttpRequest, event: Event) -> list[Registration]:
+def _approved_own(request: AuthenticatedHttpRequest, event: Event) -> list[Registration]:
     return [
         r
         for r in list_own_registrations(viewer=request.user, event=event)
@@ -58,26 +61,38 @@ def _approved_own(request: HttpRequest, event: Event) -> list[Registration]:
 
 
 @login_required
-def participants(request: HttpRequest, pk: int) -> HttpResponse:
+def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = visible_event(request, pk)
     if not can_view_participants(request.user, event):
         messages.info(request, _("Participants are listed for approved participants."))
         return redirect(event)
-    rows = list_participants(event=event)
+    own = _approved_own(request, event)
+    codes = sorted(
+        set(list_participants(event=event).values_list("organisation__country", flat=True))
+    )
+    form = ParticipantFilterForm(
+        request.GET or None,
+        countries=[(code, country_name(code)) for code in codes if code],
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    cards = list_participant_cards(
+        viewer=request.user,
+        event=event,
+        own=own,
+        country=filters.get("country", ""),
+        sector=filters.get("sector", ""),
+        chapter=filters.get("chapter", ""),
+        search=filters.get("q", ""),
+    )
     return render(
         request,
         "events/participants.html",
-        {
-            "event": event,
-            "participants": rows,
-            "own": _approved_own(request, event),
-            "mine": organisation_ids_of(request.user),
-        },
+        {"event": event, "cards": cards, "own": own, "form": form},
     )
 
 
 @login_required
-def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+def suggestions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = visible_event(request, pk)
     own = _approved_own(request, event)
     suggested = list_suggested_partners(viewer=request.user, registration=own[0]) if own else []
@@ -85,7 +100,9 @@ def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def request_create(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+def request_create(
+    request: AuthenticatedHttpRequest, pk: int, registration_pk: int
+) -> HttpResponse:
     event = visible_event(request, pk)
     recipient = get_object_or_404(list_participants(event=event), pk=registration_pk)
     own = _approved_own(request, event)
@@ -121,14 +138,14 @@ def request_create(request: HttpRequest, pk: int, registration_pk: int) -> HttpR
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = list_meeting_requests(viewer=request.user)
     received = [r for r in rows if can_act_for(request.user, r.recipient)]
     sent = [r for r in rows if can_act_for(request.user, r.sender)]
     return render(request, "events/request_list.html", {"received": received, "sent": sent})
 
 
-def _meeting_request(request: HttpRequest, pk: int) -> MeetingRequest:
+def _meeting_request(request: AuthenticatedHttpRequest, pk: int) -> MeetingRequest:
     try:
         return get_meeting_request(viewer=request.user, pk=pk)
     except MeetingRequest.DoesNotExist as error:
@@ -148,7 +165,7 @@ def _picks_slot(event: Event) -> bool:
 
 @login_required
 @require_GET
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting_request = _meeting_request(request, pk)
     event = meeting_request.event
     picks_slot = _picks_slot(event)
@@ -186,7 +203,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def request_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Accept; where participants pick their slots, in the free slot chosen."""
     meeting_request = _meeting_request(request, pk)
     slots = _free_slots(meeting_request) if _picks_slot(meeting_request.event) else []
@@ -207,7 +224,7 @@ def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def request_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting_request = _meeting_request(request, pk)
     try:
         decline_meeting_request(actor=request.user, request=meeting_request)
@@ -220,7 +237,7 @@ def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def request_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting_request = _meeting_request(request, pk)
     try:
         withdraw_meeting_request(actor=request.user, request=meeting_request)
@@ -233,7 +250,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_pick_slot(request: HttpRequest, pk: int) -> HttpResponse:
+def request_pick_slot(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Put the accepted request's meeting, still without a slot, into a free slot."""
     meeting_request = _meeting_request(request, pk)
     meeting = get_object_or_404(Meeting, request=meeting_request)

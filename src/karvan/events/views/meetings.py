@@ -5,14 +5,16 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.core.errors import DomainError
+from karvan.events.exports import schedule_workbook
 from karvan.events.forms import (
     FeedbackForm,
     MoveForm,
@@ -32,6 +34,7 @@ from karvan.events.scheduling import start_schedule_run
 from karvan.events.selectors import (
     get_latest_schedule_run,
     get_video_room,
+    list_event_schedule,
     list_participants,
     list_schedule_by_participant,
     list_schedule_by_slot,
@@ -46,6 +49,7 @@ from karvan.events.services.meetings import (
     record_feedback,
     set_meeting_priority,
 )
+from karvan.events.times import meeting_time
 from karvan.events.views.common import (
     UNPLACED_REASONS,
     organised_event,
@@ -55,7 +59,7 @@ from karvan.events.views.common import (
 
 
 @login_required
-def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = organised_event(request, pk)
     view = request.GET.get("view", "slot")
     if view not in {"slot", "table", "participant"}:
@@ -88,8 +92,26 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def schedule_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The scheduled meetings as an XLSX workbook (times in the event's zone)."""
+    event = organised_event(request, pk)
+    meetings = list(
+        list_event_schedule(event=event)
+        .filter(status=Meeting.Status.SCHEDULED)
+        .order_by("slot__starts_at", "table")
+    )
+    response = HttpResponse(
+        schedule_workbook(event=event, meetings=meetings),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="schedule-{event.pk}.xlsx"'
+    return response
+
+
+@login_required
 @require_POST
-def schedule_run(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = organised_event(request, pk)
     form = ScheduleRunForm(request.POST)
     if form.is_valid():
@@ -110,7 +132,7 @@ def schedule_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def schedule_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = organised_event(request, pk)
     run = get_latest_schedule_run(event=event)
     response = render(request, "events/_progress.html", {"event": event, "run": run})
@@ -121,7 +143,7 @@ def schedule_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def schedule_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = organised_event(request, pk)
     count = publish_schedule(actor=request.user, event=event)
     messages.success(request, _("Meetings published: %(count)s.") % {"count": count})
@@ -129,7 +151,7 @@ def schedule_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def table_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def table_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = organised_event(request, pk)
     names = {p.number: p.name for p in event.meeting_points.all()}
     return render(
@@ -140,19 +162,35 @@ def table_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
     event = meeting.event
     organiser = is_organiser(request.user, event)
     mine = [a for a in meeting.attendance.all() if can_act_for(request.user, a.registration)]
     room = get_video_room(viewer=request.user, meeting=meeting)
-    started = meeting.is_scheduled and meeting.slot.starts_at <= timezone.now()
+    started = (
+        meeting.is_scheduled
+        and meeting.slot is not None
+        and meeting.slot.starts_at <= timezone.now()
+    )
     names = {p.number: p.name for p in event.meeting_points.all()}
+    time = (
+        meeting_time(
+            starts_at=meeting.slot.starts_at,
+            ends_at=meeting.slot.ends_at,
+            event_zone=event.time_zone,
+            home_zone=timezone.get_current_timezone_name(),
+            is_online=event.is_online,
+        )
+        if meeting.is_scheduled and meeting.slot is not None
+        else None
+    )
     return render(
         request,
         "events/meeting_detail.html",
         {
             "meeting": meeting,
+            "time": time,
             "event": event,
             "is_organiser": organiser,
             "mine": mine,
@@ -180,7 +218,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
     if not is_organiser(request.user, meeting.event):
         raise Http404
@@ -204,7 +242,7 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_priority(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_priority(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
     if not is_organiser(request.user, meeting.event):
         raise Http404
@@ -227,7 +265,7 @@ def meeting_priority(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_add_participant(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_add_participant(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
     if not is_organiser(request.user, meeting.event):
         raise Http404
@@ -245,7 +283,7 @@ def meeting_add_participant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
     form = FeedbackForm(request.POST)
     participant = get_object_or_404(
@@ -270,7 +308,7 @@ def meeting_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_no_show(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_no_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
     participant = get_object_or_404(
         MeetingParticipant, meeting=meeting, pk=posted_pk(request, "participant")
@@ -287,7 +325,7 @@ def meeting_no_show(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
     reader = next(
         (

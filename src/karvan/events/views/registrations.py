@@ -3,12 +3,13 @@ checking in on the day."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.accounts.models import User
 from karvan.core.errors import DomainError
 from karvan.directory.models import Organisation
@@ -33,6 +34,7 @@ from karvan.events.services.registrations import (
     cancel_registration,
     check_in,
     choose_sessions,
+    is_check_in_open,
     register_person,
     reject_registration,
 )
@@ -46,7 +48,7 @@ from karvan.events.views.common import (
 
 
 @login_required
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = visible_event(request, pk)
     organisations = my_organisations(request.user)
     if not organisations:
@@ -79,7 +81,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def registrations(request: HttpRequest, pk: int) -> HttpResponse:
+def registrations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = organised_event(request, pk)
     status = request.GET.get("status", "")
     if status not in Registration.Status.values:
@@ -98,7 +100,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _decided(request: HttpRequest, registration: Registration) -> HttpResponse:
+def _decided(request: AuthenticatedHttpRequest, registration: Registration) -> HttpResponse:
     """The registration's row again (htmx), or the organiser's list."""
     if request.headers.get("HX-Request"):
         registration.refresh_from_db()
@@ -112,7 +114,7 @@ def _decided(request: HttpRequest, registration: Registration) -> HttpResponse:
 
 @login_required
 @require_POST
-def registration_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = visible_registration(request, pk)
     try:
         approve_registration(actor=request.user, registration=registration)
@@ -123,12 +125,12 @@ def registration_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Reject with an optional reason, which the person reads."""
     registration = visible_registration(request, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("reason", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
         return _decided(request, registration)
     try:
         reject_registration(
@@ -140,7 +142,7 @@ def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = visible_registration(request, pk)
     event = registration.event
     form = SessionsForm(
@@ -179,7 +181,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = visible_registration(request, pk)
     try:
         cancel_registration(actor=request.user, registration=registration)
@@ -191,7 +193,7 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def badge(request: HttpRequest, pk: int) -> HttpResponse:
+def badge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = visible_registration(request, pk)
     return render(
         request,
@@ -201,7 +203,7 @@ def badge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def check_in_page(request: HttpRequest, pk: int) -> HttpResponse:
+def check_in_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = organised_event(request, pk)
     form = CheckInForm(request.POST or None)
     checked = None
@@ -223,5 +225,6 @@ def check_in_page(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "checked": checked,
             "count": event.registrations.filter(checked_in_at__isnull=False).count(),
+            "is_open": is_check_in_open(event=event),
         },
     )

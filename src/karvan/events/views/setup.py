@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.core.errors import DomainError
 from karvan.core.text import localize
 from karvan.directory.models import Organisation
@@ -84,7 +85,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisers = my_organisations(request.user)
     if not organisers:
         messages.info(request, _("Register your organisation, or join one, to organise events."))
@@ -112,7 +113,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def event_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = organised_event(request, pk)
     title = localize(event.title, event.original_language)[0]
     description = localize(event.description, event.original_language)[0]
@@ -138,8 +139,13 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = _event_data(form)
-        data["title"] = {**event.title, **data["title"]}
-        data["description"] = {**event.description, **data["description"]}
+        language = form.cleaned_data["original_language"]
+        description = form.cleaned_data["description"]
+        data["title"] = {**event.title, language: form.cleaned_data["title"]}
+        data["description"] = {
+            **event.description,
+            **({language: description} if description else {}),
+        }
         try:
             update_event(actor=request.user, event=event, data=data)
         except DomainError as error:
@@ -170,14 +176,14 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["conflicts"] = list_calendar_conflicts(event=event)
         context["pending"] = event.registrations.filter(status=Registration.Status.PENDING).count()
         context["figures"] = summarise_outcomes(event=event)
-    if mine:
+    if mine and request.user.is_authenticated:
         context["requests"] = list_meeting_requests(viewer=request.user, event=event)[:20]
     return render(request, "events/event_detail.html", context)
 
 
 @login_required
 @require_POST
-def event_status(request: HttpRequest, pk: int) -> HttpResponse:
+def event_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = organised_event(request, pk)
     status = request.POST.get("status", "")
     if status not in Event.Status.values:
@@ -189,7 +195,7 @@ def event_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_sessions(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     event: Event,
     *,
     form: SessionForm | None = None,
@@ -212,7 +218,7 @@ def _render_sessions(
 
 
 @login_required
-def sessions(request: HttpRequest, pk: int) -> HttpResponse:
+def sessions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The event's sessions; posting the form adds one with its slots."""
     event = organised_event(request, pk)
     if request.method != "POST":
@@ -241,7 +247,7 @@ def sessions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_points(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_points(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Name the event's tables or meeting points, one a line."""
     event = organised_event(request, pk)
     points = MeetingPointsForm(request.POST)
@@ -256,7 +262,7 @@ def meeting_points(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def session_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(Session, pk=pk)
     event = organised_event(request, session.event_id)
     try:
