@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stack import connection_options, open_stack
@@ -327,13 +328,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--organisations", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=3_000)
+    parser.add_argument(
+        "--replace", action="store_true", help="empty the database in --data-dir and fill it anew"
+    )
     parser.add_argument("--data-dir", type=Path, default=Path("/var/tmp/karvan-bench"))  # noqa: S108  # kept between runs
     args = parser.parse_args()
-    if (args.data_dir / "pg").exists():
-        sys.exit(f"{args.data_dir} already holds a database: remove it or pick another")
+    if (args.data_dir / "pg").exists() and not args.replace:
+        sys.exit(f"{args.data_dir} already holds a database: --replace, or pick another")
     print(f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
     with open_stack(args.data_dir) as stack:
         django_setup(stack.env)
+        if args.replace:
+            with psycopg.connect(**connection_options(stack), autocommit=True) as connection:
+                connection.execute(
+                    "TRUNCATE directory_organisation, opportunities_opportunity,"
+                    " matching_storedvector, accounts_user CASCADE"
+                )
+                connection.execute("DROP TABLE IF EXISTS matching_vector_384")
         populate(args.organisations, args.sample, connection_options(stack))
 
 
