@@ -119,7 +119,7 @@ class Member(Visitor):
         self.client.get("/accounts/login/", name="log in (form)")
         for cookie in self.client.cookies:  # Secure cookies, sent back over loopback HTTP
             cookie.secure = False
-        self.client.post(
+        with self.client.post(
             "/accounts/login/",
             data={
                 "username": f"bench{self.index}@karvan.example",
@@ -128,7 +128,10 @@ class Member(Visitor):
             },
             name="log in (post)",
             allow_redirects=False,
-        )
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:  # the form again: not signed in
+                response.failure(f"not signed in ({response.status_code})")
         for cookie in self.client.cookies:  # Secure cookies, sent back over loopback HTTP
             cookie.secure = False
         self.organisation = ORGANISATIONS_OF_MEMBERS[self.index]
