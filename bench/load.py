@@ -1,158 +1,281 @@
-"""Mixed traffic against a running Karvan on this machine: throughput, latency per page, errors.
+"""Mixed traffic against the production stack with locust (headless): throughput, latency, memory.
 
-Anonymous visitors (and, with --email/--password, one signed-in member's session shared by every
-member thread) request the home page, the directory, search with filters, opportunity pages (with
-their recommendations), organisation pages and the API lists, for --seconds with --users threads.
-Opportunity and organisation ids are read from the API first. Prints requests per second, median,
-p95 and p99 per page, errors, and the resident memory of the processes given by --pids (the
-gunicorn and Celery processes). Loopback addresses only: it is a benchmark, not a weapon.
+Starts the stack over a database `populate.py` filled (PostgreSQL with pgvector, Redis, the
+S3-compatible server, gunicorn with two workers of four threads, a Celery worker and beat; the
+matching store chosen by `--store`), warms every web worker (each loads the embedding model, and
+with the in-process store builds its index, on its first recommendation), then runs locust for
+`--seconds` with `--users` simulated people: signed-in members (home, which is their dashboard,
+their listings, search, opportunity pages with their recommendations, organisation pages, the
+events agenda, the API lists, and publishing a listing now and then) and anonymous visitors (home,
+directory with filters, search with filters, opportunity and organisation pages, events, API
+lists), half and half, no think time. Then prints requests per second, median/p95/p99 per page,
+errors, the load average and each process's resident memory (gunicorn master and workers, Celery,
+beat, PostgreSQL). Loopback only.
 
-    karvan serve --workers 2 &   # the production stack (see README, "Running in production")
-    .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --users 20 --seconds 60 \\
-        --pids "$(pgrep -d, -f 'gunicorn|celery')"
+    .venv/bin/python bench/load.py --data-dir /var/tmp/karvan-bench --store pgvector \\
+        [--users 20] [--seconds 120]
 """
 
-import argparse
-import http.cookiejar
-import json
-import random
-import re
-import statistics
-import sys
-import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections import defaultdict
-from pathlib import Path
+from gevent import monkey
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-SEARCHES = ("pistachio", "پسته", "包装机", "زعفران", "saffron", "machinery")
+monkey.patch_all()
 
+import argparse  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+import gevent  # noqa: E402
+import psutil  # noqa: E402
+import requests  # noqa: E402
+from locust import HttpUser, task  # noqa: E402
+from locust.env import Environment  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from populate import MEMBERS, PASSWORD  # noqa: E402
+from stack import open_stack, start_services  # noqa: E402
 
-def rss_mib(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status")
-    if not status.exists():
-        return 0.0
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status.read_text(), re.MULTILINE)
-    return int(match.group(1)) / 1024 if match else 0.0
+SEARCHES = ("پسته", "pistachio", "包装机", "زعفران", "saffron", "machinery", "فولاد", "茶叶")
+COUNTRIES = ("IR", "CN", "AE", "IQ")
+KINDS = ("product", "technology", "service")
+HEADERS = {"X-Forwarded-Proto": "https"}  # gunicorn stands behind the HTTPS proxy
+OPPORTUNITIES: list[int] = []
+ORGANISATIONS: list[int] = []
 
 
-class Client:
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+class Visitor(HttpUser):
+    """Someone not signed in, browsing."""
 
-    def get(self, path: str) -> tuple[int, bytes]:
-        request = urllib.request.Request(  # noqa: S310  # loopback, checked in main()
-            self.base + path, headers={"X-Forwarded-Proto": "https", "Accept-Language": "fa"}
+    abstract = True
+    language = "en"
+
+    def on_start(self) -> None:
+        self.client.headers.update(
+            {**HEADERS, "Accept-Language": random.choice(("fa", "zh-hans", "en", "ar"))}
         )
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
 
-    def sign_in(self, email: str, password: str) -> bool:
-        _status, page = self.get("/accounts/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if token is None:
-            return False
-        data = urllib.parse.urlencode(
-            {"username": email, "password": password, "csrfmiddlewaretoken": token.group(1)}
-        ).encode()
-        request = urllib.request.Request(  # noqa: S310  # loopback
-            self.base + "/accounts/login/",
-            data=data,
-            headers={"Referer": self.base + "/accounts/login/", "X-Forwarded-Proto": "https"},
+    def page(self, path: str, name: str) -> None:
+        self.client.get(path, name=name)
+
+    @task(3)
+    def home(self) -> None:
+        self.page("/", "home / dashboard")
+
+    @task(3)
+    def directory(self) -> None:
+        self.page(f"/organisations/?country={random.choice(COUNTRIES)}", "directory (country)")
+
+    @task(4)
+    def search(self) -> None:
+        query = random.choice(SEARCHES)
+        self.page(
+            f"/opportunities/?q={query}&side={random.choice(('offer', 'request'))}"
+            f"&kind={random.choice(KINDS)}",
+            "search (q, side, kind)",
         )
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return "/accounts/login/" not in response.url
-        except urllib.error.HTTPError:
-            return False
+
+    @task(4)
+    def opportunity(self) -> None:
+        self.page(f"/opportunities/{random.choice(OPPORTUNITIES)}/", "opportunity page")
+
+    @task(4)
+    def recommendations(self) -> None:
+        self.page(
+            f"/api/opportunities/{random.choice(OPPORTUNITIES)}/recommendations",
+            "recommendations of one (API)",
+        )
+
+    @task(2)
+    def organisation(self) -> None:
+        self.page(f"/organisations/{random.choice(ORGANISATIONS)}/", "organisation page")
+
+    @task(1)
+    def agenda(self) -> None:
+        self.page("/events/", "events agenda")
+
+    @task(2)
+    def api_lists(self) -> None:
+        self.page(f"/api/opportunities?country={random.choice(COUNTRIES)}", "API opportunities")
+        self.page("/api/organisations", "API organisations")
 
 
-def ids(client: Client, path: str) -> list[int]:
-    status, body = client.get(path)
-    if status != 200:
-        return []
-    return [item["id"] for item in json.loads(body).get("items", []) if "id" in item]
+class Anonymous(Visitor):
+    abstract = False
+
+
+class Member(Visitor):
+    """A signed-in member of one of the first organisations, who publishes now and then."""
+
+    abstract = False
+    number = 0
+
+    def on_start(self) -> None:
+        super().on_start()
+        Member.number += 1
+        self.index = Member.number % MEMBERS
+        self.client.headers["Referer"] = self.host.replace("http://", "https://") + "/"
+        self.client.get("/accounts/login/", name="log in (form)")
+        for cookie in self.client.cookies:  # Secure cookies, sent back over loopback HTTP
+            cookie.secure = False
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "username": f"bench{self.index}@karvan.example",
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
+            name="log in (post)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:  # the form again: not signed in
+                response.failure(f"not signed in ({response.status_code})")
+        for cookie in self.client.cookies:  # Secure cookies, sent back over loopback HTTP
+            cookie.secure = False
+        self.organisation = ORGANISATIONS_OF_MEMBERS[self.index]
+
+    @task(2)
+    def mine(self) -> None:
+        self.page("/opportunities/mine/", "my listings")
+
+    @task(1)
+    def publish(self) -> None:
+        token = {"X-CSRFToken": self.client.cookies.get("csrftoken", "")}
+        draft = self.client.post(
+            "/api/opportunities",
+            json={
+                "organisation_id": self.organisation, "side": "offer", "kind": "product",
+                "language": "fa", "title": "دستگاه بسته‌بندی خودکار پسته", "hs_codes": ["8422"],
+                "description": "دستگاه بسته‌بندی خودکار پسته و خشکبار، ۶۰ بسته در دقیقه، "
+                "همراه با نصب و آموزش.",
+            },
+            headers=token,
+            name="publish a listing (draft, API)",
+        )  # fmt: skip
+        if draft.status_code == 201:
+            self.client.post(
+                f"/api/opportunities/{draft.json()['id']}/publish",
+                headers=token,
+                name="publish a listing (publish, API)",
+            )
+
+
+ORGANISATIONS_OF_MEMBERS: list[int] = []
+
+
+def percentile(entry: object, share: float) -> float:
+    return entry.get_response_time_percentile(share) if entry.num_requests else 0.0
+
+
+def memory(stack: object) -> list[tuple[str, float]]:
+    """Resident MiB of each process of the stack."""
+    rows = []
+    for name in ("web", "worker-1", "beat"):
+        process = stack.processes.get(name)
+        if process is None:
+            continue
+        parent = psutil.Process(process.pid)
+        label = {"web": "gunicorn", "worker-1": "celery worker", "beat": "celery beat"}[name]
+        rows.append((f"{label} (main)", parent.memory_info().rss / 2**20))
+        for number, child in enumerate(parent.children(recursive=True)):
+            rows.append((f"{label} child {number + 1}", child.memory_info().rss / 2**20))
+    postgres = [
+        p for p in psutil.process_iter(["name", "cmdline"]) if p.info["name"] == "postgres"
+        and str(stack.base) in " ".join(p.info["cmdline"] or [])
+    ]  # fmt: skip
+    if postgres:
+        rows.append(("postgres (main)", postgres[0].memory_info().rss / 2**20))
+    return rows
+
+
+def warm(base: str, stack: object) -> None:
+    """Each web worker loads the model (and the in-process index) before the clock starts."""
+    workers = stack.web_workers()
+    started = time.monotonic()
+    jobs = [
+        gevent.spawn(
+            requests.get,
+            f"{base}/api/opportunities/{OPPORTUNITIES[n]}/recommendations",
+            headers={**HEADERS, "Connection": "close"},
+            timeout=900,
+        )
+        for n in range(4 * len(workers))
+    ]
+    gevent.joinall(jobs)
+    print(f"warm-up (model, index) {time.monotonic() - started:.0f} s", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--data-dir", type=Path, default=Path("/var/tmp/karvan-bench"))  # noqa: S108  # kept between runs
+    parser.add_argument("--store", choices=("pgvector", "memory"), default="pgvector")
     parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--email", default="")
-    parser.add_argument("--password", default="")
-    parser.add_argument("--pids", default="", help="comma-separated process ids to report RSS of")
+    parser.add_argument("--seconds", type=int, default=120)
     args = parser.parse_args()
-    if urllib.parse.urlsplit(args.url).hostname not in LOOPBACK:
-        sys.exit("bench/load.py only drives a server on this machine (a loopback address)")
-    args.users = max(1, min(args.users, 200))
-    args.seconds = max(1, min(args.seconds, 3600))
-    base = args.url.rstrip("/")
-    probe = Client(base)
-    opportunities = ids(probe, "/api/opportunities?limit=100") or [1]
-    organisations = ids(probe, "/api/organisations?limit=100") or [1]
-    pages = {
-        "home": lambda: "/",
-        "directory": lambda: "/organisations/?country=CN",
-        "search": lambda: "/opportunities/?q=" + urllib.parse.quote(random.choice(SEARCHES)),
-        "opportunity": lambda: f"/opportunities/{random.choice(opportunities)}/",
-        "organisation": lambda: f"/organisations/{random.choice(organisations)}/",
-        "agenda": lambda: "/events/",
-        "api opportunities": lambda: "/api/opportunities?limit=20",
-        "api organisations": lambda: "/api/organisations?limit=20",
-    }
-    member = Client(base)
-    signed_in = bool(args.email) and member.sign_in(args.email, args.password)
-    timings: dict[str, list[float]] = defaultdict(list)
-    errors: dict[str, int] = defaultdict(int)
-    lock = threading.Lock()
-    deadline = time.monotonic() + args.seconds
+    if not (args.data_dir / "pg").exists():
+        sys.exit(f"no database in {args.data_dir}: run bench/populate.py first")
+    with open_stack(args.data_dir, store=args.store) as stack:
+        import psycopg
 
-    def visitor(number: int) -> None:
-        client = member if signed_in and number % 2 == 0 else Client(base)
-        while time.monotonic() < deadline:
-            name = random.choice(list(pages))
-            began = time.perf_counter()
-            status, _body = client.get(pages[name]())
-            elapsed = (time.perf_counter() - began) * 1000
-            with lock:
-                timings[name].append(elapsed)
-                if status >= 500 or status == 0:
-                    errors[name] += 1
-
-    threads = [threading.Thread(target=visitor, args=(n,)) for n in range(args.users)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    total = sum(len(values) for values in timings.values())
-    print(
-        f"{args.users} users for {elapsed:.0f} s ({'with' if signed_in else 'without'} a member): "
-        f"{total / elapsed:.1f} requests/s, {sum(errors.values())} errors"
-    )
-    print(f"{'page':>18} | {'requests':>8} | {'median':>7} | {'p95':>7} | {'p99':>7} | errors")
-    for name, values in sorted(timings.items()):
+        with psycopg.connect(
+            host="127.0.0.1", port=stack.pg_port, user="karvan", dbname="karvan"
+        ) as connection:
+            OPPORTUNITIES.extend(
+                row[0] for row in connection.execute(
+                    "SELECT id FROM opportunities_opportunity WHERE status = 'published'"
+                    " ORDER BY random() LIMIT 2000"
+                )
+            )  # fmt: skip
+            ORGANISATIONS.extend(
+                row[0]
+                for row in connection.execute(
+                    "SELECT id FROM directory_organisation ORDER BY random() LIMIT 2000"
+                )
+            )
+            ORGANISATIONS_OF_MEMBERS.extend(
+                row[0]
+                for row in connection.execute(
+                    "SELECT m.organisation_id FROM directory_membership m JOIN accounts_user u"
+                    " ON u.id = m.user_id WHERE u.email LIKE 'bench%%' ORDER BY u.id"
+                )
+            )
+            counted = connection.execute(
+                "SELECT count(*) FROM opportunities_opportunity"
+            ).fetchone()
+        start_services(stack)
+        base = f"http://127.0.0.1:{stack.web_port}"
+        warm(base, stack)
+        environment = Environment(user_classes=[Member, Anonymous], host=base)
+        runner = environment.create_local_runner()
+        load_before = os.getloadavg()[0]
+        runner.start(args.users, spawn_rate=args.users)
+        gevent.sleep(args.seconds)
+        load_after = os.getloadavg()[0]
+        rows = memory(stack)
+        runner.quit()
+        stats = environment.stats
+        total = stats.total
         print(
-            f"{name:>18} | {len(values):>8} | {statistics.median(values):>7.0f} | "
-            f"{percentile(values, 0.95):>7.0f} | {percentile(values, 0.99):>7.0f} | {errors[name]}"
+            f"\n{counted[0]:,} opportunities; store {args.store}; {args.users} users (members and "
+            f"visitors, half each) for {args.seconds} s; load average {load_before:.1f} at start, "
+            f"{load_after:.1f} at end (2 cores, shared)"
         )
-    for pid in [int(p) for p in args.pids.split(",") if p.strip().isdigit()]:
-        print(f"process {pid}: {rss_mib(pid):.0f} MiB resident")
+        print(
+            f"{total.total_rps:.1f} requests/s, {total.num_requests:,} requests, "
+            f"{total.num_failures} errors"
+        )
+        print(f"{'page':>34} | {'requests':>8} | {'median':>6} | {'p95':>6} | {'p99':>6} | errors")
+        for entry in sorted(stats.entries.values(), key=lambda e: e.name):
+            print(
+                f"{entry.name:>34} | {entry.num_requests:>8} | "
+                f"{entry.median_response_time:>6.0f} | {percentile(entry, 0.95):>6.0f} | "
+                f"{percentile(entry, 0.99):>6.0f} | {entry.num_failures}"
+            )
+        for error in stats.errors.values():
+            print(f"error: {error.method} {error.name}: {error.error} ×{error.occurrences}")
+        print("resident memory (MiB): " + ", ".join(f"{name} {mib:.0f}" for name, mib in rows))
 
 
 if __name__ == "__main__":

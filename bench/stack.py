@@ -1,0 +1,72 @@
+"""The production stack for the benchmarks: deploy/smoke.py's processes on a kept directory.
+
+`open_stack(base)` starts PostgreSQL with pgvector (initialising it the first time), Redis and the
+S3-compatible server; `start_services` then starts gunicorn, a Celery worker and beat. The database
+stays in `base/pg` between runs, so `populate.py` fills it once and `load.py` reuses it.
+"""
+
+import contextlib
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPOSITORY / "src"), str(REPOSITORY / "deploy")]
+
+import psycopg  # noqa: E402
+from smoke import Stack  # noqa: E402
+
+
+@contextlib.contextmanager
+def open_stack(base: Path, *, store: str = "pgvector") -> Iterator[Stack]:
+    """The stack's storage processes over `base` (PostgreSQL initialised and migrated if new)."""
+    base.mkdir(parents=True, exist_ok=True)
+    os.chmod(base, 0o755)  # noqa: S103  # the postgres account reads its own directory below
+    is_new = not (base / "pg").exists()
+    kept = base / "karvan.kept"  # the collected static files of the previous run
+    if (base / "karvan").exists():
+        shutil.rmtree(kept, ignore_errors=True)
+        (base / "karvan").rename(kept)
+    stack = Stack(base)  # makes base/karvan anew
+    if kept.exists():
+        stack.data.rmdir()
+        kept.rename(stack.data)
+        shutil.rmtree(stack.data / "mail", ignore_errors=True)
+    stack.env["KARVAN_MATCHING_STORE"] = store
+    try:
+        if is_new:
+            stack.init_postgres()
+        else:
+            stack.start_postgres()
+        stack.start_redis()
+        stack.start_moto()
+        if is_new:
+            with psycopg.connect(**connection_options(stack), autocommit=True) as connection:
+                connection.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            stack.karvan("migrate", "--noinput", "-v", "0")
+            stack.karvan("load_taxonomies")
+        if not (stack.data / "static" / "staticfiles.json").exists():
+            stack.karvan("collectstatic", "--noinput", "-v", "0")
+        yield stack
+    finally:
+        stack.stop_all()
+
+
+def connection_options(stack: Stack) -> dict[str, object]:
+    return {"host": "127.0.0.1", "port": stack.pg_port, "user": "karvan", "dbname": "karvan"}
+
+
+def start_services(stack: Stack, *, workers: int = 2, threads: int = 4) -> None:
+    """gunicorn (`workers` × `threads`), one Celery worker and beat, as in production."""
+    stack.spawn(
+        "web",
+        [sys.executable, "-m", "karvan.cli", "serve", "--bind", f"127.0.0.1:{stack.web_port}",
+         "--workers", str(workers), "--threads", str(threads), "--timeout", "60"],
+    )  # fmt: skip
+    from smoke import wait_for_port
+
+    wait_for_port(stack.web_port, timeout=120)
+    stack.start_worker("worker-1")
+    stack.start_beat()
