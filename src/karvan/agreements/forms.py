@@ -10,7 +10,12 @@ from karvan.agreements.documents.rendering import LANGUAGE_NAMES
 from karvan.agreements.models import Agreement, AgreementTemplate
 from karvan.agreements.services.drafting import PlaceholderValue
 from karvan.core.text import CONTENT_LANGUAGES
-from karvan.core.widgets import CalendarDateField, CalendarDateTimeField, NativeDigitsMixin
+from karvan.core.widgets import (
+    CalendarDateField,
+    CalendarDateTimeField,
+    NativeDigitsMixin,
+    PickerSelectMultiple,
+)
 
 LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES[code]) for code in CONTENT_LANGUAGES]
 PLACEHOLDER_FIELDS = {
@@ -38,7 +43,8 @@ class AgreementForm(NativeDigitsMixin, forms.Form):
     initiator = forms.ChoiceField(label=_("On behalf of"))
     partners = forms.MultipleChoiceField(
         label=_("With"),
-        help_text=_("The other organisations that are parties (hold Ctrl to choose several)."),
+        help_text=_("The other organisations that are parties: type to find them."),
+        widget=PickerSelectMultiple(),
     )
     template = forms.ModelChoiceField(
         label=_("Template"),

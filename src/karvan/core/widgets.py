@@ -155,6 +155,26 @@ class CountryPickerWidget(PickerSelectMultiple):
         return " ".join([label, code, country_name(code, "en")])
 
 
+class CountryChoiceField(forms.MultipleChoiceField):
+    """Countries chosen in a picker; also takes the codes typed as one text ("IR, CN" or with the
+    Persian comma), as older forms and imports send them. Codes are upper case."""
+
+    widget = CountryPickerWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        from karvan.core.countries import country_choices
+
+        kwargs.setdefault("choices", country_choices)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:
+        values = super().to_python([value] if isinstance(value, str) else value)
+        codes: list[str] = []
+        for item in values:
+            codes += [c.strip().upper() for c in item.replace("،", ",").split(",") if c.strip()]
+        return codes
+
+
 class CodeChoiceField(forms.ModelMultipleChoiceField[HsCode | IsicCode]):
     widget = CodePickerWidget
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.time_zones import time_zone_choices
-from karvan.core.widgets import CalendarDateField, NativeDigitsMixin
+from karvan.core.widgets import CalendarDateField, CountryChoiceField, NativeDigitsMixin
 from karvan.events.models import Event, MeetingParticipant, Session, Slot
 
 
@@ -40,11 +40,7 @@ class EventForm(NativeDigitsMixin, forms.Form):
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     time_zone = forms.ChoiceField(label=_("Time zone of the event"), choices=time_zone_choices)
-    countries = forms.CharField(
-        label=_("Participating countries"),
-        max_length=60,
-        help_text=_("Country codes separated by commas, e.g. IR, CN."),
-    )
+    countries = CountryChoiceField(label=_("Participating countries"))
     starts_on = CalendarDateField(label=_("First day"))
     ends_on = CalendarDateField(label=_("Last day"))
     request_mode = forms.ChoiceField(label=_("Meeting requests"), choices=Event.RequestMode.choices)
@@ -58,11 +54,8 @@ class EventForm(NativeDigitsMixin, forms.Form):
         _choice_field(self, "organiser").choices = organisers
 
     def clean_countries(self) -> list[str]:
-        codes = [
-            c.strip().upper() for c in self.cleaned_data["countries"].replace("،", ",").split(",")
-        ]
-        codes = [c for c in codes if c]
-        if not codes or any(len(c) != 2 or not c.isalpha() for c in codes):
+        codes: list[str] = self.cleaned_data["countries"]
+        if not codes:
             raise forms.ValidationError(_("Give two-letter country codes, e.g. IR, CN."))
         return codes
 

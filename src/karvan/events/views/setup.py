@@ -94,7 +94,7 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST or None,
         organisers=organisers,
         initial={
-            "countries": ", ".join(settings.KARVAN_CORRIDOR),
+            "countries": list(settings.KARVAN_CORRIDOR),
             "time_zone": request.user.time_zone,
             "original_language": current_language(),
             "request_expiry_hours": 72,
@@ -129,7 +129,7 @@ def event_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "venue": event.venue,
             "city": event.city,
             "time_zone": event.time_zone,
-            "countries": ", ".join(event.countries),
+            "countries": list(event.countries),
             "starts_on": event.starts_on,
             "ends_on": event.ends_on,
             "request_mode": event.request_mode,
