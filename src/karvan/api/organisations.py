@@ -6,6 +6,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import HttpUrl
 
+from karvan.api.auth import request_user, request_viewer
 from karvan.api.digits import NativeInt
 from karvan.api.main import BoundedPageNumberPagination, anyone
 from karvan.api.opportunities import RecommendationOut
@@ -19,7 +20,7 @@ from karvan.directory.selectors import (
 from karvan.directory.services import update_organisation
 from karvan.opportunities.matching.recommendations import recommend_for_organisation
 
-router = Router(tags=["organisations"])
+router: Router = Router(tags=["organisations"])
 
 Language = Literal["fa", "zh-hans", "ar", "en"]
 Texts = dict[Language, str]
@@ -121,7 +122,7 @@ class OrganisationPatchIn(Schema):
 @paginate(BoundedPageNumberPagination, page_size=20)
 def list_(request: HttpRequest, filters: Query[OrganisationFilters]) -> object:
     return list_organisations(
-        viewer=request.auth,
+        viewer=request_viewer(request),
         query=filters.q,
         country=filters.country.upper(),
         kind=filters.kind,
@@ -135,7 +136,7 @@ def list_(request: HttpRequest, filters: Query[OrganisationFilters]) -> object:
     "/{organisation_id}", response=OrganisationOut, auth=anyone, summary="Read an organisation"
 )
 def read(request: HttpRequest, organisation_id: int) -> Organisation:
-    return get_organisation(viewer=request.auth, pk=organisation_id)
+    return get_organisation(viewer=request_viewer(request), pk=organisation_id)
 
 
 @router.patch(
@@ -144,14 +145,14 @@ def read(request: HttpRequest, organisation_id: int) -> Organisation:
 def update(
     request: HttpRequest, organisation_id: int, payload: OrganisationPatchIn
 ) -> Organisation:
-    organisation = get_organisation(viewer=request.auth, pk=organisation_id)
+    organisation = get_organisation(viewer=request_user(request), pk=organisation_id)
     changes = {
         key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None
     }
     if "website" in changes:
         changes["website"] = str(changes["website"])
     organisation = update_organisation(
-        organisation=organisation, actor=request.auth, changes=changes
+        organisation=organisation, actor=request_user(request), changes=changes
     )
     return Organisation.objects.prefetch_related("sectors", "products").get(pk=organisation.pk)
 
@@ -165,7 +166,7 @@ def update(
 def organisation_recommendations(
     request: HttpRequest, organisation_id: int, top: int = 10
 ) -> list[object]:
-    organisation = get_organisation(viewer=request.auth, pk=organisation_id)
+    organisation = get_organisation(viewer=request_viewer(request), pk=organisation_id)
     return recommend_for_organisation(
-        viewer=request.auth, organisation=organisation, top=min(max(top, 1), 50)
+        viewer=request_viewer(request), organisation=organisation, top=min(max(top, 1), 50)
     )  # type: ignore[return-value]

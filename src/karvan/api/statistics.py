@@ -7,7 +7,7 @@ from karvan.api.main import anyone
 from karvan.insights.models import PublishedFigure
 from karvan.insights.selectors import corridor_pair, list_published_figures, summarise_direction
 
-router = Router(tags=["statistics"])
+router: Router = Router(tags=["statistics"])
 
 
 class FigureOut(Schema):

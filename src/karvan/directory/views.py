@@ -323,7 +323,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @staff_member_required
-def verification_queue(request: HttpRequest) -> HttpResponse:
+def verification_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     identity_changes = [
         {
             "revision": revision,
@@ -382,7 +382,7 @@ def _staff_decision(
 
 @staff_member_required
 @require_POST
-def identity_decide(request: HttpRequest, pk: int, revision_pk: int) -> HttpResponse:
+def identity_decide(request: AuthenticatedHttpRequest, pk: int, revision_pk: int) -> HttpResponse:
     """Staff approve or refuse a verified organisation's change of name, country or identifier."""
     organisation = _visible_organisation(request, pk)
     revision = get_object_or_404(IdentityRevision, pk=revision_pk, organisation=organisation)
@@ -400,7 +400,7 @@ def identity_decide(request: HttpRequest, pk: int, revision_pk: int) -> HttpResp
 
 @staff_member_required
 @require_POST
-def verify(request: HttpRequest, pk: int) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
     return _staff_decision(
         request,
@@ -416,7 +416,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def verify_undo(request: HttpRequest, pk: int) -> HttpResponse:
+def verify_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Take back one's own verification, minutes after a click on the wrong row."""
     organisation = _visible_organisation(request, pk)
     try:
@@ -429,7 +429,7 @@ def verify_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def verification_documents(request: HttpRequest, pk: int) -> HttpResponse:
+def verification_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The evidence an organisation gives for its verification: its managers add, staff read."""
     organisation = _visible_organisation(request, pk)
     if not can_view_verification_documents(request.user, organisation):
@@ -464,7 +464,9 @@ def verification_documents(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def verification_document_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def verification_document_file(
+    request: AuthenticatedHttpRequest, pk: int, document_pk: int
+) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
     if not can_view_verification_documents(request.user, organisation):
         raise Http404
