@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -304,7 +305,9 @@ def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int
     messages.success(
         request, _("You left the organisation.") if leaving else _("The member is removed.")
     )
-    return redirect("home" if leaving else "directory:members", **({} if leaving else {"pk": pk}))
+    if leaving:
+        return redirect("home")
+    return redirect("directory:members", pk=pk)
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -466,7 +469,7 @@ def verification_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @login_required
 def verification_document_file(
     request: AuthenticatedHttpRequest, pk: int, document_pk: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     organisation = _visible_organisation(request, pk)
     if not can_view_verification_documents(request.user, organisation):
         raise Http404

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
+from karvan.core.forms import choice_field
 from karvan.core.text import CONTENT_LANGUAGES
 from karvan.core.widgets import NativeDigitsMixin
 
@@ -23,7 +24,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         corridor = set(settings.KARVAN_CORRIDOR)
-        self.fields["country"].choices = [("", _("All countries"))] + [
+        choice_field(self, "country").choices = [("", _("All countries"))] + [
             (code, name) for code, name in country_choices() if code in corridor
         ]
 

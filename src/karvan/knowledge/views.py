@@ -266,7 +266,7 @@ def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect(question)
 
 
-def _moderation_view(request: HttpRequest, pk: int, *, hide: bool) -> HttpResponse:
+def _moderation_view(request: AuthenticatedHttpRequest, pk: int, *, hide: bool) -> HttpResponse:
     question = _question(request, pk)
     if not can_moderate(request.user):
         raise Http404

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -94,7 +96,7 @@ def _visible(request: HttpRequest, pk: int) -> Opportunity:
 def search(request: HttpRequest) -> HttpResponse:
     """One search box over opportunities and organisations, in any of the four languages."""
     form = OpportunityFilterForm(request.GET or None)
-    results: Sequence[Opportunity] = Opportunity.objects.none()
+    results: Sequence[Opportunity] | QuerySet[Opportunity] = Opportunity.objects.none()
     organisations = Organisation.objects.none()
     facets: Mapping[str, dict[str, int]] = {}
     if not request.GET or form.is_valid():
@@ -303,7 +305,7 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             form = ReviewForm(request.POST)
             if not form.is_valid():
-                messages.error(request, " ".join(form.errors["reason"]))
+                messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
                 return redirect(opportunity)
             return_opportunity(
                 opportunity=opportunity, actor=request.user, reason=form.cleaned_data["reason"]
@@ -463,13 +465,14 @@ def quotations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def quotation_attachment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def quotation_attachment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """A quotation's attachment, for the buyer's and the supplier's members only."""
     try:
         quotation = get_quotation(viewer=request.user, pk=pk)
     except Quotation.DoesNotExist as error:
         raise Http404 from error
-    extension = quotation.attachment.name.rsplit(".", 1)[-1] if quotation.attachment else "bin"
+    name = quotation.attachment.name
+    extension = name.rsplit(".", 1)[-1] if name else "bin"
     return serve_private_file(quotation.attachment, filename=f"quotation-{pk}.{extension}")
 
 
@@ -513,7 +516,7 @@ def quote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interest_attachment(
     request: AuthenticatedHttpRequest, pk: int, message_pk: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     """A document sent in an interest thread, for the thread's two organisations only."""
     interest = _visible_interest(request, pk)
     message = get_object_or_404(InterestMessage, pk=message_pk, interest=interest)
