@@ -50,7 +50,7 @@ def figures(request: HttpRequest) -> list[PublishedFigure]:
 def trade(request: HttpRequest) -> list[dict[str, object]]:
     """Both directions of the corridor's trade, by HS chapter and year, in USD."""
     first, second = corridor_pair()
-    result = []
+    result: list[dict[str, object]] = []
     for exporter, importer in ((first, second), (second, first)):
         summary = summarise_direction(exporter, importer)
         result.append(

@@ -368,9 +368,9 @@ def _reencode_logo(upload: UploadedFile) -> bytes:
                 raise InvalidLogoError(field="logo", max_mb=max_mb)
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as image:
-            image.seek(0)
-            image = image.convert("RGBA")
+        with Image.open(upload) as opened:
+            opened.seek(0)
+            image = opened.convert("RGBA")
             image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
             output = io.BytesIO()
             image.save(output, format="PNG", optimize=True)

@@ -17,7 +17,8 @@ class DashboardFilterForm(forms.Form):
         required=False,
         coerce=int,
         choices=[(6, _("6 months")), (12, _("12 months")), (24, _("24 months"))],
-        empty_value=12,
+        # django-stubs allow only a string here; Django hands any value back as it is.
+        empty_value=12,  # type: ignore[arg-type]
         initial=12,
     )
 

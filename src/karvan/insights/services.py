@@ -55,7 +55,7 @@ def _merge(rows: list[TradeRow], report: ImportReport) -> dict[tuple, TradeRow]:
             weight = (
                 None
                 if earlier.net_weight_kg is None and row.net_weight_kg is None
-                else (earlier.net_weight_kg or 0) + (row.net_weight_kg or 0)
+                else (earlier.net_weight_kg or Decimal(0)) + (row.net_weight_kg or Decimal(0))
             )
             merged[row.key] = TradeRow(
                 earlier.line,
