@@ -15,7 +15,7 @@ from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
 from karvan.opportunities.key_facts import build_key_facts
-from karvan.opportunities.matching.recommendations import recommend_for_opportunity
+from karvan.opportunities.matching.recommendations import Recommendation, recommend_for_opportunity
 from karvan.opportunities.models import Interest, InterestMessage, Opportunity, Quotation
 from karvan.opportunities.permissions import is_member_of
 from karvan.opportunities.search import search_opportunities
@@ -373,11 +373,13 @@ def quality(request: HttpRequest, opportunity_id: int) -> dict[str, object]:
     auth=anyone,
     summary="Complementary partners, with the reasons in your language",
 )
-def recommendations(request: HttpRequest, opportunity_id: int, top: int = 10) -> list[object]:
+def recommendations(
+    request: HttpRequest, opportunity_id: int, top: int = 10
+) -> list[Recommendation]:
     opportunity = get_opportunity(viewer=request_viewer(request), pk=opportunity_id)
     return recommend_for_opportunity(
         viewer=request_viewer(request), opportunity=opportunity, top=min(max(top, 1), 50)
-    )  # type: ignore[return-value]
+    )
 
 
 @router.post("/{opportunity_id}/interests", response={201: InterestOut}, summary="Express interest")

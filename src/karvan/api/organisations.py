@@ -18,7 +18,7 @@ from karvan.directory.selectors import (
     list_organisations,
 )
 from karvan.directory.services import update_organisation
-from karvan.opportunities.matching.recommendations import recommend_for_organisation
+from karvan.opportunities.matching.recommendations import Recommendation, recommend_for_organisation
 
 router: Router = Router(tags=["organisations"])
 
@@ -165,8 +165,8 @@ def update(
 )
 def organisation_recommendations(
     request: HttpRequest, organisation_id: int, top: int = 10
-) -> list[object]:
+) -> list[Recommendation]:
     organisation = get_organisation(viewer=request_viewer(request), pk=organisation_id)
     return recommend_for_organisation(
         viewer=request_viewer(request), organisation=organisation, top=min(max(top, 1), 50)
-    )  # type: ignore[return-value]
+    )

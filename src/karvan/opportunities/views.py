@@ -1,4 +1,4 @@
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -246,12 +246,17 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _state_change(request: HttpRequest, pk: int, action: object, success: str) -> HttpResponse:
+def _state_change(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    action: Callable[..., Opportunity],
+    success: str,
+) -> HttpResponse:
     opportunity = _visible(request, pk)
     if not can_edit_opportunity(request.user, opportunity):
         raise Http404
     try:
-        action(opportunity=opportunity, actor=request.user)  # type: ignore[operator]
+        action(opportunity=opportunity, actor=request.user)
     except DomainError as error:
         messages.error(request, error.text)
     else:
