@@ -20,6 +20,7 @@ from karvan.core.errors import NotFoundError
 
 router: Router = Router(tags=["compliance"])
 
+# Ignored for mypy: mypy cannot unpack runtime choices into a Literal; pydantic can.
 Status = Literal[*Case.Status.values]  # type: ignore[valid-type]
 Decision = Literal["confirmed", "cleared"]
 

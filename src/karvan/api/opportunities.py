@@ -43,10 +43,11 @@ router: Router = Router(tags=["opportunities"])
 interests_router: Router = Router(tags=["interests"])
 search_router: Router = Router(tags=["search"])
 
+# Ignored for mypy: mypy cannot unpack runtime choices into a Literal; pydantic can.
 Side = Literal[*Opportunity.Side.values]  # type: ignore[valid-type]
-Kind = Literal[*Opportunity.Kind.values]  # type: ignore[valid-type]
-Unit = Literal["", *Opportunity.Unit.values]  # type: ignore[valid-type]
-Incoterm = Literal["", *Opportunity.Incoterm.values]  # type: ignore[valid-type]
+Kind = Literal[*Opportunity.Kind.values]  # type: ignore[valid-type]  # as above
+Unit = Literal["", *Opportunity.Unit.values]  # type: ignore[valid-type]  # as above
+Incoterm = Literal["", *Opportunity.Incoterm.values]  # type: ignore[valid-type]  # as above
 Language = Literal["fa", "zh-hans", "ar", "en"]
 Currency = Literal["", "USD", "CNY", "EUR", "IRR", "AED"]
 
@@ -187,8 +188,9 @@ class OpportunityPatchIn(Schema):
 
 class OpportunityFilters(FilterSchema):
     q: str = Field("", max_length=200)
+    # Ignored for mypy: runtime choices in a Literal, for pydantic.
     side: Literal["", *Opportunity.Side.values] = ""  # type: ignore[valid-type]
-    kind: Literal["", *Opportunity.Kind.values] = ""  # type: ignore[valid-type]
+    kind: Literal["", *Opportunity.Kind.values] = ""  # type: ignore[valid-type]  # as above
     country: str = Field("", max_length=2)
     hs_chapter: str = Field("", pattern=r"^(\d{2})?$")
     sector: str = Field("", max_length=2)

@@ -96,6 +96,7 @@ class OrganisationOut(Schema):
 class OrganisationFilters(FilterSchema):
     q: str = Field("", max_length=200, description="Full-text search in any language")
     country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2 code")
+    # Ignored for mypy: runtime choices in a Literal, for pydantic.
     kind: Literal["", *Organisation.Kind.values] = ""  # type: ignore[valid-type]
     sector: str = Field("", max_length=2, description="ISIC section letter or division")
     hs_chapter: str = Field("", pattern=r"^(\d{2})?$", description="Two-digit HS chapter")
@@ -103,13 +104,14 @@ class OrganisationFilters(FilterSchema):
 
 
 class OrganisationPatchIn(Schema):
-    kind: Literal[*Organisation.Kind.values] | None = None  # type: ignore[valid-type]
+    kind: Literal[*Organisation.Kind.values] | None = None  # type: ignore[valid-type]  # as above
     name: Texts | None = None
     description: Texts | None = None
     original_language: Language | None = None
     province: Texts | None = None
     city: Texts | None = None
     registry_id: str | None = Field(None, max_length=32)
+    # Ignored for mypy: mypy cannot unpack runtime choices into a Literal; pydantic can.
     size: Literal["", *Organisation.Size.values] | None = None  # type: ignore[valid-type]
     founded_year: NativeInt | None = Field(None, ge=1800, le=2100)
     certifications: list[str] | None = None

@@ -54,6 +54,7 @@ def _visible(viewer: Viewer, matches: list[Match], top: int) -> list[Recommendat
         opportunity = rows.get(int(match.id))
         if opportunity is not None:
             recommendations.append(
+                # Ignored for mypy: describe_reasons gives a list of phrases unless `plain`.
                 Recommendation(opportunity, match.score, describe_reasons(match.reasons))  # type: ignore[arg-type]
             )
         if len(recommendations) == top:
