@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
-from karvan.core.forms import choice_field
+from karvan.core.form_fields import choice_field
 from karvan.core.text import CONTENT_LANGUAGES
 from karvan.core.widgets import NativeDigitsMixin
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from karvan.core.forms import choice_field
+from karvan.core.form_fields import choice_field
 from karvan.core.text import CONTENT_LANGUAGES
 from karvan.knowledge.models import Question
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
-from karvan.core.forms import choice_field
+from karvan.core.form_fields import choice_field
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.widgets import (
     CalendarDateField,

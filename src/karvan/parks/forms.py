@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
-from karvan.core.forms import choice_field
+from karvan.core.form_fields import choice_field
 from karvan.core.widgets import NativeDigitsMixin
 from karvan.parks.models import Park, Unit
 
