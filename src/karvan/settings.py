@@ -427,7 +427,9 @@ KARVAN_SIGNING_LOCK_HOURS = int(os.environ.get("KARVAN_SIGNING_LOCK_HOURS", "24"
 # The public verifier of sealed PDFs: checks per client address per hour.
 KARVAN_VERIFICATIONS_PER_HOUR = int(os.environ.get("KARVAN_VERIFICATIONS_PER_HOUR", "30"))
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 if os.environ.get("KARVAN_CACHE_URL") or KARVAN_REDIS_URL:
     # Tolerant: with Redis stopped the cache answers as an empty one and pages keep working.
     CACHES["default"] = {

@@ -140,7 +140,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer_time_zone_proposal(request: HttpRequest) -> HttpResponse:
+def answer_time_zone_proposal(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Take the browser's zone into the profile, or keep the profile's and stop asking."""
     zone = request.POST.get("zone", "")
     next_url = request.POST.get("next", "/")

@@ -2,9 +2,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from karvan.accounts.models import User
+from karvan.api.auth import request_user
 from karvan.directory.memberships import memberships_of
 
-router = Router(tags=["me"])
+router: Router = Router(tags=["me"])
 
 
 class MembershipOut(Schema):
@@ -28,4 +29,4 @@ class MeOut(Schema):
 
 @router.get("", response=MeOut, summary="The authenticated person")
 def me(request: HttpRequest) -> User:
-    return request.auth
+    return request_user(request)

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from karvan.api.auth import request_user, request_viewer
 from karvan.api.main import BoundedPageNumberPagination, Id, anyone
 from karvan.core.errors import NotFoundError
 from karvan.knowledge.models import Answer, Question
@@ -17,11 +18,12 @@ from karvan.knowledge.services import (
     vote,
 )
 
-router = Router(tags=["knowledge"])
+router: Router = Router(tags=["knowledge"])
 
 Language = Literal["fa", "zh-hans", "ar", "en"]
+# Ignored for mypy: mypy cannot unpack runtime choices into a Literal; pydantic can.
 Category = Literal[*Question.Category.values]  # type: ignore[valid-type]
-Kind = Literal[*Question.Kind.values]  # type: ignore[valid-type]
+Kind = Literal[*Question.Kind.values]  # type: ignore[valid-type]  # as above
 
 
 class AnswerOut(Schema):
@@ -115,43 +117,52 @@ def list_(
     """With `q`, questions about it in any language (cross-lingual search), best first."""
     if q.strip():
         allowed = set(
-            list_questions(viewer=request.user, category=category, tag=tag, kind=kind).values_list(
-                "pk", flat=True
-            )
+            list_questions(
+                viewer=request_viewer(request), category=category, tag=tag, kind=kind
+            ).values_list("pk", flat=True)
         )
-        return [row for row in search_questions(viewer=request.user, query=q) if row.pk in allowed]
-    return list_questions(viewer=request.user, category=category, tag=tag, kind=kind)
+        return [
+            row
+            for row in search_questions(viewer=request_viewer(request), query=q)
+            if row.pk in allowed
+        ]
+    return list_questions(viewer=request_viewer(request), category=category, tag=tag, kind=kind)
 
 
 @router.post("", response={201: QuestionOut}, summary="Ask a question or share an experience")
-def create(request: HttpRequest, payload: QuestionIn) -> tuple[int, Question]:
+def create(request: HttpRequest, payload: QuestionIn) -> Status[Question]:
     data = payload.dict()
     to_other_side = data.pop("to_other_side")
-    return Status(201, ask_question(actor=request.user, data=data, to_other_side=to_other_side))
+    return Status(
+        201, ask_question(actor=request_user(request), data=data, to_other_side=to_other_side)
+    )
 
 
 @router.get("/{question_id}", response=QuestionDetailOut, auth=anyone, summary="Read a question")
 def read(request: HttpRequest, question_id: int) -> Question:
-    return get_question(viewer=request.user, pk=question_id)
+    return get_question(viewer=request_viewer(request), pk=question_id)
 
 
 @router.post("/{question_id}/answers", response={201: AnswerOut}, summary="Answer a question")
-def answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> tuple[int, Answer]:
-    question = get_question(viewer=request.user, pk=question_id)
+def answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> Status[Answer]:
+    question = get_question(viewer=request_user(request), pk=question_id)
     return Status(
         201,
         answer_question(
-            question=question, actor=request.user, body=payload.body, language=payload.language
+            question=question,
+            actor=request_user(request),
+            body=payload.body,
+            language=payload.language,
         ),
     )
 
 
 @router.post("/{question_id}/comments", response={201: dict}, summary="Comment")
-def comment(request: HttpRequest, question_id: int, payload: CommentIn) -> tuple[int, dict]:
-    question = get_question(viewer=request.user, pk=question_id)
+def comment(request: HttpRequest, question_id: int, payload: CommentIn) -> Status[dict]:
+    question = get_question(viewer=request_user(request), pk=question_id)
     row = comment_on(
         question=question,
-        actor=request.user,
+        actor=request_user(request),
         body=payload.body,
         language=payload.language,
         answer=_answer(question, payload.answer_id),
@@ -161,18 +172,18 @@ def comment(request: HttpRequest, question_id: int, payload: CommentIn) -> tuple
 
 @router.post("/{question_id}/vote", response=VoteOut, summary="Vote on a question or an answer")
 def vote_(request: HttpRequest, question_id: int, payload: VoteIn) -> dict[str, int]:
-    question = get_question(viewer=request.user, pk=question_id)
+    question = get_question(viewer=request_user(request), pk=question_id)
     target = _answer(question, payload.answer_id)
     if target is None:
-        score = vote(actor=request.user, value=payload.value, question=question)
+        score = vote(actor=request_user(request), value=payload.value, question=question)
     else:
-        score = vote(actor=request.user, value=payload.value, answer=target)
+        score = vote(actor=request_user(request), value=payload.value, answer=target)
     return {"score": score}
 
 
 @router.post("/{question_id}/accept", response=QuestionOut, summary="Accept an answer")
 def accept(request: HttpRequest, question_id: int, payload: AcceptIn) -> Question:
-    question = get_question(viewer=request.user, pk=question_id)
+    question = get_question(viewer=request_user(request), pk=question_id)
     return accept_answer(
-        question=question, answer=_answer(question, payload.answer_id), actor=request.user
+        question=question, answer=_answer(question, payload.answer_id), actor=request_user(request)
     )

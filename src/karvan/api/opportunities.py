@@ -8,13 +8,14 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
+from karvan.api.auth import request_user, request_viewer
 from karvan.api.digits import NativeDate, NativeDateTime, NativeDecimal, NativeInt
 from karvan.api.main import BoundedPageNumberPagination, Id, anyone
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
 from karvan.opportunities.key_facts import build_key_facts
-from karvan.opportunities.matching.recommendations import recommend_for_opportunity
+from karvan.opportunities.matching.recommendations import Recommendation, recommend_for_opportunity
 from karvan.opportunities.models import Interest, InterestMessage, Opportunity, Quotation
 from karvan.opportunities.permissions import is_member_of
 from karvan.opportunities.search import search_opportunities
@@ -38,14 +39,15 @@ from karvan.opportunities.services import (
     update_opportunity,
 )
 
-router = Router(tags=["opportunities"])
-interests_router = Router(tags=["interests"])
-search_router = Router(tags=["search"])
+router: Router = Router(tags=["opportunities"])
+interests_router: Router = Router(tags=["interests"])
+search_router: Router = Router(tags=["search"])
 
+# Ignored for mypy: mypy cannot unpack runtime choices into a Literal; pydantic can.
 Side = Literal[*Opportunity.Side.values]  # type: ignore[valid-type]
-Kind = Literal[*Opportunity.Kind.values]  # type: ignore[valid-type]
-Unit = Literal["", *Opportunity.Unit.values]  # type: ignore[valid-type]
-Incoterm = Literal["", *Opportunity.Incoterm.values]  # type: ignore[valid-type]
+Kind = Literal[*Opportunity.Kind.values]  # type: ignore[valid-type]  # as above
+Unit = Literal["", *Opportunity.Unit.values]  # type: ignore[valid-type]  # as above
+Incoterm = Literal["", *Opportunity.Incoterm.values]  # type: ignore[valid-type]  # as above
 Language = Literal["fa", "zh-hans", "ar", "en"]
 Currency = Literal["", "USD", "CNY", "EUR", "IRR", "AED"]
 
@@ -186,8 +188,9 @@ class OpportunityPatchIn(Schema):
 
 class OpportunityFilters(FilterSchema):
     q: str = Field("", max_length=200)
+    # Ignored for mypy: runtime choices in a Literal, for pydantic.
     side: Literal["", *Opportunity.Side.values] = ""  # type: ignore[valid-type]
-    kind: Literal["", *Opportunity.Kind.values] = ""  # type: ignore[valid-type]
+    kind: Literal["", *Opportunity.Kind.values] = ""  # type: ignore[valid-type]  # as above
     country: str = Field("", max_length=2)
     hs_chapter: str = Field("", pattern=r"^(\d{2})?$")
     sector: str = Field("", max_length=2)
@@ -283,7 +286,7 @@ class SearchOut(Schema):
 
 
 def _member_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
-    if not is_member_of(request.auth, organisation_id):
+    if not is_member_of(request_user(request), organisation_id):
         raise NotAllowedError(field="organisation_id")
     return get_object_or_404(Organisation, pk=organisation_id)
 
@@ -297,7 +300,7 @@ def _fresh(opportunity: Opportunity) -> Opportunity:
 def list_(request: HttpRequest, filters: Query[OpportunityFilters]) -> object:
     """The search page's results: one ranked list over every language (see `q`)."""
     return search_opportunities(
-        viewer=request.auth,
+        viewer=request_viewer(request),
         query=filters.q,
         side=filters.side,
         kind=filters.kind,
@@ -313,7 +316,10 @@ def create(request: HttpRequest, payload: OpportunityIn) -> Status[Opportunity]:
     organisation = _member_organisation(request, payload.organisation_id)
     data = payload.dict(exclude={"organisation_id"})
     return Status(
-        201, _fresh(create_opportunity(actor=request.auth, organisation=organisation, data=data))
+        201,
+        _fresh(
+            create_opportunity(actor=request_user(request), organisation=organisation, data=data)
+        ),
     )
 
 
@@ -321,38 +327,42 @@ def create(request: HttpRequest, payload: OpportunityIn) -> Status[Opportunity]:
     "/{opportunity_id}", response=OpportunityOut, auth=anyone, summary="Read an opportunity"
 )
 def read(request: HttpRequest, opportunity_id: int) -> Opportunity:
-    return get_opportunity(viewer=request.auth, pk=opportunity_id)
+    return get_opportunity(viewer=request_viewer(request), pk=opportunity_id)
 
 
 @router.patch("/{opportunity_id}", response=OpportunityOut, summary="Update an opportunity")
 def update(request: HttpRequest, opportunity_id: int, payload: OpportunityPatchIn) -> Opportunity:
-    opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
+    opportunity = get_opportunity(viewer=request_user(request), pk=opportunity_id)
     changes = payload.dict(exclude_unset=True)
-    return _fresh(update_opportunity(opportunity=opportunity, actor=request.auth, changes=changes))
+    return _fresh(
+        update_opportunity(opportunity=opportunity, actor=request_user(request), changes=changes)
+    )
 
 
 @router.post("/{opportunity_id}/publish", response=OpportunityOut, summary="Publish a draft")
 def publish(request: HttpRequest, opportunity_id: int) -> Opportunity:
-    opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
-    return _fresh(publish_opportunity(opportunity=opportunity, actor=request.auth))
+    opportunity = get_opportunity(viewer=request_user(request), pk=opportunity_id)
+    return _fresh(publish_opportunity(opportunity=opportunity, actor=request_user(request)))
 
 
 @router.post("/{opportunity_id}/renew", response=OpportunityOut, summary="Keep it open longer")
 def renew(request: HttpRequest, opportunity_id: int, payload: RenewIn) -> Opportunity:
-    opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
-    return _fresh(renew_opportunity(opportunity=opportunity, actor=request.auth, days=payload.days))
+    opportunity = get_opportunity(viewer=request_user(request), pk=opportunity_id)
+    return _fresh(
+        renew_opportunity(opportunity=opportunity, actor=request_user(request), days=payload.days)
+    )
 
 
 @router.post("/{opportunity_id}/close", response=OpportunityOut, summary="Close an opportunity")
 def close(request: HttpRequest, opportunity_id: int) -> Opportunity:
-    opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
-    return _fresh(close_opportunity(opportunity=opportunity, actor=request.auth))
+    opportunity = get_opportunity(viewer=request_user(request), pk=opportunity_id)
+    return _fresh(close_opportunity(opportunity=opportunity, actor=request_user(request)))
 
 
 @router.get("/{opportunity_id}/quality", response=QualityOut, summary="Clarity score and advice")
 def quality(request: HttpRequest, opportunity_id: int) -> dict[str, object]:
-    opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
-    report = assess_opportunity(viewer=request.auth, opportunity=opportunity)
+    opportunity = get_opportunity(viewer=request_user(request), pk=opportunity_id)
+    report = assess_opportunity(viewer=request_user(request), opportunity=opportunity)
     return {
         "score": report.score,
         "advice": [{"code": item.code, "message": str(item.message)} for item in report.advice],
@@ -365,22 +375,24 @@ def quality(request: HttpRequest, opportunity_id: int) -> dict[str, object]:
     auth=anyone,
     summary="Complementary partners, with the reasons in your language",
 )
-def recommendations(request: HttpRequest, opportunity_id: int, top: int = 10) -> list[object]:
-    opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
+def recommendations(
+    request: HttpRequest, opportunity_id: int, top: int = 10
+) -> list[Recommendation]:
+    opportunity = get_opportunity(viewer=request_viewer(request), pk=opportunity_id)
     return recommend_for_opportunity(
-        viewer=request.auth, opportunity=opportunity, top=min(max(top, 1), 50)
-    )  # type: ignore[return-value]
+        viewer=request_viewer(request), opportunity=opportunity, top=min(max(top, 1), 50)
+    )
 
 
 @router.post("/{opportunity_id}/interests", response={201: InterestOut}, summary="Express interest")
 def interest(request: HttpRequest, opportunity_id: int, payload: InterestIn) -> Status[Interest]:
-    opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
+    opportunity = get_opportunity(viewer=request_user(request), pk=opportunity_id)
     organisation = _member_organisation(request, payload.organisation_id)
     return Status(
         201,
         express_interest(
             opportunity=opportunity,
-            actor=request.auth,
+            actor=request_user(request),
             organisation=organisation,
             message=payload.message,
             language=payload.language,
@@ -392,8 +404,8 @@ def interest(request: HttpRequest, opportunity_id: int, payload: InterestIn) -> 
     "/{opportunity_id}/quotations", response=list[QuotationOut], summary="Quotations you may see"
 )
 def quotations(request: HttpRequest, opportunity_id: int) -> list[Quotation]:
-    opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
-    return list(list_quotations(viewer=request.auth, opportunity=opportunity))
+    opportunity = get_opportunity(viewer=request_user(request), pk=opportunity_id)
+    return list(list_quotations(viewer=request_user(request), opportunity=opportunity))
 
 
 @router.post(
@@ -402,13 +414,16 @@ def quotations(request: HttpRequest, opportunity_id: int) -> list[Quotation]:
     summary="Send or revise a quotation",
 )
 def quote(request: HttpRequest, opportunity_id: int, payload: QuotationIn) -> Status[Quotation]:
-    opportunity = get_opportunity(viewer=request.auth, pk=opportunity_id)
+    opportunity = get_opportunity(viewer=request_user(request), pk=opportunity_id)
     organisation = _member_organisation(request, payload.organisation_id)
     data = payload.dict(exclude={"organisation_id"})
     return Status(
         201,
         submit_quotation(
-            opportunity=opportunity, actor=request.auth, organisation=organisation, data=data
+            opportunity=opportunity,
+            actor=request_user(request),
+            organisation=organisation,
+            data=data,
         ),
     )
 
@@ -418,12 +433,14 @@ def quote(request: HttpRequest, opportunity_id: int, payload: QuotationIn) -> St
 )
 @paginate(BoundedPageNumberPagination, page_size=20)
 def interests(request: HttpRequest, received: bool | None = None) -> object:
-    return list_interests(viewer=request.auth, received=received).prefetch_related("messages")
+    return list_interests(viewer=request_user(request), received=received).prefetch_related(
+        "messages"
+    )
 
 
 @interests_router.get("/{interest_id}", response=InterestOut, summary="One interest and its thread")
 def interest_read(request: HttpRequest, interest_id: int) -> Interest:
-    return get_interest(viewer=request.auth, pk=interest_id)
+    return get_interest(viewer=request_user(request), pk=interest_id)
 
 
 @interests_router.post(
@@ -432,27 +449,30 @@ def interest_read(request: HttpRequest, interest_id: int) -> Interest:
 def interest_reply(
     request: HttpRequest, interest_id: int, payload: MessageIn
 ) -> Status[InterestMessage]:
-    interest = get_interest(viewer=request.auth, pk=interest_id)
+    interest = get_interest(viewer=request_user(request), pk=interest_id)
     return Status(
         201,
         reply_to_interest(
-            interest=interest, actor=request.auth, body=payload.body, language=payload.language
+            interest=interest,
+            actor=request_user(request),
+            body=payload.body,
+            language=payload.language,
         ),
     )
 
 
 @interests_router.post("/{interest_id}/accept", response=InterestOut, summary="Accept an interest")
 def interest_accept(request: HttpRequest, interest_id: int) -> Interest:
-    interest = get_interest(viewer=request.auth, pk=interest_id)
-    return accept_interest(interest=interest, actor=request.auth)
+    interest = get_interest(viewer=request_user(request), pk=interest_id)
+    return accept_interest(interest=interest, actor=request_user(request))
 
 
 @interests_router.post(
     "/{interest_id}/decline", response=InterestOut, summary="Decline an interest"
 )
 def interest_decline(request: HttpRequest, interest_id: int) -> Interest:
-    interest = get_interest(viewer=request.auth, pk=interest_id)
-    return decline_interest(interest=interest, actor=request.auth)
+    interest = get_interest(viewer=request_user(request), pk=interest_id)
+    return decline_interest(interest=interest, actor=request_user(request))
 
 
 @search_router.get(
@@ -463,9 +483,9 @@ def interest_decline(request: HttpRequest, interest_id: int) -> Interest:
 )
 def search(request: HttpRequest, params: Query[SearchIn]) -> dict[str, object]:
     q = params.q
-    found = search_opportunities(viewer=request.auth, query=q)
+    found = search_opportunities(viewer=request_viewer(request), query=q)
     organisations = [
         {"id": row.pk, "name": row.name, "country": row.country, "url": row.get_absolute_url()}
-        for row in list_organisations(viewer=request.auth, query=q)[:20]
+        for row in list_organisations(viewer=request_viewer(request), query=q)[:20]
     ]
     return {"opportunities": list(found.results[:20]), "organisations": organisations}

@@ -6,6 +6,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import HttpUrl
 
+from karvan.api.auth import request_user, request_viewer
 from karvan.api.digits import NativeInt
 from karvan.api.main import BoundedPageNumberPagination, anyone
 from karvan.api.opportunities import RecommendationOut
@@ -17,9 +18,9 @@ from karvan.directory.selectors import (
     list_organisations,
 )
 from karvan.directory.services import update_organisation
-from karvan.opportunities.matching.recommendations import recommend_for_organisation
+from karvan.opportunities.matching.recommendations import Recommendation, recommend_for_organisation
 
-router = Router(tags=["organisations"])
+router: Router = Router(tags=["organisations"])
 
 Language = Literal["fa", "zh-hans", "ar", "en"]
 Texts = dict[Language, str]
@@ -95,6 +96,7 @@ class OrganisationOut(Schema):
 class OrganisationFilters(FilterSchema):
     q: str = Field("", max_length=200, description="Full-text search in any language")
     country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2 code")
+    # Ignored for mypy: runtime choices in a Literal, for pydantic.
     kind: Literal["", *Organisation.Kind.values] = ""  # type: ignore[valid-type]
     sector: str = Field("", max_length=2, description="ISIC section letter or division")
     hs_chapter: str = Field("", pattern=r"^(\d{2})?$", description="Two-digit HS chapter")
@@ -102,13 +104,14 @@ class OrganisationFilters(FilterSchema):
 
 
 class OrganisationPatchIn(Schema):
-    kind: Literal[*Organisation.Kind.values] | None = None  # type: ignore[valid-type]
+    kind: Literal[*Organisation.Kind.values] | None = None  # type: ignore[valid-type]  # as above
     name: Texts | None = None
     description: Texts | None = None
     original_language: Language | None = None
     province: Texts | None = None
     city: Texts | None = None
     registry_id: str | None = Field(None, max_length=32)
+    # Ignored for mypy: mypy cannot unpack runtime choices into a Literal; pydantic can.
     size: Literal["", *Organisation.Size.values] | None = None  # type: ignore[valid-type]
     founded_year: NativeInt | None = Field(None, ge=1800, le=2100)
     certifications: list[str] | None = None
@@ -121,7 +124,7 @@ class OrganisationPatchIn(Schema):
 @paginate(BoundedPageNumberPagination, page_size=20)
 def list_(request: HttpRequest, filters: Query[OrganisationFilters]) -> object:
     return list_organisations(
-        viewer=request.auth,
+        viewer=request_viewer(request),
         query=filters.q,
         country=filters.country.upper(),
         kind=filters.kind,
@@ -135,7 +138,7 @@ def list_(request: HttpRequest, filters: Query[OrganisationFilters]) -> object:
     "/{organisation_id}", response=OrganisationOut, auth=anyone, summary="Read an organisation"
 )
 def read(request: HttpRequest, organisation_id: int) -> Organisation:
-    return get_organisation(viewer=request.auth, pk=organisation_id)
+    return get_organisation(viewer=request_viewer(request), pk=organisation_id)
 
 
 @router.patch(
@@ -144,14 +147,14 @@ def read(request: HttpRequest, organisation_id: int) -> Organisation:
 def update(
     request: HttpRequest, organisation_id: int, payload: OrganisationPatchIn
 ) -> Organisation:
-    organisation = get_organisation(viewer=request.auth, pk=organisation_id)
+    organisation = get_organisation(viewer=request_user(request), pk=organisation_id)
     changes = {
         key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None
     }
     if "website" in changes:
         changes["website"] = str(changes["website"])
     organisation = update_organisation(
-        organisation=organisation, actor=request.auth, changes=changes
+        organisation=organisation, actor=request_user(request), changes=changes
     )
     return Organisation.objects.prefetch_related("sectors", "products").get(pk=organisation.pk)
 
@@ -164,8 +167,8 @@ def update(
 )
 def organisation_recommendations(
     request: HttpRequest, organisation_id: int, top: int = 10
-) -> list[object]:
-    organisation = get_organisation(viewer=request.auth, pk=organisation_id)
+) -> list[Recommendation]:
+    organisation = get_organisation(viewer=request_viewer(request), pk=organisation_id)
     return recommend_for_organisation(
-        viewer=request.auth, organisation=organisation, top=min(max(top, 1), 50)
-    )  # type: ignore[return-value]
+        viewer=request_viewer(request), organisation=organisation, top=min(max(top, 1), 50)
+    )

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from karvan.api.auth import request_user
 from karvan.api.main import BoundedPageNumberPagination, Id, anyone
 from karvan.parks.models import Inquiry, InquiryMessage, Park, Unit
 from karvan.parks.selectors import (
@@ -17,8 +18,8 @@ from karvan.parks.selectors import (
 )
 from karvan.parks.services import reply_to_inquiry, send_inquiry
 
-router = Router(tags=["parks"])
-units_router = Router(tags=["parks"])
+router: Router = Router(tags=["parks"])
+units_router: Router = Router(tags=["parks"])
 
 
 class UnitOut(Schema):
@@ -117,21 +118,24 @@ def list_(request: HttpRequest, country: str = "", free_zone: bool | None = None
 @router.get("/inquiries", response=list[InquiryOut], summary="Inquiries you may read")
 @paginate(BoundedPageNumberPagination, page_size=20)
 def inquiries(request: HttpRequest) -> object:
-    return list_inquiries(viewer=request.user).prefetch_related("messages")
+    return list_inquiries(viewer=request_user(request)).prefetch_related("messages")
 
 
 @router.get("/inquiries/{inquiry_id}", response=InquiryOut, summary="Read an inquiry")
 def inquiry(request: HttpRequest, inquiry_id: int) -> Inquiry:
-    return get_inquiry(viewer=request.user, pk=inquiry_id)
+    return get_inquiry(viewer=request_user(request), pk=inquiry_id)
 
 
 @router.post("/inquiries/{inquiry_id}/messages", response={201: MessageOut}, summary="Reply")
-def reply(request: HttpRequest, inquiry_id: int, payload: ReplyIn) -> tuple[int, InquiryMessage]:
-    row = get_inquiry(viewer=request.user, pk=inquiry_id)
+def reply(request: HttpRequest, inquiry_id: int, payload: ReplyIn) -> Status[InquiryMessage]:
+    row = get_inquiry(viewer=request_user(request), pk=inquiry_id)
     return Status(
         201,
         reply_to_inquiry(
-            inquiry=row, actor=request.user, body=payload.body, language=request.user.language
+            inquiry=row,
+            actor=request_user(request),
+            body=payload.body,
+            language=request_user(request).language,
         ),
     )
 
@@ -147,26 +151,28 @@ def park_units(request: HttpRequest, park_id: int, status: str = "") -> list[Uni
 
 
 @router.post("/{park_id}/inquiries", response={201: InquiryOut}, summary="Send an inquiry")
-def inquire(request: HttpRequest, park_id: int, payload: InquiryIn) -> tuple[int, Inquiry]:
+def inquire(request: HttpRequest, park_id: int, payload: InquiryIn) -> Status[Inquiry]:
     from karvan.directory.models import Organisation
 
     park = get_park(pk=park_id)
     unit = Unit.objects.get(pk=payload.unit_id) if payload.unit_id else None
     # Resolved among the park's open listings: another id answers 404 like a missing one.
     opportunity = (
-        list_park_opportunities(viewer=request.user, park=park).get(pk=payload.opportunity_id)
+        list_park_opportunities(viewer=request_user(request), park=park).get(
+            pk=payload.opportunity_id
+        )
         if payload.opportunity_id
         else None
     )
     return Status(
         201,
         send_inquiry(
-            actor=request.user,
+            actor=request_user(request),
             park=park,
             organisation=Organisation.objects.get(pk=payload.organisation_id),
             subject=payload.subject,
             body=payload.body,
-            language=request.user.language,
+            language=request_user(request).language,
             unit=unit,
             opportunity=opportunity,
         ),

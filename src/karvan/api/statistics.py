@@ -7,7 +7,7 @@ from karvan.api.main import anyone
 from karvan.insights.models import PublishedFigure
 from karvan.insights.selectors import corridor_pair, list_published_figures, summarise_direction
 
-router = Router(tags=["statistics"])
+router: Router = Router(tags=["statistics"])
 
 
 class FigureOut(Schema):
@@ -50,7 +50,7 @@ def figures(request: HttpRequest) -> list[PublishedFigure]:
 def trade(request: HttpRequest) -> list[dict[str, object]]:
     """Both directions of the corridor's trade, by HS chapter and year, in USD."""
     first, second = corridor_pair()
-    result = []
+    result: list[dict[str, object]] = []
     for exporter, importer in ((first, second), (second, first)):
         summary = summarise_direction(exporter, importer)
         result.append(

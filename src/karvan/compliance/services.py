@@ -562,5 +562,7 @@ def decide_case(*, actor: User, case: Case, decision: str, comment: str) -> Case
         else CaseEvent.Action.CLEARED
     )
     _event(case, action, actor=actor, comment=comment.strip())
-    sync_hold(subject=case.organisation or case.person)
+    subject = case.organisation or case.person
+    if subject is not None:  # a case is about an organisation or a person, never neither
+        sync_hold(subject=subject)
     return case

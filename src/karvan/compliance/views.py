@@ -8,6 +8,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.compliance.exports import decision_header, decision_rows, to_csv, to_xlsx
 from karvan.compliance.forms import CaseFilterForm, DecisionForm
 from karvan.compliance.permissions import can_review_cases
@@ -30,7 +31,7 @@ def _officer(request: HttpRequest) -> None:
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _officer(request)
     form = CaseFilterForm(request.GET or None)
     status = kind = None
@@ -51,7 +52,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _officer(request)
     case = get_object_or_404(list_cases(viewer=request.user), pk=pk)
     form = DecisionForm()
@@ -84,7 +85,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _officer(request)
     case = get_object_or_404(list_cases(viewer=request.user), pk=pk)
     try:
@@ -95,7 +96,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_decisions(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_decisions(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """Every decision on the cases, as CSV or XLSX, for the compliance file."""
     _officer(request)
     if fmt not in {"csv", "xlsx"}:

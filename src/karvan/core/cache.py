@@ -78,4 +78,5 @@ class TolerantRedisCache(RedisCache):
     get_many = _tolerant(_no_values)(RedisCache.get_many)
     set_many = _tolerant(_nothing_set)(RedisCache.set_many)
     delete_many = _tolerant(_nothing)(RedisCache.delete_many)
-    clear = _tolerant(_false)(RedisCache.clear)
+    # Django's cache API has clear() return nothing; Redis's answer to FLUSHDB is not used.
+    clear = _tolerant(_nothing)(RedisCache.clear)

@@ -124,6 +124,7 @@ def per_month(queryset: object, field: str, filters: Filters) -> Rows:
     One query: a filtered count per month, since a Solar Hijri month is no SQL `TruncMonth`.
     """
     spans = month_spans(filters)
+    # Ignored for mypy: callers pass a QuerySet; `object` keeps core free of app models.
     counts = queryset.aggregate(  # type: ignore[attr-defined]
         **{
             f"month_{index}": Count("pk", filter=Q(**{f"{field}__gte": start, f"{field}__lt": end}))

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
@@ -21,10 +22,11 @@ def viewer(request: HttpRequest) -> dict[str, object]:
 
 def _time_zone_proposal(request: HttpRequest) -> dict[str, object]:
     zone = proposed_time_zone(request)
-    if not zone:
+    user = request.user
+    if not zone or isinstance(user, AnonymousUser):  # a zone is proposed to signed-in people only
         return {}
     return {
         "proposed_time_zone": zone,
         "proposed_time_zone_label": zone_label(zone),
-        "current_time_zone_label": zone_label(request.user.time_zone),
+        "current_time_zone_label": zone_label(user.time_zone),
     }

@@ -96,7 +96,7 @@ def serve_private_file(
     return response
 
 
-def serve_public_file(request: HttpRequest, path: str) -> HttpResponse:
+def serve_public_file(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
     """Public uploads (logos) from local disk, in the embedded mode, whatever DEBUG says.
 
     MEDIA_ROOT is read per request, so a changed setting (a test's folder) is honoured.
@@ -112,7 +112,7 @@ DOCUMENT_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def document_extension(upload: UploadedFile) -> str | None:
+def document_extension(upload: UploadedFile[bytes]) -> str | None:
     """The extension of an acceptable document (PDF, PNG, JPEG, at most 10 MB), or None."""
     if upload.size is None or upload.size > DOCUMENT_MAX_BYTES:
         return None

@@ -7,6 +7,7 @@ person in Tehran finds "ایران › تهران (UTC+03:30)" instead of scroll
 
 import datetime
 import zoneinfo
+from collections.abc import Mapping
 from functools import cache
 
 from babel.core import get_global
@@ -49,7 +50,7 @@ def _city(zone: str, language: str) -> str:
 @cache
 def _grouped(language: str, day: datetime.date) -> list[tuple[str, list[tuple[str, str]]]]:
     now = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
-    territories: dict[str, str] = get_global("zone_territories")
+    territories: Mapping[str, str] = get_global("zone_territories")
     by_country: dict[str, list[tuple[str, str]]] = {}
     other: list[tuple[str, str]] = []
     for zone in _zones():

@@ -27,7 +27,8 @@ from karvan.directory.models import Organisation
 from karvan.events.models import Session
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "agreements.json"
-DEMO_CLIENT = {"ip_address": "127.0.0.1", "user_agent": "Karvan demo loader"}
+DEMO_IP_ADDRESS = "127.0.0.1"
+DEMO_USER_AGENT = "Karvan demo loader"
 
 
 def _recorded(key: str) -> Agreement | None:
@@ -53,14 +54,17 @@ def _organisation(key: str) -> Organisation:
 
 
 def _sign(user: User, agreement: Agreement) -> None:
-    _row, code = issue_signing_code(actor=user, agreement=agreement, **DEMO_CLIENT)
+    _row, code = issue_signing_code(
+        actor=user, agreement=agreement, ip_address=DEMO_IP_ADDRESS, user_agent=DEMO_USER_AGENT
+    )
     sign_agreement(
         actor=user,
         agreement=agreement,
         code=code,
         typed_name=user.full_name,
         document_sha256=signing_document_sha256(agreement),
-        **DEMO_CLIENT,
+        ip_address=DEMO_IP_ADDRESS,
+        user_agent=DEMO_USER_AGENT,
     )
 
 

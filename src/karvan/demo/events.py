@@ -53,15 +53,12 @@ def _organisation(key: str) -> Organisation:
 
 
 def _first_member(organisation: Organisation) -> User:
-    return memberships.members_of(organisation.pk).order_by("pk").first().user
+    return memberships.members_of(organisation.pk).earliest("pk").user
 
 
 def _first_manager(organisation: Organisation) -> User:
     return (
-        memberships.members_of(organisation.pk, roles=memberships.MANAGER_ROLES)
-        .order_by("pk")
-        .first()
-        .user
+        memberships.members_of(organisation.pk, roles=memberships.MANAGER_ROLES).earliest("pk").user
     )
 
 

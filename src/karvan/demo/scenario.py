@@ -62,7 +62,7 @@ PROFILE_FIELDS = (*EDITABLE_FIELDS, "sectors", "products")
 
 def _recorded(key: str, model: type[M]) -> M | None:
     record = DemoRecord.objects.filter(key=key).first()
-    return model.objects.filter(pk=record.object_id).first() if record else None
+    return model._default_manager.filter(pk=record.object_id).first() if record else None
 
 
 def _record(key: str, obj: models.Model) -> None:

@@ -39,12 +39,14 @@ def load_screening(progress: Callable[[str], None] = lambda _message: None) -> N
         screen_organisation_and_owners(organisation=organisation)
     progress(f"screening: {Case.objects.filter(entry__source=SOURCE).count()} cases")
     record = DemoRecord.objects.filter(key=CLEARED).first()
-    officer = User.objects.filter(pk__in=[o.pk for o in officers]).order_by("pk").first()
-    if record is None or officer is None:
+    reviewer = User.objects.filter(pk__in=[o.pk for o in officers]).order_by("pk").first()
+    if record is None or reviewer is None:
         return
     for case in Case.objects.filter(
         organisation_id=record.object_id,
         entry__source=SOURCE,
         status__in=[Case.Status.OPEN, Case.Status.IN_REVIEW],
     ):
-        decide_case(actor=officer, case=case, decision=Case.Status.CLEARED, comment=CLEARED_COMMENT)
+        decide_case(
+            actor=reviewer, case=case, decision=Case.Status.CLEARED, comment=CLEARED_COMMENT
+        )

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.core.errors import DomainError
 from karvan.directory.models import (
     IdentityRevision,
@@ -42,7 +43,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         return fields
 
     @admin.action(description=_("Verify the selected organisations"))
-    def approve(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+    def approve(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Organisation]) -> None:
         done = 0
         for organisation in queryset:
             try:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
+from karvan.core.form_fields import choice_field
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.text import CONTENT_LANGUAGES
 from karvan.core.widgets import CodeChoiceField, NativeDigitsMixin
@@ -34,11 +35,11 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *country_choices()]
-        self.fields["sector"].choices = [("", _("All sectors"))] + [
+        choice_field(self, "country").choices = [("", _("All countries")), *country_choices()]
+        choice_field(self, "sector").choices = [("", _("All sectors"))] + [
             (code.code, f"{code.code} · {code.name}") for code in IsicCode.objects.all()
         ]
-        self.fields["hs_chapter"].choices = [("", _("All products"))] + [
+        choice_field(self, "hs_chapter").choices = [("", _("All products"))] + [
             (code.code, f"{code.code} · {code.name}")
             for code in HsCode.objects.filter(level=HsCode.Level.CHAPTER)
         ]
@@ -86,7 +87,7 @@ class OrganisationForm(NativeDigitsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices()
+        choice_field(self, "country").choices = country_choices()
         for language in CONTENT_LANGUAGES:
             suffix = _field_suffix(language)
             label = LANGUAGE_LABELS.get(language, language)
@@ -119,7 +120,8 @@ class OrganisationForm(NativeDigitsMixin, forms.Form):
         return year
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not any(data.get(f"name_{_field_suffix(language)}") for language in CONTENT_LANGUAGES):
             raise forms.ValidationError(_("Give the organisation's name in at least one language."))
         return data

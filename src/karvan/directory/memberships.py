@@ -8,8 +8,10 @@ services that change a membership call `forget` so the same object never answers
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from karvan.accounts.http import Viewer
 from karvan.accounts.models import User
 from karvan.directory.models import Membership
 
@@ -20,7 +22,7 @@ SIGNING_ROLES: tuple[str, ...] = (Role.OWNER, Role.SIGNATORY)
 _CACHE_ATTRIBUTE = "_karvan_roles_by_organisation"
 
 
-def roles_of(user: User) -> dict[int, str]:
+def roles_of(user: Viewer) -> dict[int, str]:
     """{organisation id: role} for every organisation the person belongs to; {} when anonymous."""
     if not getattr(user, "is_authenticated", False) or user.pk is None:
         return {}
@@ -31,45 +33,45 @@ def roles_of(user: User) -> dict[int, str]:
     return cached
 
 
-def forget(user: User) -> None:
+def forget(user: Viewer) -> None:
     """Drop what `roles_of` remembered about this user object (after a membership changed)."""
     if hasattr(user, _CACHE_ATTRIBUTE):
         delattr(user, _CACHE_ATTRIBUTE)
 
 
-def role_in(user: User, organisation_id: int | None) -> str | None:
+def role_in(user: Viewer, organisation_id: int | None) -> str | None:
     """The person's role in one organisation, or None when they do not belong to it."""
     if organisation_id is None:
         return None
     return roles_of(user).get(organisation_id)
 
 
-def organisation_ids_of(user: User, *, roles: Iterable[str] | None = None) -> set[int]:
+def organisation_ids_of(user: Viewer, *, roles: Iterable[str] | None = None) -> set[int]:
     """Ids of the person's organisations, optionally only those where they hold one of `roles`."""
     wanted = None if roles is None else set(roles)
     return {pk for pk, role in roles_of(user).items() if wanted is None or role in wanted}
 
 
 def is_member(
-    user: User, organisation_id: int | None, *, roles: Iterable[str] | None = None
+    user: Viewer, organisation_id: int | None, *, roles: Iterable[str] | None = None
 ) -> bool:
     role = role_in(user, organisation_id)
     return role is not None and (roles is None or role in set(roles))
 
 
-def manages(user: User, organisation_id: int | None) -> bool:
+def manages(user: Viewer, organisation_id: int | None) -> bool:
     """Owners and administrators manage an organisation on its behalf."""
     return is_member(user, organisation_id, roles=MANAGER_ROLES)
 
 
-def may_sign_for(user: User, organisation_id: int | None) -> bool:
+def may_sign_for(user: Viewer, organisation_id: int | None) -> bool:
     """Owners and authorised signatories sign for an organisation."""
     return is_member(user, organisation_id, roles=SIGNING_ROLES)
 
 
-def memberships_of(user: User) -> QuerySet[Membership]:
+def memberships_of(user: Viewer) -> QuerySet[Membership]:
     """The person's memberships with their organisations, for pages that list them."""
-    if not getattr(user, "is_authenticated", False):
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("organisation")
 

@@ -330,4 +330,5 @@ class VerificationDocument(models.Model):
 
     @property
     def extension(self) -> str:
-        return self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else "bin"
+        name = self.file.name or ""
+        return name.rsplit(".", 1)[-1] if "." in name else "bin"

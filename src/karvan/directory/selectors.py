@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from karvan.accounts.http import Viewer
 from karvan.accounts.models import User
 from karvan.core.models import ComplianceHold, HsCode, IsicCode
 from karvan.core.search import filter_fulltext
@@ -20,7 +21,7 @@ from karvan.directory.models import (
 
 def list_organisations(
     *,
-    viewer: User,
+    viewer: Viewer,
     query: str = "",
     country: str = "",
     kind: str = "",
@@ -53,7 +54,7 @@ def list_organisations(
     return rows.prefetch_related("sectors", "products")
 
 
-def get_organisation(*, viewer: User, pk: int) -> Organisation:
+def get_organisation(*, viewer: Viewer, pk: int) -> Organisation:
     """One organisation the viewer may see; raise DoesNotExist otherwise."""
     return list_organisations(viewer=viewer).get(pk=pk)
 
@@ -62,7 +63,7 @@ def list_memberships(*, organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.select_related("user").order_by("role", "user__full_name")
 
 
-def list_memberships_of(*, viewer: User) -> QuerySet[Membership]:
+def list_memberships_of(*, viewer: Viewer) -> QuerySet[Membership]:
     """The viewer's own organisations."""
     return memberships.memberships_of(viewer)
 
@@ -79,7 +80,7 @@ def list_pending_verifications() -> QuerySet[Organisation]:
     )
 
 
-def count_organisations_by_country(*, viewer: User) -> dict[str, int]:
+def count_organisations_by_country(*, viewer: Viewer) -> dict[str, int]:
     rows = (
         list_organisations(viewer=viewer)
         .order_by()  # the default ordering would split the groups

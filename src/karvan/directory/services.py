@@ -120,6 +120,7 @@ def _apply_changes(organisation: Organisation, changes: Mapping[str, object]) ->
         elif field == "registry_id":
             value = normalize_registry_id(str(value or ""))
         elif field == "certifications":
+            # Ignored for mypy: the form or schema hands these over as lists of strings.
             value = [str(item).strip() for item in value if str(item).strip()]  # type: ignore[attr-defined]
         setattr(organisation, field, value)
     if not organisation.name:
@@ -140,8 +141,10 @@ def _apply_changes(organisation: Organisation, changes: Mapping[str, object]) ->
 
 def _set_codes(organisation: Organisation, changes: Mapping[str, object]) -> None:
     if "sectors" in changes:
+        # Ignored for mypy: the form or schema hands `sectors` over as a list of codes.
         organisation.sectors.set(IsicCode.objects.filter(code__in=list(changes["sectors"])))  # type: ignore[call-overload]
     if "products" in changes:
+        # Ignored for mypy: the form or schema hands `products` over as a list of codes.
         organisation.products.set(HsCode.objects.filter(code__in=list(changes["products"])))  # type: ignore[call-overload]
 
 
@@ -368,9 +371,9 @@ def _reencode_logo(upload: UploadedFile) -> bytes:
                 raise InvalidLogoError(field="logo", max_mb=max_mb)
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as image:
-            image.seek(0)
-            image = image.convert("RGBA")
+        with Image.open(upload) as opened:
+            opened.seek(0)
+            image = opened.convert("RGBA")
             image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
             output = io.BytesIO()
             image.save(output, format="PNG", optimize=True)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -304,7 +305,9 @@ def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int
     messages.success(
         request, _("You left the organisation.") if leaving else _("The member is removed.")
     )
-    return redirect("home" if leaving else "directory:members", **({} if leaving else {"pk": pk}))
+    if leaving:
+        return redirect("home")
+    return redirect("directory:members", pk=pk)
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -323,7 +326,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @staff_member_required
-def verification_queue(request: HttpRequest) -> HttpResponse:
+def verification_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     identity_changes = [
         {
             "revision": revision,
@@ -382,7 +385,7 @@ def _staff_decision(
 
 @staff_member_required
 @require_POST
-def identity_decide(request: HttpRequest, pk: int, revision_pk: int) -> HttpResponse:
+def identity_decide(request: AuthenticatedHttpRequest, pk: int, revision_pk: int) -> HttpResponse:
     """Staff approve or refuse a verified organisation's change of name, country or identifier."""
     organisation = _visible_organisation(request, pk)
     revision = get_object_or_404(IdentityRevision, pk=revision_pk, organisation=organisation)
@@ -400,7 +403,7 @@ def identity_decide(request: HttpRequest, pk: int, revision_pk: int) -> HttpResp
 
 @staff_member_required
 @require_POST
-def verify(request: HttpRequest, pk: int) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
     return _staff_decision(
         request,
@@ -416,7 +419,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def verify_undo(request: HttpRequest, pk: int) -> HttpResponse:
+def verify_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Take back one's own verification, minutes after a click on the wrong row."""
     organisation = _visible_organisation(request, pk)
     try:
@@ -429,7 +432,7 @@ def verify_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def verification_documents(request: HttpRequest, pk: int) -> HttpResponse:
+def verification_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The evidence an organisation gives for its verification: its managers add, staff read."""
     organisation = _visible_organisation(request, pk)
     if not can_view_verification_documents(request.user, organisation):
@@ -464,7 +467,9 @@ def verification_documents(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def verification_document_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def verification_document_file(
+    request: AuthenticatedHttpRequest, pk: int, document_pk: int
+) -> HttpResponseBase:
     organisation = _visible_organisation(request, pk)
     if not can_view_verification_documents(request.user, organisation):
         raise Http404

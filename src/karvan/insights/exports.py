@@ -50,8 +50,8 @@ def charts_to_xlsx(
         sheet.append(list(header))
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
-        for label, value in rows:
-            sheet.append([label, int(value) if float(value).is_integer() else value])
+        for label, amount in rows:
+            sheet.append([label, int(amount) if float(amount).is_integer() else amount])
         sheet.column_dimensions["A"].width = max(
             12, min(60, max((len(r[0]) for r in rows), default=10) + 2)
         )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
+from karvan.core.form_fields import choice_field
 from karvan.core.text import CONTENT_LANGUAGES
 from karvan.core.widgets import NativeDigitsMixin
 
@@ -16,14 +17,15 @@ class DashboardFilterForm(forms.Form):
         required=False,
         coerce=int,
         choices=[(6, _("6 months")), (12, _("12 months")), (24, _("24 months"))],
-        empty_value=12,
+        # django-stubs allow only a string here; Django hands any value back as it is.
+        empty_value=12,  # type: ignore[arg-type]
         initial=12,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         corridor = set(settings.KARVAN_CORRIDOR)
-        self.fields["country"].choices = [("", _("All countries"))] + [
+        choice_field(self, "country").choices = [("", _("All countries"))] + [
             (code, name) for code, name in country_choices() if code in corridor
         ]
 

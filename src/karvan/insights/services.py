@@ -55,7 +55,7 @@ def _merge(rows: list[TradeRow], report: ImportReport) -> dict[tuple, TradeRow]:
             weight = (
                 None
                 if earlier.net_weight_kg is None and row.net_weight_kg is None
-                else (earlier.net_weight_kg or 0) + (row.net_weight_kg or 0)
+                else (earlier.net_weight_kg or Decimal(0)) + (row.net_weight_kg or Decimal(0))
             )
             merged[row.key] = TradeRow(
                 earlier.line,
@@ -165,11 +165,13 @@ def save_published_figure(
         figure.key = (
             str(data.get("key") or "")
             or slugify(
+                # Ignored for mypy: the form or schema hands `label` over as language → text.
                 next(iter(clean_versions(data.get("label", {})).values()), "")  # type: ignore[arg-type]
             )[:60]
         )
     for name in ("label", "unit"):
         if name in data:
+            # Ignored for mypy: the form or schema hands these over as language → text.
             setattr(figure, name, clean_versions(data[name]))  # type: ignore[arg-type]
     for name in ("value", "period", "source", "is_published", "position"):
         if name in data:

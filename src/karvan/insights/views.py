@@ -174,7 +174,7 @@ def trade(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard_workbook(request: HttpRequest) -> HttpResponse:
+def dashboard_workbook(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every chart of the dashboard in one workbook, a sheet each, with the filters written in."""
     _staff_only(request)
     _form, filters = _filters(request)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from karvan.core.form_fields import choice_field
 from karvan.core.text import CONTENT_LANGUAGES
 from karvan.knowledge.models import Question
 
@@ -55,7 +56,7 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _language_choices()
+        choice_field(self, "language").choices = _language_choices()
         self.fields["language"].initial = _default_language()
 
 
@@ -67,7 +68,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _language_choices()
+        choice_field(self, "language").choices = _language_choices()
         self.fields["language"].initial = _default_language()
 
 

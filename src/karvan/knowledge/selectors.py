@@ -5,6 +5,7 @@ import logging
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from karvan.accounts.http import Viewer
 from karvan.accounts.models import User
 from karvan.core.search import filter_fulltext
 from karvan.knowledge.indexing import search_posts
@@ -16,7 +17,7 @@ SEARCH_RELATIVE_FLOOR = 0.6
 SEARCH_TOP = 50
 
 
-def _visible(viewer: User) -> Q:
+def _visible(viewer: Viewer) -> Q:
     if viewer.is_authenticated and viewer.is_staff:
         return Q()
     if viewer.is_authenticated:
@@ -26,7 +27,7 @@ def _visible(viewer: User) -> Q:
 
 def list_questions(
     *,
-    viewer: User,
+    viewer: Viewer,
     category: str = "",
     kind: str = "",
     tag: str = "",
@@ -54,7 +55,7 @@ def list_questions(
     return rows.select_related("organisation", "author")
 
 
-def get_question(*, viewer: User, pk: int) -> Question:
+def get_question(*, viewer: Viewer, pk: int) -> Question:
     """One question with its visible answers and comments; raises Question.DoesNotExist."""
     comments = Comment.objects.filter(_visible(viewer)).select_related("author")
     answers = (
@@ -74,7 +75,7 @@ def get_question(*, viewer: User, pk: int) -> Question:
     )
 
 
-def search_questions(*, viewer: User, query: str, top: int = SEARCH_TOP) -> list[Question]:
+def search_questions(*, viewer: Viewer, query: str, top: int = SEARCH_TOP) -> list[Question]:
     """Questions about the query, found through them or their answers, in any language.
 
     The platform's cross-lingual engine ranks first; full-text matches the engine missed follow.
@@ -107,7 +108,7 @@ def search_questions(*, viewer: User, query: str, top: int = SEARCH_TOP) -> list
     return [rows[pk] for pk in ranked[:top] if pk in rows]
 
 
-def list_open_reports(*, viewer: User) -> QuerySet[Report]:
+def list_open_reports(*, viewer: Viewer) -> QuerySet[Report]:
     """Reports awaiting a moderator (staff only; others get none)."""
     if not (viewer.is_authenticated and viewer.is_staff):
         return Report.objects.none()
@@ -120,7 +121,7 @@ def list_experts() -> QuerySet[Expert]:
     return Expert.objects.filter(revoked_at__isnull=True).select_related("user")
 
 
-def get_viewer_votes(*, viewer: User, question: Question) -> dict[str, int]:
+def get_viewer_votes(*, viewer: Viewer, question: Question) -> dict[str, int]:
     """The viewer's votes on a question and its answers: {"q": 1, "a12": -1}."""
     if not viewer.is_authenticated:
         return {}

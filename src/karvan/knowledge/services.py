@@ -85,6 +85,7 @@ def _check_language(language: str) -> None:
 def _clean_tags(tags: object) -> list[str]:
     if isinstance(tags, str):
         tags = tags.replace("،", ",").replace("，", ",").split(",")
+    # Ignored for mypy: a list of tags from the schema, or None.
     cleaned = [str(tag).strip().casefold()[:40] for tag in tags or []]  # type: ignore[attr-defined]
     return list(dict.fromkeys(tag for tag in cleaned if tag))[:MAX_TAGS]
 
@@ -273,6 +274,7 @@ def vote(
         raise NotAllowedError()
     if value not in (-1, 1) or (question is None) == (answer is None):
         raise ValueError("vote on one question or one answer, +1 or -1")
+    # Ignored for mypy: exactly one of question and answer is given, checked just above.
     target: Question | Answer = question if question is not None else answer  # type: ignore[assignment]
     if target.author_id == actor.pk:
         raise OwnVoteError()
@@ -317,6 +319,7 @@ def accept_answer(*, question: Question, answer: Answer | None, actor: User) -> 
                 recipients=[author],
                 kind=kinds.ANSWER_ACCEPTED,
                 params={"question": dict(question.title)},
+                # Ignored for mypy: set with `author`; the lambda loses the narrowing.
                 url=answer.get_absolute_url(),  # type: ignore[union-attr]
             )
         )

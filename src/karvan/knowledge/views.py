@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.accounts.models import User
 from karvan.core.errors import DomainError
 from karvan.knowledge.forms import (
@@ -90,7 +91,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ask(request: HttpRequest) -> HttpResponse:
+def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,7 +108,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     if not can_edit_question(request.user, question):
         raise Http404
@@ -160,7 +161,7 @@ def _answer_of(question: Question, answer_id: int | None) -> Answer | None:
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
@@ -183,7 +184,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
+def comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -204,7 +205,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def vote_view(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     form = VoteForm(request.POST)
     if form.is_valid():
@@ -221,7 +222,7 @@ def vote_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     question = _question(request, pk)
     try:
         accept_answer(question=question, answer=_answer_of(question, answer_pk), actor=request.user)
@@ -243,7 +244,7 @@ def _targets(question: Question, form: ReasonForm) -> tuple[Answer | None, Comme
 
 @login_required
 @require_POST
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -265,7 +266,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(question)
 
 
-def _moderation_view(request: HttpRequest, pk: int, *, hide: bool) -> HttpResponse:
+def _moderation_view(request: AuthenticatedHttpRequest, pk: int, *, hide: bool) -> HttpResponse:
     question = _question(request, pk)
     if not can_moderate(request.user):
         raise Http404
@@ -290,18 +291,18 @@ def _moderation_view(request: HttpRequest, pk: int, *, hide: bool) -> HttpRespon
 
 @login_required
 @require_POST
-def hide(request: HttpRequest, pk: int) -> HttpResponse:
+def hide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _moderation_view(request, pk, hide=True)
 
 
 @login_required
 @require_POST
-def restore(request: HttpRequest, pk: int) -> HttpResponse:
+def restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _moderation_view(request, pk, hide=False)
 
 
 @login_required
-def moderation(request: HttpRequest) -> HttpResponse:
+def moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_moderate(request.user):
         raise Http404
     return render(
@@ -315,7 +316,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def experts(request: HttpRequest) -> HttpResponse:
+def experts(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_grant_expert(request.user):
         raise Http404
     form = ExpertForm(request.POST or None)

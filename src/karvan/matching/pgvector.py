@@ -13,6 +13,7 @@ Requires pgvector 0.8 or later (iterative scans). The table is created on first 
 from the stored vectors when it is new (`karvan matching_store --sync` refills it).
 """
 
+import datetime
 import json
 import logging
 import threading
@@ -233,7 +234,12 @@ class PgvectorStore:
             "side = ANY(%s)",
             "(expires_on IS NULL OR expires_on >= %s)",
         ]
-        params: list[object] = [kind, settings.KARVAN_EMBEDDER, list(sides), timezone.localdate()]
+        params: list[str | datetime.date | list[str]] = [
+            kind,
+            settings.KARVAN_EMBEDDER,
+            list(sides),
+            timezone.localdate(),
+        ]
         if exclude_owner:
             where.append("owner <> %s")
             params.append(exclude_owner)
@@ -250,7 +256,7 @@ class PgvectorStore:
             f"(SELECT {columns} FROM {self.table} WHERE {condition}"  # noqa: S608
             f" ORDER BY embedding <=> %s::vector LIMIT {NEAREST})"
         )
-        query_params = [*params, literal]
+        query_params: list[str | datetime.date | list[str]] = [*params, literal]
         if headings:
             sql += (
                 f" UNION (SELECT {columns} FROM {self.table}"  # noqa: S608

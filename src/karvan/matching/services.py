@@ -82,8 +82,7 @@ def store_documents(
             "is_active": True,
         }
         if row.pk is None or any(
-            (bytes(value) if name == "vector" else value)
-            != (bytes(getattr(row, name)) if name == "vector" else getattr(row, name))
+            value != (bytes(getattr(row, name)) if name == "vector" else getattr(row, name))
             for name, value in wanted.items()
         ):
             for name, value in wanted.items():

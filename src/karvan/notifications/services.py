@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 from collections.abc import Iterable, Mapping
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -29,7 +30,7 @@ def notify(
     for row in rows:
         if row.recipient.email_frequency == User.EmailFrequency.IMMEDIATE:
             transaction.on_commit(
-                lambda pk=row.pk: tasks.send_notification_email.delay(notification_id=pk)
+                partial(tasks.send_notification_email.delay, notification_id=row.pk)
             )
     return rows
 

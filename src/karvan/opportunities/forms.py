@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
+from karvan.core.form_fields import choice_field
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.widgets import (
     CalendarDateField,
@@ -48,12 +49,12 @@ class OpportunityFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *country_choices()]
-        self.fields["hs_chapter"].choices = [("", _("All products"))] + [
+        choice_field(self, "country").choices = [("", _("All countries")), *country_choices()]
+        choice_field(self, "hs_chapter").choices = [("", _("All products"))] + [
             (code.code, f"{code.code} · {code.name}")
             for code in HsCode.objects.filter(level=HsCode.Level.CHAPTER)
         ]
-        self.fields["sector"].choices = [("", _("All sectors"))] + [
+        choice_field(self, "sector").choices = [("", _("All sectors"))] + [
             (code.code, f"{code.code} · {code.name}") for code in IsicCode.objects.all()
         ]
 
@@ -137,11 +138,11 @@ class OpportunityForm(NativeDigitsMixin, forms.Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
+        choice_field(self, "organisation").choices = [(str(pk), name) for pk, name in organisations]
         if len(organisations) == 1:
             self.fields["organisation"].widget = forms.HiddenInput()
             self.fields["organisation"].initial = str(organisations[0][0])
-        self.fields["target_countries"].choices = country_choices()
+        choice_field(self, "target_countries").choices = country_choices()
 
     def main_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.MAIN_FIELDS]
@@ -150,7 +151,8 @@ class OpportunityForm(NativeDigitsMixin, forms.Form):
         return [field for field in self if field.name not in self.MAIN_FIELDS]
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("price_min"), data.get("price_max")
         if low is not None and high is not None and low > high:
             self.add_error(
@@ -243,7 +245,7 @@ class InterestForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
+        choice_field(self, "organisation").choices = [(str(pk), name) for pk, name in organisations]
         if len(organisations) == 1:
             self.fields["organisation"].widget = forms.HiddenInput()
             self.fields["organisation"].initial = str(organisations[0][0])
@@ -281,7 +283,7 @@ class QuotationForm(NativeDigitsMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
+        choice_field(self, "organisation").choices = [(str(pk), name) for pk, name in organisations]
         if len(organisations) == 1:
             self.fields["organisation"].widget = forms.HiddenInput()
             self.fields["organisation"].initial = str(organisations[0][0])

@@ -274,7 +274,7 @@ class InterestMessage(models.Model):
 
     @property
     def attachment_extension(self) -> str:
-        name = self.attachment.name if self.attachment else ""
+        name = self.attachment.name or ""
         return name.rsplit(".", 1)[-1] if "." in name else "bin"
 
 

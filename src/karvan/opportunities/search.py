@@ -13,7 +13,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from karvan.accounts.models import User
+from django.db.models import QuerySet
+
+from karvan.accounts.http import Viewer
 from karvan.matching.selectors import search_threshold
 from karvan.matching.stores import current_store
 from karvan.opportunities.matching.adapters import KIND
@@ -62,7 +64,7 @@ class OpportunitySearch:
     """What a search found: the ranked results, and the facets of every hit before filtering."""
 
     query: str
-    results: Sequence[Opportunity]
+    results: Sequence[Opportunity] | QuerySet[Opportunity]
     facets: Mapping[str, dict[str, int]] = field(default_factory=dict)
     across_languages: frozenset[int] = frozenset()
 
@@ -73,7 +75,7 @@ class OpportunitySearch:
 
 def search_opportunities(
     *,
-    viewer: User,
+    viewer: Viewer,
     query: str = "",
     side: str = "",
     kind: str = "",
@@ -84,19 +86,19 @@ def search_opportunities(
 ) -> OpportunitySearch:
     """Open opportunities the viewer may see about `query` in any language, best first, with
     the filters applied; without a query, all of them, the newest first."""
-    criteria = {
-        "side": side,
-        "kind": kind,
-        "country": country,
-        "hs_chapter": hs_chapter,
-        "sector": sector,
-        "certification": certification,
-    }
+    filtered = list_opportunities(
+        viewer=viewer,
+        open_only=True,
+        side=side,
+        kind=kind,
+        country=country,
+        hs_chapter=hs_chapter,
+        sector=sector,
+        certification=certification,
+    )
     query = query.strip()
     if not query:
-        rows = list_opportunities(viewer=viewer, open_only=True, **criteria).order_by(
-            "-published_at", "pk"
-        )
+        rows = filtered.order_by("-published_at", "pk")
         facets = summarise_opportunity_facets(list_opportunities(viewer=viewer, open_only=True))
         return OpportunitySearch(query="", results=rows, facets=facets)
     exact = set(
@@ -109,11 +111,7 @@ def search_opportunities(
     found = exact | set(relevance)
     visible = list_opportunities(viewer=viewer, open_only=True).filter(pk__in=found)
     facets = summarise_opportunity_facets(visible)
-    kept = (
-        list_opportunities(viewer=viewer, open_only=True, **criteria)
-        .filter(pk__in=found)
-        .values_list("pk", "published_at")
-    )
+    kept = filtered.filter(pk__in=found).values_list("pk", "published_at")
 
     def rank(row: tuple[int, object]) -> tuple[float, float, int]:
         pk, published_at = row

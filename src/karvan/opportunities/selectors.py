@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from karvan.accounts.models import User
+from karvan.accounts.http import Viewer
 from karvan.core.errors import NotAllowedError
 from karvan.core.models import ComplianceHold
 from karvan.core.search import filter_fulltext
@@ -23,13 +23,13 @@ from karvan.opportunities.permissions import (
 from karvan.opportunities.quality import QualityReport, assess_listing
 
 
-def _viewer_organisation_ids(viewer: User) -> list[int]:
+def _viewer_organisation_ids(viewer: Viewer) -> list[int]:
     return sorted(memberships.organisation_ids_of(viewer))
 
 
 def list_opportunities(
     *,
-    viewer: User,
+    viewer: Viewer,
     query: str = "",
     side: str = "",
     kind: str = "",
@@ -72,12 +72,12 @@ def list_opportunities(
     return rows.select_related("organisation").prefetch_related("hs_codes", "sectors")
 
 
-def get_opportunity(*, viewer: User, pk: int) -> Opportunity:
+def get_opportunity(*, viewer: Viewer, pk: int) -> Opportunity:
     """One opportunity the viewer may see; raise DoesNotExist otherwise (drafts leak nothing)."""
     return list_opportunities(viewer=viewer).get(pk=pk)
 
 
-def assess_opportunity(*, viewer: User, opportunity: Opportunity) -> QualityReport:
+def assess_opportunity(*, viewer: Viewer, opportunity: Opportunity) -> QualityReport:
     """The clarity score and advice, for the people who act on it: its editors and reviewers."""
     if not can_assess_opportunity(viewer, opportunity):
         raise NotAllowedError()
@@ -95,7 +95,7 @@ def assess_opportunity(*, viewer: User, opportunity: Opportunity) -> QualityRepo
     )
 
 
-def list_opportunities_in_review(*, viewer: User) -> list[tuple[Opportunity, QualityReport]]:
+def list_opportunities_in_review(*, viewer: Viewer) -> list[tuple[Opportunity, QualityReport]]:
     """What awaits the staff's review, the longest waiting first, with the score the author saw."""
     rows = (
         Opportunity.objects.filter(status=Opportunity.Status.IN_REVIEW)
@@ -125,7 +125,7 @@ def summarise_opportunity_facets(rows: QuerySet[Opportunity]) -> Mapping[str, di
     return facets
 
 
-def list_interests(*, viewer: User, received: bool | None = None) -> QuerySet[Interest]:
+def list_interests(*, viewer: Viewer, received: bool | None = None) -> QuerySet[Interest]:
     """Interests the viewer's organisations sent (received=False) or received (True), or both."""
     mine = _viewer_organisation_ids(viewer)
     sent_filter = Q(organisation_id__in=mine)
@@ -140,7 +140,7 @@ def list_interests(*, viewer: User, received: bool | None = None) -> QuerySet[In
     )
 
 
-def get_interest(*, viewer: User, pk: int) -> Interest:
+def get_interest(*, viewer: Viewer, pk: int) -> Interest:
     """One interest of the viewer's organisations (or any, for staff); DoesNotExist otherwise."""
     rows = Interest.objects.select_related(
         "opportunity", "opportunity__organisation", "organisation"
@@ -150,14 +150,14 @@ def get_interest(*, viewer: User, pk: int) -> Interest:
     return list_interests(viewer=viewer).get(pk=pk)
 
 
-def get_viewer_interest(*, viewer: User, opportunity: Opportunity) -> Interest | None:
+def get_viewer_interest(*, viewer: Viewer, opportunity: Opportunity) -> Interest | None:
     """The interest one of the viewer's organisations already showed in this opportunity."""
     return Interest.objects.filter(
         opportunity=opportunity, organisation_id__in=_viewer_organisation_ids(viewer)
     ).first()
 
 
-def list_quotations(*, viewer: User, opportunity: Opportunity) -> QuerySet[Quotation]:
+def list_quotations(*, viewer: Viewer, opportunity: Opportunity) -> QuerySet[Quotation]:
     """All quotations for the buyer; only its own for a supplier; none for anyone else."""
     mine = _viewer_organisation_ids(viewer)
     rows = Quotation.objects.filter(opportunity=opportunity).select_related("organisation")
@@ -166,7 +166,7 @@ def list_quotations(*, viewer: User, opportunity: Opportunity) -> QuerySet[Quota
     return rows.filter(organisation_id__in=mine)
 
 
-def get_quotation(*, viewer: User, pk: int) -> Quotation:
+def get_quotation(*, viewer: Viewer, pk: int) -> Quotation:
     """A quotation the viewer may read: its buyer's and its supplier's members only.
 
     Raises Quotation.DoesNotExist for anyone else (other suppliers included), as for a missing one.
@@ -177,7 +177,7 @@ def get_quotation(*, viewer: User, pk: int) -> Quotation:
     return quotation
 
 
-def list_viewer_organisations(*, viewer: User) -> QuerySet[Membership]:
+def list_viewer_organisations(*, viewer: Viewer) -> QuerySet[Membership]:
     return memberships.memberships_of(viewer)
 
 
@@ -254,7 +254,7 @@ def list_review_changes(*, opportunity: Opportunity) -> list[ReviewChange]:
     ]
 
 
-def list_interests_to_answer(*, viewer: User) -> QuerySet[Interest]:
+def list_interests_to_answer(*, viewer: Viewer) -> QuerySet[Interest]:
     """Interests shown in the viewer's organisations' listings that await their answer."""
     return (
         list_interests(viewer=viewer, received=True)
@@ -263,7 +263,7 @@ def list_interests_to_answer(*, viewer: User) -> QuerySet[Interest]:
     )
 
 
-def list_quotations_to_compare(*, viewer: User) -> QuerySet[Opportunity]:
+def list_quotations_to_compare(*, viewer: Viewer) -> QuerySet[Opportunity]:
     """The viewer's organisations' open requests for quotation that have received quotations,
     the nearest deadline first, each with `quotation_count`."""
     return (
@@ -280,7 +280,7 @@ def list_quotations_to_compare(*, viewer: User) -> QuerySet[Opportunity]:
     )
 
 
-def has_published_listing(*, viewer: User) -> bool:
+def has_published_listing(*, viewer: Viewer) -> bool:
     """Whether one of the viewer's organisations has ever published a listing."""
     return Opportunity.objects.filter(
         organisation_id__in=_viewer_organisation_ids(viewer), published_at__isnull=False

@@ -94,6 +94,7 @@ def _apply_changes(opportunity: Opportunity, changes: Mapping[str, object]) -> N
     for field in EDITABLE_FIELDS & set(changes):
         value = changes[field]
         if field in {"certifications", "target_countries"}:
+            # Ignored for mypy: the form or schema hands these over as lists of strings.
             value = [str(item).strip() for item in value if str(item).strip()]  # type: ignore[attr-defined]
         if field in {"title", "description", "port"}:
             value = str(value or "").strip()
@@ -114,8 +115,10 @@ def _apply_changes(opportunity: Opportunity, changes: Mapping[str, object]) -> N
 
 def _set_codes(opportunity: Opportunity, changes: Mapping[str, object]) -> None:
     if "hs_codes" in changes:
+        # Ignored for mypy: the form or schema hands `hs_codes` over as a list of codes.
         opportunity.hs_codes.set(HsCode.objects.filter(code__in=list(changes["hs_codes"])))  # type: ignore[call-overload]
     if "sectors" in changes:
+        # Ignored for mypy: the form or schema hands `sectors` over as a list of codes.
         opportunity.sectors.set(IsicCode.objects.filter(code__in=list(changes["sectors"])))  # type: ignore[call-overload]
 
 

@@ -1,15 +1,18 @@
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.core.errors import DomainError
 from karvan.core.files import serve_private_file
 from karvan.core.text import localize
@@ -93,7 +96,7 @@ def _visible(request: HttpRequest, pk: int) -> Opportunity:
 def search(request: HttpRequest) -> HttpResponse:
     """One search box over opportunities and organisations, in any of the four languages."""
     form = OpportunityFilterForm(request.GET or None)
-    results: Sequence[Opportunity] = Opportunity.objects.none()
+    results: Sequence[Opportunity] | QuerySet[Opportunity] = Opportunity.objects.none()
     organisations = Organisation.objects.none()
     facets: Mapping[str, dict[str, int]] = {}
     if not request.GET or form.is_valid():
@@ -180,7 +183,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     choices = _organisation_choices(request)
     if not choices:
         messages.info(
@@ -207,7 +210,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     opportunity = _visible(request, pk)
     if not can_edit_opportunity(request.user, opportunity):
         raise Http404
@@ -243,12 +246,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _state_change(request: HttpRequest, pk: int, action: object, success: str) -> HttpResponse:
+def _state_change(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    action: Callable[..., Opportunity],
+    success: str,
+) -> HttpResponse:
     opportunity = _visible(request, pk)
     if not can_edit_opportunity(request.user, opportunity):
         raise Http404
     try:
-        action(opportunity=opportunity, actor=request.user)  # type: ignore[operator]
+        action(opportunity=opportunity, actor=request.user)
     except DomainError as error:
         messages.error(request, error.text)
     else:
@@ -258,7 +266,7 @@ def _state_change(request: HttpRequest, pk: int, action: object, success: str) -
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     opportunity = _visible(request, pk)
     if not can_edit_opportunity(request.user, opportunity):
         raise Http404
@@ -278,7 +286,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = [
         {
             "opportunity": opportunity,
@@ -293,7 +301,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     opportunity = _visible(request, pk)
     try:
         if request.POST.get("decision") == "approve":
@@ -302,7 +310,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             form = ReviewForm(request.POST)
             if not form.is_valid():
-                messages.error(request, " ".join(form.errors["reason"]))
+                messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
                 return redirect(opportunity)
             return_opportunity(
                 opportunity=opportunity, actor=request.user, reason=form.cleaned_data["reason"]
@@ -319,13 +327,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _state_change(request, pk, close_opportunity, _("The opportunity is closed."))
 
 
 @login_required
 @require_POST
-def renew(request: HttpRequest, pk: int) -> HttpResponse:
+def renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = RenewForm(request.POST)
     days = form.cleaned_data["days"] if form.is_valid() else 90
     return _state_change(
@@ -340,7 +348,7 @@ def renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
+def interest_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     opportunity = _visible(request, pk)
     form = InterestForm(
         request.POST,
@@ -374,7 +382,7 @@ def _visible_interest(request: HttpRequest, pk: int) -> Interest:
 
 
 @login_required
-def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def interest_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     interest = _visible_interest(request, pk)
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -408,7 +416,7 @@ def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def interest_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def interest_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     interest = _visible_interest(request, pk)
     action = accept_interest if request.POST.get("decision") == "accept" else decline_interest
     try:
@@ -421,7 +429,7 @@ def interest_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def interest_list(request: HttpRequest) -> HttpResponse:
+def interest_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "opportunities/interest_list.html",
@@ -433,7 +441,7 @@ def interest_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation_ids = [m.organisation_id for m in list_viewer_organisations(viewer=request.user)]
     rows = list_opportunities(viewer=request.user).filter(organisation_id__in=organisation_ids)
     return render(
@@ -442,7 +450,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def quotations(request: HttpRequest, pk: int) -> HttpResponse:
+def quotations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The buyer compares every quotation side by side; a supplier sees only its own."""
     opportunity = _visible(request, pk)
     if not opportunity.is_rfq:
@@ -462,18 +470,19 @@ def quotations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def quotation_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def quotation_attachment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """A quotation's attachment, for the buyer's and the supplier's members only."""
     try:
         quotation = get_quotation(viewer=request.user, pk=pk)
     except Quotation.DoesNotExist as error:
         raise Http404 from error
-    extension = quotation.attachment.name.rsplit(".", 1)[-1] if quotation.attachment else "bin"
+    name = quotation.attachment.name
+    extension = name.rsplit(".", 1)[-1] if name else "bin"
     return serve_private_file(quotation.attachment, filename=f"quotation-{pk}.{extension}")
 
 
 @login_required
-def quote(request: HttpRequest, pk: int) -> HttpResponse:
+def quote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     opportunity = _visible(request, pk)
     choices = _organisation_choices(request, exclude=opportunity.organisation_id)
     if not opportunity.is_rfq or not choices:
@@ -510,7 +519,9 @@ def quote(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def interest_attachment(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+def interest_attachment(
+    request: AuthenticatedHttpRequest, pk: int, message_pk: int
+) -> HttpResponseBase:
     """A document sent in an interest thread, for the thread's two organisations only."""
     interest = _visible_interest(request, pk)
     message = get_object_or_404(InterestMessage, pk=message_pk, interest=interest)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.countries import country_choices
+from karvan.core.form_fields import choice_field
 from karvan.core.widgets import NativeDigitsMixin
 from karvan.parks.models import Park, Unit
 
@@ -18,7 +19,7 @@ class ParkFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *country_choices()]
+        choice_field(self, "country").choices = [("", _("All countries")), *country_choices()]
 
 
 class ParkForm(NativeDigitsMixin, forms.Form):
@@ -127,9 +128,9 @@ class InquiryForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = organisations
-        self.fields["unit"].choices = [("", "—"), *units]
-        self.fields["opportunity"].choices = [("", "—"), *opportunities]
+        choice_field(self, "organisation").choices = organisations
+        choice_field(self, "unit").choices = [("", "—"), *units]
+        choice_field(self, "opportunity").choices = [("", "—"), *opportunities]
         if not units:
             del self.fields["unit"]
         if not opportunities:

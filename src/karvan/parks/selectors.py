@@ -3,7 +3,6 @@
 from django.db.models import Count, Q, QuerySet, Sum
 
 from karvan.accounts.http import Viewer
-from karvan.accounts.models import User
 from karvan.directory import memberships
 from karvan.directory.models import Organisation
 from karvan.opportunities.models import Opportunity
@@ -45,7 +44,7 @@ def list_units(*, park: Park | None = None, status: str = "", kind: str = "") ->
     return rows.select_related("park", "park__organisation")
 
 
-def list_park_opportunities(*, viewer: User, park: Park) -> QuerySet[Opportunity]:
+def list_park_opportunities(*, viewer: Viewer, park: Park) -> QuerySet[Opportunity]:
     """The park's open investment opportunities (the opportunities app's own listings)."""
     return list_opportunities(
         viewer=viewer,

@@ -62,6 +62,7 @@ UNIT_FIELDS = frozenset(
 
 def _clean_logistics(items: object) -> list[dict[str, object]]:
     cleaned: list[dict[str, object]] = []
+    # Ignored for mypy: a list of dicts from the form or API schema, typed object here.
     for item in items or []:  # type: ignore[attr-defined]
         kind = str(item.get("kind", "")).strip()
         name = str(item.get("name", "")).strip()[:120]
@@ -74,6 +75,7 @@ def _clean_logistics(items: object) -> list[dict[str, object]]:
 def _distance(item: Mapping[str, object]) -> float | None:
     """Kilometres, or None for a distance that is missing or no real distance (JSON has no NaN)."""
     try:
+        # Ignored for mypy: `distance_km` is a number or a numeric string from the schema.
         km = float(item.get("distance_km") or "nan")  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
@@ -94,10 +96,12 @@ def _apply(park: Park, data: Mapping[str, object]) -> None:
     for field in PARK_FIELDS & set(data):
         value = data[field]
         if field == "utilities":
+            # Ignored for mypy: the schema hands `utilities` over as a list of strings.
             value = [item for item in value if item in Park.Utility.values]  # type: ignore[attr-defined]
         elif field == "logistics":
             value = _clean_logistics(value)
         elif field == "incentives":
+            # Ignored for mypy: the schema hands `incentives` over as language → text.
             value = clean_versions(value)  # type: ignore[arg-type]
         elif field in {"latitude", "longitude"} and value is not None:
             value = _decimal(value, "0.00001", field)
@@ -128,6 +132,7 @@ def save_park_profile(
     _full_clean(park)
     park.save()
     if "sectors" in data:
+        # Ignored for mypy: the schema hands `sectors` over as a list of ISIC codes.
         park.sectors.set(IsicCode.objects.filter(code__in=list(data["sectors"])))  # type: ignore[call-overload]
     return park
 
@@ -148,6 +153,7 @@ def save_unit(
     for field in UNIT_FIELDS & set(data):
         value = data[field]
         if field == "description":
+            # Ignored for mypy: the schema hands `description` over as language → text.
             value = clean_versions(value)  # type: ignore[arg-type]
         setattr(unit, field, value)
     _full_clean(unit)

@@ -1,7 +1,8 @@
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -14,6 +15,7 @@ from karvan.core.text import localize
 from karvan.directory import memberships
 from karvan.directory.models import Organisation
 from karvan.directory.permissions import can_edit_organisation
+from karvan.opportunities.models import Opportunity
 from karvan.opportunities.permissions import can_view_opportunity
 from karvan.parks.forms import InquiryForm, ParkFilterForm, ParkForm, ReplyForm, UnitForm
 from karvan.parks.map import MapPoint, render_map
@@ -52,7 +54,7 @@ def _park(pk: int) -> Park:
         raise Http404 from error
 
 
-def _filtered(request: HttpRequest) -> tuple[ParkFilterForm, object]:
+def _filtered(request: HttpRequest) -> tuple[ParkFilterForm, QuerySet[Park]]:
     form = ParkFilterForm(request.GET or None)
     filters = form.cleaned_data if request.GET and form.is_valid() else {}
     parks = list_parks(
@@ -61,7 +63,7 @@ def _filtered(request: HttpRequest) -> tuple[ParkFilterForm, object]:
     return form, parks
 
 
-def _map_svg(parks: object, highlight: int | None = None) -> str:
+def _map_svg(parks: Iterable[Park], highlight: int | None = None) -> str:
     points = [
         MapPoint(
             latitude=float(park.latitude),
@@ -70,7 +72,7 @@ def _map_svg(parks: object, highlight: int | None = None) -> str:
             url=park.get_absolute_url(),
             highlighted=park.pk == highlight,
         )
-        for park in parks  # type: ignore[attr-defined]
+        for park in parks
     ]
     return render_map(points, title=_("Map of industrial parks"))
 
@@ -122,7 +124,7 @@ def _inquiry_form(
     request: HttpRequest,
     park: Park,
     units: list[Unit],
-    opportunities: Sequence[object],
+    opportunities: Sequence[Opportunity],
     data: object = None,
 ) -> InquiryForm:
     organisations = [
@@ -138,7 +140,7 @@ def _inquiry_form(
             for unit in units
             if unit.status == Unit.Status.AVAILABLE
         ],
-        opportunities=[(o.pk, o.title) for o in opportunities],  # type: ignore[attr-defined]
+        opportunities=[(o.pk, o.title) for o in opportunities],
     )
 
 

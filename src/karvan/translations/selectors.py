@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 
-from karvan.accounts.models import User
+from karvan.accounts.http import Viewer
 from karvan.agreements.models import Comment as AgreementComment
 from karvan.agreements.selectors import get_agreement
 from karvan.knowledge.models import Answer
@@ -43,29 +44,29 @@ def _language_of(text: str, declared: str = "") -> str:
     return declared or _GUESSED.get(guess_language(text), "auto")
 
 
-def _opportunity(viewer: User, pk: int) -> TranslatableText:
+def _opportunity(viewer: Viewer, pk: int) -> TranslatableText:
     opportunity = get_opportunity(viewer=viewer, pk=pk)
     return TranslatableText(opportunity.description, opportunity.language)
 
 
-def _quotation(viewer: User, pk: int) -> TranslatableText:
+def _quotation(viewer: Viewer, pk: int) -> TranslatableText:
     quotation = get_quotation(viewer=viewer, pk=pk)
     return TranslatableText(quotation.terms, _language_of(quotation.terms))
 
 
-def _interest_message(viewer: User, pk: int) -> TranslatableText:
+def _interest_message(viewer: Viewer, pk: int) -> TranslatableText:
     message = InterestMessage.objects.get(pk=pk)
     get_interest(viewer=viewer, pk=message.interest_id)
     return TranslatableText(message.body, _language_of(message.body, message.language))
 
 
-def _question(viewer: User, pk: int) -> TranslatableText:
+def _question(viewer: Viewer, pk: int) -> TranslatableText:
     question = get_question(viewer=viewer, pk=pk)
     text = question.body.get(question.language) or next(iter(question.body.values()), "")
     return TranslatableText(text, _language_of(text, question.language))
 
 
-def _answer(viewer: User, pk: int) -> TranslatableText:
+def _answer(viewer: Viewer, pk: int) -> TranslatableText:
     answer = Answer.objects.get(pk=pk)
     question = get_question(viewer=viewer, pk=answer.question_id)
     visible = next((a for a in question.answers.all() if a.pk == answer.pk), None)
@@ -75,13 +76,16 @@ def _answer(viewer: User, pk: int) -> TranslatableText:
     return TranslatableText(text, _language_of(text, visible.language))
 
 
-def _agreement_comment(viewer: User, pk: int) -> TranslatableText:
+def _agreement_comment(viewer: Viewer, pk: int) -> TranslatableText:
     comment = AgreementComment.objects.select_related("agreement").get(pk=pk)
+    if isinstance(viewer, AnonymousUser):
+        # No agreement is visible to an anonymous reader (`list_agreements` has none for one).
+        raise AgreementComment.DoesNotExist
     get_agreement(viewer=viewer, code=comment.agreement.code)
     return TranslatableText(comment.body, _language_of(comment.body, comment.language))
 
 
-KINDS: dict[str, Callable[[User, int], TranslatableText]] = {
+KINDS: dict[str, Callable[[Viewer, int], TranslatableText]] = {
     "opportunity": _opportunity,
     "quotation": _quotation,
     "interest-message": _interest_message,
@@ -91,7 +95,7 @@ KINDS: dict[str, Callable[[User, int], TranslatableText]] = {
 }
 
 
-def get_translatable_text(*, viewer: User, kind: str, pk: int) -> TranslatableText:
+def get_translatable_text(*, viewer: Viewer, kind: str, pk: int) -> TranslatableText:
     """The text of one object the viewer may read; raise TextNotFoundError otherwise."""
     loader = KINDS.get(kind)
     if loader is None:

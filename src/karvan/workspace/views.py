@@ -1,11 +1,14 @@
 """The home page: the center's front page for visitors, the member's workspace after log-in."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from karvan.accounts.models import User
 from karvan.agreements.selectors import list_agreements_to_sign
 from karvan.directory.selectors import (
     count_organisations_by_country,
@@ -29,8 +32,8 @@ from karvan.opportunities.selectors import (
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return dashboard(request)
+    if isinstance(request.user, User):  # signed in (an anonymous visitor is an AnonymousUser)
+        return dashboard(request, viewer=request.user)
     organisations = list_organisations(viewer=request.user, verified_only=True)
     return render(
         request,
@@ -47,9 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
 DASHBOARD_ROWS = 5
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HttpRequest, *, viewer: User) -> HttpResponse:
     """The member's workspace: what waits for them, what is next, partners, first steps."""
-    viewer = request.user
     memberships = list(list_memberships_of(viewer=viewer))
     waiting = {
         "requests": list_requests_to_answer(viewer=viewer),
@@ -61,7 +63,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     counts = {name: rows.count() for name, rows in waiting.items()}
     agreements = list_agreements_to_sign(viewer=viewer)
     counts["agreements"] = len(agreements)
-    shown = {name: rows[:DASHBOARD_ROWS] for name, rows in waiting.items()}
+    shown: dict[str, Iterable[object]] = {
+        name: rows[:DASHBOARD_ROWS] for name, rows in waiting.items()
+    }
     shown["agreements"] = agreements[:DASHBOARD_ROWS]
     meetings = list_next_meetings(viewer=viewer)
     registrations = list_upcoming_registrations(viewer=viewer)

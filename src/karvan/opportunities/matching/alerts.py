@@ -1,6 +1,7 @@
 """Telling organisations about a new good match for their open opportunities, once per listing."""
 
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -69,9 +70,7 @@ def _alert_partners(
                 "match": opportunity.title,
                 "organisation": opportunity.organisation.name,
                 # Stored in every language: the notification is read in the recipient's.
-                "reasons": _in_every_language(
-                    lambda reasons=reasons: describe_reasons(reasons, plain=True)
-                ),
+                "reasons": _in_every_language(partial(describe_reasons, reasons, plain=True)),
             },
             url=opportunity.get_absolute_url(),
         )

@@ -2,6 +2,7 @@
 withdrawing and deleting an opportunity call."""
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef
@@ -38,7 +39,7 @@ def index_opportunities(
         row = rows[document.key]
         if row.alerted_at is None:
             pk = int(document.key)
-            transaction.on_commit(lambda pk=pk: tasks.send_match_alerts.delay(opportunity_id=pk))
+            transaction.on_commit(partial(tasks.send_match_alerts.delay, opportunity_id=pk))
     return {int(key): row for key, row in rows.items()}
 
 

@@ -3,7 +3,7 @@ and the search of opportunities across languages, read from the matching store."
 
 from dataclasses import dataclass
 
-from karvan.accounts.models import User
+from karvan.accounts.http import Viewer
 from karvan.directory.models import Organisation
 from karvan.matching.documents import engine_language
 from karvan.matching.engine import Listing, Match
@@ -44,7 +44,7 @@ def recommend_matches(listing: Listing, *, top: int) -> list[Match]:
     return current_store().recommend(KIND, listing, top=top, min_score=shown_threshold())
 
 
-def _visible(viewer: User, matches: list[Match], top: int) -> list[Recommendation]:
+def _visible(viewer: Viewer, matches: list[Match], top: int) -> list[Recommendation]:
     """Keep matches the viewer may see that are still open, best first."""
     rows = list_opportunities(viewer=viewer, open_only=True).in_bulk(
         [int(match.id) for match in matches]
@@ -54,6 +54,7 @@ def _visible(viewer: User, matches: list[Match], top: int) -> list[Recommendatio
         opportunity = rows.get(int(match.id))
         if opportunity is not None:
             recommendations.append(
+                # Ignored for mypy: describe_reasons gives a list of phrases unless `plain`.
                 Recommendation(opportunity, match.score, describe_reasons(match.reasons))  # type: ignore[arg-type]
             )
         if len(recommendations) == top:
@@ -62,7 +63,7 @@ def _visible(viewer: User, matches: list[Match], top: int) -> list[Recommendatio
 
 
 def recommend_for_opportunity(
-    *, viewer: User, opportunity: Opportunity, top: int = 10
+    *, viewer: Viewer, opportunity: Opportunity, top: int = 10
 ) -> list[Recommendation]:
     """Partners on the other side for one opportunity: only confident ones, never competitors."""
     return _visible(viewer, recommend_matches(to_listing(opportunity), top=top * 2), top)
@@ -91,13 +92,13 @@ def _profile_listings(organisation: Organisation) -> list[Listing]:
 
 
 def recommend_for_organisation(
-    *, viewer: User, organisation: Organisation, top: int = 10
+    *, viewer: Viewer, organisation: Organisation, top: int = 10
 ) -> list[Recommendation]:
     """Partners for an organisation: the confident matches of its open opportunities, merged."""
     return _visible(viewer, _organisation_matches(viewer, organisation, top), top)
 
 
-def _organisation_matches(viewer: User, organisation: Organisation, top: int) -> list[Match]:
+def _organisation_matches(viewer: Viewer, organisation: Organisation, top: int) -> list[Match]:
     """The best matches of an organisation's open opportunities (or its profile), merged."""
     own = list(
         list_opportunities(viewer=viewer, organisation_id=organisation.pk, open_only=True)[:20]
@@ -123,7 +124,7 @@ def is_confident(match: Match) -> bool:
 
 
 def recommend_confident_partners(
-    *, viewer: User, organisation: Organisation, top: int = 5
+    *, viewer: Viewer, organisation: Organisation, top: int = 5
 ) -> list[Recommendation]:
     """Partners for an organisation's dashboard: confident matches only, one per partner
     organisation, best first; an empty list rather than noise."""
@@ -138,7 +139,7 @@ def recommend_confident_partners(
 
 
 def search_opportunities_across_languages(
-    *, viewer: User, query: str, top: int = 50, other_languages_only: bool = False
+    *, viewer: Viewer, query: str, top: int = 50, other_languages_only: bool = False
 ) -> list[Opportunity]:
     """Opportunities about the query, whatever language each was written in: only confident
     ones (a query with no good match finds nothing). With `other_languages_only`, only those

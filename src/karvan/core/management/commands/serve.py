@@ -50,11 +50,15 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         arguments = gunicorn_arguments(
             bind=str(options["bind"]),
+            # Ignored for mypy: argparse made it an int (type=int).
             workers=int(options["workers"]),  # type: ignore[call-overload]
+            # Ignored for mypy: argparse made it an int (type=int).
             threads=int(options["threads"]),  # type: ignore[call-overload]
+            # Ignored for mypy: argparse made it an int (type=int).
             timeout=int(options["timeout"]),  # type: ignore[call-overload]
             trusted_proxies=str(options["trusted_proxies"]),
         )
+        # Ignored for mypy: argparse made it a list (nargs='*').
         extra = [str(item) for item in options["extra"]]  # type: ignore[attr-defined]
         command = [sys.executable, "-m", "gunicorn", *arguments, *extra]
         sys.stdout.flush()
