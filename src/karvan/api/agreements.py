@@ -36,7 +36,7 @@ from karvan.core.errors import NotAllowedError
 from karvan.core.net import request_origin
 from karvan.directory.models import Organisation
 
-router = Router(tags=["agreements"])
+router: Router = Router(tags=["agreements"])
 
 Language = Literal["fa", "zh-hans", "ar", "en"]
 

@@ -54,10 +54,10 @@ class PublicRequest(HttpRequest):
     auth: Viewer
 
 
-router = Router(tags=["events"])
-registrations_router = Router(tags=["events"])
-requests_router = Router(tags=["meeting requests"])
-meetings_router = Router(tags=["meetings"])
+router: Router = Router(tags=["events"])
+registrations_router: Router = Router(tags=["events"])
+requests_router: Router = Router(tags=["meeting requests"])
+meetings_router: Router = Router(tags=["meetings"])
 
 
 class SessionOut(Schema):
