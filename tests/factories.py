@@ -5,7 +5,8 @@ import factory
 from karvan.accounts.models import User
 from karvan.core.registry_ids import iran_national_id_check_digit, uscc_check_character
 from karvan.directory.models import Membership, Organisation
-from karvan.directory.services import approve_organisation, create_organisation
+from karvan.directory.services.profiles import create_organisation
+from karvan.directory.services.verification import approve_organisation
 
 
 def valid_iran_national_id(n: int) -> str:

@@ -16,7 +16,7 @@ from karvan.agreements.services.signing import (
 )
 from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Membership
-from karvan.directory.services import change_member_role
+from karvan.directory.services.members import change_member_role
 from tests.agreements.conftest import ask_code, sign_as
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from karvan.accounts.services import create_api_token
 from karvan.directory.models import Membership, Organisation
-from karvan.directory.services import reject_organisation
+from karvan.directory.services.verification import reject_organisation
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from karvan.directory.services import create_organisation
+from karvan.directory.services.profiles import create_organisation
 from tests.factories import UserFactory, valid_iran_national_id, valid_uscc
 
 

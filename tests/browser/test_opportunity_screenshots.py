@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from karvan.accounts.models import User
-from karvan.directory.services import approve_organisation
+from karvan.directory.services.verification import approve_organisation
 from karvan.opportunities.services import (
     create_opportunity,
     express_interest,

@@ -8,7 +8,7 @@ import time_machine
 from django.utils import translation
 from playwright.sync_api import expect
 
-from karvan.directory.services import approve_organisation
+from karvan.directory.services.verification import approve_organisation
 from tests.factories import UserFactory, register_organisation
 
 PERSIAN_CATALOGUE = (

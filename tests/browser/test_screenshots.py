@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from karvan.directory.services import approve_organisation, create_organisation
+from karvan.directory.services.profiles import create_organisation
+from karvan.directory.services.verification import approve_organisation
 from tests.factories import UserFactory, valid_iran_national_id, valid_uscc
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

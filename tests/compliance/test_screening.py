@@ -18,7 +18,8 @@ from karvan.compliance.services import decide_case, load_list, screen_subject, s
 from karvan.core.errors import ComplianceCheckError, NotAllowedError
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
-from karvan.directory.services import approve_organisation, update_organisation
+from karvan.directory.services.profiles import update_organisation
+from karvan.directory.services.verification import approve_organisation
 from karvan.notifications.models import Notification
 from karvan.opportunities.models import Opportunity
 from karvan.opportunities.selectors import list_opportunities
@@ -375,7 +376,7 @@ def test_a_member_made_owner_is_screened(
     tmp_path, iran, officer, django_capture_on_commit_callbacks
 ):
     from karvan.directory.models import Membership
-    from karvan.directory.services import change_member_role
+    from karvan.directory.services.members import change_member_role
 
     with django_capture_on_commit_callbacks(execute=True):
         load_list(path=_csv(tmp_path, KARIMI), source="fictional")

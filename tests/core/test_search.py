@@ -15,7 +15,7 @@ from karvan.core.search import (
     query_tokens,
 )
 from karvan.directory.models import Organisation
-from karvan.directory.services import create_organisation, update_organisation
+from karvan.directory.services.profiles import create_organisation, update_organisation
 from tests.factories import UserFactory, valid_iran_national_id, valid_uscc
 
 # --- Normalising ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.urls import reverse
 from karvan.accounts.services import create_api_token
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_organisations
-from karvan.directory.services import update_organisation
+from karvan.directory.services.profiles import update_organisation
 from karvan.opportunities.services import create_opportunity, publish_opportunity
 from tests.factories import (
     MembershipFactory,
@@ -125,10 +125,7 @@ from karvan.directory.selectors import (  # noqa: E402
     get_public_identity,
     list_identity_revisions,
 )
-from karvan.directory.services import (  # noqa: E402
-    approve_identity_change,
-    refuse_identity_change,
-)
+from karvan.directory.services.verification import approve_identity_change, refuse_identity_change  # noqa: E402
 from karvan.notifications.models import Notification  # noqa: E402
 
 

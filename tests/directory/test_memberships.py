@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from karvan.directory import memberships
 from karvan.directory.models import Membership
-from karvan.directory.services import add_member, remove_member
+from karvan.directory.services.members import add_member, remove_member
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

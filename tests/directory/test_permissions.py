@@ -16,7 +16,8 @@ from karvan.directory.permissions import (
     can_verify_organisation,
     can_view_organisation,
 )
-from karvan.directory.services import reject_organisation, set_organisation_logo
+from karvan.directory.services.profiles import set_organisation_logo
+from karvan.directory.services.verification import reject_organisation
 from tests.factories import MembershipFactory, UserFactory, register_organisation
 
 pytestmark = pytest.mark.django_db

@@ -12,12 +12,8 @@ from karvan.directory.selectors import (
     list_organisations,
     list_pending_verifications,
 )
-from karvan.directory.services import (
-    accept_invitation,
-    approve_organisation,
-    invite_member,
-    reject_organisation,
-)
+from karvan.directory.services.members import accept_invitation, invite_member
+from karvan.directory.services.verification import approve_organisation, reject_organisation
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,

@@ -27,16 +27,14 @@ from karvan.directory.errors import (
     ReasonRequiredError,
 )
 from karvan.directory.models import Membership, Organisation, VerificationEvent
-from karvan.directory.services import (
+from karvan.directory.services.members import (
     accept_invitation,
-    approve_organisation,
     change_member_role,
     invite_member,
-    reject_organisation,
     remove_member,
-    set_organisation_logo,
-    update_organisation,
 )
+from karvan.directory.services.profiles import set_organisation_logo, update_organisation
+from karvan.directory.services.verification import approve_organisation, reject_organisation
 from karvan.notifications.models import Notification
 from tests.factories import (
     MembershipFactory,

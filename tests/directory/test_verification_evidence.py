@@ -11,7 +11,7 @@ from django.utils import timezone
 from karvan.core.errors import DomainError
 from karvan.directory.models import IdentityRevision, Organisation, VerificationEvent
 from karvan.directory.selectors import get_verification_evidence
-from karvan.directory.services import (
+from karvan.directory.services.verification import (
     add_verification_document,
     approve_organisation,
     undo_verification,

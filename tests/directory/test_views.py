@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from karvan.directory.models import Invitation, Membership, Organisation
-from karvan.directory.services import invite_member
+from karvan.directory.services.members import invite_member
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,

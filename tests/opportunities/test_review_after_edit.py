@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from karvan.accounts.services import create_api_token
 from karvan.directory.models import Organisation
-from karvan.directory.services import update_organisation
+from karvan.directory.services.profiles import update_organisation
 from karvan.notifications.models import Notification
 from karvan.opportunities import notifications as kinds
 from karvan.opportunities.forms import OpportunityForm

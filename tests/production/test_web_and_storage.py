@@ -34,7 +34,7 @@ from karvan.core.middleware import content_security_policy
 from karvan.core.files import serve_private_file
 from karvan.core.storages import signed_url
 from karvan.directory.models import Membership
-from karvan.directory.services import set_organisation_logo
+from karvan.directory.services.profiles import set_organisation_logo
 from tests.factories import MembershipFactory, OrganisationFactory
 
 options = settings.STORAGES["private"]["OPTIONS"]

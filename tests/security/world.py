@@ -33,11 +33,9 @@ from karvan.agreements.services.drafting import add_comment, cancel_agreement, c
 from karvan.agreements.services.signatories import name_signatory
 from karvan.agreements.services.signing import issue_signing_code, send_for_signing, sign_agreement
 from karvan.directory.models import IdentityRevision, Invitation, Membership, Organisation
-from karvan.directory.services import (
-    add_verification_document,
-    invite_member,
-    update_organisation,
-)
+from karvan.directory.services.members import invite_member
+from karvan.directory.services.profiles import update_organisation
+from karvan.directory.services.verification import add_verification_document
 from karvan.events.models import Event, Meeting, MeetingParticipant, Registration, Slot
 from karvan.events.scheduling import run_schedule, start_schedule_run
 from karvan.events.services.delegations import (

@@ -17,7 +17,7 @@ from karvan.directory.selectors import (
     get_pending_identity_revision,
     list_organisations,
 )
-from karvan.directory.services import update_organisation
+from karvan.directory.services.profiles import update_organisation
 from karvan.opportunities.matching.recommendations import Recommendation, recommend_for_organisation
 
 router: Router = Router(tags=["organisations"])

@@ -50,7 +50,7 @@ from karvan.core.errors import NotAllowedError
 from karvan.core.models import ComplianceHold
 from karvan.directory.memberships import people_of
 from karvan.directory.models import Membership, Organisation
-from karvan.directory.services import set_compliance_hold as set_organisation_hold
+from karvan.directory.services.profiles import set_compliance_hold as set_organisation_hold
 from karvan.notifications.services import notify
 
 Progress = Callable[[int], None]

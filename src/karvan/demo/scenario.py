@@ -24,14 +24,13 @@ from karvan.demo.models import DemoRecord
 from karvan.demo.screening import load_screening
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import get_pending_identity_revision
-from karvan.directory.services import (
+from karvan.directory.services.members import add_member
+from karvan.directory.services.profiles import (
     EDITABLE_FIELDS,
-    add_member,
-    approve_organisation,
     create_organisation,
-    reject_organisation,
     update_organisation,
 )
+from karvan.directory.services.verification import approve_organisation, reject_organisation
 from karvan.opportunities.matching.indexing import index_opportunities
 from karvan.opportunities.models import Interest, Opportunity
 from karvan.opportunities.services import (

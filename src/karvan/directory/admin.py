@@ -13,7 +13,7 @@ from karvan.directory.models import (
     Organisation,
     VerificationEvent,
 )
-from karvan.directory.services import approve_organisation
+from karvan.directory.services.verification import approve_organisation
 
 
 class MembershipInline(admin.TabularInline):

@@ -50,21 +50,25 @@ from karvan.directory.selectors import (
     list_undoable_verifications,
     list_verification_evidence,
 )
-from karvan.directory.services import (
-    VERIFICATION_UNDO_MINUTES,
+from karvan.directory.services.members import (
     accept_invitation,
+    change_member_role,
+    invite_member,
+    remove_member,
+)
+from karvan.directory.services.profiles import (
+    create_organisation,
+    set_organisation_logo,
+    update_organisation,
+)
+from karvan.directory.services.verification import (
+    VERIFICATION_UNDO_MINUTES,
     add_verification_document,
     approve_identity_change,
     approve_organisation,
-    change_member_role,
-    create_organisation,
-    invite_member,
     refuse_identity_change,
     reject_organisation,
-    remove_member,
-    set_organisation_logo,
     undo_verification,
-    update_organisation,
 )
 
 PAGE_SIZE = 20
