@@ -7,12 +7,12 @@ from django.urls import reverse
 
 from karvan.core.models import HsCode
 from karvan.events.models import Event, Meeting, MeetingParticipant
+from karvan.events.partners import list_suggested_partners
 from karvan.events.selectors import (
     get_video_room,
     list_delegations,
     list_meeting_requests,
     list_registrations,
-    list_suggested_partners,
     summarise_outcomes,
 )
 from karvan.events.services.delegations import create_delegation

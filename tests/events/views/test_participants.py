@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from karvan.core.models import HsCode
 from karvan.events.models import Meeting, Slot
-from karvan.events.selectors import list_participant_cards
+from karvan.events.partners import list_participant_cards
 from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
 from karvan.events.services.meetings import move_meeting, publish_schedule
 from tests.events.conftest import participant

@@ -22,6 +22,7 @@ from karvan.events.models import (
     Registration,
     Slot,
 )
+from karvan.events.partners import list_participant_cards, list_suggested_partners
 from karvan.events.permissions import (
     can_act_for,
     can_view_meeting,
@@ -32,9 +33,7 @@ from karvan.events.selectors import (
     list_free_slots,
     list_meeting_requests,
     list_own_registrations,
-    list_participant_cards,
     list_participants,
-    list_suggested_partners,
 )
 from karvan.events.services.meeting_requests import (
     accept_meeting_request,
