@@ -16,6 +16,20 @@ from karvan.matching.engine.settings import DEFAULT_SETTINGS, EngineSettings
 from karvan.matching.text import guess_language
 from karvan.matching.vocabulary import Vocabulary, default_vocabulary
 
+# Reasons about what the two listings deal in; a shown partner gives at least one.
+SUBSTANTIVE_REASONS = frozenset(
+    {
+        "same_hs_code",
+        "same_hs_heading",
+        "same_hs_chapter",
+        "same_sector",
+        "shared_terms",
+        "shared_concepts",
+        "value_chain",
+        "similar_description",
+    }
+)
+
 
 class MatchingIndex(Explainer):
     """The indexed listings, updated one change at a time, and the queries over them.
@@ -217,6 +231,14 @@ class MatchingIndex(Explainer):
                 confident = ~competitor & (score >= floor)
                 slots, score = slots[confident], score[confident]
                 components = {name: values[confident] for name, values in components.items()}
+                # A shown partner must have something to do with the listing's goods: sides,
+                # countries and a common word such as "one" are no reason to meet.
+                matches = self._matches(query, listing, slots, components, score, len(slots))
+                return [
+                    match
+                    for match in matches
+                    if any(reason.code in SUBSTANTIVE_REASONS for reason in match.reasons)
+                ][:top]
             return self._matches(query, listing, slots, components, score, top)
 
     def search(
