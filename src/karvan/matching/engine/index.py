@@ -16,7 +16,8 @@ from karvan.matching.engine.settings import DEFAULT_SETTINGS, EngineSettings
 from karvan.matching.text import guess_language
 from karvan.matching.vocabulary import Vocabulary, default_vocabulary
 
-# Reasons about what the two listings deal in; a shown partner gives at least one.
+# Reasons about what the two listings deal in; a partner shown for a listing that names its
+# goods gives at least one.
 SUBSTANTIVE_REASONS = frozenset(
     {
         "same_hs_code",
@@ -231,14 +232,17 @@ class MatchingIndex(Explainer):
                 confident = ~competitor & (score >= floor)
                 slots, score = slots[confident], score[confident]
                 components = {name: values[confident] for name, values in components.items()}
-                # A shown partner must have something to do with the listing's goods: sides,
-                # countries and a common word such as "one" are no reason to meet.
-                matches = self._matches(query, listing, slots, components, score, len(slots))
-                return [
-                    match
-                    for match in matches
-                    if any(reason.code in SUBSTANTIVE_REASONS for reason in match.reasons)
-                ][:top]
+                # When the listing names goods the vocabulary knows (a specific concept), a shown
+                # partner must have something to do with them: sides, countries and a common
+                # word such as "one" are no reason to meet. When it names none, the dense
+                # similarity alone decides, as in ranking.
+                if any(not self.vocabulary.is_generic(name) for name in query.direct):
+                    matches = self._matches(query, listing, slots, components, score, len(slots))
+                    return [
+                        match
+                        for match in matches
+                        if any(reason.code in SUBSTANTIVE_REASONS for reason in match.reasons)
+                    ][:top]
             return self._matches(query, listing, slots, components, score, top)
 
     def search(
