@@ -6,6 +6,9 @@ from django.utils import translation
 from karvan.matching.engine import Reason
 from karvan.matching.reasons import describe_reason
 
+# A code's reason names it with its label, read from the HS and ISIC tables.
+pytestmark = pytest.mark.django_db
+
 # Each reason the engine gives, and what its sentence must name (None: a fixed sentence).
 ENGINE_REASONS = [
     (Reason("complementary", {"side": "offer", "kind": "product", "yours": "request"}), "product"),

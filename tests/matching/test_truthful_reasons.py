@@ -199,3 +199,31 @@ def test_a_broader_concept_is_named_only_when_each_text_names_a_kind_of_it(embed
         check_match(match, offer, by_id)
     # A packaging machine is no kind of nut: no "both are about" for it.
     assert "shared_concepts" not in [reason.code for reason in matches["packer"].reasons]
+
+
+def test_a_machine_translation_is_matched_on_but_never_quoted(embedder):
+    """A translation's words find the listing in the reader's language; reasons quote only what
+    the authors wrote."""
+    import dataclasses
+
+    from karvan.matching.documents import listing_fields, listing_from_fields
+
+    plain = Listing(
+        id="rfq", side="request", kind="product", language="fa", country="IR",
+        title="درخواست خرید", description="به دنبال تأمین کننده برای پروژه کارخانه هستیم.",
+    )  # fmt: skip
+    translated = dataclasses.replace(
+        plain, translations=(("zh", "我们为工厂项目寻找不锈钢料斗供应商。"),)
+    )
+    assert listing_from_fields("rfq", listing_fields(translated)) == translated
+    assert "translations" not in listing_fields(plain)
+    scores = {}
+    for listing in (plain, translated):
+        index = MatchingIndex(embedder)
+        index.upsert([listing])
+        (found,) = index.search("不锈钢料斗", top=1)
+        scores[listing is translated] = found.score
+        for reason in found.reasons:
+            if reason.code == "shared_words":
+                assert all(word in _text(listing) for word in reason.params["words"].split(", "))
+    assert scores[True] > scores[False]

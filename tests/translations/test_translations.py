@@ -236,3 +236,45 @@ def test_a_chinese_quotations_terms_are_translated_for_the_persian_buyer(
     outsider = MembershipFactory(role="owner").user
     client.force_login(outsider)
     assert client.post(url, **HTMX).status_code == 404
+
+
+def test_a_stored_translation_joins_what_matching_and_search_read(
+    translator, reader, django_capture_on_commit_callbacks
+):
+    """The Chinese translation of a Persian RFQ is indexed with it: a Chinese query naming what
+    only the translation says scores the RFQ higher, on the translation's words."""
+    from karvan.matching.index_cache import reset_index
+    from karvan.matching.models import StoredVector
+    from karvan.matching.stores import current_store
+
+    def score(query: str) -> float:
+        (match,) = current_store().search("opportunity", query, top=1)
+        return match.score
+
+    reset_index()
+    owner = MembershipFactory(
+        organisation=OrganisationFactory(original_language="fa"), role="owner"
+    )
+    data = {
+        "side": "request",
+        "kind": "product",
+        "language": "fa",
+        "title": "درخواست خرید",
+        "description": "به دنبال تأمین کننده برای پروژه کارخانه هستیم.",
+    }
+    draft = create_opportunity(actor=owner.user, organisation=owner.organisation, data=data)
+    with django_capture_on_commit_callbacks(execute=True):
+        rfq = publish_opportunity(opportunity=draft, actor=owner.user)
+    stored = StoredVector.objects.get(kind="opportunity", key=str(rfq.pk))
+    assert "translations" not in stored.document
+    before = score("不锈钢料斗")
+
+    translator.table[(rfq.description, "zh-Hans")] = "我们为工厂项目寻找不锈钢料斗供应商。"
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.post(_url(rfq), HTTP_ACCEPT_LANGUAGE="zh-hans", **HTMX)
+    stored.refresh_from_db()
+    assert stored.document["translations"] == [["zh", "我们为工厂项目寻找不锈钢料斗供应商。"]]
+    assert score("不锈钢料斗") > before + 0.1
+    rfq.refresh_from_db()
+    assert rfq.description == data["description"]  # never stored over the original
+    reset_index()

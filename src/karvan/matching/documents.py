@@ -38,12 +38,24 @@ class Document:
 def listing_fields(listing: Listing) -> dict[str, object]:
     """A listing as stored in JSON (the id is the row's key)."""
     fields = dataclasses.asdict(listing)
-    del fields["id"]
+    del fields["id"], fields["translations"]
+    if listing.translations:  # absent otherwise, so rows stored before them read as unchanged
+        fields["translations"] = [[language, text] for language, text in listing.translations]
     return {**fields, "hs_codes": list(listing.hs_codes), "isic_codes": list(listing.isic_codes)}
 
 
 def _codes(value: object) -> tuple[str, ...]:
     return tuple(str(code) for code in value) if isinstance(value, list | tuple) else ()
+
+
+def _translations(value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        (str(pair[0]), str(pair[1]))
+        for pair in value
+        if isinstance(pair, list | tuple) and len(pair) == 2
+    )
 
 
 def listing_from_fields(key: str, fields: Mapping[str, object]) -> Listing:
@@ -59,4 +71,5 @@ def listing_from_fields(key: str, fields: Mapping[str, object]) -> Listing:
         hs_codes=_codes(fields.get("hs_codes")),
         isic_codes=_codes(fields.get("isic_codes")),
         owner=str(fields.get("owner", "")),
+        translations=_translations(fields.get("translations")),
     )

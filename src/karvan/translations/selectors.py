@@ -5,7 +5,7 @@ what they may read translated; anything else behaves as missing. Agreements' bin
 entry here on purpose: only the parties' comments on it can be translated.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -115,3 +115,20 @@ def get_machine_translation(
         source_language=source_language,
         target_language=target_language,
     ).first()
+
+
+def list_finished_translations(
+    texts: Sequence[tuple[str, str]],
+) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """For each (text, language), its finished translations as (language, text), if any."""
+    wanted = {(text_sha256(text), language): (text, language) for text, language in texts}
+    rows = MachineTranslation.objects.filter(
+        source_sha256__in={sha for sha, _language in wanted},
+        status=MachineTranslation.Status.DONE,
+    ).order_by("target_language")
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for row in rows:
+        source = wanted.get((row.source_sha256, row.source_language))
+        if source is not None and row.text.strip():
+            found.setdefault(source, []).append((row.target_language, row.text))
+    return found

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from karvan.opportunities.matching.indexing import schedule_indexing_of_description
 from karvan.translations.client import TranslatorClient, TranslatorError
 from karvan.translations.models import MachineTranslation, text_sha256
 from karvan.translations.selectors import get_machine_translation, is_translation_enabled
@@ -88,4 +89,9 @@ def translate_text(*, translation: MachineTranslation) -> MachineTranslation:
         "",
     )
     translation.save(update_fields=["status", "text", "failure", "updated_at"])
+    # The translation is extra text in its language for matching and search: a listing with this
+    # description is indexed again with it.
+    schedule_indexing_of_description(
+        description=translation.source_text, language=translation.source_language
+    )
     return translation

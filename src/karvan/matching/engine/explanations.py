@@ -129,7 +129,7 @@ class Explainer(Scorer):
         shared_words = sorted(
             (
                 token
-                for token in query.words & features.words
+                for token in query.stated_words & features.stated_words
                 if len(token) > 2 or not token.isascii()
             ),
             key=lambda token: -self._idf("w:" + token),

@@ -45,7 +45,8 @@ class Features:
     about: frozenset[str]  # the concepts named and every broader one (never value-chain ones)
     hs: Mapping[str, float]  # "h6:080251", "h4:0802", "h2:08" → confidence
     isic: Mapping[str, float]  # "i2:10", "is:C" → confidence
-    words: frozenset[str]
+    words: frozenset[str]  # the text's and its translations' (what is matched on)
+    stated_words: frozenset[str]  # the author's own text's only (what reasons may quote)
 
 
 def read_features(listing: Listing, settings: EngineSettings, vocabulary: Vocabulary) -> Features:
@@ -59,6 +60,11 @@ def read_features(listing: Listing, settings: EngineSettings, vocabulary: Vocabu
         for concept, term in vocabulary.extract(text, listing.language).items():
             direct.setdefault(concept, term)
             strength[concept] = max(strength.get(concept, 0.0), weight)
+    # A machine translation adds what it names, as a description would, but names no term a
+    # reason could quote: the author did not write it.
+    for language, translated in listing.translations:
+        for concept in vocabulary.extract(translated, language):
+            strength[concept] = max(strength.get(concept, 0.0), settings.description_weight)
     concepts: dict[str, float] = {}
     for concept, weight in strength.items():
         for name, factor, _role in vocabulary.expansion(
@@ -96,13 +102,20 @@ def read_features(listing: Listing, settings: EngineSettings, vocabulary: Vocabu
                 isic["is:" + section] = max(isic.get("is:" + section, 0.0), confidence)
     text = normalise(f"{listing.title}\n{listing.description}")
     tokens = frozenset(token for token in lexical_tokens(text) if not token.isdigit())
+    translated_tokens = frozenset(
+        token
+        for _language, translated in listing.translations
+        for token in lexical_tokens(normalise(translated))
+        if not token.isdigit()
+    )
     return Features(
         concepts=MappingProxyType(concepts),
         direct=MappingProxyType(direct),
         about=frozenset().union(*(vocabulary.ancestors(name) for name in direct)),
         hs=MappingProxyType(hs),
         isic=MappingProxyType(isic),
-        words=tokens,
+        words=tokens | translated_tokens,
+        stated_words=tokens,
     )
 
 

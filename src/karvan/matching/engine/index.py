@@ -16,6 +16,21 @@ from karvan.matching.engine.settings import DEFAULT_SETTINGS, EngineSettings
 from karvan.matching.text import guess_language
 from karvan.matching.vocabulary import Vocabulary, default_vocabulary
 
+# Reasons about what the two listings deal in; a partner shown for a listing that names its
+# goods gives at least one.
+SUBSTANTIVE_REASONS = frozenset(
+    {
+        "same_hs_code",
+        "same_hs_heading",
+        "same_hs_chapter",
+        "same_sector",
+        "shared_terms",
+        "shared_concepts",
+        "value_chain",
+        "similar_description",
+    }
+)
+
 
 class MatchingIndex(Explainer):
     """The indexed listings, updated one change at a time, and the queries over them.
@@ -217,7 +232,30 @@ class MatchingIndex(Explainer):
                 confident = ~competitor & (score >= floor)
                 slots, score = slots[confident], score[confident]
                 components = {name: values[confident] for name, values in components.items()}
+                # When both authors declared their goods (HS codes) and the declarations share
+                # no chapter, only a reason about the goods (a shared concept, a value chain, a
+                # similar description) makes them partners: sides, countries and a common word
+                # such as "one" are no reason to meet.
+                if listing.hs_codes:
+                    matches = self._matches(query, listing, slots, components, score, len(slots))
+                    return [
+                        match
+                        for match in matches
+                        if not self._declares_other_goods(listing, match.id)
+                        or any(reason.code in SUBSTANTIVE_REASONS for reason in match.reasons)
+                    ][:top]
             return self._matches(query, listing, slots, components, score, top)
+
+    def _declares_other_goods(self, listing: Listing, key: str) -> bool:
+        """Whether the indexed listing `key` declares HS codes none of whose chapters `listing`
+        declares."""
+        slot = self._slot_of.get(key)
+        other = self._listings[slot] if slot is not None else None
+        if other is None:
+            return False
+        chapters = {"".join(c for c in code if c.isdigit())[:2] for code in listing.hs_codes}
+        theirs = {"".join(c for c in code if c.isdigit())[:2] for code in other.hs_codes}
+        return bool(theirs) and not (theirs & chapters)
 
     def search(
         self,

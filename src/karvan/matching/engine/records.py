@@ -27,6 +27,9 @@ class Listing:
     hs_codes: tuple[str, ...] = ()
     isic_codes: tuple[str, ...] = ()
     owner: str = ""
+    # Machine translations of the text, as (language, text): read for concepts and words, so a
+    # reader's language finds the listing, but never embedded and never quoted as a reason.
+    translations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

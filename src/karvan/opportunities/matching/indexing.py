@@ -12,7 +12,7 @@ from django.utils import timezone
 from karvan.matching.models import StoredVector
 from karvan.matching.services import remove_documents, store_documents
 from karvan.opportunities import tasks
-from karvan.opportunities.matching.adapters import KIND, to_document
+from karvan.opportunities.matching.adapters import KIND, to_document, translations_of
 from karvan.opportunities.models import Opportunity
 
 
@@ -21,6 +21,20 @@ def schedule_indexing(*, opportunity: Opportunity) -> None:
     tasks run in-process): its vector, or its withdrawal when it is no longer open."""
     pk = opportunity.pk
     transaction.on_commit(lambda: tasks.index_opportunity.delay(opportunity_id=pk))
+
+
+def schedule_indexing_of_description(*, description: str, language: str) -> int:
+    """Index again, after this transaction commits, the opportunities with this description (a
+    machine translation of it was stored, and joins what matching and search read); return how
+    many were scheduled."""
+    pks = list(
+        Opportunity.objects.filter(
+            description=description, language=language, status=Opportunity.Status.PUBLISHED
+        ).values_list("pk", flat=True)
+    )
+    for pk in pks:
+        transaction.on_commit(partial(tasks.index_opportunity.delay, opportunity_id=pk))
+    return len(pks)
 
 
 @transaction.atomic
@@ -32,7 +46,9 @@ def index_opportunities(
     Only changed texts are embedded, only changed rows written. A newly indexed open opportunity
     queues its match alerts (sent once).
     """
-    documents = [to_document(o) for o in opportunities if o.is_open]
+    open_ones = [o for o in opportunities if o.is_open]
+    translations = translations_of(open_ones)
+    documents = [to_document(o, translations[o.pk]) for o in open_ones]
     withdrawn = [str(o.pk) for o in opportunities if not o.is_open]
     rows = store_documents(kind=KIND, documents=documents, withdrawn=withdrawn, progress=progress)
     for document in documents:

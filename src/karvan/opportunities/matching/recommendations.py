@@ -7,6 +7,7 @@ from karvan.accounts.http import Viewer
 from karvan.directory.models import Organisation
 from karvan.matching.documents import engine_language
 from karvan.matching.engine import Listing, Match
+from karvan.matching.engine.index import SUBSTANTIVE_REASONS
 from karvan.matching.reasons import describe_reasons
 from karvan.matching.selectors import search_threshold, shown_threshold
 from karvan.matching.stores import current_store
@@ -15,21 +16,9 @@ from karvan.opportunities.matching.adapters import KIND, to_listing
 from karvan.opportunities.models import Opportunity
 from karvan.opportunities.selectors import list_opportunities
 
-# A recommendation shown without being asked for (the dashboard) must score at least this and
-# give one of these reasons.
+# A recommendation shown without being asked for (the dashboard) must score at least this (and,
+# as every shown match, give a reason about the goods: `SUBSTANTIVE_REASONS`).
 CONFIDENT_SCORE = 0.3
-SUBSTANTIVE_REASONS = frozenset(
-    {
-        "same_hs_code",
-        "same_hs_heading",
-        "same_hs_chapter",
-        "same_sector",
-        "shared_terms",
-        "shared_concepts",
-        "similar_description",
-        "value_chain",
-    }
-)
 
 
 @dataclass(frozen=True)
