@@ -352,7 +352,7 @@ def test_opportunity_pages_in_each_language(new_page, live_server, log_in, marke
         if name == "quotations":
             expect(page.locator("main table thead th")).to_have_count(4)
             # Each supplier's terms read in their own direction, whatever the page's.
-            terms = page.locator(".quotation-table td[dir=auto]").evaluate_all(
+            terms = page.locator(".quotation-table td > div[dir=auto]").evaluate_all(
                 "cells => cells.map(cell => [cell.textContent.slice(0, 7), "
                 "getComputedStyle(cell).direction])"
             )
@@ -375,7 +375,7 @@ def test_opportunity_pages_in_each_language(new_page, live_server, log_in, marke
                 for problem in page.evaluate(CRAMPED_QUOTATIONS)
             ]
         if name == "detail":  # the facts and the way to answer before the list of partners
-            facts = page.locator("main dl.card").bounding_box()
+            facts = page.locator("main .key-facts.card").bounding_box()
             conversation = page.locator("main .alert-info").bounding_box()
             partners = page.locator("#partners").bounding_box()
             assert facts["y"] < conversation["y"] < partners["y"]
