@@ -523,7 +523,7 @@ def draft_and_sign(stack: Stack, iran: Browser, china: Browser, ids: dict[str, i
             "languages": ["fa", "zh-hans"],
             "prevailing_language": "fa",
             "values": {"place": "Tehran / Guangzhou", "effective_date": "2026-12-20",
-                       "term": "3 years"},
+                       "term": "3 years", "field": "pistachio processing and packaging"},
         },
     )  # fmt: skip
     if response.status_code != 201:
