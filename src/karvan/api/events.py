@@ -151,7 +151,7 @@ class MeetingRequestIn(Schema):
     language: str = "en"
 
 
-class AcceptIn(Schema):
+class MeetingRequestAcceptIn(Schema):
     slot_id: Id | None = None
 
 
@@ -264,7 +264,9 @@ def read_request(request: SignedInRequest, request_id: int) -> MeetingRequest:
 
 
 @requests_router.post("/{request_id}/accept", response=MeetingRequestOut, summary="Accept")
-def accept(request: SignedInRequest, request_id: int, payload: AcceptIn) -> MeetingRequest:
+def accept(
+    request: SignedInRequest, request_id: int, payload: MeetingRequestAcceptIn
+) -> MeetingRequest:
     meeting_request = get_meeting_request(viewer=request.auth, pk=request_id)
     slot = (
         get_object_or_404(Slot, pk=payload.slot_id, session__event=meeting_request.event)

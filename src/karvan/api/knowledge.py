@@ -91,7 +91,7 @@ class VoteIn(Schema):
     answer_id: Id | None = None
 
 
-class AcceptIn(Schema):
+class AnswerAcceptIn(Schema):
     answer_id: Id | None
 
 
@@ -182,7 +182,7 @@ def vote_(request: HttpRequest, question_id: int, payload: VoteIn) -> dict[str, 
 
 
 @router.post("/{question_id}/accept", response=QuestionOut, summary="Accept an answer")
-def accept(request: HttpRequest, question_id: int, payload: AcceptIn) -> Question:
+def accept(request: HttpRequest, question_id: int, payload: AnswerAcceptIn) -> Question:
     question = get_question(viewer=request_user(request), pk=question_id)
     return accept_answer(
         question=question, answer=_answer(question, payload.answer_id), actor=request_user(request)

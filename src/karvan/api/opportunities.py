@@ -223,7 +223,7 @@ class InterestIn(Schema):
     language: Language
 
 
-class MessageOut(Schema):
+class InterestMessageOut(Schema):
     id: int
     author_id: int | None
     organisation_id: int
@@ -238,7 +238,7 @@ class InterestOut(Schema):
     organisation_id: int
     status: str
     created_at: datetime.datetime
-    messages: list[MessageOut]
+    messages: list[InterestMessageOut]
 
     @staticmethod
     def resolve_messages(obj: Interest) -> list[InterestMessage]:
@@ -444,7 +444,7 @@ def interest_read(request: HttpRequest, interest_id: int) -> Interest:
 
 
 @interests_router.post(
-    "/{interest_id}/messages", response={201: MessageOut}, summary="Write in the thread"
+    "/{interest_id}/messages", response={201: InterestMessageOut}, summary="Write in the thread"
 )
 def interest_reply(
     request: HttpRequest, interest_id: int, payload: MessageIn

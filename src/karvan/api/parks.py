@@ -76,7 +76,7 @@ class ParkOut(Schema):
         return obj.get_absolute_url()
 
 
-class MessageOut(Schema):
+class InquiryMessageOut(Schema):
     body: str
     language: str
     created_at: datetime.datetime
@@ -90,7 +90,7 @@ class InquiryOut(Schema):
     opportunity_id: int | None
     subject: str
     status: str
-    messages: list[MessageOut]
+    messages: list[InquiryMessageOut]
 
     @staticmethod
     def resolve_messages(obj: Inquiry) -> list[InquiryMessage]:
@@ -126,7 +126,7 @@ def inquiry(request: HttpRequest, inquiry_id: int) -> Inquiry:
     return get_inquiry(viewer=request_user(request), pk=inquiry_id)
 
 
-@router.post("/inquiries/{inquiry_id}/messages", response={201: MessageOut}, summary="Reply")
+@router.post("/inquiries/{inquiry_id}/messages", response={201: InquiryMessageOut}, summary="Reply")
 def reply(request: HttpRequest, inquiry_id: int, payload: ReplyIn) -> Status[InquiryMessage]:
     row = get_inquiry(viewer=request_user(request), pk=inquiry_id)
     return Status(
