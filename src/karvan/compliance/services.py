@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from karvan.accounts.models import User
+from karvan.accounts.selectors import list_center_staff
 from karvan.accounts.services import set_compliance_hold as set_person_hold
 from karvan.compliance import adapters
 from karvan.compliance.engine import (
@@ -435,11 +436,7 @@ def sync_hold(*, subject: Subject) -> None:
 
 
 def _notify_officers(case: Case) -> None:
-    officers = [
-        user
-        for user in User.objects.filter(is_staff=True, is_active=True)
-        if can_review_cases(user)
-    ]
+    officers = [user for user in list_center_staff() if can_review_cases(user)]
     if officers:
         notify(
             recipients=officers,

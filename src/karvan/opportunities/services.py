@@ -6,13 +6,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from karvan.accounts.models import User
+from karvan.accounts.selectors import list_center_staff
 from karvan.core.countries import country_name
 from karvan.core.errors import NotAllowedError
 from karvan.core.files import DOCUMENT_MAX_BYTES, document_extension
@@ -194,9 +194,8 @@ def _send_back_to_review(opportunity: Opportunity, *, changed: list[str]) -> Non
 
 
 def _ask_staff_to_review(opportunity: Opportunity) -> None:
-    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
     notify(
-        recipients=staff,
+        recipients=list_center_staff(),
         kind=kinds.OPPORTUNITY_SUBMITTED,
         params={"organisation": opportunity.organisation.name, "opportunity": opportunity.title},
         url=reverse("opportunities:review_queue"),

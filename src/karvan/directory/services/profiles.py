@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from karvan.accounts.models import User
+from karvan.accounts.selectors import list_center_staff
 from karvan.core.countries import country_name
 from karvan.core.errors import NotAllowedError
 from karvan.core.models import HsCode, IsicCode
@@ -38,7 +39,7 @@ from karvan.directory.permissions import (
     can_edit_organisation,
 )
 from karvan.directory.selectors import get_pending_identity_revision, get_public_identity
-from karvan.directory.services._support import _staff, _submit_for_verification
+from karvan.directory.services._support import submit_for_verification
 from karvan.directory.signals import public_identity_changed
 from karvan.notifications.services import notify
 
@@ -155,7 +156,7 @@ def create_organisation(*, actor: User, data: Mapping[str, object]) -> Organisat
     Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.OWNER)
     memberships.forget(actor)
     refresh_search_document(organisation=organisation)
-    _submit_for_verification(organisation, actor)
+    submit_for_verification(organisation, actor)
     send_identity_changed_on_commit(__name__, organisation_id=organisation.pk)
     return organisation
 
@@ -193,7 +194,7 @@ def update_organisation(
         organisation.save(update_fields=["verification"])
     refresh_search_document(organisation=organisation)
     if resubmitted:
-        _submit_for_verification(organisation, actor)
+        submit_for_verification(organisation, actor)
     return organisation
 
 
@@ -253,7 +254,7 @@ def _record_identity_request(
     pending.requested_by = actor
     pending.save()
     notify(
-        recipients=_staff(),
+        recipients=list_center_staff(),
         kind=kinds.IDENTITY_SUBMITTED,
         params={"organisation": organisation.name},
         url=reverse("directory:verification_queue"),

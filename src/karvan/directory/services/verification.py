@@ -30,7 +30,7 @@ from karvan.directory.permissions import (
     can_verify_organisation,
 )
 from karvan.directory.selectors import get_public_identity
-from karvan.directory.services._support import _managers
+from karvan.directory.services._support import managers_of
 from karvan.directory.services.profiles import (
     _apply_changes,
     _identity_changed,
@@ -61,7 +61,7 @@ def approve_identity_change(*, revision: IdentityRevision, actor: User) -> Organ
     revision.decided_by, revision.decided_at = actor, timezone.now()
     revision.save(update_fields=["status", "decided_by", "decided_at"])
     notify(
-        recipients=_managers(organisation),
+        recipients=managers_of(organisation),
         kind=kinds.IDENTITY_APPROVED,
         params={"organisation": organisation.name},
         url=organisation.get_absolute_url(),
@@ -85,7 +85,7 @@ def refuse_identity_change(
     revision.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     organisation = revision.organisation
     notify(
-        recipients=_managers(organisation),
+        recipients=managers_of(organisation),
         kind=kinds.IDENTITY_REFUSED,
         params={"organisation": organisation.name, "reason": reason},
         url=organisation.get_absolute_url(),
@@ -130,7 +130,7 @@ def approve_organisation(*, organisation: Organisation, actor: User) -> Organisa
         decided_at=organisation.verified_at,
     )
     notify(
-        recipients=_managers(organisation),
+        recipients=managers_of(organisation),
         kind=kinds.ORGANISATION_VERIFIED,
         params={"organisation": organisation.name},
         url=organisation.get_absolute_url(),
@@ -170,7 +170,7 @@ def undo_verification(*, organisation: Organisation, actor: User) -> Organisatio
         organisation=organisation, actor=actor, action=VerificationEvent.Action.UNDONE
     )
     notify(
-        recipients=_managers(organisation),
+        recipients=managers_of(organisation),
         kind=kinds.VERIFICATION_UNDONE,
         params={"organisation": organisation.name},
         url=organisation.get_absolute_url(),
@@ -220,7 +220,7 @@ def reject_organisation(*, organisation: Organisation, actor: User, reason: str)
         reason=reason,
     )
     notify(
-        recipients=_managers(organisation),
+        recipients=managers_of(organisation),
         kind=kinds.ORGANISATION_REJECTED,
         params={"organisation": organisation.name, "reason": reason},
         url=organisation.get_absolute_url(),
