@@ -301,16 +301,17 @@ def populate(organisations: int, sample: int, connection_kwargs: dict[str, objec
                 )
             StoredVector.objects.bulk_create(stored)
         with connection.cursor().copy(
-            f"COPY {store.table} (kind, key, model, embedding, side, listing_kind, country,"
+            f"COPY {store.table} (id, kind, key, model, embedding, side, listing_kind, country,"
             " owner, expires_on, hs_headings, document) FROM STDIN"
         ) as copy:
             for row in stored:
                 listing = listing_from_fields(row.key, row.document)
                 vector = np.frombuffer(row.vector, dtype=np.float32)
                 copy.write_row(
-                    (row.kind, row.key, row.model, _literal(vector), listing.side, listing.kind,
-                     listing.country.upper(), listing.owner, row.expires_on,
-                     store._headings(listing), psycopg.types.json.Jsonb(listing_fields(listing)))
+                    (f"{row.kind}:{row.key}", row.kind, row.key, row.model, _literal(vector),
+                     listing.side, listing.kind, listing.country.upper(), listing.owner,
+                     row.expires_on, store._headings(listing),
+                     psycopg.types.json.Jsonb(listing_fields(listing)))
                 )  # fmt: skip
         progress(f"opportunities {chunk.stop:,}/{total:,}")
     progress("building the HNSW index")
