@@ -466,18 +466,28 @@ def recommended(browser: Browser, opportunity: int, wanted: int) -> bool:
     return response.ok and any(item["opportunity"]["id"] == wanted for item in response.json())
 
 
+def vector_stored(connection: psycopg.Connection, opportunity: int) -> bool:
+    """Whether the opportunity's vector is in the pgvector store's shared table,
+    `matching_vector_<dimensions>` (karvan.matching.pgvector: one row per live document of every
+    kind). Tested against the store itself in tests/matching/test_smoke_probe.py."""
+    tables = connection.execute(
+        "SELECT tablename FROM pg_tables WHERE tablename ~ '^matching_vector_[0-9]+$'"
+    ).fetchall()
+    return any(
+        connection.execute(
+            f"SELECT 1 FROM {table} WHERE kind = 'opportunity' AND key = %s",  # noqa: S608
+            [str(opportunity)],
+        ).fetchone()
+        for (table,) in tables
+    )
+
+
 def indexed(stack: Stack, opportunity: int) -> bool:
-    """Whether the opportunity's vector is in the pgvector store's table."""
+    """Whether the opportunity's vector is in the stack's pgvector store."""
     with psycopg.connect(
         host="127.0.0.1", port=stack.pg_port, user="karvan", dbname="karvan"
     ) as connection:
-        table = connection.execute(
-            "SELECT tablename FROM pg_tables WHERE tablename LIKE 'matching_listing_embedding_%'"
-        ).fetchone()
-        if table is None:
-            return False
-        query = f"SELECT 1 FROM {table[0]} WHERE opportunity_id = %s"  # noqa: S608  # our table
-        return connection.execute(query, [opportunity]).fetchone() is not None
+        return vector_stored(connection, opportunity)
 
 
 def warm_up(browser: Browser, opportunity: int) -> None:
@@ -866,16 +876,11 @@ def running_stack() -> Iterator[Stack]:
         stack.karvan("migrate", "--noinput", "-v", "0")
         stack.karvan("load_taxonomies")
         stack.karvan("collectstatic", "--noinput", "-v", "0")
+        # The operator's account logs in at once: its address counts as confirmed.
         stack.karvan(
             "createsuperuser", "--noinput", "--email", "staff@karvan.example",
             "--full_name", "Staff",
         )  # fmt: skip
-        # The staff's address counts as confirmed (the operator made the account).
-        stack.shell(
-            "from django.utils import timezone; from karvan.accounts.models import User; "
-            "User.objects.filter(email='staff@karvan.example').update("
-            "email_confirmed_at=timezone.now())"
-        )
         stack.start_web()
         stack.start_worker("worker-1")
         stack.start_beat()

@@ -2,7 +2,7 @@
 
 A task whose message cannot be published (Redis stopped, restarting, unplugged) is written to
 `PendingTask` in the database the request already uses; beat's `send_pending_tasks` (every
-`KARVAN_TASK_OUTBOX_SECONDS`), and every later publish that succeeds, send the kept ones again.
+`KARVAN_TASK_OUTBOX_SECONDS`) sends the kept ones again, oldest first, once the broker is back.
 """
 
 import logging
