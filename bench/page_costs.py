@@ -23,8 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from populate import MEMBERS  # noqa: E402
-from stack import open_stack  # noqa: E402
+from populate import MEMBERS
+from stack import open_stack
 
 SEARCHES = ("پسته", "pistachio", "包装机", "زعفران", "saffron", "machinery", "فولاد", "茶叶")
 COUNTRIES = ("IR", "CN", "AE", "IQ")
@@ -36,7 +36,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def main() -> None:  # noqa: PLR0915  # one script, read top to bottom
+def main() -> None:  # one script, read top to bottom
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=Path("/var/tmp/karvan-bench"))  # noqa: S108
     parser.add_argument("--runs", type=int, default=40)
@@ -58,15 +58,15 @@ def main() -> None:  # noqa: PLR0915  # one script, read top to bottom
         from karvan.accounts.models import User
         from karvan.matching.stores import current_store
         from karvan.opportunities.matching.adapters import KIND, to_listing
+        from karvan.opportunities.matching.recommendations import recommend_matches
         from karvan.opportunities.models import Opportunity
         from karvan.opportunities.selectors import list_opportunities
-        from karvan.opportunities.matching.recommendations import recommend_matches
 
         random.seed(7)
         opportunities = list(
-            Opportunity.objects.filter(status="published").order_by("?").values_list(
-                "pk", flat=True
-            )[:2000]
+            Opportunity.objects.filter(status="published")
+            .order_by("?")
+            .values_list("pk", flat=True)[:2000]
         )
         organisations = list(
             Opportunity.objects.filter(status="published")
@@ -75,12 +75,13 @@ def main() -> None:  # noqa: PLR0915  # one script, read top to bottom
         )
         anonymous = Client(HTTP_HOST="127.0.0.1", secure=True)
         member = Client(HTTP_HOST="127.0.0.1", secure=True)
-        member.force_login(User.objects.get(email=f"bench{random.randrange(MEMBERS)}@karvan.example"))
+        member.force_login(
+            User.objects.get(email=f"bench{random.randrange(MEMBERS)}@karvan.example")
+        )
 
         def store_recommend() -> None:
-            opportunity = (
-                list_opportunities(viewer=AnonymousUser(), open_only=True)
-                .get(pk=random.choice(opportunities))
+            opportunity = list_opportunities(viewer=AnonymousUser(), open_only=True).get(
+                pk=random.choice(opportunities)
             )
             recommend_matches(to_listing(opportunity), top=20)
 
@@ -97,11 +98,15 @@ def main() -> None:  # noqa: PLR0915  # one script, read top to bottom
                 anonymous,
                 lambda: f"/api/opportunities/{random.choice(opportunities)}/recommendations",
             ),
-            "opportunity": get(anonymous, lambda: f"/opportunities/{random.choice(opportunities)}/"),
+            "opportunity": get(
+                anonymous, lambda: f"/opportunities/{random.choice(opportunities)}/"
+            ),
             "search": get(
                 anonymous,
-                lambda: f"/opportunities/?q={random.choice(SEARCHES)}"
-                f"&side={random.choice(('offer', 'request'))}&kind={random.choice(KINDS)}",
+                lambda: (
+                    f"/opportunities/?q={random.choice(SEARCHES)}"
+                    f"&side={random.choice(('offer', 'request'))}&kind={random.choice(KINDS)}"
+                ),
             ),
             "organisation": get(
                 anonymous, lambda: f"/organisations/{random.choice(organisations)}/"
