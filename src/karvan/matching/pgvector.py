@@ -42,9 +42,9 @@ NEAREST = 96
 SAME_HEADING = 32
 EF_SEARCH = 128
 SYNC_BATCH = 1000
-# Listings whose features each process keeps (a few KiB each): the candidates of recent queries,
-# so that a candidate met again is not read again.
-FEATURE_CACHE_SIZE = 8192
+# Listings whose features each process keeps (about 5 KiB each, 20 MiB in all): the candidates of
+# recent queries, so that a candidate met again is not read again.
+FEATURE_CACHE_SIZE = 4096
 # Search queries whose embedding each process keeps (1.5 KiB each): people search the same words.
 QUERY_CACHE_SIZE = 1024
 
