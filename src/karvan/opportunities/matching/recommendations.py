@@ -19,7 +19,7 @@ from karvan.opportunities.models import Opportunity
 from karvan.opportunities.selectors import list_opportunities
 
 # An organisation is matched on its latest open opportunities (each a query to the store).
-ORGANISATION_LISTINGS = 5
+ORGANISATION_LISTINGS = 3
 # A recommendation shown without being asked for (the dashboard) must score at least this (and,
 # as every shown match, give a reason about the goods: `SUBSTANTIVE_REASONS`).
 CONFIDENT_SCORE = 0.3
