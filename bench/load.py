@@ -23,7 +23,6 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
-import http.cookiejar  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import sys  # noqa: E402
@@ -48,16 +47,24 @@ OPPORTUNITIES: list[int] = []
 ORGANISATIONS: list[int] = []
 
 
-class LoopbackCookies(http.cookiejar.DefaultCookiePolicy):
-    """Secure cookies go back over loopback HTTP: the client stands where the HTTPS proxy would.
+def send_secure_cookies_over_loopback(client: object) -> None:
+    """After every response, the client's cookies lose their Secure flag: it stands where the
+    HTTPS proxy would, and sends them back over loopback HTTP.
 
-    (Setting each cookie's `secure` flag off after signing in is not enough: any later response
-    setting a cookie again, the session's or the CSRF token's, makes it Secure again, and the
-    client stops sending it: signed out, or 403 "CSRF cookie not set" on the next POST.)
+    (Doing it once after signing in is not enough: a later response setting a cookie again, the
+    CSRF token's or the session's, makes it Secure again and the client stops sending it: 403
+    "CSRF cookie not set" on the next POST. A cookie policy on the session's jar does not help
+    either: requests copies the cookies into a jar with the default policy for each request.)
     """
+    original = client.request
 
-    def return_ok_secure(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
-        return True
+    def request(*args: object, **kwargs: object) -> object:
+        response = original(*args, **kwargs)
+        for cookie in client.cookies:
+            cookie.secure = False
+        return response
+
+    client.request = request
 
 
 class Visitor(HttpUser):
@@ -68,7 +75,7 @@ class Visitor(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
-        self.client.cookies.set_policy(LoopbackCookies())
+        send_secure_cookies_over_loopback(self.client)
         self.client.headers.update(
             {**HEADERS, "Accept-Language": random.choice(("fa", "zh-hans", "en", "ar"))}
         )
