@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.calendars import (
@@ -294,9 +294,9 @@ class LongSelect(forms.Select):
         value: Any,
         attrs: dict[str, Any] | None = None,
         renderer: Any = None,
-    ) -> str:
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [
+        parts: list[str] = [
             format_html("<select name={}{}>", _quoted(widget["name"]), _attrs(widget["attrs"]))
         ]
         for group_name, group_choices, _index in widget["optgroups"]:
