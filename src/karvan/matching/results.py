@@ -5,7 +5,9 @@ kind of document has an index version in the cache (Redis in production, so ever
 process sees one value); every write to the index (`services.store_documents`,
 `remove_documents`, `drop_expired_vectors`) replaces it once committed, so an answer cached before
 the write is never read again and a newly published listing shows at once. Answers are kept
-`RESULT_SECONDS` at most. Without a reachable cache nothing is cached and every answer is computed.
+`RESULT_SECONDS` at most; with a cache of this process only (no Redis: other processes never see
+its version change), `LOCAL_RESULT_SECONDS`, so a listing published through one process shows in
+another's within seconds. Without a reachable cache nothing is cached and every answer is computed.
 """
 
 import hashlib
@@ -14,12 +16,14 @@ from collections.abc import Callable, Hashable, Sequence
 from types import MappingProxyType
 from typing import TypeVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 
 from karvan.matching.engine import Match, Reason
 
-# How long an answer is kept when nothing is written meanwhile.
+# How long an answer is kept when nothing is written meanwhile (shared cache, process's own).
 RESULT_SECONDS = 300
+LOCAL_RESULT_SECONDS = 5
 T = TypeVar("T", bound=Hashable)
 
 
@@ -97,5 +101,6 @@ def cached_matches(
             computed[key] = _stored(answer)
             answers.append(answer)
     if computed:
-        cache.set_many(computed, RESULT_SECONDS)
+        local = isinstance(caches["default"], LocMemCache)
+        cache.set_many(computed, LOCAL_RESULT_SECONDS if local else RESULT_SECONDS)
     return answers

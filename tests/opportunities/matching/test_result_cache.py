@@ -130,3 +130,20 @@ def test_an_organisation_is_matched_on_its_latest_open_listings(
     asked = store_calls["recommend"]
     recommend_for_organisation(viewer=chinese.user, organisation=chinese.organisation)
     assert store_calls["recommend"] == asked + ORGANISATION_LISTINGS
+
+
+def test_a_cache_of_this_process_only_keeps_answers_seconds(
+    iranian, chinese, django_capture_on_commit_callbacks, store_calls, monkeypatch
+):
+    """Without Redis another process never sees the version change: its answers must expire
+    soon on their own (the tests' cache is this process's)."""
+    from karvan.matching import results
+
+    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    assert results.LOCAL_RESULT_SECONDS <= 5
+    monkeypatch.setattr(results, "LOCAL_RESULT_SECONDS", 0)  # expired as soon as stored
+    asked = store_calls["recommend"]
+    recommend_for_opportunity(viewer=chinese.user, opportunity=request)
+    recommend_for_opportunity(viewer=chinese.user, opportunity=request)
+    assert store_calls["recommend"] == asked + 2
