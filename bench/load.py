@@ -8,12 +8,14 @@ with the in-process store builds its index, on its first recommendation), then r
 their listings, search, opportunity pages with their recommendations, organisation pages, the
 events agenda, the API lists, and publishing a listing now and then) and anonymous visitors (home,
 directory with filters, search with filters, opportunity and organisation pages, events, API
-lists), half and half, no think time. Then prints requests per second, median/p95/p99 per page,
-errors, the load average and each process's resident memory (gunicorn master and workers, Celery,
-beat, PostgreSQL). Loopback only.
+lists), half and half, each waiting `--think` seconds (a random time between the two bounds,
+default 1 to 3 s, as people read a page) between requests; `--think 0` sends the next request at
+once (a stress test, not concurrent people). Then prints requests per second, median/p95/p99
+per page, errors, the load average and each process's resident memory (gunicorn master and
+workers, Celery, beat, PostgreSQL). Loopback only.
 
     .venv/bin/python bench/load.py --data-dir /var/tmp/karvan-bench --store pgvector \\
-        [--users 20] [--seconds 120]
+        [--users 20] [--seconds 120] [--think 1,3]
 """
 
 from gevent import monkey
@@ -30,7 +32,7 @@ from pathlib import Path  # noqa: E402
 import gevent  # noqa: E402
 import psutil  # noqa: E402
 import requests  # noqa: E402
-from locust import HttpUser, task  # noqa: E402
+from locust import HttpUser, between, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,13 +47,35 @@ OPPORTUNITIES: list[int] = []
 ORGANISATIONS: list[int] = []
 
 
+def send_secure_cookies_over_loopback(client: object) -> None:
+    """After every response, the client's cookies lose their Secure flag: it stands where the
+    HTTPS proxy would, and sends them back over loopback HTTP.
+
+    (Doing it once after signing in is not enough: a later response setting a cookie again, the
+    CSRF token's or the session's, makes it Secure again and the client stops sending it: 403
+    "CSRF cookie not set" on the next POST. A cookie policy on the session's jar does not help
+    either: requests copies the cookies into a jar with the default policy for each request.)
+    """
+    original = client.request
+
+    def request(*args: object, **kwargs: object) -> object:
+        response = original(*args, **kwargs)
+        for cookie in client.cookies:
+            cookie.secure = False
+        return response
+
+    client.request = request
+
+
 class Visitor(HttpUser):
     """Someone not signed in, browsing."""
 
     abstract = True
     language = "en"
+    wait_time = between(1, 3)
 
     def on_start(self) -> None:
+        send_secure_cookies_over_loopback(self.client)
         self.client.headers.update(
             {**HEADERS, "Accept-Language": random.choice(("fa", "zh-hans", "en", "ar"))}
         )
@@ -117,8 +141,6 @@ class Member(Visitor):
         self.index = Member.number % MEMBERS
         self.client.headers["Referer"] = self.host.replace("http://", "https://") + "/"
         self.client.get("/accounts/login/", name="log in (form)")
-        for cookie in self.client.cookies:  # Secure cookies, sent back over loopback HTTP
-            cookie.secure = False
         with self.client.post(
             "/accounts/login/",
             data={
@@ -132,8 +154,6 @@ class Member(Visitor):
         ) as response:
             if response.status_code != 302:  # the form again: not signed in
                 response.failure(f"not signed in ({response.status_code})")
-        for cookie in self.client.cookies:  # Secure cookies, sent back over loopback HTTP
-            cookie.secure = False
         self.organisation = ORGANISATIONS_OF_MEMBERS[self.index]
 
     @task(2)
@@ -213,7 +233,13 @@ def main() -> None:
     parser.add_argument("--store", choices=("pgvector", "memory"), default="pgvector")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument(
+        "--think", default="1,3", help="seconds between one user's requests: 'low,high', or 0"
+    )
     args = parser.parse_args()
+    bounds = [float(value) for value in args.think.split(",")]
+    Visitor.wait_time = constant(0) if max(bounds) <= 0 else between(min(bounds), max(bounds))
+    think = "no think time" if max(bounds) <= 0 else f"think time {min(bounds):g}–{max(bounds):g} s"
     if not (args.data_dir / "pg").exists():
         sys.exit(f"no database in {args.data_dir}: run bench/populate.py first")
     with open_stack(args.data_dir, store=args.store) as stack:
@@ -259,8 +285,8 @@ def main() -> None:
         total = stats.total
         print(
             f"\n{counted[0]:,} opportunities; store {args.store}; {args.users} users (members and "
-            f"visitors, half each) for {args.seconds} s; load average {load_before:.1f} at start, "
-            f"{load_after:.1f} at end (2 cores, shared)"
+            f"visitors, half each; {think}) for {args.seconds} s; load average "
+            f"{load_before:.1f} at start, {load_after:.1f} at end (2 cores, shared)"
         )
         print(
             f"{total.total_rps:.1f} requests/s, {total.num_requests:,} requests, "

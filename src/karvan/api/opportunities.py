@@ -308,6 +308,7 @@ def list_(request: HttpRequest, filters: Query[OpportunityFilters]) -> object:
         hs_chapter=filters.hs_chapter,
         sector=filters.sector.upper() if filters.sector.isalpha() else filters.sector,
         certification=filters.certification,
+        with_facets=False,
     ).results
 
 
@@ -483,7 +484,7 @@ def interest_decline(request: HttpRequest, interest_id: int) -> Interest:
 )
 def search(request: HttpRequest, params: Query[SearchIn]) -> dict[str, object]:
     q = params.q
-    found = search_opportunities(viewer=request_viewer(request), query=q)
+    found = search_opportunities(viewer=request_viewer(request), query=q, with_facets=False)
     organisations = [
         {"id": row.pk, "name": row.name, "country": row.country, "url": row.get_absolute_url()}
         for row in list_organisations(viewer=request_viewer(request), query=q)[:20]

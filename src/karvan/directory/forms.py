@@ -10,7 +10,7 @@ from karvan.core.countries import country_choices
 from karvan.core.form_fields import choice_field
 from karvan.core.models import HsCode, IsicCode
 from karvan.core.text import CONTENT_LANGUAGES
-from karvan.core.widgets import CodeChoiceField, NativeDigitsMixin
+from karvan.core.widgets import CodeChoiceField, LongSelect, NativeDigitsMixin
 from karvan.directory.models import IdentityRevision, Membership, Organisation
 
 LANGUAGE_LABELS = dict(settings.LANGUAGES)
@@ -24,12 +24,12 @@ class DirectoryFilterForm(forms.Form):
     """The directory's query string: every value optional, bad values reported, never a 500."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=LongSelect)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Organisation.Kind.choices]
     )
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-    hs_chapter = forms.ChoiceField(label=_("HS chapter"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, widget=LongSelect)
+    hs_chapter = forms.ChoiceField(label=_("HS chapter"), required=False, widget=LongSelect)
     verified = forms.BooleanField(label=_("Verified only"), required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 

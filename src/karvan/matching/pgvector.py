@@ -17,7 +17,9 @@ import datetime
 import json
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 from django.conf import settings
@@ -25,9 +27,11 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from karvan.matching.documents import listing_fields, listing_from_fields
-from karvan.matching.engine import Listing, Match, MatchingIndex
+from karvan.matching.engine import DEFAULT_SETTINGS, FeatureCache, Listing, Match, MatchingIndex
 from karvan.matching.index_cache import get_embedder, is_live
 from karvan.matching.models import StoredVector
+from karvan.matching.results import bump_index_version
+from karvan.matching.vocabulary import default_vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +42,11 @@ NEAREST = 96
 SAME_HEADING = 32
 EF_SEARCH = 128
 SYNC_BATCH = 1000
+# Listings whose features each process keeps (about 5 KiB each, 20 MiB in all): the candidates of
+# recent queries, so that a candidate met again is not read again.
+FEATURE_CACHE_SIZE = 4096
+# Search queries whose embedding each process keeps (1.5 KiB each): people search the same words.
+QUERY_CACHE_SIZE = 1024
 
 
 def _version(text: str | None) -> tuple[int, ...]:
@@ -84,7 +93,12 @@ class PgvectorStore:
         self.table = f"matching_vector_{self.dim}"
         self._ready = False
         self._lock = threading.Lock()
-        self._probe = MatchingIndex(get_embedder())  # features only: never holds a listing
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._features = FeatureCache(
+            DEFAULT_SETTINGS, default_vocabulary(), size=FEATURE_CACHE_SIZE
+        )
+        # Features only: never holds a listing.
+        self._probe = MatchingIndex(get_embedder(), feature_cache=self._features)
 
     # --- Schema ------------------------------------------------------------------------------
 
@@ -134,7 +148,10 @@ class PgvectorStore:
         self.ensure_schema()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [self.table])
-            return self._sync_locked()
+            total = self._sync_locked()
+            for kind in StoredVector.objects.values_list("kind", flat=True).distinct():
+                transaction.on_commit(partial(bump_index_version, kind))
+            return total
 
     def _sync_locked(self) -> int:
         with connection.cursor() as cursor:
@@ -277,7 +294,7 @@ class PgvectorStore:
         return list(unique.values())
 
     def _ranking_index(self, found: Sequence[tuple[Listing, np.ndarray]]) -> MatchingIndex:
-        index = MatchingIndex(get_embedder())
+        index = MatchingIndex(get_embedder(), feature_cache=self._features)
         if found:
             index.upsert([listing for listing, _v in found], np.stack([v for _l, v in found]))
         return index
@@ -318,11 +335,27 @@ class PgvectorStore:
     ) -> list[Match]:
         if not query.strip() or top <= 0:
             return []
-        vector = get_embedder().embed_passages([query])[0].astype(np.float32)
+        vector = self._query_vector(query)
         probe = Listing(
             id="", side="offer", kind="product", language="en", country="", title=query,
             description="",
         )  # fmt: skip
         sides = [side] if side in {"offer", "request"} else ["offer", "request"]
         found = self.candidates(kind, vector, sides=sides, headings=self._headings(probe))
-        return self._ranking_index(found).search(query, top=top, side=side, min_score=min_score)
+        return self._ranking_index(found).search(
+            query, top=top, side=side, min_score=min_score, vector=vector
+        )
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding, embedded once per process for the latest queries."""
+        with self._lock:
+            vector = self._query_vectors.get(query)
+            if vector is not None:
+                self._query_vectors.move_to_end(query)
+                return vector
+        vector = get_embedder().embed_passages([query])[0].astype(np.float32)
+        with self._lock:
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > QUERY_CACHE_SIZE:
+                self._query_vectors.popitem(last=False)
+        return vector

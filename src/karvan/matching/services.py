@@ -8,6 +8,7 @@ rows to the store in use (`stores.current_store`).
 
 import hashlib
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils import timezone
 from karvan.matching.documents import Document, listing_fields
 from karvan.matching.index_cache import REMOVAL_RETENTION, get_embedder
 from karvan.matching.models import StoredVector, VectorRemoval
+from karvan.matching.results import bump_index_version
 from karvan.matching.stores import current_store
 
 # Texts embedded together: about three times less work per text than one by one.
@@ -99,6 +101,7 @@ def store_documents(
         row.save()
     if changed:
         current_store().store_vectors(kind, changed)
+        transaction.on_commit(partial(bump_index_version, kind))
     return {key: existing[key] for key in keys if key in existing}
 
 
@@ -116,6 +119,7 @@ def remove_documents(*, kind: str, keys: Sequence[str]) -> int:
         [VectorRemoval(kind=kind, key=key, removed_at=now) for key in stored]
     )
     current_store().remove(kind, stored)
+    transaction.on_commit(partial(bump_index_version, kind))
     return len(stored)
 
 
@@ -136,4 +140,8 @@ def drop_expired_vectors() -> int:
     now = timezone.now()
     VectorRemoval.objects.filter(removed_at__lt=now - REMOVAL_RETENTION).delete()
     expired = StoredVector.objects.filter(is_active=True, expires_on__lt=timezone.localdate())
-    return expired.update(is_active=False, indexed_at=now)
+    kinds = set(expired.values_list("kind", flat=True).distinct())
+    count = expired.update(is_active=False, indexed_at=now)
+    for kind in kinds:
+        transaction.on_commit(partial(bump_index_version, kind))
+    return count

@@ -14,6 +14,7 @@ from karvan.core.widgets import (
     CalendarDateTimeField,
     CodeChoiceField,
     CountryPickerWidget,
+    LongSelect,
     NativeDigitsMixin,
 )
 from karvan.opportunities.models import Opportunity, Quotation
@@ -41,9 +42,9 @@ class OpportunityFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Opportunity.Kind.choices]
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    hs_chapter = forms.ChoiceField(label=_("HS chapter"), required=False)
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=LongSelect)
+    hs_chapter = forms.ChoiceField(label=_("HS chapter"), required=False, widget=LongSelect)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, widget=LongSelect)
     certification = forms.CharField(label=_("Certification"), required=False, max_length=50)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 

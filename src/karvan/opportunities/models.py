@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -172,6 +172,14 @@ class Opportunity(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "side", "kind"]),
             models.Index(fields=["organisation", "status"]),
+            # The newest published first (lists without a query, the API's pages): read in order
+            # until a page is full, not sorted after a scan of every published row.
+            models.Index(
+                F("published_at").desc(),
+                "id",
+                name="opportunities_published_newest",
+                condition=Q(status="published"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

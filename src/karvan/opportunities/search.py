@@ -16,6 +16,7 @@ from typing import overload
 from django.db.models import QuerySet
 
 from karvan.accounts.http import Viewer
+from karvan.matching.results import cached_matches
 from karvan.matching.selectors import search_threshold
 from karvan.matching.stores import current_store
 from karvan.opportunities.matching.adapters import KIND
@@ -83,9 +84,11 @@ def search_opportunities(
     hs_chapter: str = "",
     sector: str = "",
     certification: str = "",
+    with_facets: bool = True,
 ) -> OpportunitySearch:
     """Open opportunities the viewer may see about `query` in any language, best first, with
-    the filters applied; without a query, all of them, the newest first."""
+    the filters applied; without a query, all of them, the newest first. Without `with_facets`
+    (a caller that shows none, such as the API) the facets are not counted and stay empty."""
     filtered = list_opportunities(
         viewer=viewer,
         open_only=True,
@@ -99,18 +102,26 @@ def search_opportunities(
     query = query.strip()
     if not query:
         rows = filtered.order_by("-published_at", "pk")
-        facets = summarise_opportunity_facets(list_opportunities(viewer=viewer, open_only=True))
+        facets = (
+            summarise_opportunity_facets(list_opportunities(viewer=viewer, open_only=True))
+            if with_facets
+            else {}
+        )
         return OpportunitySearch(query="", results=rows, facets=facets)
     exact = set(
         list_opportunities(viewer=viewer, query=query, open_only=True).values_list("pk", flat=True)
     )
-    matches = current_store().search(
-        KIND, query, top=ENGINE_CANDIDATES, min_score=search_threshold()
-    )
+    store, threshold = current_store(), search_threshold()
+    matches = cached_matches(
+        KIND,
+        [query],
+        lambda text: store.search(KIND, text, top=ENGINE_CANDIDATES, min_score=threshold),
+        scope=f"search:{store.name}:{ENGINE_CANDIDATES}:{threshold}",
+    )[0]
     relevance = {int(match.id): match.score for match in matches if match.id.isdigit()}
     found = exact | set(relevance)
     visible = list_opportunities(viewer=viewer, open_only=True).filter(pk__in=found)
-    facets = summarise_opportunity_facets(visible)
+    facets = summarise_opportunity_facets(visible) if with_facets else {}
     kept = filtered.filter(pk__in=found).values_list("pk", "published_at")
 
     def rank(row: tuple[int, object]) -> tuple[float, float, int]:

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -113,15 +114,19 @@ def summarise_opportunity_facets(rows: QuerySet[Opportunity]) -> Mapping[str, di
     for name, field in (("side", "side"), ("kind", "kind"), ("country", "organisation__country")):
         counts = base.order_by().values(field).annotate(total=Count("pk"))
         facets[name] = {row[field]: row["total"] for row in counts}
-    chapters: dict[str, int] = {}
-    codes = base.order_by().values("pk", "hs_codes__code").distinct()
-    seen: set[tuple[int, str]] = set()
-    for row in codes:
-        code = row["hs_codes__code"]
-        if code and (row["pk"], code[:2]) not in seen:
-            seen.add((row["pk"], code[:2]))
-            chapters[code[:2]] = chapters.get(code[:2], 0) + 1
-    facets["hs_chapter"] = dict(sorted(chapters.items(), key=lambda item: -item[1]))
+    # Counted in the database (opportunities per chapter of any of their codes), not row by row
+    # here: a query over every open opportunity must not bring each one into Python.
+    chapters = (
+        base.order_by()
+        .filter(hs_codes__code__gt="")
+        .annotate(chapter=Substr("hs_codes__code", 1, 2))
+        .values("chapter")
+        .annotate(total=Count("pk", distinct=True))
+    )
+    facets["hs_chapter"] = {
+        row["chapter"]: row["total"]
+        for row in sorted(chapters, key=lambda row: (-row["total"], row["chapter"]))
+    }
     return facets
 
 

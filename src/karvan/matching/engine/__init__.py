@@ -51,7 +51,7 @@ two concepts the vocabulary lists as one value chain), shared_words {words}, sim
 """
 
 from karvan.matching.engine.dataset import Progress, listing_from_item, rank_dataset
-from karvan.matching.engine.features import Features, isic_section
+from karvan.matching.engine.features import FeatureCache, Features, isic_section
 from karvan.matching.engine.index import MatchingIndex
 from karvan.matching.engine.records import KINDS, SIDES, Floats, Ints, Listing, Match, Reason
 from karvan.matching.engine.settings import DEFAULT_SETTINGS, EngineSettings
@@ -61,6 +61,7 @@ __all__ = [
     "KINDS",
     "SIDES",
     "EngineSettings",
+    "FeatureCache",
     "Features",
     "Floats",
     "Ints",

@@ -5,6 +5,8 @@ value-chain-related ones; codes are those the author declared and those the conc
 top-level groups imply; words are the normalised text's tokens and Chinese character pairs.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -125,3 +127,38 @@ def feature_keys(features: Features) -> Iterable[tuple[str, float]]:
     yield from features.hs.items()
     yield from features.isic.items()
     yield from (("w:" + token, 1.0) for token in features.words)
+
+
+class FeatureCache:
+    """The features of the latest listings read, shared by indexes over the same settings and
+    vocabulary (thread-safe, bounded: the least recently used go first).
+
+    Features are a pure function of a listing's fields, so a listing equal to one read before
+    (same text, codes, translations…) reuses its features: a store that builds a small index over
+    each query's candidates reads a candidate seen by an earlier query only once.
+    """
+
+    def __init__(
+        self, settings: EngineSettings, vocabulary: Vocabulary, *, size: int = 4096
+    ) -> None:
+        self.settings = settings
+        self.vocabulary = vocabulary
+        self.size = size
+        self._lock = threading.Lock()
+        self._features: OrderedDict[Listing, Features] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._features)
+
+    def get(self, listing: Listing) -> Features:
+        with self._lock:
+            cached = self._features.get(listing)
+            if cached is not None:
+                self._features.move_to_end(listing)
+                return cached
+        features = read_features(listing, self.settings, self.vocabulary)
+        with self._lock:
+            self._features[listing] = features
+            while len(self._features) > self.size:
+                self._features.popitem(last=False)
+        return features

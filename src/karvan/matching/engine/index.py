@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from karvan.matching.embedders import Embedder, Vectors
 from karvan.matching.engine.explanations import Explainer
-from karvan.matching.engine.features import Features
+from karvan.matching.engine.features import FeatureCache, Features
 from karvan.matching.engine.postings import Postings
 from karvan.matching.engine.records import KINDS, SIDES, Floats, Ints, Listing, Match
 from karvan.matching.engine.settings import DEFAULT_SETTINGS, EngineSettings
@@ -45,10 +45,20 @@ class MatchingIndex(Explainer):
         settings: EngineSettings = DEFAULT_SETTINGS,
         *,
         vocabulary: Vocabulary | None = None,
+        feature_cache: FeatureCache | None = None,
     ) -> None:
+        """`feature_cache`, when given, holds the features of listings read by this index and
+        others sharing it; it must have been made for the same settings and vocabulary."""
         self.embedder = embedder
         self.settings = settings
         self.vocabulary = vocabulary or default_vocabulary()
+        if feature_cache is not None:
+            if (
+                feature_cache.settings != settings
+                or feature_cache.vocabulary is not self.vocabulary
+            ):
+                raise ValueError("the feature cache was made for other settings or vocabulary")
+            self._shared_features = feature_cache
         self._lock = threading.RLock()
         self._dim = int(embedder.dim)
         self._clear()
@@ -265,12 +275,14 @@ class MatchingIndex(Explainer):
         top: int = 20,
         side: str | None = None,
         min_score: float | None = None,
+        vector: npt.ArrayLike | None = None,
     ) -> list[Match]:
         """Listings about what a free-text query names, in any language, best first.
 
         `language` is the query's language when known (guessed from its script otherwise);
         `side` keeps offers or requests only; with `min_score`, only listings scoring at least
-        that are returned (a query with no good match returns nothing).
+        that are returned (a query with no good match returns nothing). `vector` is the query's
+        embedding when the caller has it already (embedded here otherwise).
         """
         if not query.strip() or top <= 0:
             return []
@@ -280,7 +292,9 @@ class MatchingIndex(Explainer):
             description="",
         )  # fmt: skip
         features = self.features(probe)
-        vector = self.embedder.embed_passages([query])[0]
+        if vector is None:
+            vector = self.embedder.embed_passages([query])[0]
+        vector = np.asarray(vector, dtype=np.float32).reshape(-1)
         with self._lock:
             if not self._live:
                 return []

@@ -17,7 +17,12 @@ import numpy as np
 import numpy.typing as npt
 
 from karvan.matching.embedders import Embedder
-from karvan.matching.engine.features import Features, feature_keys, read_features
+from karvan.matching.engine.features import (
+    FeatureCache,
+    Features,
+    feature_keys,
+    read_features,
+)
 from karvan.matching.engine.records import Floats, Ints, Listing
 from karvan.matching.engine.settings import EngineSettings
 from karvan.matching.vocabulary import LANGUAGES, Vocabulary
@@ -82,6 +87,7 @@ class IndexState:
     vocabulary: Vocabulary
     _lock: threading.RLock
     _dim: int
+    _shared_features: FeatureCache | None = None
 
     # --- State -------------------------------------------------------------------------------
 
@@ -156,6 +162,9 @@ class IndexState:
 
     def features(self, listing: Listing) -> Features:
         """Concepts, codes and words of a listing (a pure function of its text and codes)."""
+        shared = self._shared_features
+        if shared is not None:
+            return shared.get(listing)
         return read_features(listing, self.settings, self.vocabulary)
 
     def _cached_features(self, listing: Listing) -> Features:

@@ -1,6 +1,7 @@
 """Recommendations: complementary partners for an opportunity or an organisation, with reasons,
 and the search of opportunities across languages, read from the matching store."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from karvan.accounts.http import Viewer
@@ -9,6 +10,7 @@ from karvan.matching.documents import engine_language
 from karvan.matching.engine import Listing, Match
 from karvan.matching.engine.index import SUBSTANTIVE_REASONS
 from karvan.matching.reasons import describe_reasons
+from karvan.matching.results import cached_matches
 from karvan.matching.selectors import search_threshold, shown_threshold
 from karvan.matching.stores import current_store
 from karvan.matching.text import guess_language
@@ -16,6 +18,8 @@ from karvan.opportunities.matching.adapters import KIND, to_listing
 from karvan.opportunities.models import Opportunity
 from karvan.opportunities.selectors import list_opportunities
 
+# An organisation is matched on its latest open opportunities (each a query to the store).
+ORGANISATION_LISTINGS = 3
 # A recommendation shown without being asked for (the dashboard) must score at least this (and,
 # as every shown match, give a reason about the goods: `SUBSTANTIVE_REASONS`).
 CONFIDENT_SCORE = 0.3
@@ -30,7 +34,18 @@ class Recommendation:
 
 def recommend_matches(listing: Listing, *, top: int) -> list[Match]:
     """The store's matches for a listing among open opportunities, from the shown threshold."""
-    return current_store().recommend(KIND, listing, top=top, min_score=shown_threshold())
+    return recommend_matches_of([listing], top=top)[0]
+
+
+def recommend_matches_of(listings: Sequence[Listing], *, top: int) -> list[list[Match]]:
+    """`recommend_matches` for each listing, the answers cached until the index changes."""
+    store, threshold = current_store(), shown_threshold()
+    return cached_matches(
+        KIND,
+        listings,
+        lambda listing: store.recommend(KIND, listing, top=top, min_score=threshold),
+        scope=f"recommend:{store.name}:{top}:{threshold}",
+    )
 
 
 def _visible(viewer: Viewer, matches: list[Match], top: int) -> list[Recommendation]:
@@ -88,14 +103,17 @@ def recommend_for_organisation(
 
 
 def _organisation_matches(viewer: Viewer, organisation: Organisation, top: int) -> list[Match]:
-    """The best matches of an organisation's open opportunities (or its profile), merged."""
+    """The best matches of an organisation's latest open opportunities (or its profile),
+    merged."""
     own = list(
-        list_opportunities(viewer=viewer, organisation_id=organisation.pk, open_only=True)[:20]
+        list_opportunities(viewer=viewer, organisation_id=organisation.pk, open_only=True).order_by(
+            "-published_at", "-pk"
+        )[:ORGANISATION_LISTINGS]
     )
     listings = [to_listing(opportunity) for opportunity in own] or _profile_listings(organisation)
     best: dict[str, Match] = {}
-    for listing in listings:
-        for match in recommend_matches(listing, top=top):
+    for matches in recommend_matches_of(listings, top=top):
+        for match in matches:
             if match.id not in best or best[match.id].score < match.score:
                 best[match.id] = match
     return sorted(best.values(), key=lambda match: match.score, reverse=True)
