@@ -210,6 +210,72 @@ def memory(stack: object) -> list[tuple[str, float]]:
     return rows
 
 
+def signed_in(base: str, number: int) -> requests.Session:
+    member = requests.Session()
+    send_secure_cookies_over_loopback(member)
+    member.headers.update({**HEADERS, "Referer": base.replace("http://", "https://") + "/"})
+    member.get(f"{base}/accounts/login/", timeout=60)
+    member.post(
+        f"{base}/accounts/login/",
+        data={"username": f"bench{number}@karvan.example", "password": PASSWORD,
+              "csrfmiddlewaretoken": member.cookies.get("csrftoken", "")},
+        timeout=60,
+    )  # fmt: skip
+    return member
+
+
+def publish_as(base: str, member: requests.Session, number: int, fields: dict) -> int | str:
+    """Publish a listing through the API; its id, or what went wrong."""
+    token = {"X-CSRFToken": member.cookies.get("csrftoken", "")}
+    draft = member.post(
+        f"{base}/api/opportunities",
+        json={"organisation_id": ORGANISATIONS_OF_MEMBERS[number], **fields},
+        headers=token,
+        timeout=60,
+    )
+    if draft.status_code != 201:
+        return f"the draft answered {draft.status_code}"
+    published = member.post(
+        f"{base}/api/opportunities/{draft.json()['id']}/publish", headers=token, timeout=60
+    )
+    if published.status_code != 200:
+        return f"publishing answered {published.status_code}"
+    return int(draft.json()["id"])
+
+
+def freshness(base: str, connection: object) -> str:
+    """Seconds until a listing published through one web worker is among another's
+    recommendations. One member publishes an offer written like a random listing of the corpus,
+    a member of another organisation then the matching request, and the offer's recommendations
+    are asked on new connections (any worker) until the request is among them. (Both are
+    embedded by the model: most of the corpus has synthetic vectors, which a text of the same
+    words need not be near.)"""
+    kind, language, title, description, codes = connection.execute(
+        "SELECT o.kind, o.language, o.title, o.description, ARRAY(SELECT h.hscode_id FROM"
+        " opportunities_opportunity_hs_codes h WHERE h.opportunity_id = o.id) FROM"
+        " opportunities_opportunity o WHERE o.status = 'published' ORDER BY random() LIMIT 1"
+    ).fetchone()
+    fields = {"kind": kind, "language": language, "title": title, "description": description,
+              "hs_codes": list(codes)}  # fmt: skip
+    offer = publish_as(base, signed_in(base, 0), 0, {**fields, "side": "offer"})
+    if isinstance(offer, str):
+        return f"not measured: {offer}"
+    wanted = publish_as(base, signed_in(base, 1), 1, {**fields, "side": "request"})
+    if isinstance(wanted, str):
+        return f"not measured: {wanted}"
+    started = time.monotonic()
+    while time.monotonic() - started < 60:
+        answer = requests.get(
+            f"{base}/api/opportunities/{offer}/recommendations",
+            headers={**HEADERS, "Connection": "close"},
+            timeout=60,
+        )
+        if answer.ok and wanted in [match["opportunity"]["id"] for match in answer.json()]:
+            return f"{time.monotonic() - started:.1f} s"
+        gevent.sleep(0.5)
+    return "not within 60 s"
+
+
 def warm(base: str, stack: object) -> None:
     """Each web worker loads the model (and the in-process index) before the clock starts."""
     workers = stack.web_workers()
@@ -277,7 +343,13 @@ def main() -> None:
         runner = environment.create_local_runner()
         load_before = os.getloadavg()[0]
         runner.start(args.users, spawn_rate=args.users)
-        gevent.sleep(args.seconds)
+        running_since = time.monotonic()
+        gevent.sleep(args.seconds / 2)
+        with psycopg.connect(
+            host="127.0.0.1", port=stack.pg_port, user="karvan", dbname="karvan"
+        ) as connection:
+            fresh = freshness(base, connection)
+        gevent.sleep(max(0.0, args.seconds - (time.monotonic() - running_since)))
         load_after = os.getloadavg()[0]
         rows = memory(stack)
         runner.quit()
@@ -301,6 +373,7 @@ def main() -> None:
             )
         for error in stats.errors.values():
             print(f"error: {error.method} {error.name}: {error.error} ×{error.occurrences}")
+        print(f"a listing published under load, in another worker's recommendations: {fresh}")
         print("resident memory (MiB): " + ", ".join(f"{name} {mib:.0f}" for name, mib in rows))
 
 
