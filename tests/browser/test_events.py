@@ -346,3 +346,45 @@ def test_an_organiser_adds_a_participant_with_the_keyboard_on_a_persian_phone(
         page.keyboard.press("Enter")
     assert MeetingParticipant.objects.filter(meeting=meeting, registration=interpreter).exists()
     expect(page.locator("main .list-group")).to_contain_text("علی رضایی")
+
+
+@pytest.mark.browser
+def test_a_chinese_agenda_on_a_phone_is_cards_with_the_persian_partner_right_to_left(
+    fair, live_server, new_page, log_in
+):
+    """On a 390-px phone in Chinese, the agenda is a list of cards: the fair's time (Shanghai,
+    also the reader's own), the Persian partner's name in its own right-to-left span, nothing
+    wider than the screen."""
+    from karvan.events.models import Slot
+    from karvan.events.services.meeting_requests import (
+        accept_meeting_request,
+        send_meeting_request,
+    )
+    from karvan.events.services.meetings import move_meeting, publish_schedule
+
+    event, organiser, people = fair
+    request = send_meeting_request(
+        actor=people["iran"].person, sender=people["iran"], recipient=people["china"], reason=""
+    )
+    accept_meeting_request(actor=people["china"].person, request=request)
+    meeting = Meeting.objects.get(request=request)
+    move_meeting(actor=organiser, meeting=meeting, slot=Slot.objects.first(), table=2)
+    publish_schedule(actor=organiser, event=event)
+
+    page = new_page(locale="zh-CN", timezone_id="Asia/Shanghai")
+    log_in(page, "china@example.test")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/events/registrations/{people['china'].pk}/agenda/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    card = page.locator("#agenda .agenda-card").first
+    expect(card).to_contain_text("09:00–09:30")
+    partner = card.locator("[lang=fa]")
+    expect(partner).to_have_text("پسته نوین رفسنجان")
+    expect(partner).to_have_attribute("dir", "rtl")
+    assert page.locator("#agenda table").count() == 0
+    card_box = card.bounding_box()
+    assert card_box["x"] >= 0 and card_box["x"] + card_box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    SHOTS.mkdir(exist_ok=True)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.screenshot(path=SHOTS / "events-agenda-zh-phone.png", full_page=True)
