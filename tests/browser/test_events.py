@@ -331,6 +331,8 @@ def test_an_organiser_adds_a_participant_with_the_keyboard_on_a_persian_phone(
     options = page.locator("#add-participant-ts-dropdown [role=option]")
     expect(options).to_have_count(1)
     expect(options.first).to_contain_text("علی رضایی")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "events-meeting-picker-open-fa-phone.png")
     page.keyboard.press("Enter")
     box = page.locator("#add-participant-form .ts-control")
     expect(box.locator(f".item[data-value='{interpreter.pk}']")).to_contain_text("علی رضایی")
