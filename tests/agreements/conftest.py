@@ -136,10 +136,10 @@ def draft(iran: Side, china: Side) -> Agreement:
         prevailing_language="fa",
         template=AgreementTemplate.objects.get(key="mou"),
         values={
-            "place": "Tehran / Guangzhou",
+            "place": {"fa": "تهران / گوانگجو", "zh-hans": "德黑兰 / 广州"},
             "effective_date": "2026-11-23",
-            "term": "3 years",
-            "field": "packaging machinery",
+            "term": {"fa": "سه سال", "zh-hans": "三年"},
+            "field": {"fa": "ماشین‌آلات بسته‌بندی", "zh-hans": "包装设备"},
         },
     )
 

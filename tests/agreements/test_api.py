@@ -79,7 +79,10 @@ def test_create_from_a_template(client, iran, china):
             "template": "distribution",
             "languages": ["fa", "zh-hans"],
             "prevailing_language": "fa",
-            "values": {"products": "پسته / 开心果", "territory": "广东省"},
+            "values": {
+                "products": {"fa": "پسته", "zh-hans": "开心果"},
+                "territory": {"fa": "استان گوانگدونگ", "zh-hans": "广东省"},
+            },
         },
         content_type="application/json",
     )
@@ -178,3 +181,85 @@ def test_signing_through_the_api_with_a_full_width_code(client, signing, china):
         content_type="application/json",
     )
     assert signed.status_code == 200, signed.json()
+
+
+def _draft_mou(client, iran, china, languages, values):
+    return client.post(
+        "/api/agreements",
+        {
+            "organisation_id": iran.organisation.pk,
+            "partner_ids": [china.organisation.pk],
+            "template": "mou",
+            "languages": languages,
+            "prevailing_language": languages[0],
+            "values": values,
+        },
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_a_plain_text_value_for_a_two_language_agreement_is_refused_naming_it(client, iran, china):
+    """A Persian place given once would land inside the Chinese version: 400, naming the
+    placeholder and the languages it needs, and nothing is created."""
+    client.force_login(iran.owner)
+    response = _draft_mou(client, iran, china, ["fa", "zh-hans"], {"place": "تهران"})
+    assert response.status_code == 400, response.json()
+    body = response.json()
+    assert body["code"] == "agreement.placeholder_text_per_language"
+    assert "{place}" in body["message"] and "zh-hans" in body["message"]
+    assert body["fields"]["values"]
+    assert not Agreement.objects.exists()
+
+
+def test_a_text_value_missing_a_language_of_the_agreement_is_refused_naming_both(
+    client, iran, china
+):
+    client.force_login(iran.owner)
+    response = _draft_mou(
+        client, iran, china, ["fa", "zh-hans"], {"place": {"fa": "تهران", "ar": "طهران"}}
+    )
+    assert response.status_code == 400, response.json()
+    body = response.json()
+    assert body["code"] == "agreement.placeholder_value_missing"
+    assert "{place}" in body["message"] and "(zh-hans)" in body["message"]
+    assert not Agreement.objects.exists()
+
+
+def test_a_date_and_a_number_given_once_are_written_per_language(client, iran, china):
+    """The page's rule: one date is written in each language's calendar, one number in each
+    language's digits."""
+    client.force_login(iran.owner)
+    response = _draft_mou(
+        client,
+        iran,
+        china,
+        ["fa", "zh-hans"],
+        {
+            "place": {"fa": "تهران", "zh-hans": "德黑兰"},
+            "effective_date": "2026-11-23",
+            "term": 3,
+            "field": {"fa": "کشاورزی", "zh-hans": "农业"},
+        },
+    )
+    assert response.status_code == 201, response.json()
+    texts = current_version(Agreement.objects.get()).texts
+    assert "۲ آذر ۱۴۰۵" in texts["fa"] and "2026" not in texts["fa"]
+    assert "2026" in texts["zh-hans"] and "۱۴۰۵" not in texts["zh-hans"]
+    assert "۳" in texts["fa"] and "۳" not in texts["zh-hans"]
+    assert "{" not in texts["fa"] + texts["zh-hans"]
+
+
+def test_a_plain_text_value_serves_a_one_language_agreement(client, iran, china):
+    client.force_login(iran.owner)
+    response = _draft_mou(client, iran, china, ["fa"], {"place": "تهران", "term": "۲٫۵"})
+    assert response.status_code == 201, response.json()
+    text = current_version(Agreement.objects.get()).texts["fa"]
+    assert "تهران" in text and "۲٫۵" in text
+
+
+def test_a_value_in_an_unknown_language_is_a_schema_error(client, iran, china):
+    client.force_login(iran.owner)
+    response = _draft_mou(client, iran, china, ["fa"], {"place": {"de": "Teheran"}})
+    assert response.status_code == 422
+    assert not Agreement.objects.exists()

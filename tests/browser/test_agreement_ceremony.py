@@ -68,10 +68,10 @@ def ceremony(transactional_db, platform_key):
         prevailing_language="fa",
         template=AgreementTemplate.objects.get(key="mou"),
         values={
-            "place": "Tehran / Guangzhou",
+            "place": {"fa": "تهران / گوانگجو", "zh-hans": "德黑兰 / 广州"},
             "effective_date": "2026-11-23",
-            "term": "3 years",
-            "field": "packaging machinery",
+            "term": {"fa": "سه سال", "zh-hans": "三年"},
+            "field": {"fa": "ماشین‌آلات بسته‌بندی", "zh-hans": "包装设备"},
         },
     )
     name_signatory(

@@ -14,6 +14,7 @@ from karvan.events.models import DelegationInvitation, Event, Meeting, MeetingRe
 from karvan.events.services.delegations import create_delegation
 from karvan.events.services.registrations import approve_registration, register_person
 from karvan.events.services.setup import add_session, create_event
+from tests.browser.pickers import pick
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 SHOTS = Path(__file__).parent / "artifacts"
@@ -190,7 +191,7 @@ def test_a_leader_invites_an_organisation_whose_manager_accepts_then_registers_i
 
     page.goto(f"{base}/events/delegations/{delegation.pk}/")
     page.select_option("#id_person-organisation", str(invited.organisation.pk))
-    page.select_option("#id_person-person", str(worker.pk))
+    pick(page, "id_person-person", "Reza Mohammadi", str(worker.pk))
     with page.expect_navigation():
         page.click("form[action$='/register/'] button[type=submit]")
     expect(page.locator("main")).to_contain_text("Reza Mohammadi")
@@ -273,3 +274,119 @@ def test_participants_are_cards_with_the_state_of_my_request_on_a_persian_phone(
     assert overflow <= 0
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / "events-participants-fa-phone.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_an_organiser_adds_a_participant_with_the_keyboard_on_a_persian_phone(
+    fair, live_server, new_page, log_in
+):
+    """On a 390-px phone in Persian, the organiser reaches the meeting's participant picker by its
+    label (as a screen reader announces it), types part of a Persian name, takes the only match
+    with Enter and adds it with the keyboard; the picker runs right to left and nothing is wider
+    than the screen."""
+    from karvan.events.models import MeetingParticipant
+    from karvan.events.services.meeting_requests import (
+        accept_meeting_request,
+        send_meeting_request,
+    )
+
+    event, organiser, people = fair
+    organiser.language = "fa"
+    organiser.save(update_fields=["language"])
+    accept_meeting_request(
+        actor=people["china"].person,
+        request=send_meeting_request(
+            actor=people["iran"].person, sender=people["iran"], recipient=people["china"], reason=""
+        ),
+    )
+    meeting = Meeting.objects.get()
+    for name in ("مریم احمدی", "علی رضایی"):
+        colleague = MembershipFactory(
+            organisation=people["iran"].organisation,
+            user=UserFactory(full_name=name, language="fa"),
+            role=Membership.Role.MEMBER,
+        ).user
+        approve_registration(
+            actor=organiser,
+            registration=register_person(
+                actor=colleague,
+                event=event,
+                organisation=people["iran"].organisation,
+                person=colleague,
+            ),
+        )
+    # The first participant not in the meeting (مریم) is the picker's choice until another is made.
+    interpreter = Registration.objects.get(person__full_name="علی رضایی")
+
+    page = new_page(locale="fa-IR", timezone_id="Asia/Tehran")
+    log_in(page, "organiser@example.test")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/events/meetings/{meeting.pk}/")
+    label = in_language("fa", "Add a participant (a delegation's leader, an interpreter…)")
+    combobox = page.get_by_role("combobox", name=label)
+    combobox.focus()
+    expect(combobox).to_be_focused()
+    page.keyboard.type("علی")
+    expect(combobox).to_have_attribute("aria-expanded", "true")
+    options = page.locator("#add-participant-ts-dropdown [role=option]")
+    expect(options).to_have_count(1)
+    expect(options.first).to_contain_text("علی رضایی")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "events-meeting-picker-open-fa-phone.png")
+    page.keyboard.press("Enter")
+    box = page.locator("#add-participant-form .ts-control")
+    expect(box.locator(f".item[data-value='{interpreter.pk}']")).to_contain_text("علی رضایی")
+    assert page.locator("#add-participant").input_value() == str(interpreter.pk)
+    wrapper = page.locator("#add-participant-form .ts-wrapper")
+    assert wrapper.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "events-meeting-add-participant-fa-phone.png", full_page=True)
+    page.keyboard.press("Tab")
+    expect(page.locator("#add-participant-form button[type=submit]")).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert MeetingParticipant.objects.filter(meeting=meeting, registration=interpreter).exists()
+    expect(page.locator("main .list-group")).to_contain_text("علی رضایی")
+
+
+@pytest.mark.browser
+def test_a_chinese_agenda_on_a_phone_is_cards_with_the_persian_partner_right_to_left(
+    fair, live_server, new_page, log_in
+):
+    """On a 390-px phone in Chinese, the agenda is a list of cards: the fair's time (Shanghai,
+    also the reader's own), the Persian partner's name in its own right-to-left span, nothing
+    wider than the screen."""
+    from karvan.events.models import Slot
+    from karvan.events.services.meeting_requests import (
+        accept_meeting_request,
+        send_meeting_request,
+    )
+    from karvan.events.services.meetings import move_meeting, publish_schedule
+
+    event, organiser, people = fair
+    request = send_meeting_request(
+        actor=people["iran"].person, sender=people["iran"], recipient=people["china"], reason=""
+    )
+    accept_meeting_request(actor=people["china"].person, request=request)
+    meeting = Meeting.objects.get(request=request)
+    move_meeting(actor=organiser, meeting=meeting, slot=Slot.objects.first(), table=2)
+    publish_schedule(actor=organiser, event=event)
+
+    page = new_page(locale="zh-CN", timezone_id="Asia/Shanghai")
+    log_in(page, "china@example.test")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/events/registrations/{people['china'].pk}/agenda/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    card = page.locator("#agenda .agenda-card").first
+    expect(card).to_contain_text("09:00–09:30")
+    partner = card.locator("[lang=fa]")
+    expect(partner).to_have_text("پسته نوین رفسنجان")
+    expect(partner).to_have_attribute("dir", "rtl")
+    assert page.locator("#agenda table").count() == 0
+    card_box = card.bounding_box()
+    assert card_box["x"] >= 0 and card_box["x"] + card_box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    SHOTS.mkdir(exist_ok=True)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.screenshot(path=SHOTS / "events-agenda-zh-phone.png", full_page=True)

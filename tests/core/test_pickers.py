@@ -8,7 +8,12 @@ import re
 from django import forms
 from django.utils import translation
 
-from karvan.core.widgets import CountryChoiceField, CountryPickerWidget, PickerSelectMultiple
+from karvan.core.widgets import (
+    CountryChoiceField,
+    CountryPickerWidget,
+    PickerSelect,
+    PickerSelectMultiple,
+)
 
 
 def _search_words(rendered: str) -> str:
@@ -45,3 +50,17 @@ def test_arabic_letter_forms_find_persian_words_and_back():
     html = widget.render("x", [], {"id": "x"})
     search = _search_words(html)
     assert "كشتی‌سازی" in search.replace("ي", "ی") and "یزد" in search
+
+
+def test_a_single_choice_picker_is_one_select_marked_single_with_search_words():
+    class _PersonForm(forms.Form):
+        person = forms.ChoiceField(
+            choices=[("7", "علی رضایی"), ("8", "Reza Mohammadi")], widget=PickerSelect()
+        )
+
+    html = str(_PersonForm(initial={"person": "8"})["person"])
+    assert 'data-picker="single"' in html and "multiple" not in html
+    assert re.search(r'<option value="8"[^>]* selected', html)
+    assert "علي" in _search_words(html)  # the Arabic letter forms find the Persian name
+    form = _PersonForm({"person": "7"})
+    assert form.is_valid() and form.cleaned_data["person"] == "7"

@@ -47,8 +47,8 @@ for country, language, name, registry in (
 agreement = create_agreement(
     actor=iran_owner, initiator=iran, partners=[china], languages=["fa", "zh-hans"],
     prevailing_language="fa", template=AgreementTemplate.objects.get(key="mou"),
-    values={"place": "Tehran / Guangzhou", "effective_date": "2026-11-23", "term": "3 years",
-            "field": "packaging machinery"},
+    values={"place": {"fa": "تهران", "zh-hans": "德黑兰"}, "effective_date": "2026-11-23",
+            "term": 3, "field": {"fa": "بسته‌بندی", "zh-hans": "包装"}},
 )
 for organisation, owner, signatory in sides:
     name_signatory(

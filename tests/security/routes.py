@@ -1451,6 +1451,7 @@ ROUTES += [
             "template": "mou",
             "languages": ["en"],
             "prevailing_language": "en",
+            "values": {"place": {"en": "Tehran"}, "effective_date": "2027-01-01", "term": 3},
         },
     ),
     *[

@@ -243,7 +243,10 @@ def build_world() -> World:
     )
 
     # --- events: registration, delegation, requests, meeting, schedule run, check-in ---------
+    # A Monday 40 to 46 days ahead: slots leave out a participating country's weekend (Friday in
+    # Iran, Saturday and Sunday in China), so a fair starting on one would have no slot at all.
     starts = timezone.localdate() + datetime.timedelta(days=40)
+    starts += datetime.timedelta(days=-starts.weekday() % 7)
 
     def event(organiser: User, organisation: Organisation, title: str) -> Event:
         created = create_event(
@@ -374,7 +377,8 @@ def build_world() -> World:
     o["participant"] = MeetingParticipant.objects.get(
         meeting=o["meeting"], registration=o["owner_registration"]
     )
-    o["slot"] = Slot.objects.filter(session__event=ev).last()
+    # The morning's last slot (two tables; the afternoon session has one).
+    o["slot"] = Slot.objects.filter(session=o["session"]).last()
     # Check-in opens on the event's days only.
     with time_machine.travel(
         datetime.datetime.combine(ev.starts_on, datetime.time(12), tzinfo=datetime.UTC)

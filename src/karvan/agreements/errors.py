@@ -160,3 +160,19 @@ class NotLockedError(DomainError):
     code = "agreement.not_locked"
     message = _("Signing is not locked for this signatory.")
     status = 409
+
+
+class PlaceholderValueMissingError(DomainError):
+    code = "agreement.placeholder_value_missing"
+    message = _(
+        "{%(placeholder)s} has no value in %(language)s: give it in every language of the "
+        "agreement, so that no language's words land in another's version."
+    )
+
+
+class PlaceholderTextPerLanguageError(DomainError):
+    code = "agreement.placeholder_text_per_language"
+    message = _(
+        "{%(placeholder)s} is a text: give it per language of the agreement (%(languages)s), "
+        'e.g. {"%(language)s": "…"}. One value serves every language only for a date or a number.'
+    )

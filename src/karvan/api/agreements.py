@@ -3,6 +3,7 @@
 import base64
 import binascii
 import datetime
+from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest
@@ -91,9 +92,16 @@ class AgreementIn(Schema):
     template: str = Field(..., max_length=60, description="a template key, e.g. mou")
     languages: list[Language] = Field(..., min_length=1, max_length=4)
     prevailing_language: Language
-    values: dict[str, str | dict[str, str]] = Field(
+    values: dict[str, dict[Language, str] | int | Decimal | str] = Field(
         default_factory=dict,
-        description="placeholder values: a text per language code, or one text for every language",
+        description=(
+            'placeholder values, e.g. {"place": {"fa": "تهران", "zh-hans": "德黑兰"}, '
+            '"effective_date": "2026-12-08", "term": 3}: a text per language code of the '
+            "agreement (every one of them); one value for every language only for a date "
+            "(YYYY-MM-DD) or a number, written in each language's calendar and digits, or any "
+            "text when the agreement has one language. A missing language answers 400 naming "
+            "the placeholder and the language."
+        ),
     )
     is_ordered: bool = False
 
@@ -191,7 +199,12 @@ def create(request: HttpRequest, payload: AgreementIn) -> Status[dict[str, objec
         languages=payload.languages,
         prevailing_language=payload.prevailing_language,
         template=template,
-        values=payload.values,
+        values={
+            name: {str(code): text for code, text in value.items()}
+            if isinstance(value, dict)
+            else value
+            for name, value in payload.values.items()
+        },
         is_ordered=payload.is_ordered,
     )
     return Status(201, _out(agreement))

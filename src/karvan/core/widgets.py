@@ -100,15 +100,16 @@ def _search_variants(text: str) -> str:
     return " ".join(dict.fromkeys([text, persian, arabic]))
 
 
-class PickerSelectMultiple(forms.SelectMultiple):
-    """A multiple choice as a searchable picker with chips (the vendored Tom Select, started by
-    karvan.js): typed into with a thumb or a keyboard, read by screen readers, right-to-left
-    aware. Without the script it stays a plain list, so the form always works."""
+class _PickerMixin:
+    """What both pickers share: the data attributes karvan.js reads, and each option's search
+    words (its label, with Persian and Arabic letter forms both present)."""
+
+    picker_mode = "multiple"
 
     def __init__(self, attrs: dict[str, object] | None = None) -> None:
-        super().__init__(
+        super().__init__(  # type: ignore[call-arg]
             attrs={
-                "data-picker": "multiple",
+                "data-picker": self.picker_mode,
                 "data-placeholder": _("Type to search…"),
                 "data-no-results": _("Nothing matches."),
                 "data-remove-label": _("Remove"),
@@ -130,11 +131,27 @@ class PickerSelectMultiple(forms.SelectMultiple):
         subindex: int | None = None,
         attrs: dict[str, object] | None = None,
     ) -> dict[str, object]:
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option: dict[str, Any] = super().create_option(  # type: ignore[misc]
+            name, value, label, selected, index, subindex, attrs
+        )
         option["attrs"]["data-data"] = json.dumps(
             {"search": _search_variants(self.search_text(value, str(label)))}, ensure_ascii=False
         )
         return option
+
+
+class PickerSelectMultiple(_PickerMixin, forms.SelectMultiple):
+    """A multiple choice as a searchable picker with chips (the vendored Tom Select, started by
+    karvan.js): typed into with a thumb or a keyboard, read by screen readers, right-to-left
+    aware. Without the script it stays a plain list, so the form always works."""
+
+
+class PickerSelect(_PickerMixin, forms.Select):
+    """A single choice (a person among hundreds of participants) as the same searchable picker:
+    the chosen option shows as one chip, typing replaces it. Without the script it stays a plain
+    list."""
+
+    picker_mode = "single"
 
 
 class CodePickerWidget(PickerSelectMultiple):

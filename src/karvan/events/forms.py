@@ -7,7 +7,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from karvan.core.time_zones import time_zone_choices
-from karvan.core.widgets import CalendarDateField, CountryChoiceField, NativeDigitsMixin
+from karvan.core.widgets import (
+    CalendarDateField,
+    CountryChoiceField,
+    NativeDigitsMixin,
+    PickerSelect,
+)
 from karvan.events.models import Event, MeetingParticipant, Session, Slot
 
 
@@ -124,7 +129,7 @@ class IdsField(forms.ModelMultipleChoiceField):
 
 class RegistrationForm(forms.Form):
     organisation = forms.ChoiceField(label=_("Organisation"))
-    person = forms.ChoiceField(label=_("Person"))
+    person = forms.ChoiceField(label=_("Person"), widget=PickerSelect())
     sessions = IdsField(
         label=_("Sessions"),
         queryset=Session.objects.none(),
@@ -224,6 +229,20 @@ class AcceptForm(forms.Form):
         _model_choice_field(self, "slot").queryset = Slot.objects.filter(
             pk__in=[s.pk for s in slots]
         )
+
+
+class AddParticipantForm(forms.Form):
+    """The organiser's picker of a participant to add to a meeting (a delegation's leader, an
+    interpreter), searchable among the event's participants by name or organisation."""
+
+    registration = forms.ChoiceField(
+        label=_("Add a participant (a delegation's leader, an interpreter…)"),
+        widget=PickerSelect(attrs={"id": "add-participant"}),
+    )
+
+    def __init__(self, *args: Any, participants: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "registration").choices = participants
 
 
 class PriorityForm(forms.Form):

@@ -49,7 +49,7 @@ def test_each_language_gets_its_own_words_and_never_another_languages(iran, chin
         china,
         {
             "place": {"fa": "تهران", "zh-hans": "德黑兰"},
-            "field": {"fa": "ماشین‌آلات بسته‌بندی"},  # no Chinese given
+            "field": {"fa": "", "zh-hans": ""},  # left blank in every language
             "term": {"fa": "سه سال", "zh-hans": "三年"},
             "effective_date": datetime.date(2026, 11, 23),
         },
@@ -57,12 +57,36 @@ def test_each_language_gets_its_own_words_and_never_another_languages(iran, chin
     texts = current_version(draft).texts
     assert "تهران" in texts["fa"] and "德黑兰" in texts["zh-hans"]
     assert "تهران" not in texts["zh-hans"] and "德黑兰" not in texts["fa"]
-    assert "ماشین‌آلات" not in texts["zh-hans"]
-    assert "{field}" in texts["zh-hans"] and "{field}" not in texts["fa"]
+    assert "{field}" in texts["zh-hans"] and "{field}" in texts["fa"]
     # The date in each language's calendar: Solar Hijri in Persian digits, Gregorian in Chinese.
     assert "۲ آذر ۱۴۰۵" in texts["fa"]
     assert "2026" in texts["zh-hans"] and "۱۴۰۵" not in texts["zh-hans"]
     assert unresolved_placeholders(draft) == ["field"]
+
+
+def test_a_text_given_in_one_language_only_is_refused_naming_the_other(iran, china):
+    """Persian words never stand in for the Chinese version: the draft is refused, naming the
+    placeholder and the language it lacks, and nothing is created."""
+    with pytest.raises(errors.PlaceholderValueMissingError) as raised:
+        _draft(
+            iran,
+            china,
+            {"place": {"fa": "تهران", "zh-hans": "德黑兰"}, "field": {"fa": "ماشین‌آلات"}},
+        )
+    assert "{field}" in raised.value.text and "(zh-hans)" in raised.value.text
+    assert raised.value.params["language_code"] == "zh-hans"
+    assert not Agreement.objects.exists()
+
+
+def test_one_text_for_two_languages_is_refused_but_a_date_and_a_number_are_not(iran, china):
+    with pytest.raises(errors.PlaceholderTextPerLanguageError) as raised:
+        _draft(iran, china, {"place": "Tehran"})
+    assert "{place}" in raised.value.text
+    assert not Agreement.objects.exists()
+    draft = _draft(iran, china, {"term": "۳", "effective_date": "2026-11-23"})
+    texts = current_version(draft).texts
+    assert "۳" in texts["fa"] and "3" in texts["zh-hans"]
+    assert "۲ آذر ۱۴۰۵" in texts["fa"]
 
 
 def test_a_number_is_written_in_each_languages_digits(iran, china):
@@ -82,7 +106,15 @@ def test_a_number_is_written_in_each_languages_digits(iran, china):
 
 
 def test_a_text_with_a_blank_cannot_be_sent_and_the_message_names_it(iran, china):
-    draft = _draft(iran, china, {"place": "Tehran", "term": "3", "effective_date": "2026-11-23"})
+    draft = _draft(
+        iran,
+        china,
+        {
+            "place": {"fa": "تهران", "zh-hans": "德黑兰"},
+            "term": "3",
+            "effective_date": "2026-11-23",
+        },
+    )
     _name_signatories(draft, iran, china)
     with pytest.raises(errors.UnresolvedPlaceholderError) as raised:
         send_for_signing(actor=iran.owner, agreement=draft)
@@ -92,7 +124,15 @@ def test_a_text_with_a_blank_cannot_be_sent_and_the_message_names_it(iran, china
 
 
 def test_filling_the_blank_in_the_text_lets_it_go_out(iran, china):
-    draft = _draft(iran, china, {"place": "Tehran", "term": "3", "effective_date": "2026-11-23"})
+    draft = _draft(
+        iran,
+        china,
+        {
+            "place": {"fa": "تهران", "zh-hans": "德黑兰"},
+            "term": "3",
+            "effective_date": "2026-11-23",
+        },
+    )
     _name_signatories(draft, iran, china)
     version = current_version(draft)
     revise_agreement(

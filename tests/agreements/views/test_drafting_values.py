@@ -44,6 +44,31 @@ def test_values_are_entered_per_language_and_the_date_once(client, iran, china):
     assert "{" not in texts["fa"] + texts["zh-hans"]
 
 
+def test_a_value_filled_in_one_language_only_is_asked_at_the_other_languages_field(
+    client, iran, china
+):
+    """The API's rule on the page: Persian words never stand in for the Chinese version; the
+    error sits at the empty Chinese field and nothing is created."""
+    client.force_login(iran.owner)
+    response = client.post(
+        reverse("agreements:create"),
+        {
+            "initiator": iran.organisation.pk,
+            "partners": [china.organisation.pk],
+            "template": AgreementTemplate.objects.get(key="mou").pk,
+            "languages": ["fa", "zh-hans"],
+            "prevailing_language": "fa",
+            "value_place_fa": "تهران",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "{place}" in errors["value_place_zh-hans"][0]
+    assert "value_place_fa" not in errors
+    assert not Agreement.objects.exists()
+
+
 def test_the_form_asks_each_value_in_each_language(client, iran):
     client.force_login(iran.owner)
     page = client.get(reverse("agreements:create")).content.decode()

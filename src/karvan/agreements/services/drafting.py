@@ -1,6 +1,7 @@
 """Drafting an agreement: start it, revise its text, comment and propose changes, cancel it."""
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -15,6 +16,8 @@ from karvan.agreements.errors import (
     LockedError,
     NotDraftError,
     NotProposalError,
+    PlaceholderTextPerLanguageError,
+    PlaceholderValueMissingError,
     TextNeededError,
     TwoPartiesNeededError,
     UnknownOrganisationError,
@@ -43,6 +46,7 @@ from karvan.agreements.services._support import (
     record_entry,
 )
 from karvan.core.calendars import default_calendar, format_date, localize_digits
+from karvan.core.digits import normalize_number
 from karvan.core.errors import NotAllowedError
 from karvan.core.text import CONTENT_LANGUAGES, localize
 from karvan.directory import memberships
@@ -72,11 +76,78 @@ def _values_in(values: Mapping[str, PlaceholderValue], language: str) -> dict[st
                 text = format_date(value, calendar=default_calendar(language))
         elif isinstance(value, int | Decimal):
             text = localize_digits(str(value), language)
+            if language.split("-")[0] in {"fa", "ar"}:
+                text = text.replace(".", "٫")  # ۲٫۵, not ۲.۵
         else:
             text = value
         if isinstance(text, str) and text.strip():
             picked[name] = text.strip()
     return picked
+
+
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _language_label(code: str) -> str:
+    from karvan.agreements.documents.rendering import LANGUAGE_NAMES
+
+    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+
+
+def _one_value(text: str) -> PlaceholderValue:
+    """A value given once for every language: an ISO date ("2026-12-08") becomes a date and a
+    number ("3", "۲٫۵") a number, each then written per language by `_values_in`; other text
+    stays text."""
+    typed = normalize_number(text)
+    if _ISO_DATE.fullmatch(typed):
+        try:
+            return datetime.date.fromisoformat(typed)
+        except ValueError:
+            return text
+    if _NUMBER.fullmatch(typed):
+        return Decimal(typed) if "." in typed else int(typed)
+    return text
+
+
+def resolve_placeholder_values(
+    values: Mapping[str, PlaceholderValue], languages: Sequence[str]
+) -> dict[str, PlaceholderValue]:
+    """The placeholder values of an agreement in `languages`, checked by one rule for the page and
+    the API: a text comes per language and, once given, in every one of them (no language's
+    words stand in for another's); one value for all of them is a date or a number (written in
+    each language's calendar and digits), or any text in a one-language agreement.
+
+    Raises PlaceholderValueMissingError or PlaceholderTextPerLanguageError, naming the placeholder
+    and the language."""
+    resolved: dict[str, PlaceholderValue] = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            if not value.strip():
+                continue
+            value = _one_value(value.strip())
+            if isinstance(value, str) and len(languages) > 1:
+                raise PlaceholderTextPerLanguageError(
+                    field="values",
+                    placeholder=name,
+                    languages=", ".join(_language_label(code) for code in languages),
+                    language=languages[0],
+                )
+        elif isinstance(value, Mapping):
+            texts = {code: str(value.get(code) or "").strip() for code in languages}
+            if not any(texts.values()):
+                continue
+            for code, text in texts.items():
+                if not text:
+                    raise PlaceholderValueMissingError(
+                        field="values",
+                        placeholder=name,
+                        language=_language_label(code),
+                        language_code=code,
+                    )
+            value = texts
+        resolved[name] = value
+    return resolved
 
 
 def _same_text(text: str) -> str:
@@ -126,6 +197,7 @@ def create_agreement(
     languages = list(dict.fromkeys(lang for lang in languages if lang in CONTENT_LANGUAGES))
     if not languages or prevailing_language not in languages:
         raise LanguageNeededError(field="languages")
+    values = resolve_placeholder_values(values or {}, languages) if template else {}
     agreement = Agreement(
         kind=template.kind if template else kind,
         template=template,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from karvan.accounts.http import AuthenticatedHttpRequest
+from karvan.agreements.errors import PlaceholderValueMissingError
 from karvan.agreements.forms import (
     AgreementForm,
     CeremonyForm,
@@ -96,6 +97,11 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 texts=form.versions("text"),
                 is_ordered=data["is_ordered"],
             )
+        except PlaceholderValueMissingError as error:
+            # At the empty field of that language, where the person fills it in.
+            code, name = error.params["language_code"], error.params["placeholder"]
+            field = f"value_{name}_{code}"
+            form.add_error(field if field in form.fields else None, error.text)
         except DomainError as error:
             add_form_error(form, error)
         else:

@@ -16,6 +16,7 @@ from karvan.accounts.http import AuthenticatedHttpRequest
 from karvan.core.errors import DomainError
 from karvan.events.exports import schedule_workbook
 from karvan.events.forms import (
+    AddParticipantForm,
     FeedbackForm,
     MoveForm,
     PriorityForm,
@@ -52,6 +53,7 @@ from karvan.events.services.meetings import (
 from karvan.events.times import meeting_time
 from karvan.events.views.common import (
     UNPLACED_REASONS,
+    organisation_name,
     organised_event,
     posted_pk,
     visible_meeting,
@@ -161,6 +163,18 @@ def table_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _add_participant_form(meeting: Meeting) -> AddParticipantForm | None:
+    """The organiser's picker of the event's participants not yet in the meeting (none left:
+    no form)."""
+    addable = list_participants(event=meeting.event).exclude(
+        pk__in=[a.registration_id for a in meeting.attendance.all()]
+    )
+    participants = [
+        (r.pk, f"{r.person.display_name} · {organisation_name(r.organisation)}") for r in addable
+    ]
+    return AddParticipantForm(participants=participants) if participants else None
+
+
 @login_required
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
@@ -204,11 +218,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "priority_form": PriorityForm(initial={"priority": meeting.priority})
             if organiser
             else None,
-            "addable": list_participants(event=event).exclude(
-                pk__in=[a.registration_id for a in meeting.attendance.all()]
-            )
-            if organiser
-            else [],
+            "add_form": _add_participant_form(meeting) if organiser else None,
             "table_name": names.get(meeting.table or 0, ""),
             "started": started,
             "reason": UNPLACED_REASONS.get(meeting.unplaced_reason, ""),

@@ -34,7 +34,9 @@
         dataAttr: "data-data",
         searchField: ["text", "search"],
         maxOptions: null,
-        hideSelected: true,
+        // A chip hides its option from the list; a single choice keeps it there, so typing the
+        // chosen name still finds it instead of "nothing matches".
+        hideSelected: select.multiple,
         closeAfterSelect: select.multiple ? false : true,
         placeholder: select.getAttribute("data-placeholder") || "",
         render: {
