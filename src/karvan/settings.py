@@ -343,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "karvan.matching.tasks.drop_expired_vectors",
         "schedule": 60 * 60 * 6,
     },
+    # Weekly (PostgreSQL with pgvector): the HNSW graph rebuilt concurrently.
+    "rebuild-vector-graph": {
+        "task": "karvan.matching.tasks.rebuild_vector_graph",
+        "schedule": 60 * 60 * 24 * 7,
+    },
     "withdraw-expired-opportunities": {
         "task": "karvan.opportunities.tasks.withdraw_expired_opportunities",
         "schedule": 60 * 60 * 6,

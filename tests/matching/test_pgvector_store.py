@@ -129,3 +129,46 @@ def test_pgvector_ranks_like_the_in_process_index_and_follows_changes(
             [KIND, str(offer.pk)],
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_rows_written_since_the_graph_was_built_are_ranked_even_if_the_graph_misses_them(
+    pgvector, settings, monkeypatch
+):
+    """A vector inserted into an HNSW graph whose neighbours already hold closer ones gets no
+    link back, so the graph may never reach it: at a million listings a new request was missing
+    from the results of its identical offer. Rows written since the last build are ranked
+    exactly beside the graph's answer, until the graph is rebuilt."""
+    from karvan.matching import pgvector as module
+    from karvan.matching.documents import listing_fields
+    from karvan.matching.engine import Listing
+    from karvan.matching.models import StoredVector
+
+    store = PgvectorStore()
+    rng = np.random.default_rng(5)
+    query = rng.standard_normal(store.dim).astype(np.float32)
+
+    def row(key: str, noise: float) -> StoredVector:
+        vector = query + noise * rng.standard_normal(store.dim).astype(np.float32)
+        listing = Listing(
+            id=key, side="offer", kind="product", language="en", country="CN", owner=key,
+            title=f"Packaging machine {key}", description="Automatic packaging machines.",
+        )  # fmt: skip
+        return StoredVector(
+            kind="test", key=key, model=settings.KARVAN_EMBEDDER, is_active=True,
+            vector=(vector / np.linalg.norm(vector)).astype(np.float32).tobytes(),
+            document=listing_fields(listing),
+        )  # fmt: skip
+
+    store.ensure_schema()
+    store._write([row("old", 0.01)], [], fresh=False)  # there when the graph was built
+    store.store_vectors("test", [row("new", 0.2)])  # published since
+    # The graph's part of the query returns one row only: the nearest, the old one.
+    monkeypatch.setattr(module, "NEAREST", 1)
+
+    found = [listing.id for listing, _vector in store.candidates("test", query, sides=["offer"])]
+    assert sorted(found) == ["new", "old"]
+
+    assert store.rebuild_graph() == 1  # the new row is in the graph now, no longer fresh
+    found = [listing.id for listing, _vector in store.candidates("test", query, sides=["offer"])]
+    assert found == ["old"]
+    assert store.rebuild_graph() == 0

@@ -5,9 +5,11 @@ vector, the columns queries filter on (kind, side, listing kind, country, owner,
 headings it names or implies, and the listing's fields. A query is one SQL statement: the nearest
 neighbours by cosine distance among the rows of one kind that pass the filters (pgvector's
 iterative index scan keeps reading the HNSW index until enough rows pass), together with the
-nearest of those sharing an HS heading. The engine then ranks these candidates with the same
-weights, reasons and threshold as the in-process index; the corpus statistics it uses (word and
-concept rarity, language means) are those of the candidates.
+nearest of those sharing an HS heading, together with the nearest of the rows written since the
+graph was last built, ranked exactly (an inserted vector can be unreachable through the graph;
+beat rebuilds it weekly, `karvan matching_store --rebuild-graph` at once). The engine then ranks
+these candidates with the same weights, reasons and threshold as the in-process index; the corpus
+statistics it uses (word and concept rarity, language means) are those of the candidates.
 
 Requires pgvector 0.8 or later (iterative scans). The table is created on first use, and filled
 from the stored vectors when it is new (`karvan matching_store --sync` refills it).
@@ -40,6 +42,10 @@ MIN_VERSION = (0, 8)
 # those sharing an HS heading (what the in-process index finds through its postings).
 NEAREST = 96
 SAME_HEADING = 32
+# Rows written since the HNSW graph was last built are also ranked exactly: an inserted vector
+# whose neighbours already hold closer ones gets no link back and the graph cannot reach it (at a
+# million synthetic listings a new request was missing from its identical offer's results).
+FRESH = 32
 EF_SEARCH = 128
 SYNC_BATCH = 1000
 # Listings whose features each process keeps (about 5 KiB each, 20 MiB in all): the candidates of
@@ -128,7 +134,19 @@ class PgvectorStore:
                     f" hs_headings text[] NOT NULL DEFAULT '{{}}',"
                     # One "kind:key" column as the primary key: a b-tree holding `kind` would
                     # draw the planner away from the HNSW index for the kind filter.
-                    f" document jsonb NOT NULL)"
+                    f" document jsonb NOT NULL,"
+                    f" written_at timestamptz NULL)"
+                )
+                cursor.execute(
+                    "SELECT 1 FROM information_schema.columns"
+                    " WHERE table_name = %s AND column_name = 'written_at'",
+                    [self.table],
+                )
+                if cursor.fetchone() is None:  # a table made before the column
+                    cursor.execute(f"ALTER TABLE {self.table} ADD COLUMN written_at timestamptz")
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {self.table}_fresh ON {self.table}"
+                    f" (written_at) WHERE written_at IS NOT NULL"
                 )
                 cursor.execute(
                     f"CREATE INDEX IF NOT EXISTS {self.table}_hnsw ON {self.table}"
@@ -169,7 +187,7 @@ class PgvectorStore:
                     cursor.execute(f"ANALYZE {self.table}")
                 return total
             written = [row for row in batch if is_live(row, timezone.localdate())]
-            self._write(written, [])
+            self._write(written, [], fresh=False)
             total += len(written)
             last = batch[-1].pk
 
@@ -189,7 +207,26 @@ class PgvectorStore:
         self.ensure_schema()
         self._write([], [(kind, key) for key in keys])
 
-    def _write(self, live: Sequence[StoredVector], gone: Sequence[tuple[str, str]]) -> None:
+    def rebuild_graph(self) -> int:
+        """Build the HNSW graph anew so every row is reachable through it again; return how many
+        rows were written since the previous build."""
+        self.ensure_schema()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT clock_timestamp()")
+            started = cursor.fetchone()[0]
+            # Concurrently where it may be (not inside a transaction): reads and writes go on.
+            concurrently = "" if connection.in_atomic_block else " CONCURRENTLY"
+            cursor.execute(f"REINDEX INDEX{concurrently} {self.table}_hnsw")
+            cursor.execute(
+                f"UPDATE {self.table} SET written_at = NULL"  # noqa: S608
+                f" WHERE written_at <= %s",
+                [started],
+            )
+            return cursor.rowcount
+
+    def _write(
+        self, live: Sequence[StoredVector], gone: Sequence[tuple[str, str]], *, fresh: bool = True
+    ) -> None:
         with connection.cursor() as cursor:
             for kind in {kind for kind, _key in gone}:
                 cursor.execute(
@@ -214,18 +251,21 @@ class PgvectorStore:
                         row.expires_on,
                         self._headings(listing),
                         json.dumps(listing_fields(listing), ensure_ascii=False),
+                        fresh,
                     )
                 )
             if values:
                 cursor.executemany(
                     f"INSERT INTO {self.table} (id, kind, key, model, embedding, side,"  # noqa: S608
-                    " listing_kind, country, owner, expires_on, hs_headings, document)"
-                    " VALUES (%s, %s, %s, %s, %s::vector, %s, %s, %s, %s, %s, %s, %s::jsonb)"
+                    " listing_kind, country, owner, expires_on, hs_headings, document, written_at)"
+                    " VALUES (%s, %s, %s, %s, %s::vector, %s, %s, %s, %s, %s, %s, %s::jsonb,"
+                    " CASE WHEN %s THEN now() END)"
                     " ON CONFLICT (id) DO UPDATE SET model = EXCLUDED.model,"
                     " embedding = EXCLUDED.embedding, side = EXCLUDED.side,"
                     " listing_kind = EXCLUDED.listing_kind, country = EXCLUDED.country,"
                     " owner = EXCLUDED.owner, expires_on = EXCLUDED.expires_on,"
-                    " hs_headings = EXCLUDED.hs_headings, document = EXCLUDED.document",
+                    " hs_headings = EXCLUDED.hs_headings, document = EXCLUDED.document,"
+                    " written_at = EXCLUDED.written_at",
                     values,
                 )
 
@@ -269,11 +309,16 @@ class PgvectorStore:
         condition = " AND ".join(where)
         literal = _literal(vector)
         columns = "key, embedding::real[], document"
+        # MATERIALIZED keeps the fresh rows' ranking off the HNSW index: exact, over few rows.
         sql = (
-            f"(SELECT {columns} FROM {self.table} WHERE {condition}"  # noqa: S608
+            f"WITH fresh AS MATERIALIZED (SELECT key, embedding, document FROM {self.table}"  # noqa: S608
+            f" WHERE written_at IS NOT NULL AND {condition})"
+            f" (SELECT {columns} FROM {self.table} WHERE {condition}"
             f" ORDER BY embedding <=> %s::vector LIMIT {NEAREST})"
+            f" UNION (SELECT {columns} FROM fresh"
+            f" ORDER BY embedding <=> %s::vector LIMIT {FRESH})"
         )
-        query_params: list[str | datetime.date | list[str]] = [*params, literal]
+        query_params: list[str | datetime.date | list[str]] = [*params, *params, literal, literal]
         if headings:
             sql += (
                 f" UNION (SELECT {columns} FROM {self.table}"  # noqa: S608

@@ -1,4 +1,5 @@
-"""`karvan matching_store`: which matching store this configuration uses; `--sync` refills it."""
+"""`karvan matching_store`: which matching store this configuration uses; `--sync` refills it,
+`--rebuild-graph` builds pgvector's HNSW graph anew (as beat does weekly)."""
 
 from argparse import ArgumentParser
 
@@ -12,9 +13,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--sync", action="store_true", help="refill the pgvector table")
+        parser.add_argument(
+            "--rebuild-graph",
+            action="store_true",
+            help="rebuild the pgvector HNSW index concurrently, so rows written since are reached",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         store = current_store()
         self.stdout.write(f"matching store: {store.name}")
         if options["sync"] and hasattr(store, "sync"):
             self.stdout.write(f"listings in the database's index: {store.sync()}")
+        if options["rebuild_graph"] and hasattr(store, "rebuild_graph"):
+            self.stdout.write(
+                f"graph rebuilt; rows written since the last build: {store.rebuild_graph()}"
+            )
