@@ -22,8 +22,9 @@ def viewer(request: HttpRequest) -> dict[str, object]:
 
 def _time_zone_proposal(request: HttpRequest) -> dict[str, object]:
     zone = proposed_time_zone(request)
-    user = request.user
-    if not zone or isinstance(user, AnonymousUser):  # a zone is proposed to signed-in people only
+    # No user on a request refused before the middleware ran (a host not allowed: its 400 page).
+    user = getattr(request, "user", None)
+    if not zone or user is None or isinstance(user, AnonymousUser):  # signed-in people only
         return {}
     return {
         "proposed_time_zone": zone,
