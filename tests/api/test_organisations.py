@@ -70,8 +70,8 @@ def test_list_is_paginated_with_items_and_count(client):
     response = client.get(LIST_URL)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"items", "count"}
-    assert body["count"] == 23
+    assert set(body) == {"items", "count", "count_is_exact"}
+    assert (body["count"], body["count_is_exact"]) == (23, True)
     assert len(body["items"]) == 20
     assert len(client.get(LIST_URL, {"page": 2}).json()["items"]) == 3
 
@@ -332,3 +332,18 @@ def test_a_public_read_with_a_bad_token_answers_401_instead_of_reading_anonymous
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
     assert client.get("/api/organisations").status_code == 200
+
+
+def test_a_long_list_says_its_count_stops_at_the_limit(client, monkeypatch):
+    """The count is exact up to the limit and says when it is not: never a made-up total."""
+    from karvan.api import main
+
+    for number in range(3):
+        OrganisationFactory(name={"en": f"Pistachio Cooperative {number}"})
+    answer = client.get("/api/organisations").json()
+    assert (answer["count"], answer["count_is_exact"]) == (3, True)
+
+    monkeypatch.setattr(main, "COUNT_LIMIT", 2)
+    answer = client.get("/api/organisations").json()
+    assert (answer["count"], answer["count_is_exact"]) == (2, False)
+    assert len(answer["items"]) == 3  # the page itself is whole
