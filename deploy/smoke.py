@@ -534,8 +534,11 @@ def draft_and_sign(stack: Stack, iran: Browser, china: Browser, ids: dict[str, i
             "template": "mou",
             "languages": ["fa", "zh-hans"],
             "prevailing_language": "fa",
-            "values": {"place": "Tehran / Guangzhou", "effective_date": "2026-12-20",
-                       "term": "3 years", "field": "pistachio processing and packaging"},
+            # Text per language of the agreement; a date once, written in each language's calendar.
+            "values": {"place": {"fa": "تهران / گوانگژو", "zh-hans": "德黑兰 / 广州"},
+                       "effective_date": "2026-12-20",
+                       "term": {"fa": "سه سال", "zh-hans": "三年"},
+                       "field": {"fa": "فرآوری و بسته‌بندی پسته", "zh-hans": "开心果加工与包装"}},
         },
     )  # fmt: skip
     if response.status_code != 201:
