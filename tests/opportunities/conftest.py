@@ -2,6 +2,7 @@ import pytest
 
 from karvan.directory.models import Membership
 from karvan.matching.index_cache import reset_index
+from karvan.opportunities.services import create_opportunity, publish_opportunity
 from tests.factories import MembershipFactory, OrganisationFactory, valid_uscc
 
 
@@ -69,3 +70,13 @@ PISTACHIO_REQUEST = {
     "sectors": ["46"],
     "target_countries": ["IR"],
 }
+
+
+def publish_listing(membership, data, capture):
+    """A listing created and published by a member, with what publishing queues on commit (the
+    indexing) run: `capture` is pytest-django's django_capture_on_commit_callbacks."""
+    opportunity = create_opportunity(
+        actor=membership.user, organisation=membership.organisation, data=data
+    )
+    with capture(execute=True):
+        return publish_opportunity(opportunity=opportunity, actor=membership.user)

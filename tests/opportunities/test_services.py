@@ -37,17 +37,9 @@ from karvan.opportunities.services import (
     update_opportunity,
 )
 from tests.factories import MembershipFactory
-from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST
+from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST, publish_listing
 
 pytestmark = pytest.mark.django_db
-
-
-def _published(membership, data, capture):
-    opportunity = create_opportunity(
-        actor=membership.user, organisation=membership.organisation, data=data
-    )
-    with capture(execute=True):
-        return publish_opportunity(opportunity=opportunity, actor=membership.user)
 
 
 def test_a_new_opportunity_is_a_draft_with_its_codes(iranian):
@@ -71,7 +63,7 @@ def test_an_outsider_cannot_draft_for_an_organisation(iranian, chinese):
 def test_publishing_sets_the_date_a_default_expiry_and_indexes_it(
     iranian, django_capture_on_commit_callbacks
 ):
-    opportunity = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    opportunity = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     assert opportunity.status == Opportunity.Status.PUBLISHED
     assert opportunity.published_at is not None
     assert opportunity.expires_on == timezone.localdate() + datetime.timedelta(days=90)
@@ -80,20 +72,20 @@ def test_publishing_sets_the_date_a_default_expiry_and_indexes_it(
 
 
 def test_only_a_draft_can_be_published(iranian, django_capture_on_commit_callbacks):
-    opportunity = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    opportunity = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     with pytest.raises(NotDraftError):
         publish_opportunity(opportunity=opportunity, actor=iranian.user)
 
 
 def test_closing_removes_it_from_the_index(iranian, django_capture_on_commit_callbacks):
-    opportunity = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    opportunity = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         close_opportunity(opportunity=opportunity, actor=iranian.user)
     assert not StoredVector.objects.get(kind=KIND, key=str(opportunity.pk)).is_active
 
 
 def test_renewing_an_expired_opportunity_reopens_it(iranian, django_capture_on_commit_callbacks):
-    opportunity = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    opportunity = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     Opportunity.objects.filter(pk=opportunity.pk).update(
         expires_on=timezone.localdate() - datetime.timedelta(days=3)
     )
@@ -142,7 +134,7 @@ def test_a_plain_member_edits_only_what_they_wrote(iranian):
 def test_interest_thread_and_decision_notify_each_side(
     iranian, chinese, django_capture_on_commit_callbacks, mailoutbox
 ):
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         interest = express_interest(
             opportunity=offer,
@@ -171,7 +163,7 @@ def test_interest_thread_and_decision_notify_each_side(
 
 
 def test_interest_rules(iranian, chinese, django_capture_on_commit_callbacks):
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     with pytest.raises(OwnInterestError):
         express_interest(
             opportunity=offer,
@@ -217,7 +209,7 @@ def test_interest_rules(iranian, chinese, django_capture_on_commit_callbacks):
 
 
 def test_only_the_opportunitys_side_decides(iranian, chinese, django_capture_on_commit_callbacks):
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     interest = express_interest(
         opportunity=offer,
         actor=chinese.user,
@@ -241,7 +233,7 @@ def _rfq(chinese, capture, deadline_days=7):
         "is_rfq": True,
         "quotation_deadline": timezone.now() + datetime.timedelta(days=deadline_days),
     }
-    return _published(chinese, data, capture)
+    return publish_listing(chinese, data, capture)
 
 
 QUOTE = {

@@ -11,13 +11,11 @@ from karvan.matching.models import StoredVector
 from karvan.notifications.models import Notification
 from karvan.opportunities import notifications as kinds
 from karvan.opportunities.services import (
-    create_opportunity,
-    publish_opportunity,
     update_opportunity,
 )
 from tests.factories import MembershipFactory
 from tests.opportunities import conftest as opportunity_fixtures
-from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST
+from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST, publish_listing
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +44,6 @@ def _fresh_matching_index():
     reset_index()
 
 
-def _published(membership, data, capture):
-    opportunity = create_opportunity(
-        actor=membership.user, organisation=membership.organisation, data=data
-    )
-    with capture(execute=True):
-        return publish_opportunity(opportunity=opportunity, actor=membership.user)
-
-
 # --- Match alerts -----------------------------------------------------------------------------
 
 
@@ -61,9 +51,9 @@ def test_a_new_complementary_listing_alerts_the_partner_once_in_their_language(
     iranian, chinese, django_capture_on_commit_callbacks, settings
 ):
     settings.KARVAN_MATCH_ALERT_SCORE = ALERT_SCORE
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     assert not Notification.objects.filter(kind=kinds.NEW_MATCH).exists()  # nobody to tell yet
-    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    request = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
 
     alert = Notification.objects.get(kind=kinds.NEW_MATCH)
     assert alert.recipient == iranian.user
@@ -97,12 +87,12 @@ def test_only_current_members_hear_of_a_match(
     settings.KARVAN_MATCH_ALERT_SCORE = ALERT_SCORE
     writer = MembershipFactory(organisation=iranian.organisation, role=Membership.Role.MEMBER)
     leaver = MembershipFactory(organisation=iranian.organisation, role=Membership.Role.MEMBER)
-    _published(writer, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
-    _published(
+    publish_listing(writer, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    publish_listing(
         leaver, {**PISTACHIO_OFFER, "title": "پسته فندقی"}, django_capture_on_commit_callbacks
     )
     leaver.delete()
-    _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
     alerted = Notification.objects.filter(kind=kinds.NEW_MATCH)
     assert {row.params["opportunity"] for row in alerted} == {
         PISTACHIO_OFFER["title"],
@@ -116,7 +106,7 @@ def test_a_weak_match_does_not_alert(
     iranian, chinese, django_capture_on_commit_callbacks, settings
 ):
     settings.KARVAN_MATCH_ALERT_SCORE = ALERT_SCORE
-    _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
-    _published(chinese, PACKAGING_REQUEST, django_capture_on_commit_callbacks)
+    publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    publish_listing(chinese, PACKAGING_REQUEST, django_capture_on_commit_callbacks)
     assert not Notification.objects.filter(kind=kinds.NEW_MATCH).exists()
     assert StoredVector.objects.filter(alerted_at__isnull=True).count() == 0

@@ -30,7 +30,7 @@ from karvan.opportunities.services import (
     renew_opportunity,
 )
 from tests.opportunities import conftest as opportunity_fixtures
-from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST
+from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST, publish_listing
 
 pytestmark = pytest.mark.django_db
 
@@ -62,14 +62,6 @@ def embedded(monkeypatch):
     return texts
 
 
-def _published(membership, data, capture):
-    opportunity = create_opportunity(
-        actor=membership.user, organisation=membership.organisation, data=data
-    )
-    with capture(execute=True):
-        return publish_opportunity(opportunity=opportunity, actor=membership.user)
-
-
 def _text(opportunity: Opportunity) -> str:
     return f"{opportunity.title}\n{opportunity.description}"
 
@@ -88,7 +80,7 @@ def _vector(opportunity: Opportunity) -> StoredVector:
 def test_publishing_stores_the_vector_every_process_builds_from(
     iranian, django_capture_on_commit_callbacks, embedded
 ):
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     row = _vector(offer)
     assert row.is_active
     assert row.model == django_settings.KARVAN_EMBEDDER
@@ -114,7 +106,7 @@ def test_a_draft_is_not_indexed(iranian, django_capture_on_commit_callbacks):
 def test_the_index_catches_up_on_rows_another_process_stored(
     iranian, chinese, django_capture_on_commit_callbacks
 ):
-    _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     index = current_index()
     assert len(index) == 1
     # Another worker publishes and indexes; its on-commit work never reaches this process.
@@ -131,7 +123,7 @@ def test_the_index_catches_up_on_rows_another_process_stored(
 
 def test_a_row_committed_late_is_not_missed(iranian, chinese, django_capture_on_commit_callbacks):
     """A slow transaction stamps its row before a quicker one but commits after it."""
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     index = current_index()
     stamped = _vector(offer).indexed_at
     request = create_opportunity(
@@ -150,8 +142,8 @@ def test_a_deleted_opportunity_leaves_every_running_index(
     iranian, chinese, django_capture_on_commit_callbacks
 ):
     """Deleting a row (the admin, or an organisation's removal) cannot mark it inactive."""
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
-    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    request = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
     index = current_index()
     assert str(offer.pk) in index
     offer_id = offer.pk
@@ -163,7 +155,7 @@ def test_a_deleted_opportunity_leaves_every_running_index(
 
 
 def test_old_tombstones_are_pruned(iranian, django_capture_on_commit_callbacks):
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     offer.delete()
     recent = VectorRemoval.objects.get()
     VectorRemoval.objects.create(
@@ -176,8 +168,8 @@ def test_old_tombstones_are_pruned(iranian, django_capture_on_commit_callbacks):
 def test_closing_takes_it_out_of_recommendations(
     iranian, chinese, django_capture_on_commit_callbacks
 ):
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
-    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    request = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
     before = recommend_for_opportunity(viewer=chinese.user, opportunity=request)
     assert [item.opportunity.pk for item in before] == [offer.pk]
     with django_capture_on_commit_callbacks(execute=True):
@@ -190,8 +182,8 @@ def test_closing_takes_it_out_of_recommendations(
 def test_expired_listings_are_dropped_from_the_index(
     iranian, chinese, django_capture_on_commit_callbacks
 ):
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
-    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    request = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
     assert str(offer.pk) in current_index()
     Opportunity.objects.filter(pk=offer.pk).update(
         expires_on=timezone.localdate() - datetime.timedelta(days=1)

@@ -8,10 +8,10 @@ from karvan.opportunities.matching.recommendations import (
     recommend_for_opportunity,
     recommend_for_organisation,
 )
-from karvan.opportunities.services import create_opportunity, publish_opportunity
+from karvan.opportunities.services import create_opportunity
 from tests.factories import MembershipFactory, UserFactory, register_organisation, valid_uscc
 from tests.opportunities import conftest as opportunity_fixtures
-from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST
+from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST, publish_listing
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +37,6 @@ def _fresh_matching_index():
     reset_index()
 
 
-def _published(membership, data, capture):
-    opportunity = create_opportunity(
-        actor=membership.user, organisation=membership.organisation, data=data
-    )
-    with capture(execute=True):
-        return publish_opportunity(opportunity=opportunity, actor=membership.user)
-
-
 # --- Recommendations for an organisation and reasons ------------------------------------------
 
 
@@ -62,7 +54,7 @@ def test_an_organisation_without_opportunities_is_matched_on_its_profile(
         products=["0802"],
         sectors=["46"],
     )
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     recommendations = recommend_for_organisation(viewer=owner, organisation=importer)
     assert [item.opportunity.pk for item in recommendations] == [offer.pk]
     assert recommendations[0].reasons
@@ -73,9 +65,9 @@ def test_an_organisation_without_opportunities_is_matched_on_its_profile(
 def test_recommendations_for_an_organisation_come_from_its_open_opportunities(
     iranian, chinese, django_capture_on_commit_callbacks
 ):
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
-    _published(chinese, PACKAGING_REQUEST, django_capture_on_commit_callbacks)
-    pistachio = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    publish_listing(chinese, PACKAGING_REQUEST, django_capture_on_commit_callbacks)
+    pistachio = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
     found = recommend_for_organisation(viewer=chinese.user, organisation=chinese.organisation)
     assert found[0].opportunity.pk == offer.pk
     assert pistachio.pk not in [item.opportunity.pk for item in found]
@@ -102,14 +94,14 @@ def test_the_listing_the_engine_sees(iranian):
 def test_partners_for_you_hold_only_confident_complementary_matches(
     iranian, chinese, django_capture_on_commit_callbacks, settings
 ):
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     competitor = MembershipFactory(organisation__name={"fa": "پسته دامغان"})
-    _published(
+    publish_listing(
         competitor,
         {**PISTACHIO_OFFER, "title": "پسته فندقی دامغان برای صادرات"},
         django_capture_on_commit_callbacks,
     )
-    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    request = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
     found = recommend_for_opportunity(viewer=chinese.user, opportunity=request)
     # Two Iranian offers of pistachios for a Chinese pistachio buyer: both shown, nothing else.
     assert offer.pk in [item.opportunity.pk for item in found]

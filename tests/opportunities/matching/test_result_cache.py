@@ -15,21 +15,11 @@ from karvan.opportunities.matching.recommendations import (
 from karvan.opportunities.search import search_opportunities
 from karvan.opportunities.services import (
     close_opportunity,
-    create_opportunity,
-    publish_opportunity,
 )
 from tests.factories import MembershipFactory
-from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST
+from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST, publish_listing
 
 pytestmark = pytest.mark.django_db
-
-
-def _published(membership, data, capture):
-    opportunity = create_opportunity(
-        actor=membership.user, organisation=membership.organisation, data=data
-    )
-    with capture(execute=True):
-        return publish_opportunity(opportunity=opportunity, actor=membership.user)
 
 
 @pytest.fixture
@@ -51,8 +41,8 @@ def store_calls(monkeypatch):
 def test_an_answer_is_reused_until_the_index_changes(
     iranian, chinese, django_capture_on_commit_callbacks, store_calls
 ):
-    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    request = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     asked = store_calls["recommend"]  # publishing asks too (the new listing's match alerts)
     first = recommend_for_opportunity(viewer=chinese.user, opportunity=request)
     again = recommend_for_opportunity(viewer=chinese.user, opportunity=request)
@@ -62,7 +52,7 @@ def test_an_answer_is_reused_until_the_index_changes(
     assert store_calls["recommend"] == asked + 1
     version = index_version(KIND)
     other = MembershipFactory(organisation__name={"fa": "پسته دامغان"})
-    _published(other, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    publish_listing(other, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     assert index_version(KIND) != version
     asked = store_calls["recommend"]
     recommend_for_opportunity(viewer=chinese.user, opportunity=request)
@@ -72,12 +62,12 @@ def test_an_answer_is_reused_until_the_index_changes(
 def test_a_newly_published_listing_shows_in_the_next_recommendations(
     iranian, chinese, django_capture_on_commit_callbacks
 ):
-    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    request = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     found = recommend_for_opportunity(viewer=chinese.user, opportunity=request)
     assert [item.opportunity.pk for item in found] == [offer.pk]
     other = MembershipFactory(organisation__name={"fa": "پسته دامغان"})
-    newer = _published(
+    newer = publish_listing(
         other,
         {**PISTACHIO_OFFER, "title": "پسته فندقی دامغان برای صادرات"},
         django_capture_on_commit_callbacks,
@@ -91,10 +81,10 @@ def test_a_newly_published_listing_shows_in_the_next_recommendations(
 def test_a_withdrawn_or_deleted_listing_leaves_the_next_matches(
     iranian, chinese, django_capture_on_commit_callbacks
 ):
-    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    request = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     other = MembershipFactory(organisation__name={"fa": "پسته دامغان"})
-    second = _published(other, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    second = publish_listing(other, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     listing = to_listing(request)
     assert {offer.pk, second.pk} <= {int(m.id) for m in recommend_matches(listing, top=10)}
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,11 +98,11 @@ def test_a_withdrawn_or_deleted_listing_leaves_the_next_matches(
 def test_a_newly_published_listing_is_found_by_the_next_search(
     iranian, chinese, django_capture_on_commit_callbacks, store_calls
 ):
-    _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
     before = set(search_opportunities(viewer=chinese.user, query="开心果").results.ids)
     search_opportunities(viewer=chinese.user, query="开心果")
     assert store_calls["search"] == 1
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     after = set(search_opportunities(viewer=chinese.user, query="开心果").results.ids)
     assert offer.pk in after - before
     assert store_calls["search"] == 2  # the engine was asked again after the write
@@ -122,7 +112,7 @@ def test_an_organisation_is_matched_on_its_latest_open_listings(
     chinese, django_capture_on_commit_callbacks, store_calls
 ):
     for number in range(ORGANISATION_LISTINGS + 2):
-        _published(
+        publish_listing(
             chinese,
             {**PISTACHIO_REQUEST, "title": f"{PISTACHIO_REQUEST['title']} {number}"},
             django_capture_on_commit_callbacks,
@@ -139,8 +129,8 @@ def test_a_cache_of_this_process_only_keeps_answers_seconds(
     soon on their own (the tests' cache is this process's)."""
     from karvan.matching import results
 
-    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
-    _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    request = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     assert results.LOCAL_RESULT_SECONDS <= 5
     monkeypatch.setattr(results, "LOCAL_RESULT_SECONDS", 0)  # expired as soon as stored
     asked = store_calls["recommend"]
