@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from karvan.opportunities.services import accept_interest, express_interest, submit_quotation
-from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST
-from tests.opportunities.test_services import QUOTE, _published, _rfq
+from tests.opportunities.conftest import PISTACHIO_OFFER, PISTACHIO_REQUEST, publish_listing
+from tests.opportunities.test_services import QUOTE, _rfq
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def _count(html: str, block: str) -> int | None:
 def test_interests_to_answer_are_the_pending_ones_received(
     client, iranian, chinese, django_capture_on_commit_callbacks
 ):
-    offer = _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    offer = publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
     interest = express_interest(
         opportunity=offer,
         actor=chinese.user,
@@ -60,8 +60,8 @@ def test_quotations_to_compare_count_requests_with_quotations_before_the_deadlin
 def test_partners_are_confident_matches_of_the_other_side(
     client, iranian, chinese, django_capture_on_commit_callbacks
 ):
-    _published(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
-    request = _published(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
+    publish_listing(iranian, PISTACHIO_OFFER, django_capture_on_commit_callbacks)
+    request = publish_listing(chinese, PISTACHIO_REQUEST, django_capture_on_commit_callbacks)
     client.force_login(iranian.user)
     html = client.get(reverse("home")).content.decode()
     partners = html[html.index('id="dashboard-partners"') :]
