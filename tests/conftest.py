@@ -5,6 +5,8 @@ skipping the tests that need them.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +22,17 @@ USE_POSTGRES = os.environ.get("KARVAN_TEST_DATABASE") in {"postgres", "pgvector"
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> object:
     if not USE_POSTGRES:
-        yield
+        # A file in write-ahead-log mode, as deployed: Django's default in-memory test database
+        # shares one cache between connections, where a reader fails at once ("table is locked")
+        # while the scheduler's background thread writes. In memory (tmpfs) where there is one.
+        from django.conf import settings
+
+        shared_memory = Path("/dev/shm")
+        with tempfile.TemporaryDirectory(
+            prefix="karvan-tests-", dir=shared_memory if shared_memory.is_dir() else None
+        ) as directory:
+            settings.DATABASES["default"]["TEST"]["NAME"] = str(Path(directory) / "test.sqlite3")
+            yield
         return
     from django.conf import settings
     from django.db import connections
