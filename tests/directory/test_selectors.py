@@ -156,6 +156,24 @@ def test_filter_by_hs_chapter_covers_the_chapter_and_its_headings(catalogue):
     assert _pks(list_organisations(viewer=AnonymousUser(), hs_chapter="09")) == set()
 
 
+def test_an_organisation_matching_a_filter_by_several_codes_is_listed_and_counted_once():
+    several = register_organisation(
+        owner=UserFactory(),
+        country="IR",
+        name={"en": "Kerman Nuts and Dates"},
+        sectors=["01", "03"],
+        products=["0802", "0804"],
+    )
+    for rows in (
+        list_organisations(viewer=AnonymousUser(), hs_chapter="08"),
+        list_organisations(viewer=AnonymousUser(), sector="A"),
+        list_organisations(viewer=several.memberships.get().user, sector="A", hs_chapter="08"),
+    ):
+        assert [row.pk for row in rows] == [several.pk]
+        assert rows.count() == 1
+    assert count_organisations_by_country(viewer=several.memberships.get().user) == {"IR": 1}
+
+
 def test_filters_and_search_combine(catalogue):
     _pistachio, _machinery, park = catalogue
     rows = list_organisations(viewer=AnonymousUser(), country="IR", hs_chapter="08", query="park")
