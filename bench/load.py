@@ -37,7 +37,7 @@ from locust.env import Environment  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from populate import MEMBERS, PASSWORD  # noqa: E402
-from stack import open_stack, start_services  # noqa: E402
+from stack import open_stack, prewarm, start_services  # noqa: E402
 
 SEARCHES = ("پسته", "pistachio", "包装机", "زعفران", "saffron", "machinery", "فولاد", "茶叶")
 COUNTRIES = ("IR", "CN", "AE", "IQ")
@@ -336,6 +336,7 @@ def main() -> None:
             counted = connection.execute(
                 "SELECT count(*) FROM opportunities_opportunity"
             ).fetchone()
+        print(f"buffers prewarmed (pg_prewarm) in {prewarm(stack):.0f} s", flush=True)
         start_services(stack)
         base = f"http://127.0.0.1:{stack.web_port}"
         warm(base, stack)

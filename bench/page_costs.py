@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from populate import MEMBERS
-from stack import open_stack
+from stack import open_stack, prewarm
 
 SEARCHES = ("پسته", "pistachio", "包装机", "زعفران", "saffron", "machinery", "فولاد", "茶叶")
 COUNTRIES = ("IR", "CN", "AE", "IQ")
@@ -49,6 +49,7 @@ def main() -> None:  # one script, read top to bottom
     if not (args.data_dir / "pg").exists():
         sys.exit(f"no database in {args.data_dir}: run bench/populate.py first")
     with open_stack(args.data_dir, store=args.store) as stack:
+        print(f"buffers prewarmed (pg_prewarm) in {prewarm(stack):.0f} s", flush=True)
         os.environ.update(stack.env)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "karvan.settings")
         import django

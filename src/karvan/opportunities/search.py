@@ -21,7 +21,11 @@ from karvan.matching.selectors import search_threshold
 from karvan.matching.stores import current_store
 from karvan.opportunities.matching.adapters import KIND
 from karvan.opportunities.models import Opportunity
-from karvan.opportunities.selectors import list_opportunities, summarise_opportunity_facets
+from karvan.opportunities.selectors import (
+    list_opportunities,
+    summarise_found_facets,
+    summarise_opportunity_facets,
+)
 
 # Added to the engine's relevance (0 to about 1) of a listing whose text holds the query's words.
 EXACT_BONUS = 0.5
@@ -121,7 +125,7 @@ def search_opportunities(
     relevance = {int(match.id): match.score for match in matches if match.id.isdigit()}
     found = exact | set(relevance)
     visible = list_opportunities(viewer=viewer, open_only=True).filter(pk__in=found)
-    facets = summarise_opportunity_facets(visible) if with_facets else {}
+    facets = summarise_found_facets(visible) if with_facets else {}
     kept = filtered.filter(pk__in=found).values_list("pk", "published_at")
 
     def rank(row: tuple[int, object]) -> tuple[float, float, int]:

@@ -1,5 +1,6 @@
 """Reading opportunities, interests and quotations as a given viewer may."""
 
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -137,6 +138,28 @@ def summarise_opportunity_facets(rows: QuerySet[Opportunity]) -> Mapping[str, di
     facets["hs_chapter"] = {
         row["chapter"]: row["total"]
         for row in sorted(chapters, key=lambda row: (-row["total"], row["chapter"]))
+    }
+    return facets
+
+
+def summarise_found_facets(rows: QuerySet[Opportunity]) -> Mapping[str, dict[str, int]]:
+    """The same facets as `summarise_opportunity_facets`, for a search's hits (thousands of rows,
+    not every listing): their sides, kinds, countries and codes read in two queries and counted
+    here, rather than four grouped queries each finding the hits again (0.6 s at a million)."""
+    found = list(rows.order_by().values_list("pk", "side", "kind", "organisation__country"))
+    facets: dict[str, dict[str, int]] = {}
+    for position, name in enumerate(("side", "kind", "country"), start=1):
+        facets[name] = dict(Counter(row[position] for row in found))
+    chapters: dict[str, set[int]] = defaultdict(set)
+    codes = Opportunity.hs_codes.through.objects.filter(
+        opportunity_id__in=[row[0] for row in found]
+    ).values_list("opportunity_id", "hscode_id")
+    for opportunity_id, code in codes:
+        if code:
+            chapters[code[:2]].add(opportunity_id)
+    facets["hs_chapter"] = {
+        chapter: len(ids)
+        for chapter, ids in sorted(chapters.items(), key=lambda item: (-len(item[1]), item[0]))
     }
     return facets
 
