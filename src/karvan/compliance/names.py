@@ -30,7 +30,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz.distance import OSA
 
 from karvan.compliance.name_words import CONCEPTS, LEGAL_FORMS, STOPWORDS
@@ -348,6 +347,10 @@ def arabic_part(word: str, whole: str = "") -> Part:
 @lru_cache(maxsize=65536)
 def _han_syllables(chars: str, is_person: bool) -> tuple[tuple[str, ...], ...]:
     """Readings of a run of Chinese characters: the usual one, and the surname one for people."""
+    # pypinyin's tables take about 50 MiB: loaded by the first Chinese name read, not by every
+    # process that imports the screening (a web process may never read one).
+    from pypinyin import Style, lazy_pinyin, pinyin
+
     usual = tuple(lazy_pinyin(chars, style=Style.NORMAL, errors="ignore"))
     variants = [usual]
     if is_person and chars and len(usual) == len(chars):

@@ -11,6 +11,7 @@ from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from karvan import scheduling
 from karvan.accounts.models import User
 from karvan.events import tasks
 from karvan.events.errors import (
@@ -29,7 +30,6 @@ from karvan.events.selectors import (
     get_attended_session_ids,
 )
 from karvan.events.services.common import require_organiser
-from karvan.scheduling import solver
 
 logger = logging.getLogger(__name__)
 # Tries at writing a scheduler run's result while the database is busy.
@@ -81,7 +81,7 @@ def start_schedule_run(*, actor: User, event: Event, time_limit: int = 30) -> Sc
     return run
 
 
-def build_problem(event: Event) -> tuple[solver.Problem, set[str]]:
+def build_problem(event: Event) -> tuple[scheduling.Problem, set[str]]:
     """The scheduler's input from an event's tables, and the ids of the placeholder meetings.
 
     Sessions with fewer tables than the largest are filled up with fixed placeholder meetings
@@ -107,11 +107,13 @@ def build_problem(event: Event) -> tuple[solver.Problem, set[str]]:
         unavailable = frozenset(
             str(slot.pk) for slot in slots if chosen is not None and slot.session_id not in chosen
         )
-        participants.append(solver.Participant(id=str(registration.pk), unavailable=unavailable))
+        participants.append(
+            scheduling.Participant(id=str(registration.pk), unavailable=unavailable)
+        )
     problem_meetings, fixed = [], []
     for meeting in meetings:
         problem_meetings.append(
-            solver.Meeting(
+            scheduling.Meeting(
                 id=str(meeting.pk),
                 participants=tuple(str(a.registration_id) for a in meeting.attendance.all()),
                 priority=meeting.priority,
@@ -120,7 +122,7 @@ def build_problem(event: Event) -> tuple[solver.Problem, set[str]]:
         )
         if meeting.is_published and meeting.is_scheduled:
             fixed.append(
-                solver.Assignment(
+                scheduling.Assignment(
                     meeting=str(meeting.pk), slot=str(meeting.slot_id), table=meeting.table
                 )
             )
@@ -131,12 +133,12 @@ def build_problem(event: Event) -> tuple[solver.Problem, set[str]]:
                 key = f"placeholder-{slot.pk}-{table}"
                 placeholders.add(key)
                 pair = (f"{key}-a", f"{key}-b")
-                participants.extend(solver.Participant(id=p) for p in pair)
-                problem_meetings.append(solver.Meeting(id=key, participants=pair))
-                fixed.append(solver.Assignment(meeting=key, slot=str(slot.pk), table=table))
-    problem = solver.Problem(
+                participants.extend(scheduling.Participant(id=p) for p in pair)
+                problem_meetings.append(scheduling.Meeting(id=key, participants=pair))
+                fixed.append(scheduling.Assignment(meeting=key, slot=str(slot.pk), table=table))
+    problem = scheduling.Problem(
         slots=tuple(
-            solver.Slot(
+            scheduling.Slot(
                 id=str(slot.pk),
                 start=slot.starts_at,
                 end=slot.ends_at,
@@ -154,7 +156,7 @@ def build_problem(event: Event) -> tuple[solver.Problem, set[str]]:
 
 
 def _store_solution(
-    run: ScheduleRun, event: Event, solution: solver.Solution, placeholders: set[str]
+    run: ScheduleRun, event: Event, solution: scheduling.Solution, placeholders: set[str]
 ) -> None:
     """Write a run's result in one transaction: meetings placed, the rest with their reason."""
     with transaction.atomic():
@@ -220,10 +222,12 @@ def run_schedule(*, run: ScheduleRun) -> ScheduleRun:
         except OperationalError:  # a busy database: the next report will do
             logger.info("Scheduler run %s: progress not saved (database busy)", run.pk)
 
+    from karvan.scheduling.solver import solve  # OR-Tools: loaded only where a run is solved
+
     problem, placeholders = build_problem(event)
     try:
-        solution = solver.solve(problem, time_limit=run.time_limit, progress=progress)
-    except solver.ProblemError as error:
+        solution = solve(problem, time_limit=run.time_limit, progress=progress)
+    except scheduling.ProblemError as error:
         # The event's data cannot make a schedule (say, a meeting whose people share no session):
         # the organiser reads why on the run's page; nothing already published changes.
         fail_schedule_run(run=run, message=str(error))

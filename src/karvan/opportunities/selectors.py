@@ -149,7 +149,7 @@ def summarise_found_facets(rows: QuerySet[Opportunity]) -> Mapping[str, dict[str
     found = list(rows.order_by().values_list("pk", "side", "kind", "organisation__country"))
     facets: dict[str, dict[str, int]] = {}
     for position, name in enumerate(("side", "kind", "country"), start=1):
-        facets[name] = dict(Counter(row[position] for row in found))
+        facets[name] = dict(Counter(str(row[position]) for row in found))
     chapters: dict[str, set[int]] = defaultdict(set)
     codes = Opportunity.hs_codes.through.objects.filter(
         opportunity_id__in=[row[0] for row in found]

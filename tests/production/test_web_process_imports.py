@@ -1,0 +1,36 @@
+"""A web process loads what its pages need: the scheduler's solver (OR-Tools, with the pandas it
+loads) and the Chinese reading tables of the screening (pypinyin) load where they are used, not
+in every gunicorn worker (about 100 MiB of a worker's 500 MiB budget)."""
+
+import json
+import os
+import subprocess
+import sys
+
+HEAVY = ("ortools", "pandas", "pypinyin")
+
+
+def test_starting_django_and_its_urls_loads_neither_ortools_nor_pypinyin():
+    program = (
+        "import json, sys, django; django.setup(); import karvan.urls; "
+        f"print(json.dumps([name for name in {HEAVY!r} if name in sys.modules]))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "karvan.settings"}
+    result = subprocess.run(  # noqa: S603  # this interpreter, a fixed program
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_solver_and_pinyin_still_serve_where_they_are_used():
+    from karvan.compliance.names import parse_name
+    from karvan.scheduling import solve
+
+    assert callable(solve)
+    readings = [part.transliteration for name in parse_name("王伟") for part in name.parts]
+    assert "wang" in " ".join(readings)
