@@ -16,7 +16,7 @@ def test_starting_django_and_its_urls_loads_neither_ortools_nor_pypinyin():
         f"print(json.dumps([name for name in {HEAVY!r} if name in sys.modules]))"
     )
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "karvan.settings"}
-    result = subprocess.run(  # noqa: S603  # this interpreter, a fixed program
+    result = subprocess.run(  # this interpreter, a fixed program
         [sys.executable, "-c", program],
         capture_output=True,
         text=True,
