@@ -322,7 +322,15 @@ def populate(organisations: int, sample: int, connection_kwargs: dict[str, objec
     connection.execute(
         f"CREATE INDEX {store.table}_hnsw ON {store.table} USING hnsw (embedding vector_cosine_ops)"
     )
+    progress("storing each row's features")
+
+    def features_stored(written: int) -> None:
+        if written % 100_000 < 2000:
+            progress(f"features {written:,}/{total:,}")
+
+    store.fill_features(progress=features_stored)
     connection.execute(f"VACUUM ANALYZE {store.table}")
+    connection.execute(f"VACUUM ANALYZE {store.features_table}")
     for table in ("opportunities_opportunity", "directory_organisation", "matching_storedvector"):
         connection.execute(f"VACUUM ANALYZE {table}")
     progress("done")

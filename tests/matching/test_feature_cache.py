@@ -40,3 +40,24 @@ def test_a_cache_made_for_other_settings_is_refused(embedder):
     other = dataclasses.replace(DEFAULT_SETTINGS, title_weight=DEFAULT_SETTINGS.title_weight + 1)
     with pytest.raises(ValueError, match="other settings"):
         MatchingIndex(embedder, feature_cache=FeatureCache(other, default_vocabulary()))
+
+
+def test_features_written_as_data_and_read_back_are_the_features(demo_listings):
+    """What the pgvector store keeps beside each row, as JSON, and reads back with candidates."""
+    import json
+
+    from karvan.matching.engine.features import features_from_data, features_to_data
+
+    vocabulary = default_vocabulary()
+    for listing in demo_listings:
+        features = read_features(listing, DEFAULT_SETTINGS, vocabulary)
+        stored = json.loads(json.dumps(features_to_data(features), ensure_ascii=False))
+        assert features_from_data(stored) == features, listing.id
+
+
+def test_features_put_in_the_cache_are_served_without_reading_the_listing(demo_listings):
+    vocabulary = default_vocabulary()
+    cache = FeatureCache(DEFAULT_SETTINGS, vocabulary, size=5)
+    first, second = demo_listings[0], demo_listings[1]
+    cache.put(first, read_features(second, DEFAULT_SETTINGS, vocabulary))  # a stand-in
+    assert cache.get(first) == read_features(second, DEFAULT_SETTINGS, vocabulary)

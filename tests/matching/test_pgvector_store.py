@@ -4,6 +4,8 @@ Runs on a PostgreSQL with pgvector 0.8+ (`KARVAN_TEST_DATABASE=pgvector`: the em
 wheel's PostgreSQL 18); elsewhere the store choice falls back to memory, which is checked too.
 """
 
+import json
+
 import numpy as np
 import pytest
 from django.db import connection
@@ -172,3 +174,78 @@ def test_rows_written_since_the_graph_was_built_are_ranked_even_if_the_graph_mis
     found = [listing.id for listing, _vector in store.candidates("test", query, sides=["offer"])]
     assert found == ["old"]
     assert store.rebuild_graph() == 0
+
+
+def test_each_row_keeps_its_features_and_candidates_bring_them_back(pgvector, settings):
+    """Computing a candidate's features was half a recommendation's time at a million listings:
+    the store keeps them beside each row, for this vocabulary and engine only."""
+    from karvan.matching.documents import listing_fields
+    from karvan.matching.engine import DEFAULT_SETTINGS, Listing
+    from karvan.matching.engine.features import features_from_data, read_features
+    from karvan.matching.models import StoredVector
+    from karvan.matching.vocabulary import default_vocabulary
+
+    store = PgvectorStore()
+    rng = np.random.default_rng(7)
+    query = rng.standard_normal(store.dim).astype(np.float32)
+    texts = {
+        "a": ("Pistachio kernels, Kerman", "Raw pistachio kernels, 10 t a month."),
+        "b": ("پسته اکبری صادراتی", "پسته اکبری درجه یک برای صادرات"),
+        "c": ("开心果包装机", "全自动开心果包装机,每分钟60包。"),
+    }
+    listings = {}
+    languages = ("en", "fa", "zh")
+    for language, (key, (title, description)) in zip(languages, texts.items(), strict=True):
+        listings[key] = Listing(
+            id=key, side="offer", kind="product", language=language, country="IR", owner=key,
+            title=title, description=description, hs_codes=("080251",),
+        )  # fmt: skip
+    unit = (query / np.linalg.norm(query)).astype(np.float32).tobytes()
+    rows = []
+    for key, listing in listings.items():
+        document = listing_fields(listing)
+        model = settings.KARVAN_EMBEDDER
+        row = StoredVector(kind="test", key=key, model=model, vector=unit, document=document)
+        rows.append(row)
+    store.store_vectors("test", rows)
+
+    def stored() -> dict[str, tuple[str, object]]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, fingerprint, data FROM {store.features_table}")  # noqa: S608
+            return {
+                row_id: (fingerprint, json.loads(data) if isinstance(data, str) else data)
+                for row_id, fingerprint, data in cursor.fetchall()
+            }
+
+    vocabulary = default_vocabulary()
+    kept = stored()
+    assert set(kept) == {"test:a", "test:b", "test:c"}
+    for key, listing in listings.items():
+        fingerprint, data = kept[f"test:{key}"]
+        assert fingerprint == store.features_fingerprint
+        read = read_features(listing_from_document(listing), DEFAULT_SETTINGS, vocabulary)
+        assert features_from_data(data) == read
+
+    # Another process's store: the candidates' features arrive with them, none is computed.
+    other = PgvectorStore()
+    found = other.candidates("test", query, sides=["offer"])
+    assert len(found) == 3 and len(other._features) == 3
+
+    # Features of another vocabulary or engine version are not trusted: filled again.
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {store.features_table} SET fingerprint = 'older'")  # noqa: S608
+    third = PgvectorStore()
+    third.candidates("test", query, sides=["offer"])
+    assert len(third._features) == 0
+    assert third.fill_features() == 3 and third.fill_features() == 0
+    assert {fingerprint for fingerprint, _data in stored().values()} == {store.features_fingerprint}
+
+    store.remove("test", ["a"])
+    assert set(stored()) == {"test:b", "test:c"}
+
+
+def listing_from_document(listing):
+    """The listing as the store reads it back from its document."""
+    from karvan.matching.documents import listing_fields, listing_from_fields
+
+    return listing_from_fields(listing.id, listing_fields(listing))

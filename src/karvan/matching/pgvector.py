@@ -16,11 +16,13 @@ from the stored vectors when it is new (`karvan matching_store --sync` refills i
 """
 
 import datetime
+import functools
+import hashlib
 import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import numpy as np
@@ -30,10 +32,15 @@ from django.utils import timezone
 
 from karvan.matching.documents import listing_fields, listing_from_fields
 from karvan.matching.engine import DEFAULT_SETTINGS, FeatureCache, Listing, Match, MatchingIndex
+from karvan.matching.engine.features import (
+    FEATURES_FORMAT,
+    features_from_data,
+    features_to_data,
+)
 from karvan.matching.index_cache import get_embedder, is_live
 from karvan.matching.models import StoredVector
 from karvan.matching.results import bump_index_version
-from karvan.matching.vocabulary import default_vocabulary
+from karvan.matching.vocabulary import DATA_FILE, NOT_CONCEPTS_FILE, default_vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +89,16 @@ def pgvector_available() -> bool:
     return installed is not None and _version(installed[0]) >= MIN_VERSION
 
 
+@functools.cache
+def features_fingerprint() -> str:
+    """What the stored features were computed with: the vocabulary's files, the engine's
+    settings and the format; features of another fingerprint are computed again."""
+    digest = hashlib.sha256(f"{FEATURES_FORMAT}\n{DEFAULT_SETTINGS!r}\n".encode())
+    for path in (DATA_FILE, NOT_CONCEPTS_FILE):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _literal(vector: np.ndarray) -> str:
     return "[" + ",".join(f"{value:.7g}" for value in vector.tolist()) + "]"
 
@@ -97,6 +114,11 @@ class PgvectorStore:
     def __init__(self) -> None:
         self.dim = int(get_embedder().dim)
         self.table = f"matching_vector_{self.dim}"
+        # Each row's features (concepts, codes, words), kept beside it: a query's candidates
+        # are mostly listings this process has not read yet, and computing their features was
+        # half of a recommendation's time at a million listings.
+        self.features_table = f"{self.table}_features"
+        self.features_fingerprint = features_fingerprint()
         self._ready = False
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -159,6 +181,12 @@ class PgvectorStore:
                     f"CREATE INDEX IF NOT EXISTS {self.table}_headings ON {self.table}"
                     f" USING gin (hs_headings)"
                 )
+                cursor.execute(
+                    f"CREATE TABLE IF NOT EXISTS {self.features_table} ("
+                    f" id varchar(110) PRIMARY KEY,"
+                    f" fingerprint varchar(16) NOT NULL,"
+                    f" data jsonb NOT NULL)"
+                )
                 if is_new:
                     self._sync_locked()
                 # Known to exist once committed (a rolled-back creation must be made again).
@@ -177,6 +205,7 @@ class PgvectorStore:
     def _sync_locked(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table}")  # noqa: S608  # our own table name
+            cursor.execute(f"DELETE FROM {self.features_table}")  # noqa: S608
         rows = StoredVector.objects.filter(model=settings.KARVAN_EMBEDDER, is_active=True).order_by(
             "pk"
         )
@@ -232,11 +261,11 @@ class PgvectorStore:
     ) -> None:
         with connection.cursor() as cursor:
             for kind in {kind for kind, _key in gone}:
-                cursor.execute(
-                    f"DELETE FROM {self.table} WHERE id = ANY(%s)",  # noqa: S608
-                    [[f"{kind}:{key}" for other, key in gone if other == kind]],
-                )
+                ids = [f"{kind}:{key}" for other, key in gone if other == kind]
+                for table in (self.table, self.features_table):
+                    cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])  # noqa: S608
             values = []
+            features = []
             for row in live:
                 listing = listing_from_fields(row.key, row.document)
                 vector = np.frombuffer(bytes(row.vector), dtype=np.float32)
@@ -257,6 +286,7 @@ class PgvectorStore:
                         fresh,
                     )
                 )
+                features.append(self._features_row(f"{row.kind}:{row.key}", listing))
             if values:
                 cursor.executemany(
                     f"INSERT INTO {self.table} (id, kind, key, model, embedding, side,"  # noqa: S608
@@ -271,6 +301,50 @@ class PgvectorStore:
                     " written_at = EXCLUDED.written_at",
                     values,
                 )
+            self._write_features(cursor, features)
+
+    def _features_row(self, row_id: str, listing: Listing) -> tuple[str, str, str]:
+        data = features_to_data(self._probe.features(listing))
+        return (row_id, self.features_fingerprint, json.dumps(data, ensure_ascii=False))
+
+    def _write_features(self, cursor: object, rows: Sequence[tuple[str, str, str]]) -> None:
+        if rows:
+            cursor.executemany(  # type: ignore[attr-defined]
+                f"INSERT INTO {self.features_table} (id, fingerprint, data)"  # noqa: S608
+                " VALUES (%s, %s, %s::jsonb) ON CONFLICT (id) DO UPDATE"
+                " SET fingerprint = EXCLUDED.fingerprint, data = EXCLUDED.data",
+                rows,
+            )
+
+    def fill_features(
+        self, *, batch: int = 2000, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Store the features of every row that has none, or has a former version's (after an
+        upgrade that changed the vocabulary or the engine); return how many were written. The
+        store is right without them, only slower: features missing are computed when read."""
+        self.ensure_schema()
+        written, last = 0, ""
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT v.id, v.key, v.document FROM {self.table} v"  # noqa: S608
+                    f" LEFT JOIN {self.features_table} f"
+                    " ON f.id = v.id AND f.fingerprint = %s"
+                    " WHERE f.id IS NULL AND v.id > %s ORDER BY v.id LIMIT %s",
+                    [self.features_fingerprint, last, batch],
+                )
+                found = cursor.fetchall()
+                if not found:
+                    return written
+                rows = []
+                for row_id, key, document in found:
+                    fields = json.loads(document) if isinstance(document, str) else document
+                    rows.append(self._features_row(row_id, listing_from_fields(key, fields)))
+                self._write_features(cursor, rows)
+            written += len(rows)
+            last = found[-1][0]
+            if progress is not None:
+                progress(written)
 
     # --- Queries -----------------------------------------------------------------------------
 
@@ -311,24 +385,31 @@ class PgvectorStore:
             params.append([country.upper() for country in countries])
         condition = " AND ".join(where)
         literal = _literal(vector)
-        columns = "key, embedding::real[], document"
+        columns = "id, key, embedding::real[], document"
         # MATERIALIZED keeps the fresh rows' ranking off the HNSW index: exact, over few rows.
-        sql = (
-            f"WITH fresh AS MATERIALIZED (SELECT key, embedding, document FROM {self.table}"  # noqa: S608
-            f" WHERE written_at IS NOT NULL AND {condition})"
-            f" (SELECT {columns} FROM {self.table} WHERE {condition}"
+        found_sql = (
+            f"(SELECT {columns} FROM {self.table} WHERE {condition}"  # noqa: S608
             f" ORDER BY embedding <=> %s::vector LIMIT {NEAREST})"
             f" UNION (SELECT {columns} FROM fresh"
             f" ORDER BY embedding <=> %s::vector LIMIT {FRESH})"
         )
         query_params: list[str | datetime.date | list[str]] = [*params, *params, literal, literal]
         if headings:
-            sql += (
+            found_sql += (
                 f" UNION (SELECT {columns} FROM {self.table}"  # noqa: S608
                 f" WHERE {condition} AND hs_headings && %s"
                 f" ORDER BY embedding <=> %s::vector LIMIT {SAME_HEADING})"
             )
             query_params += [*params, list(headings), literal]
+        # Each candidate comes with its stored features, where this version stored them.
+        sql = (
+            f"WITH fresh AS MATERIALIZED (SELECT id, key, embedding, document FROM {self.table}"  # noqa: S608
+            f" WHERE written_at IS NOT NULL AND {condition})"
+            f" SELECT found.key, found.embedding, found.document, f.data FROM ({found_sql}) found"
+            f" LEFT JOIN {self.features_table} f"
+            " ON f.id = found.id AND f.fingerprint = %s"
+        )
+        query_params.append(self.features_fingerprint)
         with transaction.atomic(), connection.cursor() as cursor:
             # Filters are applied while the HNSW index is read, until enough rows pass them.
             cursor.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
@@ -336,9 +417,13 @@ class PgvectorStore:
             cursor.execute(sql, query_params)
             found = cursor.fetchall()
         unique: dict[str, tuple[Listing, np.ndarray]] = {}
-        for key, values, document in found:
+        for key, values, document, features in found:
             fields = json.loads(document) if isinstance(document, str) else document
-            unique[key] = (listing_from_fields(key, fields), np.asarray(values, dtype=np.float32))
+            listing = listing_from_fields(key, fields)
+            if features is not None:
+                data = json.loads(features) if isinstance(features, str) else features
+                self._features.put(listing, features_from_data(data))
+            unique[key] = (listing, np.asarray(values, dtype=np.float32))
         return list(unique.values())
 
     def _ranking_index(self, found: Sequence[tuple[Listing, np.ndarray]]) -> MatchingIndex:

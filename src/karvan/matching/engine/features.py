@@ -121,6 +121,52 @@ def read_features(listing: Listing, settings: EngineSettings, vocabulary: Vocabu
     )
 
 
+# The format of `features_to_data`, and of what `read_features` computes: bumped when either
+# changes, so that features stored by an older version are read again, not trusted.
+FEATURES_FORMAT = 1
+
+
+def features_to_data(features: Features) -> dict[str, object]:
+    """Features as JSON-ready data (a store keeps them beside the listing: reading them back
+    costs a tenth of computing them)."""
+    return {
+        "concepts": dict(features.concepts),
+        "direct": dict(features.direct),
+        "about": sorted(features.about),
+        "hs": dict(features.hs),
+        "isic": dict(features.isic),
+        "stated_words": sorted(features.stated_words),
+        "other_words": sorted(features.words - features.stated_words),
+    }
+
+
+def features_from_data(data: Mapping[str, object]) -> Features:
+    """The features `features_to_data` wrote."""
+
+    def weights(name: str) -> Mapping[str, float]:
+        value = data[name]
+        assert isinstance(value, Mapping)  # noqa: S101  # the format written above
+        return MappingProxyType({str(key): float(weight) for key, weight in value.items()})
+
+    def names(name: str) -> frozenset[str]:
+        value = data[name]
+        assert isinstance(value, list)  # noqa: S101
+        return frozenset(str(item) for item in value)
+
+    direct = data["direct"]
+    assert isinstance(direct, Mapping)  # noqa: S101
+    stated = names("stated_words")
+    return Features(
+        concepts=weights("concepts"),
+        direct=MappingProxyType({str(key): str(term) for key, term in direct.items()}),
+        about=names("about"),
+        hs=weights("hs"),
+        isic=weights("isic"),
+        words=stated | names("other_words"),
+        stated_words=stated,
+    )
+
+
 def feature_keys(features: Features) -> Iterable[tuple[str, float]]:
     """The posting keys of a listing's features, with their weights."""
     yield from (("c:" + name, weight) for name, weight in features.concepts.items())
@@ -157,8 +203,13 @@ class FeatureCache:
                 self._features.move_to_end(listing)
                 return cached
         features = read_features(listing, self.settings, self.vocabulary)
+        self.put(listing, features)
+        return features
+
+    def put(self, listing: Listing, features: Features) -> None:
+        """Keep features read elsewhere (a store that kept them beside the listing)."""
         with self._lock:
             self._features[listing] = features
+            self._features.move_to_end(listing)
             while len(self._features) > self.size:
                 self._features.popitem(last=False)
-        return features
