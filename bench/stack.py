@@ -63,8 +63,14 @@ def open_stack(base: Path, *, store: str = "pgvector") -> Iterator[Stack]:
         stack.stop_all()
 
 
-# What every page reads: the vectors with their HNSW graph, the listings, the organisations.
-HOT_TABLES = ("matching_vector_384", "opportunities_opportunity", "directory_organisation")
+# What every page reads: the vectors with their HNSW graph and features, the listings, the
+# organisations.
+HOT_TABLES = (
+    "matching_vector_384",
+    "matching_vector_384_features",
+    "opportunities_opportunity",
+    "directory_organisation",
+)
 
 
 def prewarm(stack: Stack) -> float:

@@ -116,6 +116,12 @@ class Organisation(TimeStampedModel):
             # Lists show the newest first: read in order until a page is full, not sorted after
             # a scan of every organisation (100,000 of them in the load test).
             models.Index(F("created_at").desc(), "id", name="directory_organisation_newest"),
+            # The directory's order: verified first, then the latest updated.
+            models.Index(
+                F("verification").desc(),
+                F("updated_at").desc(),
+                name="directory_organisation_listed",
+            ),
             # The few organisations whose listings every list leaves out.
             models.Index(
                 fields=["id"],
