@@ -122,6 +122,12 @@ class Organisation(TimeStampedModel):
                 F("updated_at").desc(),
                 name="directory_organisation_listed",
             ),
+            # The home page's latest verified organisations.
+            models.Index(
+                F("verified_at").desc(),
+                name="directory_organisation_recent",
+                condition=Q(verification="verified"),
+            ),
             # The few organisations whose listings every list leaves out.
             models.Index(
                 fields=["id"],
