@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 _M = TypeVar("_M", bound=Model)
@@ -188,13 +188,18 @@ def filter_fulltext(
     queryset: QuerySet[_M], query: str, *, column: str = "search_document"
 ) -> QuerySet[_M]:
     """Keep the rows whose indexed document matches every token of the query."""
+    return queryset.filter(fulltext_condition(queryset.model, query, column=column))
+
+
+def fulltext_condition(model: type[Model], query: str, *, column: str = "search_document") -> Q:
+    """The condition `filter_fulltext` applies, to combine with others (`|`) in one query."""
     tokens = query_tokens(query)
     if not tokens:
-        return queryset
-    table = queryset.model._meta.db_table
+        return Q()
+    table = model._meta.db_table
     if connection.vendor == "postgresql":
         expression = " & ".join("'{}':*".format(token.replace("'", "''")) for token in tokens)
-        return queryset.filter(
+        return Q(
             pk__in=RawSQL(
                 f"SELECT id FROM {table} WHERE to_tsvector('simple'::regconfig, "
                 f"COALESCE({column}, '')) @@ to_tsquery('simple'::regconfig, %s)",
@@ -204,9 +209,8 @@ def filter_fulltext(
     if connection.vendor == "sqlite":
         expression = " ".join('"{}"*'.format(token.replace('"', '""')) for token in tokens)
         fts = fulltext_table(table)
-        return queryset.filter(
-            pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression])
-        )
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression]))
+    condition = Q()
     for token in tokens:
-        queryset = queryset.filter(**{f"{column}__icontains": token})
-    return queryset
+        condition &= Q(**{f"{column}__icontains": token})
+    return condition

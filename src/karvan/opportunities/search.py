@@ -13,9 +13,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from karvan.accounts.http import Viewer
+from karvan.core.search import fulltext_condition
 from karvan.matching.results import cached_matches
 from karvan.matching.selectors import search_threshold
 from karvan.matching.stores import current_store
@@ -123,10 +124,13 @@ def search_opportunities(
         scope=f"search:{store.name}:{ENGINE_CANDIDATES}:{threshold}",
     )[0]
     relevance = {int(match.id): match.score for match in matches if match.id.isdigit()}
-    found = exact | set(relevance)
-    visible = list_opportunities(viewer=viewer, open_only=True).filter(pk__in=found)
+    # The hits as a condition (the words' index, or one of the engine's few), not as a list of
+    # thousands of ids sent with each query: at a million listings a common word has 6,000 hits,
+    # and passing them cost more than the queries themselves.
+    hits = fulltext_condition(Opportunity, query) | Q(pk__in=sorted(relevance))
+    visible = list_opportunities(viewer=viewer, open_only=True).filter(hits)
     facets = summarise_found_facets(visible) if with_facets else {}
-    kept = filtered.filter(pk__in=found).values_list("pk", "published_at")
+    kept = filtered.filter(hits).values_list("pk", "published_at")
 
     def rank(row: tuple[int, object]) -> tuple[float, float, int]:
         pk, published_at = row

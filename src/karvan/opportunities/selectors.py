@@ -152,7 +152,7 @@ def summarise_found_facets(rows: QuerySet[Opportunity]) -> Mapping[str, dict[str
         facets[name] = dict(Counter(str(row[position]) for row in found))
     chapters: dict[str, set[int]] = defaultdict(set)
     codes = Opportunity.hs_codes.through.objects.filter(
-        opportunity_id__in=[row[0] for row in found]
+        opportunity_id__in=rows.order_by().values("pk")
     ).values_list("opportunity_id", "hscode_id")
     for opportunity_id, code in codes:
         if code:
