@@ -7,9 +7,10 @@ triggers; PostgreSQL in a GIN index over `to_tsvector('simple', ...)`. `filter_f
 difference from selectors.
 """
 
+import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from django.db import connection
@@ -191,26 +192,42 @@ def filter_fulltext(
     return queryset.filter(fulltext_condition(queryset.model, query, column=column))
 
 
-def fulltext_condition(model: type[Model], query: str, *, column: str = "search_document") -> Q:
-    """The condition `filter_fulltext` applies, to combine with others (`|`) in one query."""
+def fulltext_condition(
+    model: type[Model],
+    query: str,
+    *,
+    column: str = "search_document",
+    or_ids: Sequence[int] = (),
+) -> Q:
+    """The condition `filter_fulltext` applies, to combine with others in one query; with
+    `or_ids`, the rows with those ids too (one subquery, so the database still reads the
+    full-text index: `OR` between two conditions made PostgreSQL scan the whole table)."""
     tokens = query_tokens(query)
+    ids = [int(pk) for pk in or_ids]
     if not tokens:
-        return Q()
+        return Q(pk__in=ids) if or_ids else Q()
     table = model._meta.db_table
     if connection.vendor == "postgresql":
         expression = " & ".join("'{}':*".format(token.replace("'", "''")) for token in tokens)
         return Q(
             pk__in=RawSQL(
                 f"SELECT id FROM {table} WHERE to_tsvector('simple'::regconfig, "
-                f"COALESCE({column}, '')) @@ to_tsquery('simple'::regconfig, %s)",
-                [expression],
+                f"COALESCE({column}, '')) @@ to_tsquery('simple'::regconfig, %s)"
+                " UNION SELECT unnest(%s::bigint[])",
+                [expression, ids],
             )
         )
     if connection.vendor == "sqlite":
         expression = " ".join('"{}"*'.format(token.replace('"', '""')) for token in tokens)
         fts = fulltext_table(table)
-        return Q(pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression]))
+        return Q(
+            pk__in=RawSQL(
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s"
+                " UNION SELECT value FROM json_each(%s)",
+                [expression, json.dumps(ids)],
+            )
+        )
     condition = Q()
     for token in tokens:
         condition &= Q(**{f"{column}__icontains": token})
-    return condition
+    return condition | Q(pk__in=ids) if or_ids else condition

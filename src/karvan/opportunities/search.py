@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from karvan.accounts.http import Viewer
 from karvan.core.search import fulltext_condition
@@ -127,7 +127,7 @@ def search_opportunities(
     # The hits as a condition (the words' index, or one of the engine's few), not as a list of
     # thousands of ids sent with each query: at a million listings a common word has 6,000 hits,
     # and passing them cost more than the queries themselves.
-    hits = fulltext_condition(Opportunity, query) | Q(pk__in=sorted(relevance))
+    hits = fulltext_condition(Opportunity, query, or_ids=sorted(relevance))
     visible = list_opportunities(viewer=viewer, open_only=True).filter(hits)
     facets = summarise_found_facets(visible) if with_facets else {}
     kept = filtered.filter(hits).values_list("pk", "published_at")
