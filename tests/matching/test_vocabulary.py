@@ -171,3 +171,28 @@ def test_the_true_sense_is_still_read(text, language, concept):
 def test_without_a_language_every_language_s_terms_are_tried():
     # Text of unknown language (a free-text search) keeps the old, permissive reading.
     assert "insurance" in default_vocabulary().extract("تأمين")
+
+
+def test_threads_asking_for_the_default_vocabulary_at_once_get_one_object():
+    """Feature caches and indexes compare the vocabulary by identity: a web worker whose threads
+    each read their own at start-up refused its store's feature cache on every later query."""
+    import threading
+
+    from karvan.matching import vocabulary as module
+
+    module._read_default_vocabulary.cache_clear()
+    start = threading.Barrier(4)
+    found = []
+
+    def ask() -> None:
+        start.wait()
+        found.append(module.default_vocabulary())
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(found) == 4
+    assert all(vocabulary is found[0] for vocabulary in found)
+    assert module.default_vocabulary() is found[0]

@@ -40,8 +40,17 @@ _lock = threading.Lock()
 _states: dict[str, _State] = {}
 
 
-@cache
+_EMBEDDER_LOCK = threading.Lock()
+
+
 def get_embedder() -> Embedder:
+    """The process's one embedder: under a lock, so threads asking at once load one model."""
+    with _EMBEDDER_LOCK:
+        return _load_embedder()
+
+
+@cache
+def _load_embedder() -> Embedder:
     return make_embedder(settings.KARVAN_EMBEDDER)
 
 

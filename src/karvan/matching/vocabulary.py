@@ -27,6 +27,7 @@ False friends are fixed at their root, not patched per listing:
   (Persian چادر tent or chador, Arabic عود agarwood or the oud) are not listed as terms at all.
 """
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -325,9 +326,20 @@ def parse_vocabulary(lines: Sequence[str], not_concepts: Sequence[str] = ()) -> 
     return Vocabulary(concepts, not_concepts=phrases)
 
 
-@cache
+_DEFAULT_LOCK = threading.Lock()
+
+
 def default_vocabulary() -> Vocabulary:
-    """The vocabulary shipped with Karvan (read once)."""
+    """The vocabulary shipped with Karvan, read once per process: one object, which feature
+    caches and indexes compare by identity. Under a lock: a web worker's threads asking at once
+    each read one, and the last read replaced the first, so every later index refused the store's
+    feature cache ("made for other … vocabulary") and half the load test's pages failed."""
+    with _DEFAULT_LOCK:
+        return _read_default_vocabulary()
+
+
+@cache
+def _read_default_vocabulary() -> Vocabulary:
     return parse_vocabulary(
         DATA_FILE.read_text(encoding="utf-8").splitlines(),
         NOT_CONCEPTS_FILE.read_text(encoding="utf-8").splitlines(),
