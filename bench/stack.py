@@ -38,9 +38,12 @@ def open_stack(base: Path, *, store: str = "pgvector") -> Iterator[Stack]:
     stack.env["KARVAN_MATCHING_STORE"] = store
     # A real-size corpus: the HNSW index and the hot tables (4.5 GB at a million listings) stay
     # in PostgreSQL's own buffers, which pg_prewarm's autoprewarm worker reloads after a restart.
+    # Many short queries at once on two cores: no parallel workers per query (they only queue
+    # behind the other requests), and random reads priced as the in-memory reads they are.
     stack.pg_options = (
         " -c shared_buffers=6GB -c effective_cache_size=12GB -c work_mem=16MB"
         " -c shared_preload_libraries=pg_prewarm"
+        " -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
     )
     try:
         if is_new:
