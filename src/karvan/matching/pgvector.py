@@ -420,7 +420,7 @@ class PgvectorStore:
         for key, values, document, features in found:
             fields = json.loads(document) if isinstance(document, str) else document
             listing = listing_from_fields(key, fields)
-            if features is not None:
+            if features is not None and listing not in self._features:
                 data = json.loads(features) if isinstance(features, str) else features
                 self._features.put(listing, features_from_data(data))
             unique[key] = (listing, np.asarray(values, dtype=np.float32))

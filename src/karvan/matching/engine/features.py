@@ -196,6 +196,10 @@ class FeatureCache:
     def __len__(self) -> int:
         return len(self._features)
 
+    def __contains__(self, listing: object) -> bool:
+        with self._lock:
+            return listing in self._features
+
     def get(self, listing: Listing) -> Features:
         with self._lock:
             cached = self._features.get(listing)
