@@ -19,6 +19,16 @@ USE_PGVECTOR = os.environ.get("KARVAN_TEST_DATABASE") == "pgvector"
 USE_POSTGRES = os.environ.get("KARVAN_TEST_DATABASE") in {"postgres", "pgvector"}
 
 
+def _memory_directory() -> str | None:
+    """/dev/shm where it has room for the test database (a container may give it 64 MiB);
+    otherwise the default temporary directory."""
+    shared_memory = Path("/dev/shm")
+    if not shared_memory.is_dir():
+        return None
+    status = os.statvfs(shared_memory)
+    return str(shared_memory) if status.f_bavail * status.f_frsize >= 2 * 2**30 else None
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> object:
     if not USE_POSTGRES:
@@ -27,10 +37,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         # while the scheduler's background thread writes. In memory (tmpfs) where there is one.
         from django.conf import settings
 
-        shared_memory = Path("/dev/shm")
-        with tempfile.TemporaryDirectory(
-            prefix="karvan-tests-", dir=shared_memory if shared_memory.is_dir() else None
-        ) as directory:
+        memory = _memory_directory()
+        with tempfile.TemporaryDirectory(prefix="karvan-tests-", dir=memory) as directory:
             settings.DATABASES["default"]["TEST"]["NAME"] = str(Path(directory) / "test.sqlite3")
             yield
         return
