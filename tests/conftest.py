@@ -4,6 +4,7 @@ With KARVAN_REQUIRE_ALL_TESTS=1 (CI), a missing PostgreSQL or Chromium fails the
 skipping the tests that need them.
 """
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -85,6 +86,18 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+# The day the tests' fixed-date world stands on: the test fair of `tests/events/conftest.py` is on
+# 8–9 December 2026, so a test whose subject must still be ahead asks for `before_the_fair`.
+BEFORE_THE_FAIR = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def before_the_fair(time_machine: object) -> None:
+    """Today is 1 December 2026 (the clock ticks on from there), whatever the real date: an
+    upcoming meeting or a ceremony not yet held stays so after the fair's real dates pass."""
+    time_machine.move_to(BEFORE_THE_FAIR, tick=True)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

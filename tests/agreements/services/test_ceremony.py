@@ -14,6 +14,9 @@ from karvan.events.services.setup import add_session
 from tests.events.conftest import make_event
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
+# The ceremony is on 8 December 2026: it must not have ended.
+pytestmark = pytest.mark.usefixtures("before_the_fair")
+
 
 @pytest.fixture
 def ceremony_session(db):
