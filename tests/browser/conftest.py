@@ -185,9 +185,14 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     try:
         return (yield)
     finally:
-        # The live server's transactional database was emptied: put the reference codes back.
+        # The live server's transactional database was emptied: put the reference codes back
+        # for the next test (after the last one the test database is already gone).
         blocker = item.stash.get(_DB_BLOCKER, None)
-        if blocker is not None and "live_server" in getattr(item, "fixturenames", ()):
+        if (
+            blocker is not None
+            and nextitem is not None
+            and "live_server" in getattr(item, "fixturenames", ())
+        ):
             from karvan.core.taxonomies import load_taxonomies
 
             with blocker.unblock():
