@@ -9,7 +9,6 @@ an HNSW graph per side (usearch) once it is large.
 import math
 import threading
 from array import array
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
@@ -99,8 +98,9 @@ class IndexState:
         self._listings: list[Listing | None] = []
         # Features are a pure function of a listing: they are recomputed when needed (reasons for
         # the few listings returned, removal) rather than kept for every listing, which would
-        # double the memory of a large index. The latest ones are cached.
-        self._feature_cache: OrderedDict[Listing, Features] = OrderedDict()
+        # double the memory of a large index. The latest ones are cached: in the cache shared
+        # with other indexes when there is one, else in this index's own.
+        self._feature_cache = self._shared_features or FeatureCache(self.settings, self.vocabulary)
         self._vectors: Floats = np.zeros((capacity, self._dim), dtype=np.float32)
         self._centred: Floats | None = np.zeros((capacity, self._dim), dtype=np.float32)
         self._alive = np.zeros(capacity, dtype=bool)
@@ -168,15 +168,7 @@ class IndexState:
         return read_features(listing, self.settings, self.vocabulary)
 
     def _cached_features(self, listing: Listing) -> Features:
-        cached = self._feature_cache.get(listing)
-        if cached is not None:
-            self._feature_cache.move_to_end(listing)
-            return cached
-        features = self.features(listing)
-        self._feature_cache[listing] = features
-        if len(self._feature_cache) > 4096:
-            self._feature_cache.popitem(last=False)
-        return features
+        return self._feature_cache.get(listing)
 
     @staticmethod
     def _keys(features: Features) -> Iterable[tuple[str, float]]:
