@@ -16,14 +16,13 @@ from the stored vectors when it is new (`karvan matching_store --sync` refills i
 """
 
 import datetime
-import functools
 import hashlib
 import json
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 from django.conf import settings
@@ -89,7 +88,7 @@ def pgvector_available() -> bool:
     return installed is not None and _version(installed[0]) >= MIN_VERSION
 
 
-@functools.cache
+@cache
 def features_fingerprint() -> str:
     """What the stored features were computed with: the vocabulary's files, the engine's
     settings and the format; features of another fingerprint are computed again."""
