@@ -20,8 +20,10 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import cache, partial
 
 import numpy as np
@@ -53,6 +55,16 @@ SAME_HEADING = 32
 # million synthetic listings a new request was missing from its identical offer's results).
 FRESH = 32
 EF_SEARCH = 128
+# The nearest rows sharing a heading are read whichever way reads fewer rows: where few rows share
+# it, all of them through the headings' GIN index, ranked exactly (about 5 µs a row); where many
+# do, through the HNSW index until enough pass the filters (about 7 µs a row walked, and the walk
+# grows as the share shrinks). At a million listings the graph walked 17,000 rows (125 ms) for
+# headings 7,000 rows share, which the exact ranking reads in 38 ms. The walk is capped for the
+# same reason: past it, the nearest found sharing the heading are enough.
+EXACT_HEADING_ROWS = 12_000
+MAX_SCAN_TUPLES = 10_000
+# How long a process trusts the planner's statistics of the headings (ANALYZE refreshes them).
+HEADING_STATS_AGE = 600.0
 SYNC_BATCH = 1000
 # Listings whose features each process keeps (about 5 KiB each, 20 MiB in all): the candidates of
 # recent queries, so that a candidate met again is not read again.
@@ -98,6 +110,22 @@ def features_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class HeadingStatistics:
+    """How many rows share each HS heading, as PostgreSQL's statistics estimate it: the table's
+    row count and the share of rows naming each common heading; a heading not among the common
+    ones is rarer than the rarest listed (`floor`)."""
+
+    rows: float = 0.0
+    shares: dict[str, float] = field(default_factory=dict)
+    floor: float = 0.0
+    read_at: float = 0.0
+
+    def rows_sharing(self, headings: Sequence[str]) -> float:
+        """At most how many rows name one of `headings`."""
+        return self.rows * sum(self.shares.get(heading, self.floor) for heading in headings)
+
+
 def _literal(vector: np.ndarray) -> str:
     return "[" + ",".join(f"{value:.7g}" for value in vector.tolist()) + "]"
 
@@ -121,6 +149,7 @@ class PgvectorStore:
         self._ready = False
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._heading_statistics = HeadingStatistics()
         self._features = FeatureCache(
             DEFAULT_SETTINGS, default_vocabulary(), size=FEATURE_CACHE_SIZE
         )
@@ -168,6 +197,19 @@ class PgvectorStore:
                     # Statistics that know the column is empty, or the planner reads every row
                     # for the fresh ones instead of the partial index (0.7 s at a million).
                     cursor.execute(f"ANALYZE {self.table}")
+                cursor.execute(
+                    "SELECT attstorage FROM pg_attribute"
+                    " WHERE attrelid = to_regclass(%s) AND attname = 'embedding'",
+                    [self.table],
+                )
+                if cursor.fetchone()[0] != "p":
+                    # Vectors kept in the row, not in the TOAST table: a row with its document
+                    # passes the 2 KB over which PostgreSQL moves a vector out of line, and
+                    # reading each vector back from there cost most of an exact ranking (rows
+                    # written before keep their place until `karvan matching_store --sync`).
+                    cursor.execute(
+                        f"ALTER TABLE {self.table} ALTER COLUMN embedding SET STORAGE PLAIN"
+                    )
                 cursor.execute(
                     f"CREATE INDEX IF NOT EXISTS {self.table}_fresh ON {self.table}"
                     f" (written_at) WHERE written_at IS NOT NULL"
@@ -347,6 +389,32 @@ class PgvectorStore:
 
     # --- Queries -----------------------------------------------------------------------------
 
+    def heading_statistics(self) -> HeadingStatistics:
+        """The planner's statistics of the headings column, read again every few minutes."""
+        known = self._heading_statistics
+        if known.read_at and time.monotonic() - known.read_at < HEADING_STATS_AGE:
+            return known
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs"
+                " FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = current_schema()"
+                " AND s.tablename = c.relname AND s.attname = 'hs_headings'"
+                " WHERE c.oid = to_regclass(%s)",
+                [self.table],
+            )
+            found = cursor.fetchone()
+        rows, elements, shares = found if found is not None else (0.0, None, None)
+        # The shares are followed by their minimum, maximum and the share of empty elements.
+        listed = dict(zip(elements or [], shares or [], strict=False))
+        known = HeadingStatistics(
+            rows=max(float(rows or 0.0), 0.0),  # -1: never analysed (a new, small table)
+            shares=listed,
+            floor=float(shares[-3]) if shares and len(shares) > 3 else 0.0,
+            read_at=time.monotonic(),
+        )
+        self._heading_statistics = known
+        return known
+
     def candidates(
         self,
         kind: str,
@@ -385,15 +453,32 @@ class PgvectorStore:
         condition = " AND ".join(where)
         literal = _literal(vector)
         columns = "id, key, embedding::real[], document"
-        # MATERIALIZED keeps the fresh rows' ranking off the HNSW index: exact, over few rows.
+        # The parameters in the order the statement names them: its tables, then its parts.
+        # MATERIALIZED ranks a table's rows exactly, never through the HNSW index.
+        tables = [
+            f"fresh AS MATERIALIZED (SELECT id, key, embedding, document FROM {self.table}"  # noqa: S608
+            f" WHERE written_at IS NOT NULL AND {condition})"
+        ]
+        table_params: list[str | datetime.date | list[str]] = [*params]
         found_sql = (
             f"(SELECT {columns} FROM {self.table} WHERE {condition}"  # noqa: S608
             f" ORDER BY embedding <=> %s::vector LIMIT {NEAREST})"
             f" UNION (SELECT {columns} FROM fresh"
             f" ORDER BY embedding <=> %s::vector LIMIT {FRESH})"
         )
-        query_params: list[str | datetime.date | list[str]] = [*params, *params, literal, literal]
-        if headings:
+        query_params: list[str | datetime.date | list[str]] = [*params, literal, literal]
+        if headings and self.heading_statistics().rows_sharing(headings) <= EXACT_HEADING_ROWS:
+            # Distances only: the rows' documents are read for the nearest few.
+            tables.append(
+                f"same_heading AS MATERIALIZED (SELECT id, embedding <=> %s::vector AS distance"  # noqa: S608
+                f" FROM {self.table} WHERE {condition} AND hs_headings && %s)"
+            )
+            table_params += [literal, *params, list(headings)]
+            found_sql += (
+                f" UNION (SELECT {columns} FROM {self.table} WHERE id IN"  # noqa: S608
+                f" (SELECT id FROM same_heading ORDER BY distance LIMIT {SAME_HEADING}))"
+            )
+        elif headings:
             found_sql += (
                 f" UNION (SELECT {columns} FROM {self.table}"  # noqa: S608
                 f" WHERE {condition} AND hs_headings && %s"
@@ -402,17 +487,20 @@ class PgvectorStore:
             query_params += [*params, list(headings), literal]
         # Each candidate comes with its stored features, where this version stored them.
         sql = (
-            f"WITH fresh AS MATERIALIZED (SELECT id, key, embedding, document FROM {self.table}"  # noqa: S608
-            f" WHERE written_at IS NOT NULL AND {condition})"
+            f"WITH {', '.join(tables)}"  # noqa: S608  # our own tables' names
             f" SELECT found.key, found.embedding, found.document, f.data FROM ({found_sql}) found"
             f" LEFT JOIN {self.features_table} f"
             " ON f.id = found.id AND f.fingerprint = %s"
         )
-        query_params.append(self.features_fingerprint)
+        query_params = [*table_params, *query_params, self.features_fingerprint]
         with transaction.atomic(), connection.cursor() as cursor:
             # Filters are applied while the HNSW index is read, until enough rows pass them.
-            cursor.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-            cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(EF_SEARCH)])
+            cursor.execute(
+                "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true),"
+                " set_config('hnsw.ef_search', %s, true),"
+                " set_config('hnsw.max_scan_tuples', %s, true)",
+                [str(EF_SEARCH), str(MAX_SCAN_TUPLES)],
+            )
             cursor.execute(sql, query_params)
             found = cursor.fetchall()
         unique: dict[str, tuple[Listing, np.ndarray]] = {}
