@@ -452,7 +452,9 @@ class PgvectorStore:
             params.append([country.upper() for country in countries])
         condition = " AND ".join(where)
         literal = _literal(vector)
-        columns = "id, key, embedding::real[], document"
+        # Vectors in pgvector's binary form (a 4-byte header, then big-endian floats): parsing
+        # them as text arrays was a sixth of the query's time.
+        columns = "id, key, vector_send(embedding) AS embedding, document"
         # The parameters in the order the statement names them: its tables, then its parts.
         # MATERIALIZED ranks a table's rows exactly, never through the HNSW index.
         tables = [
@@ -463,7 +465,7 @@ class PgvectorStore:
         found_sql = (
             f"(SELECT {columns} FROM {self.table} WHERE {condition}"  # noqa: S608
             f" ORDER BY embedding <=> %s::vector LIMIT {NEAREST})"
-            f" UNION (SELECT {columns} FROM fresh"
+            f" UNION ALL (SELECT {columns} FROM fresh"
             f" ORDER BY embedding <=> %s::vector LIMIT {FRESH})"
         )
         query_params: list[str | datetime.date | list[str]] = [*params, literal, literal]
@@ -475,12 +477,12 @@ class PgvectorStore:
             )
             table_params += [literal, *params, list(headings)]
             found_sql += (
-                f" UNION (SELECT {columns} FROM {self.table} WHERE id IN"  # noqa: S608
+                f" UNION ALL (SELECT {columns} FROM {self.table} WHERE id IN"  # noqa: S608
                 f" (SELECT id FROM same_heading ORDER BY distance LIMIT {SAME_HEADING}))"
             )
         elif headings:
             found_sql += (
-                f" UNION (SELECT {columns} FROM {self.table}"  # noqa: S608
+                f" UNION ALL (SELECT {columns} FROM {self.table}"  # noqa: S608
                 f" WHERE {condition} AND hs_headings && %s"
                 f" ORDER BY embedding <=> %s::vector LIMIT {SAME_HEADING})"
             )
@@ -504,13 +506,16 @@ class PgvectorStore:
             cursor.execute(sql, query_params)
             found = cursor.fetchall()
         unique: dict[str, tuple[Listing, np.ndarray]] = {}
-        for key, values, document, features in found:
+        for key, values, document, features in found:  # a row may come from two parts
+            if key in unique:
+                continue
             fields = json.loads(document) if isinstance(document, str) else document
             listing = listing_from_fields(key, fields)
             if features is not None and listing not in self._features:
                 data = json.loads(features) if isinstance(features, str) else features
                 self._features.put(listing, features_from_data(data))
-            unique[key] = (listing, np.asarray(values, dtype=np.float32))
+            vector = np.frombuffer(values, dtype=">f4", offset=4).astype(np.float32)
+            unique[key] = (listing, vector)
         return list(unique.values())
 
     def _ranking_index(self, found: Sequence[tuple[Listing, np.ndarray]]) -> MatchingIndex:
