@@ -126,6 +126,20 @@ def test_reasons_explain_the_match_most_important_first(embedder):
     )
 
 
+def test_the_shared_words_named_are_the_same_in_every_process(embedder):
+    """Words as rare as one another were named in the order of a set, which changes with each
+    process's string hashing: two web workers gave one match two different reasons."""
+    words = ["zinc", "quartz", "jade", "onyx", "basalt", "garnet", "marble"]
+    offer = _listing("offer", title="Stone trading", description=" ".join(words))
+    request = _listing(
+        "request", side="request", country="CN", title="Stone buying",
+        description=" ".join(reversed(words)),
+    )  # fmt: skip
+    match = _index(embedder, [offer, request]).recommend(offer, top=1)[0]
+    shared = next(reason for reason in match.reasons if reason.code == "shared_words")
+    assert shared.params["words"] == ", ".join(sorted(words)[:5])
+
+
 def test_an_unrelated_match_names_no_shared_terms(embedder):
     index = _index(embedder, [PISTACHIO_OFFER_FA, *OTHER_REQUESTS_ZH])
     for match in index.recommend(PISTACHIO_OFFER_FA, top=3):

@@ -173,7 +173,10 @@ class Vocabulary:
         own_lexicon = language in ("fa", "ar")
         for start in range(len(tokens)):
             candidates: list[_Term] = []
-            for form in forms[start]:
+            # The word as written first, then its other forms in a fixed order: a set's order
+            # changes with each process's string hashing, and with it which of two terms of one
+            # concept ("cashews", "cashew") a reason would quote.
+            for form in sorted(forms[start], key=lambda form: (form != tokens[start], form)):
                 for term in self._words.get(form, ()):
                     if (
                         form != tokens[start]

@@ -132,7 +132,9 @@ class Explainer(Scorer):
                 for token in query.stated_words & features.stated_words
                 if len(token) > 2 or not token.isascii()
             ),
-            key=lambda token: -self._idf("w:" + token),
+            # Rarest first; among words as rare, in their alphabetical order, not in the order
+            # of a set (which changes with each process's string hashing).
+            key=lambda token: (-self._idf("w:" + token), token),
         )
         if shared_words and parts["lexical"] > 0.05:
             weighted.append(

@@ -123,7 +123,7 @@ def read_features(listing: Listing, settings: EngineSettings, vocabulary: Vocabu
 
 # The format of `features_to_data`, and of what `read_features` computes: bumped when either
 # changes, so that features stored by an older version are read again, not trusted.
-FEATURES_FORMAT = 1
+FEATURES_FORMAT = 2
 
 
 def features_to_data(features: Features) -> dict[str, object]:
