@@ -302,6 +302,10 @@ def main() -> None:
     parser.add_argument(
         "--think", default="1,3", help="seconds between one user's requests: 'low,high', or 0"
     )
+    # `karvan serve`'s defaults: two workers per core (at most 8), four threads each.
+    cores = os.cpu_count() or 1
+    parser.add_argument("--workers", type=int, default=min(2 * cores, 8))
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     bounds = [float(value) for value in args.think.split(",")]
     Visitor.wait_time = constant(0) if max(bounds) <= 0 else between(min(bounds), max(bounds))
@@ -337,7 +341,7 @@ def main() -> None:
                 "SELECT count(*) FROM opportunities_opportunity"
             ).fetchone()
         print(f"buffers prewarmed (pg_prewarm) in {prewarm(stack):.0f} s", flush=True)
-        start_services(stack)
+        start_services(stack, workers=args.workers, threads=args.threads)
         base = f"http://127.0.0.1:{stack.web_port}"
         warm(base, stack)
         environment = Environment(user_classes=[Member, Anonymous], host=base)
@@ -358,8 +362,9 @@ def main() -> None:
         total = stats.total
         print(
             f"\n{counted[0]:,} opportunities; store {args.store}; {args.users} users (members and "
-            f"visitors, half each; {think}) for {args.seconds} s; load average "
-            f"{load_before:.1f} at start, {load_after:.1f} at end (2 cores, shared)"
+            f"visitors, half each; {think}) for {args.seconds} s; gunicorn {args.workers} workers"
+            f" × {args.threads} threads; load average {load_before:.1f} at start,"
+            f" {load_after:.1f} at end ({os.cpu_count()} cores, shared)"
         )
         print(
             f"{total.total_rps:.1f} requests/s, {total.num_requests:,} requests, "
