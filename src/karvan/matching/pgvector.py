@@ -21,10 +21,9 @@ import json
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 
 import numpy as np
 from django.conf import settings
@@ -69,7 +68,7 @@ SYNC_BATCH = 1000
 # Listings whose features each process keeps (about 5 KiB each, 20 MiB in all): the candidates of
 # recent queries, so that a candidate met again is not read again.
 FEATURE_CACHE_SIZE = 4096
-# Search queries whose embedding each process keeps (1.5 KiB each): people search the same words.
+# Search queries whose embedding each process keeps (1.5 KiB each).
 QUERY_CACHE_SIZE = 1024
 
 
@@ -148,7 +147,8 @@ class PgvectorStore:
         self.features_fingerprint = features_fingerprint()
         self._ready = False
         self._lock = threading.Lock()
-        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        # The latest queries' embeddings: people search the same words.
+        self._query_vector = lru_cache(maxsize=QUERY_CACHE_SIZE)(self._embed_query)
         self._heading_statistics = HeadingStatistics()
         self._features = FeatureCache(
             DEFAULT_SETTINGS, default_vocabulary(), size=FEATURE_CACHE_SIZE
@@ -571,16 +571,8 @@ class PgvectorStore:
             query, top=top, side=side, min_score=min_score, vector=vector
         )
 
-    def _query_vector(self, query: str) -> np.ndarray:
-        """The query's embedding, embedded once per process for the latest queries."""
-        with self._lock:
-            vector = self._query_vectors.get(query)
-            if vector is not None:
-                self._query_vectors.move_to_end(query)
-                return vector
-        vector = get_embedder().embed_passages([query])[0].astype(np.float32)
-        with self._lock:
-            self._query_vectors[query] = vector
-            while len(self._query_vectors) > QUERY_CACHE_SIZE:
-                self._query_vectors.popitem(last=False)
+    def _embed_query(self, query: str) -> np.ndarray:
+        """The query's embedding (kept for the latest queries: see `__init__`)."""
+        vector: np.ndarray = get_embedder().embed_passages([query])[0].astype(np.float32)
+        vector.flags.writeable = False  # shared by every later search for the same words
         return vector
