@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 
 from karvan.accounts.http import Viewer
 from karvan.core.search import fulltext_condition
@@ -24,6 +24,7 @@ from karvan.opportunities.matching.adapters import KIND
 from karvan.opportunities.models import Opportunity
 from karvan.opportunities.selectors import (
     list_opportunities,
+    opportunity_filters,
     summarise_found_facets,
     summarise_opportunity_facets,
 )
@@ -94,9 +95,8 @@ def search_opportunities(
     """Open opportunities the viewer may see about `query` in any language, best first, with
     the filters applied; without a query, all of them, the newest first. Without `with_facets`
     (a caller that shows none, such as the API) the facets are not counted and stay empty."""
-    filtered = list_opportunities(
-        viewer=viewer,
-        open_only=True,
+    query = query.strip()
+    filters = opportunity_filters(
         side=side,
         kind=kind,
         country=country,
@@ -104,8 +104,8 @@ def search_opportunities(
         sector=sector,
         certification=certification,
     )
-    query = query.strip()
     if not query:
+        filtered = list_opportunities(viewer=viewer, open_only=True).filter(filters)
         rows = filtered.order_by("-published_at", "pk")
         facets = (
             summarise_opportunity_facets(list_opportunities(viewer=viewer, open_only=True))
@@ -113,9 +113,6 @@ def search_opportunities(
             else {}
         )
         return OpportunitySearch(query="", results=rows, facets=facets)
-    exact = set(
-        list_opportunities(viewer=viewer, query=query, open_only=True).values_list("pk", flat=True)
-    )
     store, threshold = current_store(), search_threshold()
     matches = cached_matches(
         KIND,
@@ -126,11 +123,26 @@ def search_opportunities(
     relevance = {int(match.id): match.score for match in matches if match.id.isdigit()}
     # The hits as a condition (the words' index, or one of the engine's few), not as a list of
     # thousands of ids sent with each query: at a million listings a common word has 6,000 hits,
-    # and passing them cost more than the queries themselves.
+    # and passing them cost more than the queries themselves. They are read once, each with
+    # what the facets count, whether its words hold the query's (an exact hit) and whether the
+    # filters keep it: one query, not one for each (at a million, 50 of a search's 90 ms).
     hits = fulltext_condition(Opportunity, query, or_ids=sorted(relevance))
     visible = list_opportunities(viewer=viewer, open_only=True).filter(hits)
-    facets = summarise_found_facets(visible) if with_facets else {}
-    kept = filtered.filter(hits).values_list("pk", "published_at")
+    found = list(
+        visible.order_by()
+        .annotate(
+            exact=_flag(fulltext_condition(Opportunity, query)),
+            kept=_flag(filters),
+        )
+        .values_list("pk", "side", "kind", "organisation__country", "published_at", "exact", "kept")
+    )
+    exact = {row[0] for row in found if row[5]}
+    facets = (
+        summarise_found_facets(visible, [(row[1], row[2], row[3]) for row in found])
+        if with_facets
+        else {}
+    )
+    kept = [(row[0], row[4]) for row in found if row[6]]
 
     def rank(row: tuple[int, object]) -> tuple[float, float, int]:
         pk, published_at = row
@@ -138,10 +150,15 @@ def search_opportunities(
         moment = published_at.timestamp() if hasattr(published_at, "timestamp") else 0.0
         return (-score, -moment, pk)
 
-    ranked = [pk for pk, _published in sorted(set(kept), key=rank)]
+    ranked = [pk for pk, _published in sorted(kept, key=rank)]
     return OpportunitySearch(
         query=query,
         results=RankedOpportunities(ranked),
         facets=facets,
         across_languages=frozenset(pk for pk in ranked if pk not in exact),
     )
+
+
+def _flag(condition: Q) -> ExpressionWrapper | Value:
+    """A condition as a column of true and false (true for every row without a condition)."""
+    return ExpressionWrapper(condition, output_field=BooleanField()) if condition else Value(True)
