@@ -4,13 +4,13 @@ With KARVAN_REQUIRE_ALL_TESTS=1 (CI), a missing PostgreSQL or Chromium fails the
 skipping the tests that need them.
 """
 
-import datetime
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from tests.dates import fair_day
 from tests.support.postgres import find_bin_dir, find_pgvector_bin_dir, temporary_cluster
 
 REQUIRE_ALL = os.environ.get("KARVAN_REQUIRE_ALL_TESTS") == "1"
@@ -88,16 +88,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
             )
 
 
-# The day the tests' fixed-date world stands on: the test fair of `tests/events/conftest.py` is on
-# 8–9 December 2026, so a test whose subject must still be ahead asks for `before_the_fair`.
-BEFORE_THE_FAIR = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def before_the_fair(time_machine: object) -> None:
-    """Today is 1 December 2026 (the clock ticks on from there), whatever the real date: an
-    upcoming meeting or a ceremony not yet held stays so after the fair's real dates pass."""
-    time_machine.move_to(BEFORE_THE_FAIR, tick=True)  # type: ignore[attr-defined]
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The test fair's days are reckoned from today, once, before any test moves the clock."""
+    fair_day()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 from playwright.sync_api import expect
 
 from karvan.core.calendars import default_calendar
@@ -19,6 +19,7 @@ from karvan.events.models import Event
 from karvan.events.services.registrations import register_person
 from karvan.events.services.setup import add_session, create_event
 from karvan.opportunities.services import create_opportunity, express_interest, publish_opportunity
+from tests.dates import fair_day
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, valid_uscc
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -110,7 +111,7 @@ def exporter_day(transactional_db, matching_engine):
         organiser = MembershipFactory(
             organisation=OrganisationFactory(country="CN", name={"zh-hans": "博览会秘书处"})
         ).user
-        day = timezone.localdate() + datetime.timedelta(days=10)
+        day = fair_day()
         fair = create_event(
             actor=organiser,
             organiser=organiser.memberships.get().organisation,

@@ -15,6 +15,7 @@ from karvan.events.services.delegations import create_delegation
 from karvan.events.services.registrations import approve_registration, register_person
 from karvan.events.services.setup import add_session, create_event
 from tests.browser.pickers import pick
+from tests.dates import fair_day, solar_hijri
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 SHOTS = Path(__file__).parent / "artifacts"
@@ -38,8 +39,8 @@ def fair(transactional_db):
             "kind": Event.Kind.FAIR,
             "title": {"en": "Guangzhou SME Fair", "zh-hans": "广州中小企业博览会"},
             "time_zone": "Asia/Shanghai",
-            "starts_on": datetime.date(2026, 12, 8),
-            "ends_on": datetime.date(2026, 12, 8),
+            "starts_on": fair_day(),
+            "ends_on": fair_day(),
         },
     )
     event.status = Event.Status.PUBLISHED
@@ -48,7 +49,7 @@ def fair(transactional_db):
         actor=organiser,
         event=event,
         data={
-            "day": datetime.date(2026, 12, 8),
+            "day": fair_day(),
             "start_time": datetime.time(9, 0),
             "end_time": datetime.time(10, 0),
             "meeting_minutes": 30,
@@ -127,7 +128,7 @@ def test_request_accept_schedule_publish_and_each_reads_their_own_agenda(
     # The slot's date and time in Tehran, in the Solar Hijri calendar with Persian digits.
     local = meeting.slot.starts_at.astimezone(datetime.timezone(datetime.timedelta(hours=3.5)))
     assert local.strftime("%H:%M") in {"04:30", "05:00"}
-    expect(agenda).to_contain_text("۱۷ آذر ۱۴۰۵")
+    expect(agenda).to_contain_text(solar_hijri(local.date()))  # as "۱۷ آذر ۱۴۰۵"
     expect(agenda).to_contain_text(
         local.strftime("%H:%M").translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
     )

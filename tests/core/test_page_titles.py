@@ -1,7 +1,6 @@
 """Every main page's <title> is plain text (the browser tab shows no markup), and Karvan serves
 its own favicon."""
 
-import datetime
 import re
 
 import pytest
@@ -11,6 +10,7 @@ from django.urls import reverse
 from karvan.events.models import Event
 from karvan.events.services.setup import create_event
 from karvan.opportunities.services import create_opportunity, publish_opportunity
+from tests.dates import fair_day, fair_last_day
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +35,8 @@ def pages(member, django_capture_on_commit_callbacks):
             "kind": Event.Kind.FAIR,
             "title": {"fa": "نمایشگاه تهران", "zh-hans": "德黑兰博览会"},
             "time_zone": "Asia/Tehran",
-            "starts_on": datetime.date(2026, 12, 8),
-            "ends_on": datetime.date(2026, 12, 9),
+            "starts_on": fair_day(),
+            "ends_on": fair_last_day(),
         },
     )
     event.status = Event.Status.PUBLISHED

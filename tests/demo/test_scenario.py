@@ -1,6 +1,9 @@
 """The demo scenario that `make demo` loads: through the real services, complete, repeatable."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from karvan.accounts.models import User
 from karvan.agreements.models import Agreement
@@ -10,7 +13,7 @@ from karvan.demo.models import DemoRecord
 from karvan.demo.scenario import load_demo
 from karvan.directory.models import Organisation
 from karvan.directory.selectors import list_pending_identity_revisions
-from karvan.events.models import Event, Meeting
+from karvan.events.models import Event, Meeting, Session
 from karvan.knowledge.models import Answer, Question
 from karvan.matching.index_cache import reset_index
 from karvan.matching.models import StoredVector
@@ -81,6 +84,12 @@ def test_the_demo_loads_once_and_again_without_change(django_capture_on_commit_c
     # one being signed, questions answered across the corridor.
     assert Event.objects.exists()
     assert Meeting.objects.exists()
+    # Whenever the demo is loaded, its events are still ahead, each session with its slots.
+    today = timezone.localdate()
+    assert all(event.starts_on > today for event in Event.objects.all())
+    assert all(session.slots.exists() for session in Session.objects.all())
+    fair = Event.objects.get(kind=Event.Kind.FAIR)
+    assert (fair.starts_on.weekday(), fair.ends_on - fair.starts_on) == (1, datetime.timedelta(1))
     signed = Agreement.objects.filter(status=Agreement.Status.SIGNED)
     assert signed.exists() and all(agreement.is_sealed for agreement in signed)
     # The one being signed is on the programme of the fair's signing ceremony.

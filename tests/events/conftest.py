@@ -11,6 +11,7 @@ from django.utils import translation
 from karvan.events.models import Event, Registration
 from karvan.events.services.registrations import approve_registration, register_person
 from karvan.events.services.setup import add_session, create_event, load_holidays
+from tests.dates import fair_day, fair_last_day
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 HOLIDAYS = Path(__file__).resolve().parents[2] / "src/karvan/events/data/holidays.json"
@@ -43,8 +44,8 @@ def make_event(organiser: object, **data: object) -> Event:
         "kind": Event.Kind.FAIR,
         "title": {"en": "Guangzhou SME Fair"},
         "time_zone": "Asia/Shanghai",
-        "starts_on": datetime.date(2026, 12, 8),  # a Tuesday
-        "ends_on": datetime.date(2026, 12, 9),
+        "starts_on": fair_day(),  # a Tuesday, three weeks or more from today
+        "ends_on": fair_last_day(),
         "countries": ["IR", "CN"],
         **data,
     }
@@ -61,7 +62,7 @@ def event(organiser: object) -> Event:
         actor=organiser,
         event=event,
         data={
-            "day": datetime.date(2026, 12, 8),
+            "day": fair_day(),
             "start_time": datetime.time(9, 0),
             "end_time": datetime.time(12, 0),
             "meeting_minutes": 30,

@@ -7,12 +7,11 @@ from django.urls import reverse
 
 from karvan.events.models import Holiday
 from karvan.events.services.setup import add_session, generate_slots
+from tests.dates import fair_day
 from tests.events.conftest import make_event
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-TUESDAY = datetime.date(2026, 12, 8)
 
 
 def _morning(organiser, event):
@@ -20,7 +19,7 @@ def _morning(organiser, event):
         actor=organiser,
         event=event,
         data={
-            "day": TUESDAY,
+            "day": fair_day(),
             "start_time": datetime.time(9, 0),
             "end_time": datetime.time(12, 0),
             "meeting_minutes": 30,
@@ -35,10 +34,10 @@ def test_a_holiday_staff_add_in_the_admin_keeps_slots_off_that_day_until_made_a_
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.post(
         reverse("admin:events_holiday_add"),
-        {"country": "CN", "observed_on": TUESDAY.isoformat(), "name": '{"en": "Fair closure"}'},
+        {"country": "CN", "observed_on": fair_day().isoformat(), "name": '{"en": "Fair closure"}'},
     )
     assert response.status_code == 302
-    holiday = Holiday.objects.get(country="CN", observed_on=TUESDAY)
+    holiday = Holiday.objects.get(country="CN", observed_on=fair_day())
     assert (holiday.name, holiday.is_working_day) == ({"en": "Fair closure"}, False)
     event = make_event(organiser)
     session = _morning(organiser, event)
@@ -48,7 +47,7 @@ def test_a_holiday_staff_add_in_the_admin_keeps_slots_off_that_day_until_made_a_
         reverse("admin:events_holiday_change", args=[holiday.pk]),
         {
             "country": "CN",
-            "observed_on": TUESDAY.isoformat(),
+            "observed_on": fair_day().isoformat(),
             "name": '{"en": "Fair closure"}',
             "is_working_day": "on",
         },
@@ -61,7 +60,7 @@ def test_a_holiday_staff_add_in_the_admin_keeps_slots_off_that_day_until_made_a_
 
 
 def test_a_holiday_the_staff_delete_no_longer_keeps_slots_away(client, organiser):
-    holiday = Holiday.objects.create(country="IR", observed_on=TUESDAY, name={"en": "Closed"})
+    holiday = Holiday.objects.create(country="IR", observed_on=fair_day(), name={"en": "Closed"})
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.post(
         reverse("admin:events_holiday_delete", args=[holiday.pk]), {"post": "yes"}

@@ -8,6 +8,7 @@ from karvan.events.models import Meeting, MeetingParticipant, Registration, Slot
 from karvan.events.services.delegations import create_delegation
 from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
 from karvan.events.services.meetings import move_meeting, publish_schedule
+from tests.dates import fair_day
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +95,12 @@ def _posts(event, meeting, delegation, registration):
         (reverse("events:create"), {"title": "x"}, "request_expiry_hours"),
         (
             reverse("events:sessions", args=[event.pk]),
-            {"day": "2026-12-08", "start_time": "9:00", "end_time": "10:00"},
+            {"day": fair_day().isoformat(), "start_time": "9:00", "end_time": "10:00"},
             "tables",
         ),
         (
             reverse("events:sessions", args=[event.pk]),
-            {"day": "2026-12-08", "start_time": "9:00", "end_time": "10:00"},
+            {"day": fair_day().isoformat(), "start_time": "9:00", "end_time": "10:00"},
             "meeting_minutes",
         ),
     ]

@@ -11,7 +11,7 @@ from karvan.events.services.meeting_requests import accept_meeting_request, send
 from karvan.notifications.models import Notification
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_fair")]
+pytestmark = pytest.mark.django_db
 
 
 def _count(html: str, block: str) -> int | None:

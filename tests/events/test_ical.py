@@ -1,7 +1,6 @@
 """The iCalendar output, parsed back with the icalendar library."""
 
 import datetime
-import zoneinfo
 
 import icalendar
 import pytest
@@ -10,6 +9,7 @@ from django.urls import reverse
 from karvan.events.models import Meeting, Slot
 from karvan.events.services.meeting_requests import accept_meeting_request, send_meeting_request
 from karvan.events.services.meetings import move_meeting, publish_schedule
+from tests.dates import on_fair_day
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_a_meeting_file_and_the_feed_parse_back_with_the_events_time_zone(
     assert [str(tz["TZID"]) for tz in timezones] == ["Asia/Shanghai"]
     (vevent,) = calendar.walk("VEVENT")
     start = vevent.decoded("DTSTART")
-    assert start == datetime.datetime(2026, 12, 8, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    assert start == on_fair_day(9, 0)
     assert vevent.decoded("DTEND") - start == datetime.timedelta(minutes=30)
     assert str(vevent["UID"]).startswith(f"meeting-{meeting.pk}@")
     assert "Organisation" in str(vevent["SUMMARY"])  # the other side's name

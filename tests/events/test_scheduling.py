@@ -18,6 +18,7 @@ from karvan.events.services.meeting_requests import accept_meeting_request, send
 from karvan.events.services.meetings import move_meeting, publish_schedule
 from karvan.events.services.setup import add_session
 from karvan.events.tasks import run_schedule as run_schedule_task
+from tests.dates import fair_last_day
 from tests.events.conftest import participant
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_unplaceable_meetings_are_reported_with_a_reason(event, organiser, irani
         actor=organiser,
         event=event,
         data={
-            "day": datetime.date(2026, 12, 9),
+            "day": fair_last_day(),
             "start_time": datetime.time(14, 0),
             "end_time": datetime.time(15, 0),
             "meeting_minutes": 30,

@@ -43,15 +43,13 @@ def test_the_event_pages_title_is_plain_text_in_each_language(client, event):
 def test_a_badge_code_typed_in_persian_or_full_width_characters_checks_in(
     organiser, event, iranian, chinese
 ):
-    import datetime
-    import zoneinfo
-
     import time_machine
 
     from karvan.events.services.registrations import check_in
+    from tests.dates import on_fair_day
 
     # On the fair's first day, in Guangzhou: when a door opens.
-    on_the_day = datetime.datetime(2026, 12, 8, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    on_the_day = on_fair_day(9, 30)
     persian = iranian.badge_code.translate(str.maketrans("23456789", "۲۳۴۵۶۷۸۹"))
     full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in chinese.badge_code)
     with time_machine.travel(on_the_day):

@@ -18,6 +18,15 @@ from tests.opportunities.demo_listings import (
 
 pytestmark = pytest.mark.django_db
 
+# The RFQ expires on a known day (Nowruz 1406), so its date is checked as written in each language.
+EXPIRES_ON = datetime.date(2027, 3, 21)
+
+
+@pytest.fixture(autouse=True)
+def _three_weeks_before_the_expiry(time_machine) -> None:
+    """Today is 28 February 2027, whatever the real date: the RFQ is still open (and listed)."""
+    time_machine.move_to(datetime.datetime(2027, 2, 28, 9, 0, tzinfo=datetime.UTC), tick=True)
+
 
 @pytest.fixture
 def rfq(iranian) -> Opportunity:
@@ -36,7 +45,7 @@ def rfq(iranian) -> Opportunity:
     )
     publish_opportunity(opportunity=opportunity, actor=iranian.user)
     # A fixed expiry (publishing sets one from today), so dates can be compared as written.
-    Opportunity.objects.filter(pk=opportunity.pk).update(expires_on=datetime.date(2027, 3, 21))
+    Opportunity.objects.filter(pk=opportunity.pk).update(expires_on=EXPIRES_ON)
     return Opportunity.objects.get(pk=opportunity.pk)
 
 

@@ -10,12 +10,13 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from karvan.accounts.models import User
 from karvan.demo.models import DemoRecord
 from karvan.directory import memberships
 from karvan.directory.models import Organisation
-from karvan.events.models import Event, MeetingRequest, Registration
+from karvan.events.models import Event, Holiday, MeetingRequest, Registration
 from karvan.events.scheduling import run_schedule, start_schedule_run
 from karvan.events.selectors import list_free_slots
 from karvan.events.services.delegations import (
@@ -45,6 +46,32 @@ from karvan.events.services.setup import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 HOLIDAYS = Path(__file__).resolve().parents[1] / "events" / "data" / "holidays.json"
+WEEKS_AHEAD = 5
+TUESDAY = 1  # Monday is 0
+COUNTRIES = ["IR", "CN"]
+
+
+def day_zero(entries: list[dict], *, today: datetime.date) -> datetime.date:
+    """The day the demo's event days count from: the first Tuesday `WEEKS_AHEAD` weeks or more
+    after `today` on which no event day is a holiday in either country (events are then ahead of
+    whoever loads the demo, whenever, and their sessions have slots)."""
+    offsets = {
+        int(day)
+        for entry in entries
+        for day in (
+            *range(entry["starts_on_day"], entry["ends_on_day"] + 1),
+            *(session["day"] for session in entry["sessions"]),
+        )
+    }
+    day = today + datetime.timedelta(weeks=WEEKS_AHEAD)
+    day += datetime.timedelta(days=(TUESDAY - day.weekday()) % 7)
+    while Holiday.objects.filter(
+        country__in=COUNTRIES,
+        is_working_day=False,
+        observed_on__in=[day + datetime.timedelta(days=offset) for offset in offsets],
+    ).exists():
+        day += datetime.timedelta(weeks=1)
+    return day
 
 
 def _organisation(key: str) -> Organisation:
@@ -62,7 +89,7 @@ def _first_manager(organisation: Organisation) -> User:
     )
 
 
-def _event(entry: dict) -> Event:
+def _event(entry: dict, zero: datetime.date) -> Event:
     actor = User.objects.get(email=entry["actor"])
     event = create_event(
         actor=actor,
@@ -82,9 +109,9 @@ def _event(entry: dict) -> Event:
             )
         }
         | {
-            "starts_on": datetime.date.fromisoformat(entry["starts_on"]),
-            "ends_on": datetime.date.fromisoformat(entry["ends_on"]),
-            "countries": ["IR", "CN"],
+            "starts_on": zero + datetime.timedelta(days=entry["starts_on_day"]),
+            "ends_on": zero + datetime.timedelta(days=entry["ends_on_day"]),
+            "countries": list(COUNTRIES),
         },
     )
     for session in entry["sessions"]:
@@ -93,7 +120,7 @@ def _event(entry: dict) -> Event:
             event=event,
             data={
                 "title": session["title"],
-                "day": datetime.date.fromisoformat(session["day"]),
+                "day": zero + datetime.timedelta(days=session["day"]),
                 "start_time": datetime.time.fromisoformat(session["start"]),
                 "end_time": datetime.time.fromisoformat(session["end"]),
                 "meeting_minutes": session["meeting"],
@@ -196,6 +223,7 @@ def load_events(progress: Callable[[str], None] = lambda _message: None) -> dict
     """Load the demo events once (a second call changes nothing)."""
     load_holidays(rows=json.loads(HOLIDAYS.read_text(encoding="utf-8"))["holidays"])
     entries = json.loads((DATA_DIR / "events.json").read_text(encoding="utf-8"))["events"]
+    zero = day_zero(entries, today=timezone.localdate())
     loaded = 0
     for entry in entries:
         key = f"event:{entry['key']}"
@@ -203,7 +231,7 @@ def load_events(progress: Callable[[str], None] = lambda _message: None) -> dict
             continue
         progress(f"event: {entry['key']}")
         with transaction.atomic():
-            event = _event(entry)
+            event = _event(entry, zero)
             organiser = User.objects.get(email=entry["actor"])
             registrations = _registrations(event, entry, organiser)
             _requests(event, entry, registrations)

@@ -11,11 +11,9 @@ from karvan.agreements.services.ceremony import hold_at_event_session, set_cerem
 from karvan.core.errors import NotAllowedError
 from karvan.events.models import Event
 from karvan.events.services.setup import add_session
+from tests.dates import fair_day
 from tests.events.conftest import make_event
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-
-# The ceremony is on 8 December 2026: it must not have ended.
-pytestmark = pytest.mark.usefixtures("before_the_fair")
 
 
 @pytest.fixture
@@ -33,7 +31,7 @@ def ceremony_session(db):
         actor=organiser,
         event=event,
         data={
-            "day": datetime.date(2026, 12, 8),
+            "day": fair_day(),  # three weeks or more ahead: the ceremony has not ended
             "start_time": datetime.time(15, 0),
             "end_time": datetime.time(16, 0),
             "meeting_minutes": 30,

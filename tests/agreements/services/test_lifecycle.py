@@ -35,6 +35,7 @@ from karvan.core.errors import NotAllowedError
 from karvan.directory.models import Organisation
 from karvan.notifications.models import Notification
 from tests.agreements.conftest import ask_code, sign_as
+from tests.dates import on_fair_day
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -326,7 +327,7 @@ def test_changing_a_locked_text_needs_consent_and_voids_the_signatures(signing, 
 
 
 def test_the_events_seam_records_the_ceremony_session(draft, iran, outsider):
-    starts = datetime.datetime(2026, 12, 1, 6, 30, tzinfo=datetime.UTC)
+    starts = on_fair_day(14, 30)
     attach_to_event_session(
         agreement=draft, session_id=42, starts_at=starts, room_url="https://meet.example.org/kv"
     )

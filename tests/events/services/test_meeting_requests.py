@@ -23,6 +23,7 @@ from karvan.events.services.meeting_requests import (
 )
 from karvan.events.services.registrations import approve_registration, register_person
 from karvan.notifications.models import Notification
+from tests.dates import before_the_fair
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,7 @@ def test_unanswered_requests_expire_after_the_organisers_delay(event, iranian, c
 def test_participants_pick_a_free_slot_when_they_accept(event, iranian, chinese, organiser):
     Event.objects.filter(pk=event.pk).update(scheduling_mode=Event.SchedulingMode.PARTICIPANTS)
     event.refresh_from_db()
-    with time_machine.travel(datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)):
+    with time_machine.travel(before_the_fair()):
         request = send_meeting_request(
             actor=iranian.person, sender=iranian, recipient=chinese, reason="x"
         )

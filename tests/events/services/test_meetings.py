@@ -27,6 +27,7 @@ from karvan.events.services.meetings import (
     set_meeting_priority,
 )
 from karvan.notifications.models import Notification
+from tests.dates import before_the_fair
 from tests.events.conftest import participant
 from tests.factories import MembershipFactory
 
@@ -84,7 +85,7 @@ def test_a_mutual_request_in_participant_scheduling_is_placed_by_either_side(
     event, iranian, chinese, organiser
 ):
     Event.objects.filter(pk=event.pk).update(scheduling_mode=Event.SchedulingMode.PARTICIPANTS)
-    with time_machine.travel(datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)):
+    with time_machine.travel(before_the_fair()):
         send_meeting_request(actor=iranian.person, sender=iranian, recipient=chinese, reason="")
         request = send_meeting_request(
             actor=chinese.person, sender=chinese, recipient=iranian, reason=""
