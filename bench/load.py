@@ -302,9 +302,9 @@ def main() -> None:
     parser.add_argument(
         "--think", default="1,3", help="seconds between one user's requests: 'low,high', or 0"
     )
-    # `karvan serve`'s defaults: two workers per core (at most 8), four threads each.
+    # `karvan serve`'s defaults: a worker per core (two to eight), four threads each.
     cores = os.cpu_count() or 1
-    parser.add_argument("--workers", type=int, default=min(2 * cores, 8))
+    parser.add_argument("--workers", type=int, default=max(2, min(cores, 8)))
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     bounds = [float(value) for value in args.think.split(",")]

@@ -37,9 +37,12 @@ class Command(BaseCommand):
         env = os.environ.get
         cores = os.cpu_count() or 1
         parser.add_argument("--bind", default=env("KARVAN_BIND", "127.0.0.1:8000"))
-        parser.add_argument(
-            "--workers", type=int, default=int(env("KARVAN_WEB_WORKERS", str(min(2 * cores, 8))))
-        )
+        # A worker per core (two at least, eight at most): pages spend most of their time in
+        # Python, which one process runs on one core at a time, and the threads cover the waits
+        # on the database. At a million listings on two cores shared with PostgreSQL and Celery,
+        # four workers gave p95s about twice those of two (`bench/load.py --workers`).
+        workers = str(max(2, min(cores, 8)))
+        parser.add_argument("--workers", type=int, default=int(env("KARVAN_WEB_WORKERS", workers)))
         parser.add_argument("--threads", type=int, default=int(env("KARVAN_WEB_THREADS", "4")))
         parser.add_argument("--timeout", type=int, default=int(env("KARVAN_WEB_TIMEOUT", "60")))
         parser.add_argument(
