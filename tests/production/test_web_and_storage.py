@@ -229,3 +229,29 @@ def test_gunicorn_serves_pages_and_static_files_and_replaces_a_killed_worker(tmp
             stop(server)
             output = b""
     assert b"Traceback" not in output, output.decode(errors="replace")[-3000:]
+
+
+def test_a_web_worker_is_warmed_before_it_takes_requests():
+    """A worker's first pages took 2–4 s (URL patterns, each template compiled on first use,
+    messages, the matching model); gunicorn recycles workers every thousand requests, so this
+    recurred every few minutes under steady traffic."""
+    from django.template import engines
+
+    from karvan.gunicorn_config import post_worker_init
+    from karvan.matching.engine.postings import _REFERENCE_MEANS
+    from karvan.matching.index_cache import get_embedder
+    from karvan.warmup import karvan_template_names
+
+    assert "--config=python:karvan.gunicorn_config" in gunicorn_arguments(
+        bind="127.0.0.1:8000", workers=2, threads=4, timeout=60, trusted_proxies="127.0.0.1"
+    )
+    names = karvan_template_names()
+    assert {"base.html", "opportunities/search.html"} <= set(names)
+    assert not any(name.startswith("admin/") for name in names)  # Django's own are not read
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+
+    post_worker_init(object())
+
+    assert set(names) <= set(loader.get_template_cache)
+    assert id(get_embedder()) in _REFERENCE_MEANS  # the language means: the model has run

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from karvan.matching.documents import listing_from_fields
 from karvan.matching.embedders import Embedder, make_embedder
-from karvan.matching.engine import MatchingIndex
+from karvan.matching.engine import MatchingIndex, reference_means
 from karvan.matching.models import StoredVector, VectorRemoval
+from karvan.matching.vocabulary import default_vocabulary
 
 # Rows do not commit in the order of their `indexed_at` (a slow transaction, or a worker whose
 # clock is behind, stamps earlier and commits later): each catch-up reads back this far behind the
@@ -52,6 +53,13 @@ def get_embedder() -> Embedder:
 @cache
 def _load_embedder() -> Embedder:
     return make_embedder(settings.KARVAN_EMBEDDER)
+
+
+def warm() -> None:
+    """Load what this process's first match or search would otherwise load while someone waits:
+    the vocabulary, the model and each language's reference mean (the means alone embed the
+    vocabulary's term lists: seconds on a busy machine)."""
+    reference_means(get_embedder(), default_vocabulary())
 
 
 def is_live(row: StoredVector, today: datetime.date) -> bool:

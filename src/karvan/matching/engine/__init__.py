@@ -53,6 +53,7 @@ two concepts the vocabulary lists as one value chain), shared_words {words}, sim
 from karvan.matching.engine.dataset import Progress, listing_from_item, rank_dataset
 from karvan.matching.engine.features import FeatureCache, Features, isic_section
 from karvan.matching.engine.index import MatchingIndex
+from karvan.matching.engine.postings import reference_means
 from karvan.matching.engine.records import KINDS, SIDES, Floats, Ints, Listing, Match, Reason
 from karvan.matching.engine.settings import DEFAULT_SETTINGS, EngineSettings
 
@@ -73,4 +74,5 @@ __all__ = [
     "isic_section",
     "listing_from_item",
     "rank_dataset",
+    "reference_means",
 ]

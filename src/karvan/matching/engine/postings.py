@@ -48,7 +48,7 @@ _REFERENCE_MEANS: dict[int, tuple[Embedder, dict[str, Floats]]] = {}
 _REFERENCE_LOCK = threading.Lock()
 
 
-def _reference_means(embedder: Embedder, vocabulary: Vocabulary) -> dict[str, Floats]:
+def reference_means(embedder: Embedder, vocabulary: Vocabulary) -> dict[str, Floats]:
     """Each language's mean vector over lists of the vocabulary's terms (cached per embedder).
 
     Small indexes cannot estimate a language's mean from their own few listings; this is the prior.
@@ -182,7 +182,7 @@ class IndexState:
             return self._means_cache
         prior = self.settings.centering_prior
         references = (
-            _reference_means(self.embedder, self.vocabulary)
+            reference_means(self.embedder, self.vocabulary)
             if prior > 0 and any(language in LANGUAGES for language in self._languages)
             else {}
         )
@@ -200,7 +200,7 @@ class IndexState:
     def _mean_for(self, language: str, means: Mapping[str, Floats]) -> Floats:
         if language in means:
             return means[language]
-        references = _reference_means(self.embedder, self.vocabulary)
+        references = reference_means(self.embedder, self.vocabulary)
         return references.get(language, np.zeros(self._dim, dtype=np.float32))
 
     def _centre_rows(self, slots: Ints, means: Mapping[str, Floats]) -> Floats:

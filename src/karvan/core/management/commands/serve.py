@@ -10,10 +10,13 @@ from django.core.management.base import BaseCommand
 def gunicorn_arguments(
     *, bind: str, workers: int, threads: int, timeout: int, trusted_proxies: str
 ) -> list[str]:
-    """Gunicorn's command line: threaded workers (pages wait on the database, not the CPU),
-    recycled after a thousand requests, a slow request cut off after `timeout` seconds."""
+    """Gunicorn's command line: threaded workers, warmed before they take requests, recycled
+    after a thousand requests, a slow request cut off after `timeout` seconds."""
     return [
         "karvan.wsgi:application",
+        # Hooks: each worker loads its templates, messages and matching model before it
+        # accepts requests (`karvan.warmup`).
+        "--config=python:karvan.gunicorn_config",
         f"--bind={bind}",
         f"--workers={workers}",
         "--worker-class=gthread",
