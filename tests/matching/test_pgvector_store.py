@@ -271,18 +271,26 @@ def heading_row(store, settings, rng, query, key, *, noise, hs_code, side="offer
     )  # fmt: skip
 
 
+def store_rows_near_a_query(store, settings, groups, *, seed):
+    """Store groups of rows (key prefix, how many, noise, HS code) around a random query vector;
+    return the query."""
+    store.ensure_schema()
+    rng = np.random.default_rng(seed)
+    query = rng.standard_normal(store.dim).astype(np.float32)
+    rows = [
+        heading_row(store, settings, rng, query, f"{prefix}{i}", noise=noise, hs_code=hs_code)
+        for prefix, count, noise, hs_code in groups
+        for i in range(count)
+    ]
+    store.store_vectors("test", rows)
+    return query
+
+
 def test_vectors_stay_in_their_rows_not_in_the_toast_table(pgvector, settings):
     """A row with its document passed the 2 KB over which PostgreSQL moved the vector out of
     line; reading the vectors back from there was most of an exact ranking's time."""
     store = PgvectorStore()
-    store.ensure_schema()
-    rng = np.random.default_rng(3)
-    query = rng.standard_normal(store.dim).astype(np.float32)
-    rows = [
-        heading_row(store, settings, rng, query, f"r{i}", noise=0.5, hs_code="080251")
-        for i in range(5)
-    ]
-    store.store_vectors("test", rows)
+    store_rows_near_a_query(store, settings, [("r", 5, 0.5, "080251")], seed=3)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT min(pg_column_size(t.*)), count(pg_column_toast_chunk_id(embedding))"  # noqa: S608
@@ -313,17 +321,8 @@ def test_the_nearest_sharing_a_heading_are_found_whichever_way_they_are_read(
     from karvan.matching import pgvector as module
 
     store = PgvectorStore()
-    store.ensure_schema()
-    rng = np.random.default_rng(9)
-    query = rng.standard_normal(store.dim).astype(np.float32)
-    rows = [
-        heading_row(store, settings, rng, query, f"near{i}", noise=0.3, hs_code="090421")
-        for i in range(40)
-    ] + [
-        heading_row(store, settings, rng, query, f"far{i}", noise=3.0, hs_code="080251")
-        for i in range(3)
-    ]
-    store.store_vectors("test", rows)
+    groups = [("near", 40, 0.3, "090421"), ("far", 3, 3.0, "080251")]
+    query = store_rows_near_a_query(store, settings, groups, seed=9)
     store.rebuild_graph()
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {store.table}")

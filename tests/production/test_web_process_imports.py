@@ -10,12 +10,8 @@ import sys
 HEAVY = ("ortools", "pandas", "pypinyin")
 
 
-def test_starting_django_and_its_urls_loads_neither_ortools_nor_pypinyin():
-    program = (
-        "import json, sys, django; django.setup(); import karvan.urls; "
-        f"print(json.dumps([name for name in {HEAVY!r} if name in sys.modules]))"
-    )
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "karvan.settings"}
+def last_json_line(program: str, environment: dict[str, str]) -> object:
+    """What a fresh interpreter running `program` printed last, as JSON."""
     result = subprocess.run(  # this interpreter, a fixed program
         [sys.executable, "-c", program],
         capture_output=True,
@@ -24,7 +20,16 @@ def test_starting_django_and_its_urls_loads_neither_ortools_nor_pypinyin():
         timeout=120,
         check=True,
     )
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_starting_django_and_its_urls_loads_neither_ortools_nor_pypinyin():
+    program = (
+        "import json, sys, django; django.setup(); import karvan.urls; "
+        f"print(json.dumps([name for name in {HEAVY!r} if name in sys.modules]))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "karvan.settings"}
+    assert last_json_line(program, environment) == []
 
 
 def test_the_solver_and_pinyin_still_serve_where_they_are_used():
@@ -52,13 +57,5 @@ def test_embedding_a_query_starts_no_thread_of_its_own():
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("OMP_")
     } | {"DJANGO_SETTINGS_MODULE": "karvan.settings"}
-    result = subprocess.run(  # this interpreter, a fixed program
-        [sys.executable, "-c", program],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=True,
-    )
-    before, after = json.loads(result.stdout.strip().splitlines()[-1])
+    before, after = last_json_line(program, environment)
     assert after == before
