@@ -6,7 +6,6 @@ recycles each worker after a thousand requests, so under steady traffic that hap
 minutes. `karvan serve` runs `warm_process` as each worker starts (`karvan.gunicorn_config`).
 """
 
-import logging
 from pathlib import Path
 from typing import cast
 
@@ -15,8 +14,6 @@ from django.template import engines
 from django.template.utils import get_app_template_dirs
 from django.urls import get_resolver
 from django.utils import translation
-
-logger = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE_SUFFIXES = (".html", ".txt")

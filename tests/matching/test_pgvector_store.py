@@ -141,8 +141,6 @@ def test_rows_written_since_the_graph_was_built_are_ranked_even_if_the_graph_mis
     from the results of its identical offer. Rows written since the last build are ranked
     exactly beside the graph's answer, until the graph is rebuilt."""
     from karvan.matching import pgvector as module
-    from karvan.matching.documents import listing_fields
-    from karvan.matching.engine import Listing
     from karvan.matching.models import StoredVector
 
     store = PgvectorStore()
@@ -150,16 +148,7 @@ def test_rows_written_since_the_graph_was_built_are_ranked_even_if_the_graph_mis
     query = rng.standard_normal(store.dim).astype(np.float32)
 
     def row(key: str, noise: float) -> StoredVector:
-        vector = query + noise * rng.standard_normal(store.dim).astype(np.float32)
-        listing = Listing(
-            id=key, side="offer", kind="product", language="en", country="CN", owner=key,
-            title=f"Packaging machine {key}", description="Automatic packaging machines.",
-        )  # fmt: skip
-        return StoredVector(
-            kind="test", key=key, model=settings.KARVAN_EMBEDDER, is_active=True,
-            vector=(vector / np.linalg.norm(vector)).astype(np.float32).tobytes(),
-            document=listing_fields(listing),
-        )  # fmt: skip
+        return row_near(store, settings, rng, query, key, noise=noise)
 
     store.ensure_schema()
     store._write([row("old", 0.01)], [], fresh=False)  # there when the graph was built
@@ -251,18 +240,18 @@ def listing_from_document(listing):
     return listing_from_fields(listing.id, listing_fields(listing))
 
 
-def heading_row(store, settings, rng, query, key, *, noise, hs_code, side="offer"):
-    """A stored listing near `query` naming one HS code, with a description long enough that
-    the row passes PostgreSQL's 2 KB threshold for moving values out of line."""
+def row_near(store, settings, rng, query, key, *, noise, hs_code=""):
+    """A stored offer near `query` (naming `hs_code`, if given), with a description long enough
+    that the row passes PostgreSQL's 2 KB threshold for moving values out of line."""
     from karvan.matching.documents import listing_fields
     from karvan.matching.engine import Listing
     from karvan.matching.models import StoredVector
 
     vector = query + noise * rng.standard_normal(store.dim).astype(np.float32)
     listing = Listing(
-        id=key, side=side, kind="product", language="en", country="CN", owner=key,
+        id=key, side="offer", kind="product", language="en", country="CN", owner=key,
         title=f"Listing {key}", description=" ".join(f"w{key}x{i}" for i in range(60)),
-        hs_codes=(hs_code,),
+        hs_codes=(hs_code,) if hs_code else (),
     )  # fmt: skip
     return StoredVector(
         kind="test", key=key, model=settings.KARVAN_EMBEDDER, is_active=True,
@@ -278,7 +267,7 @@ def store_rows_near_a_query(store, settings, groups, *, seed):
     rng = np.random.default_rng(seed)
     query = rng.standard_normal(store.dim).astype(np.float32)
     rows = [
-        heading_row(store, settings, rng, query, f"{prefix}{i}", noise=noise, hs_code=hs_code)
+        row_near(store, settings, rng, query, f"{prefix}{i}", noise=noise, hs_code=hs_code)
         for prefix, count, noise, hs_code in groups
         for i in range(count)
     ]
