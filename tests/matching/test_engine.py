@@ -17,6 +17,7 @@ from karvan.matching.engine import (
     isic_section,
     rank_dataset,
 )
+from karvan.matching.engine.index import search_probe
 
 
 def _listing(listing_id: str, **fields: object) -> Listing:
@@ -529,3 +530,44 @@ def test_a_chinese_query_finds_the_persian_pistachio_packaging_line_rfq(demo_ind
     shared = next(reason for reason in match.reasons if reason.code == "shared_terms")
     assert "pistachio" in shared.params["concepts"]
     assert "packaging_machine" in shared.params["concepts"]
+
+
+# --- An index for one query ----------------------------------------------------------------------
+
+
+def _ranked(matches: list[object]) -> list[tuple[str, float, tuple[object, ...]]]:
+    return [(m.id, m.score, m.reasons) for m in matches]  # type: ignore[attr-defined]
+
+
+def test_an_index_kept_for_one_query_answers_it_as_a_full_index_does(
+    embedder, demo_listings, demo_vectors, demo_index
+):
+    """The database store ranks each query's candidates in an index holding only the postings
+    that query reads: its recommendations, scores and reasons are the full index's."""
+    assert len(demo_listings) > 20
+    for listing in demo_listings[::3]:  # every kind, side and language
+        narrow = MatchingIndex(embedder, only_for=demo_index.features(listing))
+        narrow.upsert(demo_listings, demo_vectors)
+        for threshold in (None, 0.2):
+            expected = demo_index.recommend(listing, top=10, min_score=threshold)
+            assert _ranked(narrow.recommend(listing, top=10, min_score=threshold)) == _ranked(
+                expected
+            )
+    for query in ("开心果", "پسته", "packaging machine", "saffron", "مخازن"):
+        narrow = MatchingIndex(embedder, only_for=demo_index.features(search_probe(query)))
+        narrow.upsert(demo_listings, demo_vectors)
+        expected = demo_index.search(query, top=10)
+        assert expected
+        assert _ranked(narrow.search(query, top=10)) == _ranked(expected)
+
+
+def test_an_index_kept_for_one_query_refuses_another(
+    embedder, demo_listings, demo_vectors, demo_index
+):
+    index = MatchingIndex(embedder, only_for=demo_index.features(PISTACHIO_OFFER_FA))
+    index.upsert(demo_listings, demo_vectors)
+    assert index.recommend(PISTACHIO_OFFER_FA, top=3)
+    with pytest.raises(ValueError, match="another query"):
+        index.recommend(OTHER_REQUESTS_ZH[0], top=3)
+    with pytest.raises(ValueError, match="another query"):
+        index.search("solar panels", top=3)

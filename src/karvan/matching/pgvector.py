@@ -37,6 +37,7 @@ from karvan.matching.engine.features import (
     features_from_data,
     features_to_data,
 )
+from karvan.matching.engine.index import search_probe
 from karvan.matching.index_cache import get_embedder, is_live
 from karvan.matching.models import StoredVector
 from karvan.matching.results import bump_index_version
@@ -518,8 +519,13 @@ class PgvectorStore:
             unique[key] = (listing, vector)
         return list(unique.values())
 
-    def _ranking_index(self, found: Sequence[tuple[Listing, np.ndarray]]) -> MatchingIndex:
-        index = MatchingIndex(get_embedder(), feature_cache=self._features)
+    def _ranking_index(
+        self, found: Sequence[tuple[Listing, np.ndarray]], query: Listing
+    ) -> MatchingIndex:
+        """An index over one query's candidates, for that query alone."""
+        index = MatchingIndex(
+            get_embedder(), feature_cache=self._features, only_for=self._features.get(query)
+        )
         if found:
             index.upsert([listing for listing, _v in found], np.stack([v for _l, v in found]))
         return index
@@ -546,7 +552,7 @@ class PgvectorStore:
                 kind, vector, sides=[own], headings=headings, exclude_owner=owner
             )
         found = [(other_listing, v) for other_listing, v in found if other_listing.id != listing.id]
-        index = self._ranking_index([*found, (listing, vector)])
+        index = self._ranking_index([*found, (listing, vector)], listing)
         return index.recommend(listing, top=top, min_score=min_score)
 
     def search(
@@ -561,14 +567,11 @@ class PgvectorStore:
         if not query.strip() or top <= 0:
             return []
         vector = self._query_vector(query)
-        probe = Listing(
-            id="", side="offer", kind="product", language="en", country="", title=query,
-            description="",
-        )  # fmt: skip
+        probe = search_probe(query)
         sides = [side] if side in {"offer", "request"} else ["offer", "request"]
         found = self.candidates(kind, vector, sides=sides, headings=self._headings(probe))
-        return self._ranking_index(found).search(
-            query, top=top, side=side, min_score=min_score, vector=vector
+        return self._ranking_index(found, probe).search(
+            query, language=probe.language, top=top, side=side, min_score=min_score, vector=vector
         )
 
     def _embed_query(self, query: str) -> np.ndarray:

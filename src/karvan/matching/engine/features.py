@@ -175,6 +175,42 @@ def feature_keys(features: Features) -> Iterable[tuple[str, float]]:
     yield from (("w:" + token, 1.0) for token in features.words)
 
 
+@dataclass(frozen=True)
+class QueryKeys:
+    """The features one query reads of the listings it is scored against: its concepts (those
+    it weighs, and those it names and their broader ones, which reasons compare), its codes and
+    its words."""
+
+    concepts: frozenset[str]
+    codes: frozenset[str]
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, query: Features) -> "QueryKeys":
+        return cls(
+            concepts=frozenset(query.concepts) | frozenset(query.direct) | query.about,
+            codes=frozenset(query.hs) | frozenset(query.isic),
+            words=query.words | query.stated_words,
+        )
+
+    def covers(self, query: Features) -> bool:
+        """Whether every feature `query` reads is among these."""
+        read = QueryKeys.of(query)
+        return (
+            self.concepts >= read.concepts and self.codes >= read.codes and self.words >= read.words
+        )
+
+    def keys_of(self, features: Features) -> list[tuple[str, float]]:
+        """`feature_keys(features)` restricted to these: set intersections, not a walk over
+        every feature of the listing."""
+        concepts, codes = features.concepts, {**features.hs, **features.isic}
+        return [
+            *(("c:" + name, concepts[name]) for name in self.concepts & concepts.keys()),
+            *((key, codes[key]) for key in self.codes & codes.keys()),
+            *(("w:" + token, 1.0) for token in self.words & features.words),
+        ]
+
+
 class FeatureCache:
     """The features of the latest listings read, shared by indexes over the same settings and
     vocabulary (thread-safe, bounded: the least recently used go first).

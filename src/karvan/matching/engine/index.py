@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from karvan.matching.embedders import Embedder, Vectors
 from karvan.matching.engine.explanations import Explainer
-from karvan.matching.engine.features import FeatureCache, Features
+from karvan.matching.engine.features import FeatureCache, Features, QueryKeys
 from karvan.matching.engine.postings import Postings
 from karvan.matching.engine.records import KINDS, SIDES, Floats, Ints, Listing, Match
 from karvan.matching.engine.settings import DEFAULT_SETTINGS, EngineSettings
@@ -32,6 +32,15 @@ SUBSTANTIVE_REASONS = frozenset(
 )
 
 
+def search_probe(query: str, language: str | None = None) -> Listing:
+    """A search query as the listing whose features it is scored with (its language guessed
+    from its script unless given)."""
+    return Listing(
+        id="", side="offer", kind="product", language=language or guess_language(query),
+        country="", title=query, description="",
+    )  # fmt: skip
+
+
 class MatchingIndex(Explainer):
     """The indexed listings, updated one change at a time, and the queries over them.
 
@@ -46,9 +55,15 @@ class MatchingIndex(Explainer):
         *,
         vocabulary: Vocabulary | None = None,
         feature_cache: FeatureCache | None = None,
+        only_for: Features | None = None,
     ) -> None:
         """`feature_cache`, when given, holds the features of listings read by this index and
-        others sharing it; it must have been made for the same settings and vocabulary."""
+        others sharing it; it must have been made for the same settings and vocabulary.
+
+        `only_for`, the features of one query, makes an index that ranks a few candidates for
+        that query alone (the database store's): it keeps the postings that query reads, not
+        every feature of every listing, and refuses other queries. Its answers are those of a
+        full index over the same listings."""
         self.embedder = embedder
         self.settings = settings
         self.vocabulary = vocabulary or default_vocabulary()
@@ -59,6 +74,7 @@ class MatchingIndex(Explainer):
             ):
                 raise ValueError("the feature cache was made for other settings or vocabulary")
             self._shared_features = feature_cache
+        self._query_keys = QueryKeys.of(only_for) if only_for is not None else None
         self._lock = threading.RLock()
         self._dim = int(embedder.dim)
         self._clear()
@@ -184,6 +200,7 @@ class MatchingIndex(Explainer):
                 else None
             )
             query = self._cached_features(listing)
+            self._check_query(query)
         if vector is None:
             vector = self.embedder.embed_passages([f"{listing.title}\n{listing.description}"])[0]
         with self._lock:
@@ -286,12 +303,10 @@ class MatchingIndex(Explainer):
         """
         if not query.strip() or top <= 0:
             return []
-        language = language or guess_language(query)
-        probe = Listing(
-            id="", side="offer", kind="product", language=language, country="", title=query,
-            description="",
-        )  # fmt: skip
+        probe = search_probe(query, language)
+        language = probe.language
         features = self.features(probe)
+        self._check_query(features)
         if vector is None:
             vector = self.embedder.embed_passages([query])[0]
         vector = np.asarray(vector, dtype=np.float32).reshape(-1)

@@ -19,6 +19,7 @@ from karvan.matching.embedders import Embedder
 from karvan.matching.engine.features import (
     FeatureCache,
     Features,
+    QueryKeys,
     feature_keys,
     read_features,
 )
@@ -87,6 +88,7 @@ class IndexState:
     _lock: threading.RLock
     _dim: int
     _shared_features: FeatureCache | None = None
+    _query_keys: QueryKeys | None = None
 
     # --- State -------------------------------------------------------------------------------
 
@@ -170,9 +172,15 @@ class IndexState:
     def _cached_features(self, listing: Listing) -> Features:
         return self._feature_cache.get(listing)
 
-    @staticmethod
-    def _keys(features: Features) -> Iterable[tuple[str, float]]:
+    def _keys(self, features: Features) -> Iterable[tuple[str, float]]:
+        if self._query_keys is not None:
+            return self._query_keys.keys_of(features)
         return feature_keys(features)
+
+    def _check_query(self, query: Features) -> None:
+        """An index kept for one query's features answers no other query."""
+        if self._query_keys is not None and not self._query_keys.covers(query):
+            raise ValueError("this index keeps the postings of another query's features")
 
     # --- Language means ----------------------------------------------------------------------
 
