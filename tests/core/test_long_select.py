@@ -35,3 +35,44 @@ def test_the_search_page_shows_every_sector_and_keeps_the_chosen_one(client, db)
     select = re.search(r'<select name="sector".*?</select>', page, re.S).group(0)
     assert select.count("<option") == IsicCode.objects.count() + 1
     assert f'<option value="{code.code}" selected>' in select
+
+
+FLAT = [("", "All countries"), ("IR", "Iran"), ("CN", "China"), ("AE", 'Emirates "UAE"')]
+
+
+def test_a_kept_select_is_the_one_for_its_value_attributes_and_options():
+    """Selects are kept once rendered: each value, attribute and option set still gets its own."""
+    for _round in range(2):  # the second round reads what the first kept
+        for value in ("", "IR", "CN", None, ["AE"]):
+            for attrs in ({"id": "id_country"}, {"id": "id_country", "class": "is-invalid"}):
+                for choices in (FLAT, FLAT[:3], [(code, label.upper()) for code, label in FLAT]):
+                    expected = forms.Select(choices=choices).render("country", value, attrs=attrs)
+                    rendered = LongSelect(choices=choices).render("country", value, attrs=attrs)
+                    assert _tags(rendered) == _tags(expected)
+
+
+def test_a_code_written_shows_in_the_filters_at_once_in_each_language(client, db):
+    """The filters' codes are kept per language until a code is written: a new code, or a new
+    name, is on the next page."""
+    from django.utils import translation
+
+    from karvan.core.models import IsicCode
+
+    def sector_select(language: str) -> str:
+        with translation.override(language):
+            page = client.get("/opportunities/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        return re.search(r'<select name="sector".*?</select>', page, re.S).group(0)
+
+    before = {language: sector_select(language) for language in ("en", "fa")}
+    assert "Reverse engineering" not in before["en"]
+    division = IsicCode.objects.create(
+        code="00", level=IsicCode.Level.DIVISION,
+        names={"en": "Reverse engineering", "fa": "مهندسی معکوس"},
+    )  # fmt: skip
+    assert '<option value="00">00 · Reverse engineering</option>' in sector_select("en")
+    assert "00 · مهندسی معکوس" in sector_select("fa")
+    division.names = {"en": "Reverse design", "fa": "طراحی معکوس"}
+    division.save()
+    assert "00 · Reverse design<" in sector_select("en")
+    division.delete()
+    assert sector_select("en") == before["en"]

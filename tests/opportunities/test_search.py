@@ -1,7 +1,10 @@
 """The one search of the page and the API: exact and cross-lingual hits ranked in one list."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from karvan.opportunities.models import Opportunity
 from karvan.opportunities.search import search_opportunities
@@ -128,3 +131,29 @@ def test_drafts_of_others_are_never_found(world, iranian):
     outsider = MembershipFactory().user
     assert draft.pk not in _ids(search_opportunities(viewer=outsider, query="پسته"))
     assert draft.pk not in _ids(search_opportunities(viewer=outsider, query="开心果"))
+
+
+def test_hits_as_relevant_as_each_other_come_newest_first(
+    iranian, django_capture_on_commit_callbacks
+):
+    """Three listings of the same words are equally relevant: the newest is first, whichever
+    was written first or has the lowest id."""
+    data = {
+        **demo_opportunity("op-pistachio-kerman-akbari"),
+        "title": "Zorblax pistachio kernels",
+        "description": "Zorblax grade pistachio kernels, vacuum packed, monthly supply.",
+    }
+    published = []
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            draft = create_opportunity(
+                actor=iranian.user, organisation=iranian.organisation, data=data
+            )
+            published.append(publish_opportunity(opportunity=draft, actor=iranian.user))
+    moments = {published[0].pk: 2, published[1].pk: 3, published[2].pk: 1}  # days ago
+    for pk, days in moments.items():
+        Opportunity.objects.filter(pk=pk).update(
+            published_at=timezone.now() - datetime.timedelta(days=days)
+        )
+    found = _ids(search_opportunities(viewer=MembershipFactory().user, query="zorblax"))
+    assert found == [published[2].pk, published[0].pk, published[1].pk]

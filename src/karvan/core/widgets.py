@@ -3,6 +3,8 @@ dates and times entered in the person's own calendar, and numbers typed in any s
 
 import datetime
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -298,6 +300,13 @@ class CalendarDateTimeField(forms.DateTimeField):
         return timezone.make_aware(datetime.datetime.combine(date, time))
 
 
+# Long selects kept rendered in each process, the least recently used dropped first (a select of
+# every ISIC code is about 15 KB).
+RENDERED_SELECTS = 256
+_RENDERED: "OrderedDict[tuple[object, ...], SafeString]" = OrderedDict()
+_RENDERED_LOCK = threading.Lock()
+
+
 class LongSelect(forms.Select):
     """A select with many options (every ISIC code, every HS chapter), rendered in Python.
 
@@ -312,6 +321,30 @@ class LongSelect(forms.Select):
         attrs: dict[str, Any] | None = None,
         renderer: Any = None,
     ) -> SafeString:
+        # The same select (name, value, attributes, options) is rendered on every search page:
+        # kept once rendered.
+        if any(isinstance(label, (list, tuple)) for _option, label in self.choices):
+            return self._render(name, value, attrs)  # groups: not kept
+        options = [(str(option), str(label)) for option, label in self.choices]
+        key = (
+            name,
+            repr(value),
+            repr(sorted({**self.attrs, **(attrs or {})}.items())),
+            tuple(options),
+        )
+        with _RENDERED_LOCK:
+            found = _RENDERED.get(key)
+            if found is not None:
+                _RENDERED.move_to_end(key)
+                return found
+        html = self._render(name, value, attrs)
+        with _RENDERED_LOCK:
+            _RENDERED[key] = html
+            while len(_RENDERED) > RENDERED_SELECTS:
+                _RENDERED.popitem(last=False)
+        return html
+
+    def _render(self, name: str, value: Any, attrs: dict[str, Any] | None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         parts: list[str] = [
             format_html("<select name={}{}>", _quoted(widget["name"]), _attrs(widget["attrs"]))

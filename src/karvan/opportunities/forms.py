@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from karvan.core.countries import country_choices
 from karvan.core.form_fields import choice_field
 from karvan.core.models import HsCode, IsicCode
+from karvan.core.taxonomies import hs_chapter_choices, isic_choices
 from karvan.core.widgets import (
     CalendarDateField,
     CalendarDateTimeField,
@@ -51,13 +52,8 @@ class OpportunityFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "country").choices = [("", _("All countries")), *country_choices()]
-        choice_field(self, "hs_chapter").choices = [("", _("All products"))] + [
-            (code.code, f"{code.code} · {code.name}")
-            for code in HsCode.objects.filter(level=HsCode.Level.CHAPTER)
-        ]
-        choice_field(self, "sector").choices = [("", _("All sectors"))] + [
-            (code.code, f"{code.code} · {code.name}") for code in IsicCode.objects.all()
-        ]
+        choice_field(self, "hs_chapter").choices = [("", _("All products")), *hs_chapter_choices()]
+        choice_field(self, "sector").choices = [("", _("All sectors")), *isic_choices()]
 
 
 class OpportunityForm(NativeDigitsMixin, forms.Form):

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from karvan.accounts.http import Viewer
 from karvan.core.search import fulltext_condition
@@ -128,29 +128,29 @@ def search_opportunities(
     # filters keep it: one query, not one for each (at a million, 50 of a search's 90 ms).
     hits = fulltext_condition(Opportunity, query, or_ids=sorted(relevance))
     visible = list_opportunities(viewer=viewer, open_only=True).filter(hits)
+    # The newest first, as results of the same relevance are shown (the sort below keeps this
+    # order among equals): the database orders them, rather than thousands of publication
+    # moments being read into Python (a fifth of a search's time at a million listings).
     found = list(
-        visible.order_by()
-        .annotate(
+        visible.annotate(
             exact=_flag(fulltext_condition(Opportunity, query)),
             kept=_flag(filters),
         )
-        .values_list("pk", "side", "kind", "organisation__country", "published_at", "exact", "kept")
+        .order_by(F("published_at").desc(nulls_last=True), "pk")
+        .values_list("pk", "side", "kind", "organisation__country", "exact", "kept")
     )
-    exact = {row[0] for row in found if row[5]}
+    exact = {row[0] for row in found if row[4]}
     facets = (
         summarise_found_facets(visible, [(row[1], row[2], row[3]) for row in found])
         if with_facets
         else {}
     )
-    kept = [(row[0], row[4]) for row in found if row[6]]
+    kept = [row[0] for row in found if row[5]]
 
-    def rank(row: tuple[int, object]) -> tuple[float, float, int]:
-        pk, published_at = row
-        score = relevance.get(pk, 0.0) + (EXACT_BONUS if pk in exact else 0.0)
-        moment = published_at.timestamp() if hasattr(published_at, "timestamp") else 0.0
-        return (-score, -moment, pk)
+    def relevance_of(pk: int) -> float:
+        return relevance.get(pk, 0.0) + (EXACT_BONUS if pk in exact else 0.0)
 
-    ranked = [pk for pk, _published in sorted(kept, key=rank)]
+    ranked = sorted(kept, key=relevance_of, reverse=True)
     return OpportunitySearch(
         query=query,
         results=RankedOpportunities(ranked),
