@@ -316,12 +316,12 @@ def test_the_nearest_sharing_a_heading_are_found_whichever_way_they_are_read(
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {store.table}")
 
-    statistics = store.heading_statistics()
-    assert statistics.rows_sharing(["0802"]) == pytest.approx(3, abs=1)
-    assert statistics.rows_sharing(["0904"]) == pytest.approx(40, abs=2)
-    assert statistics.rows_sharing(["0802", "0904"]) == pytest.approx(43, abs=2)
-    # A heading the statistics do not list: at most as many as the rarest they list.
-    assert statistics.rows_sharing(["9999"]) == statistics.rows_sharing(["0802"])
+    statistics = store.heading_statistics()  # of each side's headings: all rows are offers
+    assert statistics.rows_sharing(["offer:0802"]) == pytest.approx(3, abs=1)
+    assert statistics.rows_sharing(["offer:0904"]) == pytest.approx(40, abs=2)
+    assert statistics.rows_sharing(["offer:0802", "offer:0904"]) == pytest.approx(43, abs=2)
+    # A key the statistics do not list: at most as many as the rarest they list.
+    assert statistics.rows_sharing(["request:0904"]) == statistics.rows_sharing(["offer:0802"])
 
     # The graph's part returns the one nearest row only: the far rows come through the heading.
     monkeypatch.setattr(module, "NEAREST", 1)
@@ -345,3 +345,25 @@ def test_the_nearest_sharing_a_heading_are_found_whichever_way_they_are_read(
     assert exactly == through_graph
     assert {"far0", "far1", "far2"} <= set(exactly) and len(exactly) == 4
     assert read(["request"], ["0802"]) == []  # the filters hold on both ways
+
+
+def test_a_table_made_before_gets_the_side_headings_index_in_place_of_the_headings_one(
+    pgvector, settings
+):
+    store = PgvectorStore()
+    store_rows_near_a_query(store, settings, [("r", 3, 0.5, "080251")], seed=4)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {store.table}_side_headings")
+        cursor.execute(
+            f"CREATE INDEX {store.table}_headings ON {store.table} USING gin (hs_headings)"
+        )
+
+    PgvectorStore().ensure_schema()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regclass(%s), to_regclass(%s)",
+            [f"{store.table}_side_headings", f"{store.table}_headings"],
+        )
+        side_headings, headings = cursor.fetchone()
+    assert side_headings is not None and headings is None
+    assert PgvectorStore().heading_statistics().rows_sharing(["offer:0802"]) >= 1
