@@ -155,7 +155,7 @@ def test_karvan_serve_runs_gunicorn_with_threaded_recycled_workers():
     assert {"--workers=2", "--worker-class=gthread", "--threads=4", "--timeout=60"} <= set(
         arguments
     )
-    assert "--max-requests=1000" in arguments
+    assert "--max-requests=10000" in arguments
 
 
 @pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 2), (4, 4), (16, 8)])
@@ -233,8 +233,8 @@ def test_gunicorn_serves_pages_and_static_files_and_replaces_a_killed_worker(tmp
 
 def test_a_web_worker_is_warmed_before_it_takes_requests():
     """A worker's first pages took 2–4 s (URL patterns, each template compiled on first use,
-    messages, the matching model); gunicorn recycles workers every thousand requests, so this
-    recurred every few minutes under steady traffic."""
+    messages, the matching model); gunicorn recycles workers (every thousand requests at the
+    time), so this recurred every few minutes under steady traffic."""
     from django.template import engines
 
     from karvan.gunicorn_config import post_worker_init
