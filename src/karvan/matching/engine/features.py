@@ -141,24 +141,26 @@ def features_to_data(features: Features) -> dict[str, object]:
 
 
 def features_from_data(data: Mapping[str, object]) -> Features:
-    """The features `features_to_data` wrote."""
+    """The features `features_to_data` wrote, as JSON gave them back (names as strings, weights
+    as floats): copied whole, not element by element, which was most of a ranking's reading of
+    its candidates."""
 
     def weights(name: str) -> Mapping[str, float]:
         value = data[name]
-        assert isinstance(value, Mapping)  # noqa: S101  # the format written above
-        return MappingProxyType({str(key): float(weight) for key, weight in value.items()})
+        assert isinstance(value, dict)  # noqa: S101  # the format written above
+        return MappingProxyType(dict(value))
 
     def names(name: str) -> frozenset[str]:
         value = data[name]
         assert isinstance(value, list)  # noqa: S101
-        return frozenset(str(item) for item in value)
+        return frozenset(value)
 
     direct = data["direct"]
-    assert isinstance(direct, Mapping)  # noqa: S101
+    assert isinstance(direct, dict)  # noqa: S101
     stated = names("stated_words")
     return Features(
         concepts=weights("concepts"),
-        direct=MappingProxyType({str(key): str(term) for key, term in direct.items()}),
+        direct=MappingProxyType(dict(direct)),
         about=names("about"),
         hs=weights("hs"),
         isic=weights("isic"),
