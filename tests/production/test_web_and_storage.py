@@ -1,6 +1,7 @@
 """gunicorn serving Karvan, and files in an S3-compatible server (moto's server mode)."""
 
 import datetime
+import http.client
 import io
 import json
 import os
@@ -156,6 +157,7 @@ def test_karvan_serve_runs_gunicorn_with_threaded_recycled_workers():
         arguments
     )
     assert "--max-requests=10000" in arguments
+    assert "--keep-alive=0" in arguments  # a connection per request: see gunicorn_arguments
 
 
 @pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 2), (4, 4), (16, 8)])
@@ -201,6 +203,15 @@ def test_gunicorn_serves_pages_and_static_files_and_replaces_a_killed_worker(tmp
         status, css, headers = _get(f"{base}{stylesheet}", https)
         assert status == 200 and css
         assert "max-age" in headers.get("Cache-Control", "")  # whitenoise's hashed files
+
+        # One request per connection, even asked to keep it (HTTP/1.1): a kept connection
+        # stays with one worker, which then took nearly all the load while the other idled.
+        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        kept.request("GET", "/", headers=https)
+        answer = kept.getresponse()
+        answer.read()
+        assert answer.status == 200 and answer.will_close
+        kept.close()
 
         workers = subprocess.run(
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
