@@ -8,14 +8,16 @@ with the in-process store builds its index, on its first recommendation), then r
 their listings, search, opportunity pages with their recommendations, organisation pages, the
 events agenda, the API lists, and publishing a listing now and then) and anonymous visitors (home,
 directory with filters, search with filters, opportunity and organisation pages, events, API
-lists), half and half, each waiting `--think` seconds (a random time between the two bounds,
-default 1 to 3 s, as people read a page) between requests; `--think 0` sends the next request at
-once (a stress test, not concurrent people). Then prints requests per second, median/p95/p99
-per page, errors, the load average and each process's resident memory (gunicorn master and
+lists), half and half, all started at once (their sign-ins together) or `--spawn-rate` a second,
+each waiting `--think` seconds (a random time between the two bounds, default 1 to 3 s, as people
+read a page) between requests; `--think 0` sends the next request at once (a stress test, not
+concurrent people). Then prints requests per second, median/p95/p99 per page, errors, the load
+average, each part's CPU over the run (web workers, Celery, PostgreSQL, Redis, the S3 server, the
+load generator, and the whole machine) and each process's resident memory (gunicorn master and
 workers, Celery, beat, PostgreSQL). Loopback only.
 
     .venv/bin/python bench/load.py --data-dir /var/tmp/karvan-bench --store pgvector \\
-        [--users 20] [--seconds 120] [--think 1,3]
+        [--users 20] [--seconds 120] [--think 1,3] [--spawn-rate 2]
 """
 
 from gevent import monkey
@@ -379,6 +381,12 @@ def main() -> None:
     parser.add_argument(
         "--think", default="1,3", help="seconds between one user's requests: 'low,high', or 0"
     )
+    parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        default=0.0,
+        help="users started per second (default: all at once, their sign-ins together)",
+    )
     # `karvan serve`'s defaults: a worker per core (two to eight), four threads each.
     cores = os.cpu_count() or 1
     parser.add_argument("--workers", type=int, default=max(2, min(cores, 8)))
@@ -387,6 +395,7 @@ def main() -> None:
     bounds = [float(value) for value in args.think.split(",")]
     Visitor.wait_time = constant(0) if max(bounds) <= 0 else between(min(bounds), max(bounds))
     think = "no think time" if max(bounds) <= 0 else f"think time {min(bounds):g}–{max(bounds):g} s"
+    arrival = f"arriving {args.spawn_rate:g} a second" if args.spawn_rate else "all at once"
     if not (args.data_dir / "pg").exists():
         sys.exit(f"no database in {args.data_dir}: run bench/populate.py first")
     with open_stack(args.data_dir, store=args.store) as stack:
@@ -425,7 +434,7 @@ def main() -> None:
         runner = environment.create_local_runner()
         load_before = os.getloadavg()[0]
         cpu = CpuMeter(stack)
-        runner.start(args.users, spawn_rate=args.users)
+        runner.start(args.users, spawn_rate=args.spawn_rate or args.users)
         running_since = time.monotonic()
         gevent.sleep(args.seconds / 2)
         with psycopg.connect(
@@ -441,7 +450,8 @@ def main() -> None:
         total = stats.total
         print(
             f"\n{counted[0]:,} opportunities; store {args.store}; {args.users} users (members and "
-            f"visitors, half each; {think}) for {args.seconds} s; gunicorn {args.workers} workers"
+            f"visitors, half each; {think}; {arrival}) for {args.seconds} s; gunicorn"
+            f" {args.workers} workers"
             f" × {args.threads} threads; load average {load_before:.1f} at start,"
             f" {load_after:.1f} at end ({os.cpu_count()} cores, shared)"
         )
