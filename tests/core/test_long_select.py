@@ -76,3 +76,17 @@ def test_a_code_written_shows_in_the_filters_at_once_in_each_language(client, db
     assert "00 · Reverse design<" in sector_select("en")
     division.delete()
     assert sector_select("en") == before["en"]
+
+
+def test_a_kept_select_with_a_translated_attribute_is_kept_per_language():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    attrs = {"id": "id_country", "aria-label": gettext_lazy("Country")}
+    rendered = {}
+    for language in ("en", "fa", "en"):
+        with translation.override(language):
+            rendered[language] = LongSelect(choices=FLAT).render("country", "IR", attrs=attrs)
+            expected = forms.Select(choices=FLAT).render("country", "IR", attrs=attrs)
+            assert _tags(rendered[language]) == _tags(expected)
+    assert 'aria-label="Country"' in rendered["en"] and "Country" not in rendered["fa"]

@@ -326,12 +326,9 @@ class LongSelect(forms.Select):
         if any(isinstance(label, (list, tuple)) for _option, label in self.choices):
             return self._render(name, value, attrs)  # groups: not kept
         options = [(str(option), str(label)) for option, label in self.choices]
-        key = (
-            name,
-            repr(value),
-            repr(sorted({**self.attrs, **(attrs or {})}.items())),
-            tuple(options),
-        )
+        # Attributes as they are written (a translated one in the active language).
+        written = sorted((str(k), str(v)) for k, v in {**self.attrs, **(attrs or {})}.items())
+        key = (name, repr(value), tuple(written), tuple(options))
         with _RENDERED_LOCK:
             found = _RENDERED.get(key)
             if found is not None:
