@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from karvan.accounts.http import Viewer
 from karvan.core.errors import NotAllowedError
 from karvan.core.models import ComplianceHold
-from karvan.core.search import filter_fulltext
 from karvan.directory import memberships
 from karvan.directory.models import Membership, Organisation
 from karvan.directory.selectors import get_public_identity
@@ -32,17 +31,12 @@ def _viewer_organisation_ids(viewer: Viewer) -> list[int]:
 def list_opportunities(
     *,
     viewer: Viewer,
-    query: str = "",
-    side: str = "",
     kind: str = "",
-    country: str = "",
-    hs_chapter: str = "",
-    sector: str = "",
-    certification: str = "",
     organisation_id: int | None = None,
     open_only: bool = False,
 ) -> QuerySet[Opportunity]:
-    """Published opportunities, plus the drafts and closed ones of the viewer's organisations."""
+    """Published opportunities, plus the drafts and closed ones of the viewer's organisations
+    (searching them with filters is `search.search_opportunities`)."""
     rows = Opportunity.objects.all()
     if not (viewer.is_authenticated and viewer.is_staff):
         # An organisation the compliance screening confirmed as listed is out of lists and matching.
@@ -57,20 +51,10 @@ def list_opportunities(
         rows = rows.filter(status=Opportunity.Status.PUBLISHED).filter(
             Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate())
         )
-    rows = rows.filter(
-        opportunity_filters(
-            side=side,
-            kind=kind,
-            country=country,
-            hs_chapter=hs_chapter,
-            sector=sector,
-            certification=certification,
-        )
-    )
+    if kind:
+        rows = rows.filter(kind=kind)
     if organisation_id is not None:
         rows = rows.filter(organisation_id=organisation_id)
-    if query:
-        rows = filter_fulltext(rows, query)
     return rows.select_related("organisation").prefetch_related("hs_codes", "sectors")
 
 
@@ -83,8 +67,8 @@ def opportunity_filters(
     sector: str = "",
     certification: str = "",
 ) -> Q:
-    """The lists' filters as one condition (empty without any): `list_opportunities` keeps the
-    rows it holds for, a search reads it as a flag of each hit."""
+    """The search's filters as one condition (empty without any): the search keeps the rows it
+    holds for, and reads it as a flag of each hit."""
     condition = Q()
     if side:
         condition &= Q(side=side)
