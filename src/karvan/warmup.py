@@ -2,8 +2,9 @@
 
 A worker's first pages used to take 2–4 s while it read the URL patterns, compiled each template
 it met, read each language's messages and loaded the matching vocabulary and model; gunicorn
-recycles each worker after a thousand requests, so under steady traffic that happened every few
-minutes. `karvan serve` runs `warm_process` as each worker starts (`karvan.gunicorn_config`).
+recycles each worker now and then (after about ten thousand requests, a thousand at the time), so
+under steady traffic that happened every few minutes. `karvan serve` runs `warm_process` as each
+worker starts (`karvan.gunicorn_config`).
 """
 
 from pathlib import Path
